@@ -1,0 +1,36 @@
+import type { Action, OpName } from './actions.ts';
+import { iommuOps } from './iommu/ops.ts';
+import { iommufdOps } from './iommufd/ops.ts';
+import type { Applied } from './op-result.ts';
+import type { OpHandler } from './op-table.ts';
+import type { EngineState } from './state.ts';
+import { vfioOps } from './vfio/ops.ts';
+
+export type { Applied } from './op-result.ts';
+export { createState, type EngineState } from './state.ts';
+
+// Partial while the iommufd model is being built; tightened to every op once it is complete.
+const OPS: { readonly [N in OpName]?: OpHandler<N> } = { ...vfioOps, ...iommufdOps, ...iommuOps };
+
+export const OP_NAMES: readonly OpName[] = Object.keys(OPS) as OpName[];
+
+export function isOpName(name: string): name is OpName {
+  return Object.prototype.hasOwnProperty.call(OPS, name);
+}
+
+/**
+ * The one entry point: applies an action to a state and returns the next state with the outcome.
+ * The UI, the CLI, undo/redo, scenario replay and the tests all go through here. A failed action
+ * returns the very same state object, except where the kernel itself is not atomic (the outcome
+ * then has `partial: true`).
+ */
+export function apply(state: EngineState, action: Action): Applied {
+  const handler = OPS[action.op] as OpHandler<typeof action.op> | undefined;
+  if (!handler) throw new Error(`unknown op ${String((action as { op: unknown }).op)}`);
+  return (handler as (s: EngineState, a: Action) => Applied)(state, action);
+}
+
+/** "What would happen if": the outcome of an action without keeping its state. */
+export function dryRun(state: EngineState, action: Action): Applied['outcome'] {
+  return apply(state, action).outcome;
+}

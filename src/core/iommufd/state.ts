@@ -1,0 +1,10 @@
+/**
+ * iommufd state: objects by id in one iommufd context. The iommufd module owns this file; other
+ * modules read only `boundDevices` (bdf of every bound device), used for group ownership.
+ */
+export interface IommufdState {
+  /** bdf -> device object id, for every device bound with VFIO_DEVICE_BIND_IOMMUFD. */
+  readonly boundDevices: ReadonlyMap<string, number>;
+}
+
+export const EMPTY_IOMMUFD_STATE: IommufdState = Object.freeze({ boundDevices: new Map() });
