@@ -42,3 +42,8 @@ export function groupHolder(state: EngineState, group: number): GroupHolder {
   if (bound.length > 0) return { kind: 'iommufd', devices: bound };
   return undefined;
 }
+
+/** Bytes charged to RLIMIT_MEMLOCK by the whole process (VFIO containers and iommufd alike). */
+export function lockedBytes(state: EngineState): bigint {
+  return state.vfio.lockedBytes + state.iommufd.lockedBytes;
+}

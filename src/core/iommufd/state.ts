@@ -5,6 +5,8 @@
 export interface IommufdState {
   /** bdf -> device object id, for every device bound with VFIO_DEVICE_BIND_IOMMUFD. */
   readonly boundDevices: ReadonlyMap<string, number>;
+  /** Bytes pinned and charged to the process's locked_vm by iommufd (shared field). */
+  readonly lockedBytes: bigint;
 }
 
-export const EMPTY_IOMMUFD_STATE: IommufdState = Object.freeze({ boundDevices: new Map() });
+export const EMPTY_IOMMUFD_STATE: IommufdState = Object.freeze({ boundDevices: new Map(), lockedBytes: 0n });

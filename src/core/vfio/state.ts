@@ -9,6 +9,8 @@ export interface VfioGroupState {
 
 export interface VfioState {
   readonly groups: ReadonlyMap<number, VfioGroupState>;
+  /** Bytes pinned and charged to the process's locked_vm by all containers (shared field). */
+  readonly lockedBytes: bigint;
 }
 
-export const EMPTY_VFIO_STATE: VfioState = Object.freeze({ groups: new Map() });
+export const EMPTY_VFIO_STATE: VfioState = Object.freeze({ groups: new Map(), lockedBytes: 0n });
