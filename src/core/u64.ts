@@ -169,8 +169,10 @@ export function parseU64(text: string): ParseResult {
       error: `"${text}" is not a u64: write hex (0xfee00000, "_" allowed), decimal, or a size such as 4K, 2M, 1G, 4KiB`,
     };
   }
+  // "0x" or "0xg": the regex reads a decimal 0 with the suffix "x…"; say what is really wrong.
+  if (/^[xX]/.test(m[2] as string)) return { ok: false, error: `"${text}" is not a u64: "0x" must be followed by hex digits` };
   const digits = (m[1] as string).replace(/_/g, '');
-  if (/^0[xX]$/.test(digits) || digits.endsWith('_')) {
+  if (/^0[xX]$/.test(digits) || (m[1] as string).endsWith('_')) {
     return { ok: false, error: `"${text}" has no digits` };
   }
   const suffix = (m[2] as string).toUpperCase();

@@ -1,16 +1,123 @@
+import type { RangeMap } from '../ranges/range-map.ts';
+import type { IommuKind } from '../platform/types.ts';
+import type { Range, U64 } from '../u64.ts';
+import type { MappingValue } from '../view-types.ts';
+
 /**
  * VFIO container/group state. The VFIO module owns this file; other modules read only the fields
- * documented as shared (`groups[].container`, used for group ownership across VFIO and iommufd).
+ * documented as shared (`groups[].container`, used for group ownership across VFIO and iommufd,
+ * and `lockedBytes`).
+ *
+ * Everything is immutable: an op builds new objects for what it changes and shares the rest.
  */
+
 export interface VfioGroupState {
-  /** The container this group is set into (VFIO_GROUP_SET_CONTAINER), if any. */
+  /** The container this group is set into (VFIO_GROUP_SET_CONTAINER), if any. (shared field) */
   readonly container: number | undefined;
+  /** Device fds opened through VFIO_GROUP_GET_DEVICE_FD and not closed yet (container_users - 1). */
+  readonly openDeviceFds: number;
+}
+
+/** One `vfio_dma`: a user MAP_DMA, never coalesced (kernel-semantics §4.1). */
+export interface VfioMapping extends MappingValue {
+  /** Bytes charged to RLIMIT_MEMLOCK for this mapping (0 for PFNMAP'd memory). */
+  readonly locked: U64;
+  /** Backed (at least partly) by a PFNMAP'd range such as a device BAR: not pinned, not charged. */
+  readonly pfnmap: boolean;
+}
+
+/** One `vfio_domain`: an IOMMU domain shared by the groups that could attach to it. */
+export interface VfioDomain {
+  readonly id: number;
+  /** The IOMMU unit of the group that created it (its `ops`, geometry and page sizes). */
+  readonly iommu: string;
+  readonly kind: IommuKind;
+  readonly firstStage: boolean;
+  readonly groups: readonly number[];
+  readonly aperture: Range;
+  readonly enforceCacheCoherency: boolean;
+  readonly pgsizeBitmap: U64;
+}
+
+/** `struct vfio_iommu`: what VFIO_SET_IOMMU creates and the last group's departure destroys. */
+export interface Type1State {
+  readonly v2: boolean;
+  readonly domains: readonly VfioDomain[];
+  readonly nextDomainId: number;
+  /** The valid IOVA list: sorted, disjoint inclusive ranges. */
+  readonly iovaList: readonly Range[];
+  readonly dma: RangeMap<VfioMapping>;
+  readonly dmaAvail: number;
+  readonly vaddrInvalidCount: number;
+  readonly pgsizeBitmap: U64;
+  /** Bytes this container charged to the process's locked_vm. */
+  readonly lockedBytes: U64;
+}
+
+export interface VfioContainer {
+  readonly id: number;
+  /**
+   * Groups in the container, oldest first. The kernel keeps them with `list_add` (newest at the
+   * head), so SET_IOMMU attaches them newest first.
+   */
+  readonly groups: readonly number[];
+  /** Undefined until VFIO_SET_IOMMU (and again after the last group leaves). */
+  readonly driver: Type1State | undefined;
+}
+
+export interface VfioDeviceFd {
+  readonly id: number;
+  readonly group: number;
+  readonly device: string;
 }
 
 export interface VfioState {
+  readonly containers: ReadonlyMap<number, VfioContainer>;
   readonly groups: ReadonlyMap<number, VfioGroupState>;
+  readonly deviceFds: ReadonlyMap<number, VfioDeviceFd>;
   /** Bytes pinned and charged to the process's locked_vm by all containers (shared field). */
   readonly lockedBytes: bigint;
 }
 
-export const EMPTY_VFIO_STATE: VfioState = Object.freeze({ groups: new Map(), lockedBytes: 0n });
+export const EMPTY_VFIO_STATE: VfioState = Object.freeze({
+  containers: new Map(),
+  groups: new Map(),
+  deviceFds: new Map(),
+  lockedBytes: 0n,
+});
+
+/** Lowest free id >= 1, as `xa_alloc` / the fd table hand them out. */
+export function lowestFreeId(used: ReadonlyMap<number, unknown>): number {
+  let id = 1;
+  while (used.has(id)) id++;
+  return id;
+}
+
+export function withEntry<K, V>(map: ReadonlyMap<K, V>, key: K, value: V): Map<K, V> {
+  const next = new Map(map);
+  next.set(key, value);
+  return next;
+}
+
+export function withoutEntry<K, V>(map: ReadonlyMap<K, V>, key: K): Map<K, V> {
+  const next = new Map(map);
+  next.delete(key);
+  return next;
+}
+
+export function sumLocked(containers: ReadonlyMap<number, VfioContainer>): bigint {
+  let total = 0n;
+  for (const c of containers.values()) total += c.driver?.lockedBytes ?? 0n;
+  return total;
+}
+
+/** A new VfioState with one container replaced; `lockedBytes` recomputed over the containers. */
+export function withContainer(vfio: VfioState, container: VfioContainer, groups?: ReadonlyMap<number, VfioGroupState>): VfioState {
+  const containers = withEntry(vfio.containers, container.id, Object.freeze(container));
+  return Object.freeze({
+    containers,
+    groups: groups ?? vfio.groups,
+    deviceFds: vfio.deviceFds,
+    lockedBytes: sumLocked(containers),
+  });
+}

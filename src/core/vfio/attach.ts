@@ -1,0 +1,311 @@
+import { kernelOlderThan } from '../platform/defaults.ts';
+import { groupHasIsolatedMsi, type PlatformIndex } from '../platform/platform-index.ts';
+import { describeResvType, type ResvRegion } from '../platform/resv-regions.ts';
+import type { IommuUnit } from '../platform/types.ts';
+import { formatRange, hex, type Range } from '../u64.ts';
+import {
+  aperConflict,
+  excludeRegions,
+  expandToApertures,
+  refreshFromRegions,
+  resizeToAperture,
+  resvConflict,
+} from './iova-list.ts';
+import { pinUserRange, type Refusal } from './pinning.ts';
+import type { Type1State, VfioDomain, VfioMapping } from './state.ts';
+import { RangeMap } from '../ranges/range-map.ts';
+
+/**
+ * Group attach and detach inside type1 (`vfio_iommu_type1_attach_group`,
+ * `vfio_iommu_type1_detach_group`), kernel-semantics §4.3–§4.5. Both are pure: they return a new
+ * `Type1State` or a refusal, never touching the one they were given.
+ */
+
+export const PAGE_MASK_OF = (pageSize: bigint): bigint => ((1n << 64n) - 1n) & ~(pageSize - 1n);
+
+export function groupUnit(index: PlatformIndex, group: number): IommuUnit | undefined {
+  const g = index.groups.get(group);
+  return g ? index.units.get(g.iommu) : undefined;
+}
+
+export function groupRegions(index: PlatformIndex, group: number): readonly ResvRegion[] {
+  return index.groups.get(group)?.resvRegions ?? [];
+}
+
+/** A fresh `struct vfio_iommu` (`vfio_iommu_type1_open`). */
+export function openType1(index: PlatformIndex, v2: boolean): Type1State {
+  const page = index.platform.kernel.kernelPageSize;
+  return Object.freeze({
+    v2,
+    domains: Object.freeze([]),
+    nextDomainId: 1,
+    iovaList: Object.freeze([]),
+    dma: RangeMap.empty<VfioMapping>(),
+    dmaAvail: index.platform.moduleParams['vfio_iommu_type1.dma_entry_limit'],
+    vaddrInvalidCount: 0,
+    pgsizeBitmap: PAGE_MASK_OF(page),
+    lockedBytes: 0n,
+  });
+}
+
+/**
+ * `vfio_update_pgsize_bitmap`: AND of every domain's sizes; sizes below PAGE_SIZE are hidden and
+ * PAGE_SIZE is offered instead (a mock IOMMU's 2 KiB pages show up as 4 KiB).
+ */
+export function pgsizeOfDomains(domains: readonly VfioDomain[], pageSize: bigint): bigint {
+  let bits = (1n << 64n) - 1n;
+  for (const d of domains) bits &= d.pgsizeBitmap;
+  if ((bits & (pageSize - 1n)) !== 0n) bits = (bits & PAGE_MASK_OF(pageSize)) | pageSize;
+  return bits;
+}
+
+/**
+ * Whether the IOMMU driver lets a device of `unit` join `domain` (the `attach_dev` compatibility
+ * checks; VT-d: `paging_domain_compatible`). Returns why not, or undefined when it accepts.
+ * type1 treats a refusal as "use another domain" (§4.3 step 12).
+ */
+export function domainRefusal(domain: VfioDomain, unit: IommuUnit): string | undefined {
+  if (domain.kind === 'smmuv3' || domain.kind === 'mock') {
+    // An SMMUv3 (or selftest mock) domain's page tables belong to one SMMU instance.
+    if (domain.iommu !== unit.id) return `domain ${domain.id} belongs to ${domain.iommu}, not ${unit.id}`;
+    return undefined;
+  }
+  if (domain.enforceCacheCoherency && !unit.snoopControl) {
+    return `domain ${domain.id} enforces cache coherency but ${unit.id} has no snoop control`;
+  }
+  if (domain.pgsizeBitmap !== unit.pgsizeBitmap) {
+    return `domain ${domain.id} page sizes ${hex(domain.pgsizeBitmap)} differ from ${unit.id}'s ${hex(unit.pgsizeBitmap)}`;
+  }
+  if (domain.aperture.last > unit.aperture.last || domain.aperture.start < unit.aperture.start) {
+    return `domain ${domain.id} spans ${formatRange(domain.aperture)}, wider than ${unit.id} can translate (${formatRange(unit.aperture)})`;
+  }
+  if (domain.firstStage !== unit.firstStage) {
+    return `domain ${domain.id} uses ${domain.firstStage ? 'first' : 'second'}-stage tables, ${unit.id} does not`;
+  }
+  return undefined;
+}
+
+export interface AttachDone {
+  readonly ok: true;
+  readonly driver: Type1State;
+  readonly warnings: readonly string[];
+  readonly message: string;
+}
+
+export type AttachResult = AttachDone | ({ readonly ok: false } & Refusal);
+
+const fail = (errno: Refusal['errno'], rule: string, message: string): AttachResult => ({ ok: false, errno, rule, message });
+
+/**
+ * `vfio_iommu_type1_attach_group`, checks in the kernel's order (kernel-semantics §4.3): vaddr
+ * invalid EBUSY, driver attach, aperture conflict EINVAL, reserved conflict EINVAL, empty list
+ * EINVAL, MSI isolation EPERM (after the IOVA checks), then domain reuse or a new domain with the
+ * existing mappings replayed into it.
+ */
+export function attachGroup(index: PlatformIndex, driver: Type1State, group: number, lockedElsewhere: bigint): AttachResult {
+  const platform = index.platform;
+  const unit = groupUnit(index, group);
+  if (!unit) return fail('ENODEV', 'vfio_iommu_type1_attach_group', `group ${group} has no IOMMU unit`);
+
+  if (driver.vaddrInvalidCount !== 0) {
+    return fail(
+      'EBUSY',
+      'vfio_iommu_type1_attach_group',
+      `group ${group} cannot attach while ${driver.vaddrInvalidCount} mapping(s) have an invalidated vaddr (VFIO_DMA_UNMAP_FLAG_VADDR); update them with VFIO_DMA_MAP_FLAG_VADDR first`,
+    );
+  }
+
+  // Before ~6.6 the core did not refuse require_direct devices at claim time; VT-d instead refused
+  // the attach of an RMRR-locked device (`intel_iommu_attach_device`, kernel-semantics §9).
+  if (kernelOlderThan(platform.kernel.version, '6.6') && unit.kind === 'vtd') {
+    const members = index.groups.get(group)?.devices ?? [];
+    for (const bdf of members) {
+      const rmrr = (index.deviceResv.get(bdf) ?? []).find((r) => r.type === 'direct');
+      if (rmrr) {
+        return fail(
+          'EPERM',
+          'intel_iommu_attach_device',
+          `device ${bdf} of group ${group} is ineligible for IOMMU domain attach due to platform RMRR requirement (${formatRange(rmrr)}); kernel ${platform.kernel.version}`,
+        );
+      }
+    }
+  }
+
+  const aperture = unit.aperture;
+  const conflict = aperConflict(driver.iovaList, driver.dma, aperture);
+  if (conflict) {
+    if (conflict.kind === 'disjoint') {
+      return fail(
+        'EINVAL',
+        'vfio_iommu_aper_conflict',
+        `group ${group}'s ${unit.id} aperture ${formatRange(aperture)} does not intersect the container's IOVA span ${formatRange(conflict.span)}`,
+      );
+    }
+    return fail(
+      'EINVAL',
+      'vfio_iommu_aper_conflict',
+      `existing mapping ${formatRange(conflict.mapping)} lies outside group ${group}'s ${unit.id} aperture ${formatRange(aperture)}`,
+    );
+  }
+
+  const regions = groupRegions(index, group);
+  const resv = resvConflict(driver.dma, regions);
+  if (resv) {
+    return fail(
+      'EINVAL',
+      'vfio_iommu_resv_conflict',
+      `existing mapping ${formatRange(resv.mapping)} overlaps group ${group}'s ${describeResvType(resv.region.type)} ${formatRange(resv.region)}`,
+    );
+  }
+
+  const newList = excludeRegions(resizeToAperture(driver.iovaList, aperture), regions);
+  if (newList.length === 0) {
+    return fail(
+      'EINVAL',
+      'vfio_iommu_resv_exclude',
+      `no valid IOVA would remain: group ${group}'s reserved regions cover all of ${formatRange(aperture)} ∩ the container's list`,
+    );
+  }
+
+  const warnings: string[] = [];
+  if (!groupHasIsolatedMsi(index, group)) {
+    if (!platform.moduleParams['vfio_iommu_type1.allow_unsafe_interrupts']) {
+      return fail(
+        'EPERM',
+        'vfio_iommu_type1_attach_group',
+        `group ${group} has no isolated MSI (no interrupt remapping on ${unit.id}); set vfio_iommu_type1.allow_unsafe_interrupts=1 to allow it`,
+      );
+    }
+    warnings.push(
+      `group ${group}: no interrupt remapping support; attached only because vfio_iommu_type1.allow_unsafe_interrupts is set (MSI writes from the device are not isolated)`,
+    );
+  }
+
+  const enforce = unit.snoopControl;
+  const frozenList = Object.freeze(newList.map((r) => Object.freeze(r)));
+
+  // Domain reuse (§4.3 step 12): same ops (same kind) and same coherency, and the driver accepts.
+  const refusals: string[] = [];
+  for (const d of driver.domains) {
+    if (d.kind !== unit.kind) continue;
+    if (d.enforceCacheCoherency !== enforce) {
+      refusals.push(`domain ${d.id} ${d.enforceCacheCoherency ? 'enforces' : 'does not enforce'} cache coherency`);
+      continue;
+    }
+    const why = domainRefusal(d, unit);
+    if (why) {
+      refusals.push(why);
+      continue;
+    }
+    const joined: VfioDomain = Object.freeze({ ...d, groups: Object.freeze([...d.groups, group]) });
+    return {
+      ok: true,
+      warnings,
+      message: `group ${group} joined domain ${d.id} (${d.iommu})`,
+      driver: Object.freeze({
+        ...driver,
+        domains: Object.freeze(driver.domains.map((x) => (x.id === d.id ? joined : x))),
+        iovaList: frozenList,
+      }),
+    };
+  }
+
+  // New domain: replay the existing mappings into it (`vfio_iommu_replay`). Pages already pinned
+  // for an existing IOMMU domain are reused; with no IOMMU domain yet they must be pinned now.
+  let dma = driver.dma;
+  let locked = driver.lockedBytes;
+  if (driver.domains.length === 0 && dma.size > 0) {
+    const repinned: VfioMapping[] = [];
+    let extra = 0n;
+    for (const m of dma.entries()) {
+      const pin = pinUserRange(platform, { start: m.value.vaddr, last: m.value.vaddr + (m.last - m.start) }, m.value.write, lockedElsewhere + extra);
+      if (!pin.ok) return fail(pin.errno, 'vfio_iommu_replay', `replaying mapping ${formatRange(m)}: ${pin.message}`);
+      extra += pin.locked;
+      repinned.push({ ...m.value, locked: pin.locked, pfnmap: pin.pfnmap });
+    }
+    const entries = Array.from(dma.entries());
+    dma = dma.edit((draft) => {
+      entries.forEach((e, i) => draft.set({ start: e.start, last: e.last, value: Object.freeze(repinned[i] as VfioMapping) }));
+    });
+    locked = extra;
+  }
+
+  const domain: VfioDomain = Object.freeze({
+    id: driver.nextDomainId,
+    iommu: unit.id,
+    kind: unit.kind,
+    firstStage: unit.firstStage,
+    groups: Object.freeze([group]),
+    aperture: Object.freeze({ start: aperture.start, last: aperture.last }),
+    enforceCacheCoherency: enforce,
+    pgsizeBitmap: unit.pgsizeBitmap,
+  });
+  const domains = Object.freeze([...driver.domains, domain]);
+  const why = refusals.length > 0 ? ` (${refusals.join('; ')})` : '';
+  const replayed = driver.dma.size > 0 ? `, ${driver.dma.size} existing mapping(s) replayed into it` : '';
+  return {
+    ok: true,
+    warnings,
+    message: `group ${group} attached to new domain ${domain.id} on ${unit.id}${why}${replayed}`,
+    driver: Object.freeze({
+      ...driver,
+      domains,
+      nextDomainId: driver.nextDomainId + 1,
+      iovaList: frozenList,
+      dma,
+      lockedBytes: locked,
+      pgsizeBitmap: pgsizeOfDomains(domains, platform.kernel.kernelPageSize),
+    }),
+  };
+}
+
+/**
+ * `vfio_iommu_type1_detach_group` (§4.5): leave the domain; an emptied domain is freed (with every
+ * mapping when it was the only one), the list's ends grow back to the remaining apertures, and the
+ * list is rebuilt minus the remaining groups' reserved regions (kept as is if that leaves nothing).
+ */
+export function detachGroup(index: PlatformIndex, driver: Type1State, group: number): { driver: Type1State; note: string } {
+  const domain = driver.domains.find((d) => d.groups.includes(group));
+  if (!domain) return { driver, note: '' };
+  let domains = driver.domains;
+  let dma = driver.dma;
+  let dmaAvail = driver.dmaAvail;
+  let locked = driver.lockedBytes;
+  let vaddrInvalid = driver.vaddrInvalidCount;
+  let list: readonly Range[] = driver.iovaList;
+  let pgsize = driver.pgsizeBitmap;
+  let note: string;
+  const remaining = domain.groups.filter((g) => g !== group);
+  if (remaining.length > 0) {
+    domains = domains.map((d) => (d.id === domain.id ? Object.freeze({ ...d, groups: Object.freeze(remaining) }) : d));
+    note = `group ${group} left domain ${domain.id}`;
+  } else {
+    if (domains.length === 1) {
+      // `vfio_iommu_unmap_unpin_all`: the last IOMMU domain takes every mapping with it.
+      dmaAvail += dma.size;
+      dma = RangeMap.empty<VfioMapping>();
+      locked = 0n;
+      vaddrInvalid = 0;
+    }
+    domains = domains.filter((d) => d.id !== domain.id);
+    list = expandToApertures(list, domains.map((d) => d.aperture));
+    pgsize = pgsizeOfDomains(domains, index.platform.kernel.kernelPageSize);
+    note = `group ${group} left; domain ${domain.id} freed`;
+  }
+  const regions = domains.flatMap((d) => d.groups.flatMap((g) => groupRegions(index, g)));
+  const rebuilt = refreshFromRegions(list, regions);
+  if (rebuilt) list = rebuilt;
+  return {
+    note,
+    driver: Object.freeze({
+      ...driver,
+      domains: Object.freeze(domains),
+      dma,
+      dmaAvail,
+      lockedBytes: locked,
+      vaddrInvalidCount: vaddrInvalid,
+      iovaList: Object.freeze(list.map((r) => Object.freeze({ start: r.start, last: r.last }))),
+      pgsizeBitmap: pgsize,
+    }),
+  };
+}
