@@ -9,8 +9,7 @@ import { vfioOps } from './vfio/ops.ts';
 export type { Applied } from './op-result.ts';
 export { createState, type EngineState } from './state.ts';
 
-// Partial while the iommufd model is being built; tightened to every op once it is complete.
-const OPS: { readonly [N in OpName]?: OpHandler<N> } = { ...vfioOps, ...iommufdOps, ...iommuOps };
+const OPS: { readonly [N in OpName]: OpHandler<N> } = { ...vfioOps, ...iommufdOps, ...iommuOps };
 
 export const OP_NAMES: readonly OpName[] = Object.keys(OPS) as OpName[];
 
