@@ -1,4 +1,4 @@
-import BTree from 'sorted-btree';
+import { BTree } from '../ranges/btree.ts';
 import { RangeMap } from '../ranges/range-map.ts';
 import type { ResvType } from '../platform/types.ts';
 import type { Range, U64 } from '../u64.ts';

@@ -1,15 +1,10 @@
-import SortedBTree from 'sorted-btree';
+import { BTree } from './btree.ts';
 import type { Range, U64 } from '../u64.ts';
 
 /** One stored range with its value. Entries are frozen: replace them, never mutate them. */
 export interface RangeEntry<V> extends Range {
   readonly value: V;
 }
-
-// sorted-btree is CommonJS with `exports.default = BTree`: bundlers (Vite, vitest) hand the default
-// import over as the class, Node's own ESM loader (the CLI under tsx) as the exports object.
-const BTree: typeof SortedBTree = (SortedBTree as unknown as { default?: typeof SortedBTree }).default ?? SortedBTree;
-type BTree<K, V> = SortedBTree<K, V>;
 
 const compareU64 = (a: bigint, b: bigint): number => (a < b ? -1 : a > b ? 1 : 0);
 
