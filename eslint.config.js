@@ -5,6 +5,12 @@ import globals from 'globals';
 
 // The core model must run unchanged in Node and the browser: no UI framework, no DOM, no d3.
 const coreForbiddenImports = {
+  paths: [
+    {
+      name: 'sorted-btree',
+      message: "Import { BTree } from src/core/ranges/btree.ts: the package's default export differs between Node's ESM loader and bundlers.",
+    },
+  ],
   patterns: [
     { group: ['react', 'react-dom', 'react/*', 'react-dom/*'], message: 'src/core is pure: no React.' },
     { group: ['d3-*', 'd3'], message: 'src/core is pure: no d3.' },
@@ -46,5 +52,10 @@ export default tseslint.config(
         { name: 'indexedDB', message: 'src/core is pure: no DOM.' },
       ],
     },
+  },
+  {
+    // The one place that imports sorted-btree directly, to smooth over its CommonJS default export.
+    files: ['src/core/ranges/btree.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: coreForbiddenImports.patterns }] },
   },
 );

@@ -1,0 +1,65 @@
+/** What every CLI command module exports; `commands/index.ts` lists them. */
+
+export interface CliIo {
+  /** Writes to standard output (the text includes its own line breaks). */
+  readonly out: (text: string) => void;
+  /** Writes to standard error. */
+  readonly err: (text: string) => void;
+}
+
+/** Exit codes shared by every command (DESIGN.md §7). */
+export const EXIT_OK = 0;
+/** The input loaded but something did not match (replay mismatches, check findings above a threshold). */
+export const EXIT_MISMATCH = 1;
+/** Bad usage or an input that cannot be loaded. */
+export const EXIT_USAGE = 2;
+
+export interface CliCommand {
+  readonly name: string;
+  /** One line for the command list. */
+  readonly summary: string;
+  /** The full help text, starting with the usage line. */
+  readonly help: string;
+  /** Runs the command with the arguments after its name; resolves to the exit code. */
+  readonly run: (args: readonly string[], io: CliIo) => number | Promise<number>;
+}
+
+/** A usage error: reported on stderr with the command's usage line, exit code 2. */
+export class UsageError extends Error {}
+
+/**
+ * Splits arguments into flags and positionals. `spec` lists the accepted `--flags`; a flag whose
+ * value is true takes a value (`--kind bundle` or `--kind=bundle`).
+ */
+export function parseArgs(
+  args: readonly string[],
+  spec: Readonly<Record<string, boolean>>,
+): { flags: Map<string, string | true>; positionals: string[] } {
+  const flags = new Map<string, string | true>();
+  const positionals: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string;
+    if (a === '--') {
+      positionals.push(...args.slice(i + 1));
+      break;
+    }
+    if (a.startsWith('--') || (a.startsWith('-') && a.length === 2)) {
+      const eq = a.indexOf('=');
+      const name = (eq >= 0 ? a.slice(0, eq) : a).replace(/^-+/, '');
+      const canonical = name === 'h' ? 'help' : name;
+      if (!(canonical in spec))
+        throw new UsageError(`unknown option ${a.slice(0, eq >= 0 ? eq : undefined)}`);
+      if (spec[canonical]) {
+        const value = eq >= 0 ? a.slice(eq + 1) : args[++i];
+        if (value === undefined) throw new UsageError(`option --${canonical} needs a value`);
+        flags.set(canonical, value);
+      } else {
+        if (eq >= 0) throw new UsageError(`option --${canonical} takes no value`);
+        flags.set(canonical, true);
+      }
+      continue;
+    }
+    positionals.push(a);
+  }
+  return { flags, positionals };
+}

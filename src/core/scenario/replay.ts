@@ -1,0 +1,269 @@
+import type { Action } from '../actions.ts';
+import { apply } from '../engine.ts';
+import type { Errno, Outcome, ResultRecord } from '../outcome.ts';
+import { createState, type EngineState } from '../state.ts';
+import { hex, parseU64 } from '../u64.ts';
+import type { Expect, ReplayableScenario, ScenarioStep } from './schema.ts';
+
+/**
+ * Replays a scenario's steps through the engine's one entry point, `apply`: binds `"as"` names to
+ * the ids the steps return, resolves `"$name"` references, and compares every outcome with the
+ * step's `expect`. Pure: no I/O; the CLI, the UI's replay and the conformance tests all use it.
+ */
+
+export interface StepReport {
+  readonly index: number;
+  readonly op: string;
+  readonly ok: boolean;
+  readonly errno?: Errno;
+  readonly message?: string;
+  readonly rule?: string;
+  readonly result?: ResultRecord;
+  readonly warnings?: readonly string[];
+  /** The outcome agrees with `expect` (true when the step has none). */
+  readonly matches: boolean;
+  /** The kernel is not atomic here: the state changed although the step failed. */
+  readonly partial?: boolean;
+  /** Why the outcome does not match `expect`. */
+  readonly mismatch?: string;
+  /** Replay remarks: unbound `$name` references, an `as` that bound nothing, an engine exception. */
+  readonly notes?: readonly string[];
+}
+
+export interface ReplayReport {
+  readonly steps: readonly StepReport[];
+  /** Steps whose outcome does not match `expect`, plus steps the engine could not run. */
+  readonly mismatches: number;
+  /** The state after the last step. */
+  readonly state: EngineState;
+  /** `as` names and the ids they were bound to. */
+  readonly bindings: ReadonlyMap<string, number>;
+  /** Set when the platform itself could not be turned into a state (no step ran). */
+  readonly setupError?: string;
+}
+
+/** Step fields that hold object ids (and so may be written "$name"). */
+const REF_FIELDS: ReadonlySet<string> = new Set([
+  'container',
+  'fd',
+  'ioas',
+  'src_ioas',
+  'dst_ioas',
+  'dev',
+  'pt',
+  'id',
+  'object_id',
+]);
+
+export interface ReplayOptions {
+  /** Start from this state instead of a fresh one built from the scenario's platform. */
+  readonly initialState?: EngineState;
+}
+
+export function replay(scenario: ReplayableScenario, options: ReplayOptions = {}): ReplayReport {
+  let state: EngineState;
+  try {
+    state = options.initialState ?? createState(scenario.platform ?? {});
+  } catch (e) {
+    return {
+      steps: [],
+      mismatches: 1,
+      state: createState({}),
+      bindings: new Map(),
+      setupError: `the platform could not be set up: ${errorText(e)}`,
+    };
+  }
+  const bindings = new Map<string, number>();
+  const steps: StepReport[] = [];
+  let mismatches = 0;
+  scenario.steps.forEach((step, index) => {
+    const { report, next } = runStep(state, step, index, bindings);
+    state = next;
+    steps.push(report);
+    if (!report.matches) mismatches++;
+  });
+  return { steps, mismatches, state, bindings };
+}
+
+function runStep(
+  state: EngineState,
+  step: ScenarioStep,
+  index: number,
+  bindings: Map<string, number>,
+): { report: StepReport; next: EngineState } {
+  const notes: string[] = [];
+  const action = toAction(step, bindings, notes);
+
+  let outcome: Outcome;
+  let next: EngineState;
+  try {
+    const applied = apply(state, action);
+    outcome = applied.outcome;
+    next = applied.state;
+  } catch (e) {
+    // An exception is an engine bug, never a kernel answer: report it and go on with the old state.
+    notes.push(`the engine threw instead of answering: ${errorText(e)}`);
+    return {
+      report: {
+        index,
+        op: step.op,
+        ok: false,
+        message: `engine error: ${errorText(e)}`,
+        matches: false,
+        mismatch: 'the engine threw an exception, so the step has no outcome',
+        notes,
+      },
+      next: state,
+    };
+  }
+
+  if (step.as !== undefined) {
+    const id = outcome.ok ? idOf(outcome.result) : undefined;
+    if (id !== undefined) bindings.set(step.as, id);
+    else if (!outcome.ok) notes.push(`"as": "${step.as}" bound nothing: the step failed`);
+    else notes.push(`"as": "${step.as}" bound nothing: the result has no id`);
+  }
+
+  const verdict = step.expect ? compareWithExpect(step.expect, outcome, bindings) : undefined;
+  const report: StepReport = {
+    index,
+    op: step.op,
+    ok: outcome.ok,
+    ...(outcome.ok ? {} : { errno: outcome.errno, rule: outcome.rule }),
+    ...(outcome.message !== undefined ? { message: outcome.message } : {}),
+    ...(outcome.result !== undefined ? { result: outcome.result } : {}),
+    ...(outcome.warnings.length > 0 ? { warnings: outcome.warnings } : {}),
+    ...(!outcome.ok && outcome.partial ? { partial: true } : {}),
+    matches: verdict === undefined,
+    ...(verdict !== undefined ? { mismatch: verdict } : {}),
+    ...(notes.length > 0 ? { notes } : {}),
+  };
+  return { report, next };
+}
+
+/** The step as the engine takes it: no `as`/`expect`, `"$name"` replaced by the bound id. */
+function toAction(
+  step: ScenarioStep,
+  bindings: ReadonlyMap<string, number>,
+  notes: string[],
+): Action {
+  const { as: _as, expect: _expect, ...fields } = step;
+  const out: Record<string, unknown> = { ...fields };
+  for (const [key, value] of Object.entries(fields)) {
+    if (!REF_FIELDS.has(key) || typeof value !== 'string' || !value.startsWith('$')) continue;
+    const id = bindings.get(value.slice(1));
+    if (id !== undefined) {
+      out[key] = id;
+    } else {
+      // Left as the string: the engine treats it as an id that does not exist.
+      notes.push(
+        `${key}: "${value}" is not bound by an earlier successful step's "as"; the engine saw an id that does not exist`,
+      );
+    }
+  }
+  return out as unknown as Action;
+}
+
+function idOf(result: ResultRecord | undefined): number | undefined {
+  const id = result?.['id'];
+  if (typeof id === 'number' && Number.isInteger(id)) return id;
+  if (typeof id === 'bigint' && id <= BigInt(Number.MAX_SAFE_INTEGER)) return Number(id);
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// expect
+
+/** Undefined when the outcome matches; otherwise a sentence saying what differs. */
+export function compareWithExpect(
+  expect: Expect,
+  outcome: Outcome,
+  bindings: ReadonlyMap<string, number>,
+): string | undefined {
+  if (expect.errno !== undefined) {
+    if (outcome.ok) return `expected ${expect.errno}, but the step succeeded`;
+    if (outcome.errno !== expect.errno) return `expected ${expect.errno}, got ${outcome.errno}`;
+  } else if (expect.ok === true && !outcome.ok) {
+    return `expected success, got ${outcome.errno}`;
+  }
+  if (expect.result === undefined) return undefined;
+
+  const actual = outcome.result;
+  for (const [key, want] of Object.entries(expect.result)) {
+    if (key === 'pt_same_as' || key === 'pt_not_same_as') {
+      const name = typeof want === 'string' && want.startsWith('$') ? want.slice(1) : String(want);
+      const bound = bindings.get(name);
+      if (bound === undefined)
+        return `result.${key}: "${String(want)}" is not bound by an earlier step's "as"`;
+      const id = idOf(actual);
+      if (id === undefined)
+        return `result.${key}: the result has no id to compare with $${name} (${bound})`;
+      if (key === 'pt_same_as' && id !== bound)
+        return `result.id: expected the same object as $${name} (${bound}), got ${id}`;
+      if (key === 'pt_not_same_as' && id === bound)
+        return `result.id: expected an object other than $${name}, got the same id ${id}`;
+      continue;
+    }
+    const diff = compareValue(want, actual?.[key], `result.${key}`);
+    if (diff !== undefined) return diff;
+  }
+  return undefined;
+}
+
+type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+
+/**
+ * Subset comparison of an expected JSON value with an actual result value: hex/decimal strings
+ * against bigints, integers against numbers or bigints, arrays element by element (same length),
+ * objects by the listed keys only.
+ */
+export function compareValue(want: unknown, got: unknown, path: string): string | undefined {
+  const differ = () =>
+    `${path}: expected ${show(want)}, got ${got === undefined ? 'nothing' : show(got)}`;
+  if (Array.isArray(want)) {
+    if (!Array.isArray(got)) return differ();
+    if (got.length !== want.length)
+      return `${path}: expected ${want.length} element(s), got ${got.length}: ${show(got)}`;
+    for (let i = 0; i < want.length; i++) {
+      const d = compareValue(want[i], got[i], `${path}[${i}]`);
+      if (d !== undefined) return d;
+    }
+    return undefined;
+  }
+  if (want !== null && typeof want === 'object') {
+    if (got === null || typeof got !== 'object' || Array.isArray(got)) return differ();
+    for (const [k, v] of Object.entries(want as Record<string, Json>)) {
+      const d = compareValue(v, (got as Record<string, unknown>)[k], `${path}.${k}`);
+      if (d !== undefined) return d;
+    }
+    return undefined;
+  }
+  if (typeof want === 'string') {
+    if (typeof got === 'string') return got === want ? undefined : differ();
+    if (typeof got === 'bigint' || (typeof got === 'number' && Number.isInteger(got))) {
+      const p = parseU64(want);
+      return p.ok && p.value === BigInt(got) ? undefined : differ();
+    }
+    return differ();
+  }
+  if (typeof want === 'number') {
+    if (typeof got === 'number') return got === want ? undefined : differ();
+    if (typeof got === 'bigint')
+      return Number.isInteger(want) && BigInt(want) === got ? undefined : differ();
+    return differ();
+  }
+  return want === got ? undefined : differ();
+}
+
+/** JSON text with bigints as hex strings: how results are shown in messages and --json output. */
+export function show(value: unknown): string {
+  return JSON.stringify(value, bigintToHex) ?? String(value);
+}
+
+export function bigintToHex(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' ? hex(value) : value;
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
