@@ -3,6 +3,7 @@ import {
   DEFAULT_ADDRESS_WIDTH,
   DEFAULT_DMA_ENTRY_LIMIT,
   DEFAULT_PGSIZE_BITMAP,
+  kernelOlderThan,
   LATEST_KERNEL_VERSION,
   MOCK_APERTURE,
 } from './defaults.ts';
@@ -103,9 +104,13 @@ function apertureOf(kind: IommuKind, width: number, firstStage: boolean): Range 
 }
 
 export function normalizePlatform(input: PlatformInput = {}): Platform {
+  const version = input.kernel?.version ?? LATEST_KERNEL_VERSION;
   const iommus: IommuUnit[] = (input.iommus ?? []).map((u) => {
     const firstStage = u.firstStage ?? false;
-    const width = u.addressWidth ?? DEFAULT_ADDRESS_WIDTH[u.kind];
+    // AMD v1 domains spanned the whole 64-bit space until 6.17 (025d1371cc8c) sized the aperture
+    // from the page-table levels the hardware reports (kernel-semantics §7.2).
+    const width =
+      u.addressWidth ?? (u.kind === 'amd' && kernelOlderThan(version, '6.17') ? 64 : DEFAULT_ADDRESS_WIDTH[u.kind]);
     const pgsizeBitmap = u.pgsizeBitmap ?? (u.pageSizes ? pageSizesToBitmap(u.pageSizes) : DEFAULT_PGSIZE_BITMAP[u.kind]);
     return Object.freeze({
       id: u.id,
@@ -181,7 +186,7 @@ export function normalizePlatform(input: PlatformInput = {}): Platform {
       kernelPageSize: kernel.kernelPageSize ?? 0x1000n,
       CONFIG_TRANSPARENT_HUGEPAGE: kernel.CONFIG_TRANSPARENT_HUGEPAGE ?? true,
       HPAGE_SIZE: kernel.HPAGE_SIZE ?? 0x200000n,
-      version: kernel.version ?? LATEST_KERNEL_VERSION,
+      version,
     }),
     moduleParams: Object.freeze({
       'vfio_iommu_type1.allow_unsafe_interrupts': params['vfio_iommu_type1.allow_unsafe_interrupts'] ?? false,

@@ -33,10 +33,12 @@ export function groupRegions(index: PlatformIndex, group: number): readonly Resv
 }
 
 /** A fresh `struct vfio_iommu` (`vfio_iommu_type1_open`). */
-export function openType1(index: PlatformIndex, v2: boolean): Type1State {
+export function openType1(index: PlatformIndex, v2: boolean, nestingType = false): Type1State {
   const page = index.platform.kernel.kernelPageSize;
   return Object.freeze({
     v2,
+    // Since 35890f85573c (v6.13) the reserved nesting id is opened as plain v2.
+    nesting: nestingType && kernelOlderThan(index.platform.kernel.version, '6.13'),
     domains: Object.freeze([]),
     nextDomainId: 1,
     iovaList: Object.freeze([]),
@@ -70,7 +72,7 @@ export function domainRefusal(domain: VfioDomain, unit: IommuUnit): string | und
     if (domain.iommu !== unit.id) return `domain ${domain.id} belongs to ${domain.iommu}, not ${unit.id}`;
     return undefined;
   }
-  if (domain.enforceCacheCoherency && !unit.snoopControl) {
+  if (domain.kind === 'vtd' && domain.enforceCacheCoherency && !unit.snoopControl) {
     return `domain ${domain.id} enforces cache coherency but ${unit.id} has no snoop control`;
   }
   if (domain.pgsizeBitmap !== unit.pgsizeBitmap) {
@@ -131,6 +133,15 @@ export function attachGroup(index: PlatformIndex, driver: Type1State, group: num
     }
   }
 
+  // Pre-6.13 VFIO_TYPE1_NESTING_IOMMU: `iommu_enable_nesting` on the freshly allocated domain,
+  // before it is attached. Only the SMMU drivers had `enable_nesting`; others answer -EINVAL.
+  // SMMUv3 refuses with -EPERM once the domain is finalised, which `domain_alloc_paging` does.
+  if (driver.nesting) {
+    return unit.kind === 'smmuv3'
+      ? fail('EPERM', 'arm_smmu_enable_nesting', `group ${group}: the ${unit.id} paging domain is already finalised, so nesting cannot be enabled (VFIO_TYPE1_NESTING_IOMMU, kernel ${platform.kernel.version})`)
+      : fail('EINVAL', 'iommu_enable_nesting', `group ${group}: ${unit.id} (${unit.kind}) domains have no enable_nesting op (VFIO_TYPE1_NESTING_IOMMU, kernel ${platform.kernel.version})`);
+  }
+
   const aperture = unit.aperture;
   const conflict = aperConflict(driver.iovaList, driver.dma, aperture);
   if (conflict) {
@@ -181,7 +192,10 @@ export function attachGroup(index: PlatformIndex, driver: Type1State, group: num
     );
   }
 
-  const enforce = unit.snoopControl;
+  // `domain->ops->enforce_cache_coherency` on the new domain: VT-d succeeds iff the unit has Snoop
+  // Control; AMD-Vi always succeeds (IOMMU_PTE_FC is set in every PTE,
+  // `amd_iommu_enforce_cache_coherency`); other drivers follow the unit's capability.
+  const enforce = unit.kind === 'amd' ? true : unit.snoopControl;
   const frozenList = Object.freeze(newList.map((r) => Object.freeze(r)));
 
   // Domain reuse (§4.3 step 12): same ops (same kind) and same coherency, and the driver accepts.
@@ -293,8 +307,9 @@ export function detachGroup(index: PlatformIndex, driver: Type1State, group: num
     note = `group ${group} left; domain ${domain.id} freed`;
   }
   const regions = domains.flatMap((d) => d.groups.flatMap((g) => groupRegions(index, g)));
+  // `vfio_iommu_resv_refresh` works on a copy; if it fails the original list stays in place.
   const rebuilt = refreshFromRegions(list, regions);
-  if (rebuilt) list = rebuilt;
+  list = rebuilt ?? driver.iovaList;
   return {
     note,
     driver: Object.freeze({

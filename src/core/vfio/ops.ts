@@ -40,6 +40,13 @@ export const VFIO_EXTENSIONS: Readonly<Record<string, number>> = {
   VFIO_UPDATE_VADDR: 10,
 };
 
+/** VFIO_TYPE1_NESTING_IOMMU, now `__VFIO_RESERVED_TYPE1_NESTING_IOMMU` (opened as plain v2). */
+const NESTING_TYPE = 6;
+
+function nestingAdvertised(version: string): boolean {
+  return kernelOlderThan(version, '6.13');
+}
+
 const GROUP_FLAGS_VIABLE = 1;
 const GROUP_FLAGS_CONTAINER_SET = 2;
 const IOMMU_INFO_PGSIZES = 1;
@@ -276,12 +283,19 @@ export const vfioOps: OpTable<'vfio'> = {
       return refuse(state, 'EINVAL', 'vfio_ioctl_set_iommu', `container ${c.id} already has an IOMMU driver (${driverName(c.driver)})`);
     }
     const type = typeof a.type === 'number' ? a.type : a.type === 'type1' ? 1 : a.type === 'type1v2' ? 3 : (VFIO_EXTENSIONS[a.type] ?? -1);
-    // Only type1 answers CHECK_EXTENSION positively, for 1 and 3; the former nesting id 6 is reserved.
-    if (type !== 1 && type !== 3) {
+    // `vfio_ioctl_set_iommu` asks each driver `CHECK_EXTENSION(type)` with NULL data and opens the
+    // first that answers > 0; only type1 is registered in the model.
+    const version = state.index.platform.kernel.version;
+    if (type1CheckExtension(undefined, type, version) <= 0) {
       return refuse(state, 'ENODEV', 'vfio_ioctl_set_iommu', `no IOMMU driver accepts type ${String(a.type)} (type1 accepts 1 = VFIO_TYPE1_IOMMU and 3 = VFIO_TYPE1v2_IOMMU)`);
     }
+    // `vfio_iommu_type1_open` only knows the IOMMU types; an extension number that CHECK_EXTENSION
+    // merely advertises (VFIO_UNMAP_ALL = 9) makes open() fail with -EINVAL, which SET_IOMMU returns.
+    if (type !== 1 && type !== 3 && type !== NESTING_TYPE) {
+      return refuse(state, 'EINVAL', 'vfio_iommu_type1_open', `type ${String(a.type)} is an extension type1 advertises, not an IOMMU type it can open (use 1 = VFIO_TYPE1_IOMMU or 3 = VFIO_TYPE1v2_IOMMU)`);
+    }
     // `__vfio_container_attach_groups`: every group already in the container, newest first.
-    let driver = openType1(state.index, type === 3);
+    let driver = openType1(state.index, type !== 1, type === NESTING_TYPE);
     const warnings: string[] = [];
     const notes: string[] = [];
     for (const g of [...c.groups].reverse()) {
@@ -343,7 +357,7 @@ export const vfioOps: OpTable<'vfio'> = {
     const c = lookupContainer(state, a.container);
     if (!c) return badContainer(state, a.container, 'vfio_fops_unl_ioctl');
     const ext = typeof a.extension === 'number' ? a.extension : (VFIO_EXTENSIONS[a.extension] ?? parseRaw(a.extension));
-    const value = type1CheckExtension(c.driver, ext);
+    const value = type1CheckExtension(c.driver, ext, state.index.platform.kernel.version);
     const how = c.driver ? `${driverName(c.driver)} of container ${c.id}` : 'the registered drivers (no driver set, NULL iommu data)';
     return accept(state, `${String(a.extension)} (${ext}) → ${value}, answered by ${how}`, { value });
   },
@@ -358,12 +372,15 @@ function parseRaw(text: string): number {
  * `vfio_iommu_type1_check_extension` (with NULL data when no driver is set yet; the noiommu driver
  * is not loaded in the model). DMA_CC is 1 only when every domain enforces cache coherency.
  */
-function type1CheckExtension(driver: Type1State | undefined, ext: number): number {
+function type1CheckExtension(driver: Type1State | undefined, ext: number, version: string): number {
   switch (ext) {
     case 1:
     case 3:
     case 9:
       return 1;
+    case NESTING_TYPE:
+      // VFIO_TYPE1_NESTING_IOMMU was advertised until 35890f85573c (v6.13) reserved the number.
+      return nestingAdvertised(version) ? 1 : 0;
     case 10:
       return driver ? 1 : 0;
     case 4:

@@ -42,6 +42,8 @@ export interface VfioDomain {
 /** `struct vfio_iommu`: what VFIO_SET_IOMMU creates and the last group's departure destroys. */
 export interface Type1State {
   readonly v2: boolean;
+  /** Opened as VFIO_TYPE1_NESTING_IOMMU on a kernel that still implemented it (before 6.13). */
+  readonly nesting: boolean;
   readonly domains: readonly VfioDomain[];
   readonly nextDomainId: number;
   /** The valid IOVA list: sorted, disjoint inclusive ranges. */
