@@ -122,12 +122,35 @@ function* usedHoles(ioas: IoasObject, lo: U64, hi: U64): Generator<Range> {
   if (cursor <= hi) yield { start: cursor, last: hi };
 }
 
-/** `ALIGN(start, align) | page_offset`, then whether [start', last] holds `length` bytes. */
+/**
+ * `__alloc_iova_check_range`: `ALIGN(start, align) | page_offset` (no fit when the ALIGN
+ * overflows), then `aligned_start >= last` or `last - aligned_start < length - 1` means no fit.
+ * Note the `>=`: a block may not start on the span's last byte, even for a 1-byte length.
+ */
 function fitIn(span: Range, length: U64, align: U64, pageOffset: U64): U64 | undefined {
-  if (span.last - span.start < length - 1n) return undefined;
+  if (span.start + align - 1n > U64_MAX) return undefined;
   const start = alignUp(span.start, align) | pageOffset;
-  if (start > span.last || span.last - start < length - 1n) return undefined;
+  if (start >= span.last || span.last - start < length - 1n) return undefined;
   return start;
+}
+
+/**
+ * The used spans of the allowed tree inside [lo, hi] (`interval_tree_for_each_span`): overlapping
+ * or touching ranges (`last + 1 == next.start`) form one span, clipped to [lo, hi].
+ */
+function allowedSpans(allowed: readonly Range[], lo: U64, hi: U64): Range[] {
+  const sorted = allowed
+    .filter((a) => a.last >= lo && a.start <= hi)
+    .sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+  const out: Range[] = [];
+  for (const a of sorted) {
+    const r = { start: a.start > lo ? a.start : lo, last: a.last < hi ? a.last : hi };
+    const top = out[out.length - 1];
+    if (top && r.start <= top.last + 1n) {
+      if (r.last > top.last) out[out.length - 1] = { start: top.start, last: r.last };
+    } else out.push(r);
+  }
+  return out;
 }
 
 export interface AllocParams {
@@ -161,12 +184,7 @@ export function allocIova(ioas: IoasObject, uptr: U64, length: U64, p: AllocPara
     );
   }
   const window: Range = { start: p.pageSize, last: U64_MAX - p.pageSize };
-  const spans: Range[] =
-    ioas.allowed.length === 0
-      ? [window]
-      : ioas.allowed
-          .filter((a) => a.last >= window.start && a.start <= window.last)
-          .map((a) => ({ start: a.start > window.start ? a.start : window.start, last: a.last < window.last ? a.last : window.last }));
+  const spans: Range[] = ioas.allowed.length === 0 ? [window] : allowedSpans(ioas.allowed, window.start, window.last);
   for (const span of spans) {
     const start = fitIn(span, length, align, pageOffset);
     if (start === undefined) continue;

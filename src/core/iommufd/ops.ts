@@ -34,6 +34,7 @@ const MAP_WRITE = 2n;
 const MAP_READ = 4n;
 const HWPT_DIRTY = 2n;
 const HWPT_FAULT_ID = 4n;
+const HWPT_NEST_PARENT = 1n;
 const HWPT_KNOWN = 0xfn;
 
 /** A plausible page-aligned user address when a scenario does not give one. */
@@ -593,7 +594,10 @@ function hwptAlloc(state: EngineState, a: ActionOf<'iommufd.hwpt_alloc'>): Appli
   if (flags & HWPT_DIRTY && unit.kind !== 'mock') {
     return refuse(state, 'EOPNOTSUPP', 'iommufd_hwpt_paging_alloc', `${unit.id} does not report IOMMU_CAP_DIRTY_TRACKING in this model`);
   }
-  const hwpt = newHwpt(txn, dev, pt, false, (flags & 1n) !== 0n);
+  if (flags & HWPT_FAULT_ID && flags & HWPT_NEST_PARENT) {
+    return refuse(state, 'EOPNOTSUPP', 'iommufd_hwpt_paging_alloc', 'FAULT_ID_VALID cannot be combined with NEST_PARENT: a nesting parent never reports faults');
+  }
+  const hwpt = newHwpt(txn, dev, pt, false, (flags & HWPT_NEST_PARENT) !== 0n);
   const add = txn.addDomain(pt.id, hwpt);
   if (add) return fail(state, add);
   const pin = txn.checkPins('iopt_table_add_domain');

@@ -1,4 +1,4 @@
-import type BTree from 'sorted-btree';
+import type { BTree } from '../ranges/btree.ts';
 import { checkUserVa, describeVaHole } from '../platform/user-memory.ts';
 import type { IommuUnit } from '../platform/types.ts';
 import { lockedBytes as processLockedBytes, type EngineState } from '../state.ts';
