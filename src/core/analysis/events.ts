@@ -1,0 +1,115 @@
+import type { Action } from '../actions.ts';
+import { apply, dryRun } from '../engine.ts';
+import type { GuestLayout, ImportedStep, PlacedEvent } from '../importers/types.ts';
+import type { PlatformInput } from '../platform/normalize.ts';
+import { describeResvType } from '../platform/resv-regions.ts';
+import { ERRNO_NUMBERS } from '../outcome.ts';
+import { formatRange, intersection } from '../u64.ts';
+import { assign, userAddressFor } from './dry-run.ts';
+import type { Finding } from './types.ts';
+
+/**
+ * Pasted error and fault lines, placed on the axis and explained by the engine: a
+ * `vfio_dma_map(...) = -N` line is dry-run as the same MAP_DMA in a container holding the
+ * assigned groups, and the model's errno and rule are compared with what QEMU printed. Faults
+ * are located against the reserved regions, the guest layout and the host BARs. QEMU trace
+ * steps are replayed in order through the engine and refused steps reported with their line.
+ */
+
+export function eventFindings(input: PlatformInput, groups: readonly number[], events: readonly PlacedEvent[], guest: GuestLayout | undefined): Finding[] {
+  if (events.length === 0) return [];
+  const a = assign(input, groups, { allowUnsafeInterrupts: true });
+  const index = a.state.index;
+  const out: Finding[] = [];
+  for (const ev of events) {
+    const regionHits = [...index.groups.values()]
+      .filter((g) => !ev.device || g.devices.includes(ev.device))
+      .flatMap((g) => g.resvRegions.filter((r) => intersection(r, ev.range)).map((r) => `group ${g.id}'s ${describeResvType(r.type)} ${formatRange(r)}`));
+    const guestHits = (guest?.memory ?? []).filter((s) => intersection(s, ev.range)).map((s) => `guest ${s.kind} ${s.name} ${formatRange(s)}`);
+    const barHits = index.platform.devices.flatMap((d) => d.bars.filter((b) => intersection(b, ev.range)).map((b) => `${d.bdf} BAR ${b.index} ${formatRange(b)}`));
+    const where = [...regionHits, ...guestHits, ...barHits];
+    const placed = where.length ? `it falls in ${[...new Set(where)].join(', ')}` : 'it falls in no reserved region, guest section or BAR known here';
+    if (ev.kind === 'vfio-dma-map-error') {
+      if (a.container === undefined || a.attached.length === 0) {
+        out.push({ severity: 'error', kind: 'pasted-error', objects: [`line ${ev.line}`], addresses: [ev.range], message: `Line ${ev.line}: ${ev.detail}; ${placed}; no group of this host could be set into a container to dry-run it.` });
+        continue;
+      }
+      const size = ev.range.last - ev.range.start + 1n;
+      const action: Action = { op: 'vfio.map_dma', container: a.container, iova: ev.range.start, size, flags: ['READ', 'WRITE'], vaddr: ev.vaddr && ev.vaddr % 0x1000n === 0n ? ev.vaddr : userAddressFor(ev.range.start, size) };
+      const o = dryRun(a.state, action);
+      const printed = ev.errno;
+      let verdict: string;
+      if (!o.ok) {
+        verdict = `the model answers ${o.errno} (-${ERRNO_NUMBERS[o.errno]}) too: ${o.message} [${o.rule}]${printed && printed !== o.errno ? ` — QEMU printed ${printed}, so the host differs from the one imported` : ''}`;
+      } else if (printed === 'EFAULT') {
+        verdict = 'the model maps this range here; -14 (EFAULT) comes from pinning the user address (vaddr): memory that get_user_pages cannot pin, e.g. a PFNMAP/shared mapping';
+      } else {
+        verdict = `the model maps this range on the imported host, so ${printed ?? `errno ${ev.errnoNumber}`} must come from something not imported (other groups in the container, the user address, the locked-memory limit)`;
+      }
+      out.push({
+        severity: 'error',
+        kind: 'pasted-error',
+        objects: [`line ${ev.line}`, ...(ev.region ? [ev.region] : []), ...a.attached.map((g) => `group ${g}`)],
+        addresses: [ev.range],
+        message: `Line ${ev.line}: ${ev.detail}; ${placed}; ${verdict}.`,
+        ...(!o.ok ? { errno: o.errno, rule: o.rule } : {}),
+      });
+      continue;
+    }
+    let meaning: string;
+    if (ev.kind === 'iommu-width-error') meaning = 'the IOVA is above the domain\'s address width, so it can never be mapped (use IOVAs inside the aperture, or a 48-bit IOMMU mode)';
+    else if (/INVALID_DEVICE_REQUEST/.test(ev.detail)) meaning = 'the IOMMU refused the request outright (on AMD this is what a DMA into the reserved HyperTransport window gets)';
+    else if (regionHits.length) meaning = 'the address is reserved for this device\'s group, so nothing can ever be mapped there: the driver or VMM handed the device an IOVA inside a reserved region';
+    else meaning = 'no mapping exists at this IOVA in the device\'s domain: the device used an address that was never mapped or was already unmapped (a stale or wrong IOVA)';
+    out.push({
+      severity: 'warning',
+      kind: 'pasted-fault',
+      objects: [`line ${ev.line}`, ...(ev.device ? [ev.device] : [])],
+      addresses: [ev.range],
+      message: `Line ${ev.line}: ${ev.detail}; ${placed}; ${meaning}.`,
+    });
+  }
+  return out;
+}
+
+/** Replays trace steps (map/unmap in `$container`) through the engine, in order. */
+export function traceFindings(input: PlatformInput, groups: readonly number[], steps: readonly ImportedStep[], lines: readonly number[] | undefined): Finding[] {
+  const dma = steps.map((s, i) => ({ s, line: lines?.[i] ?? 0 })).filter((x) => x.s.op === 'vfio.map_dma' || x.s.op === 'vfio.unmap_dma');
+  if (dma.length === 0) return [];
+  const a = assign(input, groups, { allowUnsafeInterrupts: true });
+  if (a.container === undefined || a.attached.length === 0) return [];
+  let state = a.state;
+  const out: Finding[] = [];
+  let ok = 0;
+  for (const { s, line } of dma) {
+    const action: Action =
+      s.op === 'vfio.map_dma'
+        ? { op: 'vfio.map_dma', container: a.container, iova: s.iova, size: s.size, flags: s.flags, ...(s.vaddr && s.vaddr % 0x1000n === 0n ? { vaddr: s.vaddr } : { vaddr: userAddressFor(s.iova, s.size) }) }
+        : { op: 'vfio.unmap_dma', container: a.container, iova: (s as { iova: bigint }).iova, size: (s as { size: bigint }).size, flags: [] };
+    const r = apply(state, action);
+    if (r.outcome.ok) {
+      ok++;
+      state = r.state;
+      continue;
+    }
+    const iova = (action as { iova: bigint }).iova;
+    const size = (action as { size: bigint }).size;
+    out.push({
+      severity: s.op === 'vfio.map_dma' ? 'error' : 'warning',
+      kind: 'trace-step-refused',
+      objects: [`trace line ${line}`, ...a.attached.map((g) => `group ${g}`)],
+      addresses: [{ start: iova, last: iova + size - 1n }],
+      message: `Trace line ${line}: ${s.op === 'vfio.map_dma' ? 'MAP_DMA' : 'UNMAP_DMA'} ${formatRange({ start: iova, last: iova + size - 1n })} is refused with ${r.outcome.errno} (${r.outcome.rule}): ${r.outcome.message}.`,
+      errno: r.outcome.errno,
+      rule: r.outcome.rule,
+    });
+  }
+  out.push({
+    severity: 'info',
+    kind: 'trace-step-refused',
+    objects: a.attached.map((g) => `group ${g}`),
+    addresses: [],
+    message: `Replayed ${dma.length} traced DMA step(s) in a type1v2 container with group${a.attached.length > 1 ? 's' : ''} ${a.attached.join(', ')}: ${ok} accepted, ${dma.length - ok} refused.`,
+  });
+  return out;
+}

@@ -1,0 +1,104 @@
+import { dryRun } from '../engine.ts';
+import type { HostFacts } from '../importers/types.ts';
+import type { PlatformInput } from '../platform/normalize.ts';
+import { groupHasIsolatedMsi, type PlatformIndex } from '../platform/platform-index.ts';
+import { formatRange } from '../u64.ts';
+import { assign } from './dry-run.ts';
+import type { Finding } from './types.ts';
+
+/**
+ * Isolation findings answered by the engine: MSI isolation (type1 refuses the group attach with
+ * EPERM unless `allow_unsafe_interrupts`), direct-mapped (RMRR/IVMD/RMR) regions that make a
+ * device unassignable (`require_direct`, EINVAL at VFIO_GROUP_SET_CONTAINER), and domains that
+ * cannot be shared because the units differ in snoop control (`VFIO_DMA_CC_IOMMU` then reads 0).
+ */
+
+export function msiFindings(input: PlatformInput, index: PlatformIndex, groups: readonly number[]): Finding[] {
+  const out: Finding[] = [];
+  const bad = groups.filter((g) => index.groups.has(g) && !groupHasIsolatedMsi(index, g));
+  if (bad.length === 0) return out;
+  const allowed = index.platform.moduleParams['vfio_iommu_type1.allow_unsafe_interrupts'];
+  for (const g of bad) {
+    // Dry run with the host's own module parameters: the engine says EPERM or lets it through.
+    const a = assign(input, [g], { allowUnsafeInterrupts: false });
+    const refusal = a.refused.find((r) => r.group === g)?.outcome;
+    const unit = index.units.get(index.groups.get(g)?.iommu ?? '');
+    const why = unit?.kind === 'smmuv3' ? 'its MSIs go through a GICv2m frame or another controller without an ITS' : `interrupt remapping is off${unit ? ` (${unit.id})` : ''}, and on x86 it is all or nothing`;
+    out.push({
+      severity: allowed ? 'warning' : 'error',
+      kind: 'no-interrupt-remapping',
+      objects: [`group ${g}`],
+      addresses: [],
+      message: refusal && refusal.errno === 'EPERM'
+        ? `Group ${g} has no MSI isolation (${why}): attaching it to a type1 container returns EPERM (${refusal.rule}); only vfio_iommu_type1.allow_unsafe_interrupts=1 lets it through, and then a guest can forge MSIs to any interrupt.`
+        : `Group ${g} has no MSI isolation (${why}); allow_unsafe_interrupts is set, so VFIO accepts it with a warning and the guest can forge MSIs.`,
+      ...(refusal ? { errno: refusal.errno, rule: refusal.rule } : {}),
+    });
+  }
+  return out;
+}
+
+export function rmrrFindings(input: PlatformInput, index: PlatformIndex, host: HostFacts | undefined): Finding[] {
+  const out: Finding[] = [];
+  for (const [g, grp] of index.groups) {
+    const direct = grp.resvRegions.filter((r) => r.type === 'direct');
+    const relax = grp.resvRegions.filter((r) => r.type === 'direct-relaxable');
+    if (direct.length > 0) {
+      const a = assign(input, [g], { allowUnsafeInterrupts: true });
+      const refusal = a.refused.find((r) => r.group === g)?.outcome;
+      const list = direct.map((r) => formatRange(r)).join(', ');
+      out.push({
+        severity: refusal ? 'error' : 'warning',
+        kind: 'rmrr-direct',
+        objects: [`group ${g}`, ...grp.devices],
+        addresses: direct.map((r) => ({ start: r.start, last: r.last })),
+        message: refusal
+          ? `Group ${g} has firmware direct-mapped region${direct.length > 1 ? 's' : ''} ${list} (RMRR/IVMD/RMR that must stay 1:1): VFIO_GROUP_SET_CONTAINER returns ${refusal.errno} (${refusal.rule}), so the group cannot be assigned; older VT-d kernels said "Device is ineligible for IOMMU domain attach due to platform RMRR requirement".`
+          : `Group ${g} has firmware direct-mapped region${direct.length > 1 ? 's' : ''} ${list} (RMRR/IVMD/RMR that must stay 1:1); kernel ${index.platform.kernel.version} predates the require_direct refusal (~6.6), so VFIO accepts the group and the firmware's 1:1 mapping is lost while it is assigned (the device may hang or write over guest memory).`,
+        ...(refusal ? { errno: refusal.errno, rule: refusal.rule } : {}),
+      });
+    } else if (relax.length > 0) {
+      out.push({
+        severity: 'info',
+        kind: 'rmrr-relaxable',
+        objects: [`group ${g}`, ...grp.devices],
+        addresses: relax.map((r) => ({ start: r.start, last: r.last })),
+        message: `Group ${g} reports direct-relaxable region${relax.length > 1 ? 's' : ''} ${relax.map((r) => formatRange(r)).join(', ')} (USB/graphics RMRR or the ISA-bridge floppy workaround): VFIO and iommufd drop them for assignment, so they neither block the group nor reserve IOVA.`,
+      });
+    }
+  }
+  for (const bdf of host?.rmrrIneligible ?? []) {
+    out.push({
+      severity: 'error',
+      kind: 'rmrr-direct',
+      objects: [bdf],
+      addresses: [],
+      message: `dmesg says ${bdf} "is ineligible for IOMMU domain attach due to platform RMRR requirement": firmware requires a 1:1 mapping for it, so it cannot be assigned (ask the vendor for a firmware option that drops the RMRR).`,
+    });
+  }
+  return out;
+}
+
+export function domainFindings(input: PlatformInput, index: PlatformIndex, groups: readonly number[]): Finding[] {
+  const units = [...new Set(groups.map((g) => index.groups.get(g)?.iommu).filter((u): u is string => !!u))].map((u) => index.units.get(u)).filter((u) => u !== undefined);
+  const sc = units.filter((u) => u.snoopControl);
+  const nosc = units.filter((u) => !u.snoopControl);
+  if (sc.length === 0 || nosc.length === 0) return [];
+  // Ask the engine: one container with every group, then VFIO_CHECK_EXTENSION(VFIO_DMA_CC_IOMMU).
+  const a = assign(input, groups, { allowUnsafeInterrupts: true });
+  let cc: string = 'unknown';
+  if (a.container !== undefined && a.attached.length > 1) {
+    const o = dryRun(a.state, { op: 'vfio.check_extension', container: a.container, extension: 'VFIO_DMA_CC_IOMMU' });
+    if (o.ok) cc = String(o.result?.['value']);
+  }
+  const groupsOn = (ids: string[]) => groups.filter((g) => ids.includes(index.groups.get(g)?.iommu ?? ''));
+  return [
+    {
+      severity: 'warning',
+      kind: 'incompatible-domains',
+      objects: [...units.map((u) => u.id), ...groups.map((g) => `group ${g}`)],
+      addresses: [],
+      message: `The groups sit behind IOMMU units that differ in snoop control (${sc.map((u) => u.id).join(', ')} can enforce cache coherency, ${nosc.map((u) => u.id).join(', ')} cannot): type1 puts groups ${groupsOn(nosc.map((u) => u.id)).join(', ')} in a separate domain (every mapping is programmed and pinned-accounted once but written into each domain), and VFIO_DMA_CC_IOMMU reads ${cc} for the container, so KVM must honour guest no-snoop.`,
+    },
+  ];
+}

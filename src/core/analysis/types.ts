@@ -1,0 +1,44 @@
+import type { Range } from '../u64.ts';
+import type { Errno } from '../outcome.ts';
+
+/** One conclusion of the analysis: what is wrong or risky, where, and why, in one sentence. */
+export type Severity = 'error' | 'warning' | 'info';
+
+export type FindingKind =
+  | 'iommu-disabled'
+  | 'iomem-hidden'
+  | 'guest-ram-in-reserved'
+  | 'guest-bar-in-reserved'
+  | 'guest-over-relaxable'
+  | 'guest-beyond-aperture'
+  | 'guest-beyond-viommu'
+  | 'guest-map-refused'
+  | 'group-not-viable'
+  | 'group-large'
+  | 'acs-override'
+  | 'p2p-bypass'
+  | 'iova-is-peer-bar'
+  | 'no-interrupt-remapping'
+  | 'rmrr-direct'
+  | 'rmrr-relaxable'
+  | 'incompatible-domains'
+  | 'dma-entry-limit'
+  | 'pasted-error'
+  | 'pasted-fault'
+  | 'trace-step-refused'
+  | 'host-bridge-window-reserved';
+
+export interface Finding {
+  readonly severity: Severity;
+  readonly kind: FindingKind;
+  /** Groups ("group 3"), devices (BDFs), units, guest sections. */
+  readonly objects: readonly string[];
+  readonly addresses: readonly Range[];
+  readonly message: string;
+  /** The errno the engine answered, when the finding rests on a dry run. */
+  readonly errno?: Errno;
+  /** The kernel check that fired in that dry run. */
+  readonly rule?: string;
+}
+
+export const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };

@@ -1,0 +1,158 @@
+import { canonicalBdf } from '../platform/bdf.ts';
+import { errnoFromNumber } from '../outcome.ts';
+import { makeResult } from './result.ts';
+import { isBlank, parseHexU64, splitLines, stripLogPrefix, UnparsedLog } from './text.ts';
+import type { ImportResult, PlacedEvent } from './types.ts';
+
+/**
+ * Error and fault lines users paste, placed on the IOVA axis:
+ * - QEMU `vfio_dma_map(CONTAINER, IOVA, SIZE, VADDR) = -22 (Invalid argument)` (hw/vfio
+ *   `vfio_dma_map` / newer `vfio_container_dma_map`), often wrapped in `vfio ...: failed to setup
+ *   container for group N: memory listener initialization failed: Region NAME: ...`;
+ * - AMD-Vi event log `IO_PAGE_FAULT device=BB:DD.F domain=0x.. address=0x.. flags=0x..`
+ *   (`amd_iommu_report_page_fault`), old and new (`vfio-pci 0000:05:00.0: AMD-Vi: Event logged
+ *   [IO_PAGE_FAULT domain=...]`) forms, and the split form where `Event logged [` ends a line;
+ * - VT-d `DMAR: [DMA Read NO_PASID] Request device [0x00:0x02.0] fault addr 0x7c346000 [fault
+ *   reason 0x06] ...` (`dmar_fault_do_one`), also the older `[00:02.0] fault addr 7c346000`;
+ * - `intel_iommu_map: iommu width (39) is not sufficient for the mapped address (8800001000)`.
+ */
+
+const DMA_MAP = /(vfio_(?:container_)?dma_map)\((0x[0-9a-fA-F]+|\(nil\)|[0-9a-fA-F]+),\s*(0x[0-9a-fA-F]+),\s*(0x[0-9a-fA-F]+),\s*(0x[0-9a-fA-F]+|\(nil\))\)\s*=\s*(-?\d+)(?:\s*\(([^)]*)\))?/;
+const AMD_FAULT = /(IO_PAGE_FAULT|INVALID_DEVICE_REQUEST|PAGE_TAB_HARDWARE_ERROR|ILLEGAL_DEV_TABLE_ENTRY|INVALID_PPR_REQUEST|DEV_TAB_HARDWARE_ERROR|COMMAND_HARDWARE_ERROR|IOTLB_INV_TIMEOUT)\b([^\]]*)/;
+const DMAR_FAULT = /\[(DMA (?:Read|Write)[^\]]*|INTR-REMAP[^\]]*)\]\s*Request device \[(?:0x)?([0-9a-fA-F]{1,2}):(?:0x)?([0-9a-fA-F]{1,2})\.([0-7])\]\s*(?:PASID \S+\s*)?fault addr (?:0x)?([0-9a-fA-F]+)(.*)$/;
+const WIDTH = /iommu width \((\d+)\) is not sufficient for the mapped address \((?:0x)?([0-9a-fA-F]+)\)/;
+
+export interface EventParseContext {
+  /** The previous line ended with `Event logged [` (AMD-Vi split form). */
+  amdPending?: { line: number; prefix: string; device?: string };
+  dmarPending?: PlacedEvent;
+}
+
+/** Tries to read one line as an error/fault event; returns undefined when it is none. */
+export function parseEventLine(raw: string, n: number, ctx: EventParseContext): PlacedEvent | 'consumed' | undefined {
+  const s = stripLogPrefix(raw);
+  let m = DMA_MAP.exec(s);
+  if (m) {
+    const iova = parseHexU64(m[3] as string);
+    const size = parseHexU64(m[4] as string);
+    const vaddr = m[5] === '(nil)' ? 0n : parseHexU64(m[5] as string);
+    if (iova === undefined || size === undefined) return undefined;
+    const num = parseInt(m[6] as string, 10);
+    const errno = errnoFromNumber(num);
+    const region = /Region ([^:]+):/.exec(s)?.[1]?.trim();
+    const group = /container for group (\d+)/.exec(s)?.[1];
+    const last = size === 0n ? iova : iova + size - 1n;
+    return {
+      line: n,
+      kind: 'vfio-dma-map-error',
+      range: { start: iova, last: last > 0xffffffffffffffffn ? 0xffffffffffffffffn : last },
+      ...(errno ? { errno } : {}),
+      errnoNumber: num,
+      ...(region ? { region } : {}),
+      ...(vaddr !== undefined ? { vaddr } : {}),
+      detail: `${m[1]} of ${size === 0n ? 'nothing' : `0x${size.toString(16)} bytes`} at IOVA 0x${iova.toString(16)} returned ${num}${m[7] ? ` (${m[7]})` : ''}${region ? ` for memory region ${region}` : ''}${group ? `, group ${group}` : ''}`,
+      text: raw,
+    };
+  }
+  if (/Event logged \[\s*$/.test(s)) {
+    const dev = /([0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7]):/.exec(s)?.[1];
+    ctx.amdPending = { line: n, prefix: s, ...(dev ? { device: canonicalBdf(dev) } : {}) };
+    return 'consumed';
+  }
+  m = AMD_FAULT.exec(s);
+  if (m && (/AMD-Vi|address=/.test(s) || ctx.amdPending)) {
+    const fields = m[2] as string;
+    const addr = /address=(0x[0-9a-fA-F]+)/.exec(fields)?.[1];
+    const devField = /device=(?:([0-9a-fA-F]{4}):)?([0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7])/.exec(fields);
+    const prefixDev = /([0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7]):/.exec(s)?.[1];
+    const device = devField ? canonicalBdf(`${devField[1] ?? '0000'}:${devField[2]}`) : prefixDev ? canonicalBdf(prefixDev) : ctx.amdPending?.device;
+    ctx.amdPending = undefined;
+    const a = addr ? parseHexU64(addr) : undefined;
+    if (a === undefined) return undefined;
+    const page = a & ~0xfffn;
+    return {
+      line: n,
+      kind: 'amd-vi-fault',
+      range: { start: page, last: page + 0xfffn },
+      ...(device ? { device } : {}),
+      detail: `AMD-Vi ${m[1]}${device ? ` from ${device}` : ''} at address 0x${a.toString(16)}${/flags=(0x[0-9a-fA-F]+)/.exec(fields)?.[1] ? ` (flags ${/flags=(0x[0-9a-fA-F]+)/.exec(fields)?.[1]})` : ''}`,
+      text: raw,
+    };
+  }
+  m = DMAR_FAULT.exec(s);
+  if (m) {
+    const a = parseHexU64(m[5] as string);
+    if (a === undefined) return undefined;
+    const device = canonicalBdf(`${(m[2] as string).padStart(2, '0')}:${(m[3] as string).padStart(2, '0')}.${m[4]}`);
+    const reason = /fault reason (?:0x)?([0-9a-fA-F]+)\]?\s*(.*)$/.exec(m[6] as string);
+    const page = a & ~0xfffn;
+    const ev: PlacedEvent = {
+      line: n,
+      kind: 'dmar-fault',
+      range: { start: page, last: page + 0xfffn },
+      device,
+      detail: `VT-d ${m[1]} fault from ${device} at address 0x${a.toString(16)}${reason ? ` (fault reason 0x${reason[1]}${reason[2] ? `: ${reason[2].trim()}` : ''})` : ''}`,
+      text: raw,
+    };
+    if (!reason) ctx.dmarPending = ev;
+    return ev;
+  }
+  m = WIDTH.exec(s);
+  if (m) {
+    const a = parseHexU64(m[2] as string);
+    if (a === undefined) return undefined;
+    return {
+      line: n,
+      kind: 'iommu-width-error',
+      range: { start: a & ~0xfffn, last: (a & ~0xfffn) + 0xfffn },
+      detail: `intel_iommu_map refused address 0x${a.toString(16)}: the domain is only ${m[1]} bits wide`,
+      text: raw,
+    };
+  }
+  return undefined;
+}
+
+/** Lines that belong to an error report but carry no address (kept quiet, not "unparsed"). */
+export function isCompanionErrorLine(raw: string): boolean {
+  const s = stripLogPrefix(raw);
+  return (
+    /VFIO_MAP_DMA(?: failed)?[:\s]/.test(s) ||
+    /failed to setup container for group/.test(s) ||
+    /vfio(?:-pci)? [0-9a-fA-F:.]+: .*(?:not viable|failed)/i.test(s) ||
+    /^DMAR:\s*DRHD: handling fault status/.test(s) ||
+    /^DMAR:\s*\[fault reason/.test(s) ||
+    /possibly running out of DMA mappings/.test(s) ||
+    /Maximum possible DMA mappings/.test(s) ||
+    /Device is ineligible for IOMMU domain attach due to platform RMRR/.test(s) ||
+    /^AMD-Vi: Event logged \[\s*$/.test(s)
+  );
+}
+
+export function importErrorLines(text: string): ImportResult {
+  const log = new UnparsedLog();
+  const events: PlacedEvent[] = [];
+  const ctx: EventParseContext = {};
+  const notes: string[] = [];
+  splitLines(text).forEach((line, i) => {
+    if (isBlank(line)) return;
+    const ev = parseEventLine(line, i + 1, ctx);
+    if (ev === 'consumed') return;
+    if (ev) {
+      events.push(ev);
+      return;
+    }
+    if (isCompanionErrorLine(line)) {
+      const s = stripLogPrefix(line);
+      const r = /\[fault reason (?:0x)?([0-9a-fA-F]+)\]\s*(.*)$/.exec(s);
+      const last = events[events.length - 1];
+      if (r && last && last.kind === 'dmar-fault' && ctx.dmarPending === last) {
+        events[events.length - 1] = { ...last, detail: `${last.detail} (fault reason 0x${r[1]}: ${(r[2] as string).trim()})` };
+        ctx.dmarPending = undefined;
+      }
+      if (/not viable/.test(s)) notes.push(`line ${i + 1}: ${s.trim()}`);
+      return;
+    }
+    log.add(i + 1, line, 'not a vfio_dma_map error, an AMD-Vi event or a DMAR fault line');
+  });
+  return makeResult('error-lines', {}, log.lines, [`${events.length} error/fault line(s) placed`, ...notes], { events, dropped: log.droppedCount });
+}

@@ -1,0 +1,53 @@
+import { importBundle } from './bundle.ts';
+import { detectKind } from './detect.ts';
+import { importDmesg } from './dmesg.ts';
+import { importErrorLines } from './error-lines.ts';
+import { importGroups } from './groups.ts';
+import { importIomem } from './iomem.ts';
+import { importLspciTv } from './lspci-tv.ts';
+import { importLspciVmm } from './lspci-vmm.ts';
+import { importLspciVvv } from './lspci-vvv.ts';
+import { importMtree } from './mtree.ts';
+import { importQemuTrace } from './qemu-trace.ts';
+import { importReservedRegions } from './reserved-regions.ts';
+import type { ImportResult, InputKind } from './types.ts';
+
+/** Every importer by kind; `importText` detects the kind when it is not given. */
+
+export * from './types.ts';
+export { detectKind } from './detect.ts';
+export { BUNDLE_MAGIC } from './bundle.ts';
+export { mergeImports } from './merge.ts';
+
+export interface ImportOptions {
+  kind?: InputKind;
+  /** For qemu-trace: the group whose container the steps replay into. */
+  group?: number;
+}
+
+export const IMPORTERS: Record<InputKind, (text: string, options: ImportOptions) => ImportResult> = {
+  bundle: (t) => importBundle(t),
+  'reserved-regions': (t, o) => importReservedRegions(t, o.group !== undefined ? { group: o.group } : {}),
+  groups: (t) => importGroups(t),
+  'lspci-vvv': (t) => importLspciVvv(t),
+  'lspci-tv': (t) => importLspciTv(t),
+  'lspci-vmm': (t) => importLspciVmm(t),
+  iomem: (t) => importIomem(t),
+  dmesg: (t) => importDmesg(t),
+  mtree: (t) => importMtree(t),
+  'qemu-trace': (t, o) => importQemuTrace(t, o.group !== undefined ? { group: o.group } : {}),
+  'error-lines': (t) => importErrorLines(t),
+};
+
+export type ImportTextResult = { ok: true; result: ImportResult } | { ok: false; error: string };
+
+export function importText(text: string, options: ImportOptions = {}): ImportTextResult {
+  const kind = options.kind ?? detectKind(text);
+  if (!kind) {
+    return {
+      ok: false,
+      error: 'could not tell what this text is: give the kind (bundle, reserved-regions, groups, lspci-vvv, lspci-tv, lspci-vmm, iomem, dmesg, mtree, qemu-trace, error-lines)',
+    };
+  }
+  return { ok: true, result: IMPORTERS[kind](text, options) };
+}

@@ -1,0 +1,95 @@
+import { isCompanionErrorLine, parseEventLine, type EventParseContext } from './error-lines.ts';
+import { makeResult } from './result.ts';
+import { isBlank, parseHexU64, splitLines, stripLogPrefix, UnparsedLog } from './text.ts';
+import type { ImportedStep, ImportResult, PlacedEvent } from './types.ts';
+
+/**
+ * QEMU vfio trace events (hw/vfio/trace-events), with or without the log backend's `pid@time:`:
+ * `vfio_listener_region_add_ram region_add [ram] 0xSTART - 0xEND [0xVADDR]` → MAP_DMA,
+ * `vfio_listener_region_del region_del 0xSTART - 0xEND` → UNMAP_DMA (ends inclusive, already
+ * page-aligned by `vfio_listener_region_add`), `vfio_listener_region_add_iommu` (a vIOMMU
+ * region: mappings then come from IOMMU notifiers, not replayed), `vfio_listener_region_add_skip`
+ * / renamed `vfio_listener_region_skip SKIPPING region_add|region_del ...` (not mapped), and
+ * `vfio_dma_map(...) = -22` error lines. The steps use `$container`: with `group`, the importer
+ * also emits the container setup (create, set the group, VFIO_TYPE1v2_IOMMU).
+ */
+
+const ADD_RAM = /vfio_listener_region_add_ram\s+region_add \[ram\] (0x[0-9a-fA-F]+) - (0x[0-9a-fA-F]+) \[(0x[0-9a-fA-F]+|\(nil\))\]/;
+const DEL = /vfio_listener_region_del\s+region_del (0x[0-9a-fA-F]+) - (0x[0-9a-fA-F]+)/;
+const SKIP = /vfio_listener_region_(?:add_)?skip\s+SKIPPING (region_add|region_del) (0x[0-9a-fA-F]+) - (0x[0-9a-fA-F]+)/;
+const ADD_IOMMU = /vfio_listener_region_add_iommu\s+region_add \[iommu\](?: (\S+))? (0x[0-9a-fA-F]+) - (0x[0-9a-fA-F]+)/;
+
+export function importQemuTrace(text: string, options: { group?: number } = {}): ImportResult {
+  const log = new UnparsedLog();
+  const steps: ImportedStep[] = [];
+  const stepLines: number[] = [];
+  const events: PlacedEvent[] = [];
+  const ctx: EventParseContext = {};
+  const skipped: string[] = [];
+  const notes: string[] = [];
+  if (options.group !== undefined) {
+    steps.push({ op: 'vfio.container_create', as: 'container' });
+    steps.push({ op: 'vfio.group_set_container', group: options.group, container: '$container' });
+    steps.push({ op: 'vfio.set_iommu', container: '$container', type: 'type1v2' });
+    stepLines.push(0, 0, 0);
+  }
+  splitLines(text).forEach((raw, i) => {
+    const n = i + 1;
+    if (isBlank(raw)) return;
+    const s = stripLogPrefix(raw);
+    let m = ADD_RAM.exec(s);
+    if (m) {
+      const start = parseHexU64(m[1] as string);
+      const last = parseHexU64(m[2] as string);
+      const vaddr = m[3] === '(nil)' ? 0n : parseHexU64(m[3] as string);
+      if (start === undefined || last === undefined || last < start) {
+        log.add(n, raw, 'bad region_add range');
+        return;
+      }
+      steps.push({ op: 'vfio.map_dma', container: '$container', iova: start, size: last - start + 1n, flags: ['READ', 'WRITE'], ...(vaddr !== undefined ? { vaddr } : {}) });
+      stepLines.push(n);
+      return;
+    }
+    m = DEL.exec(s);
+    if (m) {
+      const start = parseHexU64(m[1] as string);
+      const last = parseHexU64(m[2] as string);
+      if (start === undefined || last === undefined || last < start) {
+        log.add(n, raw, 'bad region_del range');
+        return;
+      }
+      steps.push({ op: 'vfio.unmap_dma', container: '$container', iova: start, size: last - start + 1n, flags: [] });
+      stepLines.push(n);
+      return;
+    }
+    m = SKIP.exec(s);
+    if (m) {
+      skipped.push(`${m[2]}..${m[3]}`);
+      return;
+    }
+    m = ADD_IOMMU.exec(s);
+    if (m) {
+      notes.push(`line ${n}: ${m[1] ? `${m[1]} ` : ''}${m[2]}..${m[3]} is a vIOMMU region: its DMA mappings come from IOMMU notifiers (vfio_iommu_map_notify), not from this listener`);
+      return;
+    }
+    const ev = parseEventLine(raw, n, ctx);
+    if (ev && ev !== 'consumed') {
+      events.push(ev);
+      return;
+    }
+    if (ev === 'consumed' || isCompanionErrorLine(raw)) return;
+    if (/^vfio_\w+/.test(s)) {
+      log.add(n, raw, `vfio trace event "${/^(vfio_\w+)/.exec(s)?.[1]}" is not a DMA map/unmap event`);
+      return;
+    }
+    log.add(n, raw, 'not a vfio_listener_region_* trace line');
+  });
+  if (skipped.length) notes.push(`${skipped.length} section(s) skipped by QEMU (not RAM, not mapped): ${skipped.slice(0, 8).join(', ')}${skipped.length > 8 ? ', ...' : ''}`);
+  const maps = steps.filter((s) => s.op === 'vfio.map_dma').length;
+  const unmaps = steps.filter((s) => s.op === 'vfio.unmap_dma').length;
+  notes.unshift(`${maps} map and ${unmaps} unmap step(s)`);
+  if (options.group === undefined && steps.length > 0) {
+    notes.push('the steps use "$container": give the group number (--group N) to add the container setup, or replay them after your own');
+  }
+  return makeResult('qemu-trace', { steps }, log.lines, notes, { events, stepLines, dropped: log.droppedCount });
+}
