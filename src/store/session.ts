@@ -1,0 +1,180 @@
+import { formatLoadError, load } from '../core/scenario/index.ts';
+import type { Action } from '../core/actions.ts';
+import { parseU64, type Range } from '../core/u64.ts';
+import { BUILTIN_SCENARIOS, builtinScenario, DEFAULT_SCENARIO_ID } from '../ui/scenarios/builtin.ts';
+import { fitRange, formatViewParam, parseViewParam } from '../ui/viewport/viewport.ts';
+import { guestLayout, lanesOf } from './address-spaces.ts';
+import type { AppStore } from './app-store.ts';
+import { AUTOSAVE_VERSION, readAutosave, type SavedWorkspace, writeAutosave } from './autosave.ts';
+import { parseHash, unpackScenario } from './share-link.ts';
+import { openScenarioText, type Snapshot, userStepsText } from './workspace.ts';
+import { occupiedRanges } from '../ui/map/compressed.ts';
+
+/** Files above this size are refused before they are read. */
+export const MAX_FILE_BYTES = 20 * 1024 * 1024;
+
+/** The view that shows a workspace best: the guest's memory when there is one, else everything occupied. */
+export function defaultViewRange(s: Snapshot): Range | undefined {
+  const guest = guestLayout(s);
+  const ranges = guest && guest.memory.length > 0 ? guest.memory : occupiedRanges(lanesOf(s));
+  if (ranges.length === 0) return undefined;
+  let start = ranges[0]!.start;
+  let last = ranges[0]!.last;
+  for (const r of ranges) {
+    if (r.start < start) start = r.start;
+    if (r.last > last) last = r.last;
+  }
+  return { start, last };
+}
+
+function fitWorkspace(store: AppStore): void {
+  const present = store.getState().history?.present;
+  const r = present && defaultViewRange(present);
+  if (r) store.getState().setViewport(fitRange(r));
+}
+
+/** Opens scenario text as a new history entry; a load error becomes a notice. */
+export function openText(store: AppStore, text: string, builtinId: string | undefined, fit = true): boolean {
+  const opened = openScenarioText(text);
+  if (!opened.ok) {
+    store.getState().notify({ kind: 'error', text: `the scenario could not be opened: ${opened.errors.map(formatLoadError).join('; ')}` });
+    return false;
+  }
+  const title = opened.scenario.title ?? opened.scenario.id ?? 'untitled scenario';
+  store.getState().openWorkspace(opened, builtinId, `opened “${title}”`);
+  if (fit) fitWorkspace(store);
+  return true;
+}
+
+export function openBuiltin(store: AppStore, id: string, fit = true): boolean {
+  const b = builtinScenario(id);
+  if (!b) {
+    store.getState().notify({ kind: 'error', text: `there is no built-in scenario "${id}" (known: ${BUILTIN_SCENARIOS.map((s) => s.id).join(', ')})` });
+    return false;
+  }
+  return openText(store, b.text, b.id, fit);
+}
+
+/** Reads a dropped or chosen file, refusing oversized ones before reading them. */
+export async function openFile(store: AppStore, file: Blob & { name?: string }): Promise<boolean> {
+  if (file.size > MAX_FILE_BYTES) {
+    store.getState().notify({
+      kind: 'error',
+      text: `${file.name ?? 'the file'} is ${(file.size / 1048576).toFixed(1)} MB: files above 20 MB are refused`,
+    });
+    return false;
+  }
+  const ok = openText(store, await file.text(), undefined);
+  if (ok) store.getState().notify({ kind: 'info', text: `opened ${file.name ?? 'the file'}` });
+  return ok;
+}
+
+function applyUserSteps(store: AppStore, text: string): string | undefined {
+  const loaded = load(text);
+  if (!loaded.ok || loaded.kind !== 'scenario') return 'the saved actions could not be read';
+  for (const step of loaded.scenario.steps) {
+    const { as: _as, expect: _expect, ...action } = step;
+    store.getState().dispatch(action as unknown as Action);
+  }
+  return undefined;
+}
+
+function viewFrom(text: string): Range | undefined {
+  return parseViewParam(text, (s) => {
+    const r = parseU64(s);
+    return r.ok ? r.value : undefined;
+  });
+}
+
+export function restoreSaved(store: AppStore, saved: SavedWorkspace): boolean {
+  if (!openText(store, saved.scenarioText, saved.builtinId, false)) return false;
+  const problem = applyUserSteps(store, saved.userStepsText);
+  if (problem) store.getState().notify({ kind: 'error', text: `restored the scenario, but ${problem}` });
+  const view = viewFrom(saved.view);
+  if (view) store.getState().setViewport(fitRange(view));
+  else fitWorkspace(store);
+  return true;
+}
+
+/**
+ * First open: a share link wins, then the autosave, then the default scenario. Whatever fails
+ * says so in a notice and falls through to the next, so the page is never blank.
+ */
+export async function boot(store: AppStore, hash: string, idb: IDBFactory | undefined): Promise<void> {
+  const link = parseHash(hash);
+  let opened = false;
+  if (link.packed !== undefined) {
+    try {
+      opened = openText(store, await unpackScenario(link.packed), undefined);
+    } catch {
+      store.getState().notify({ kind: 'error', text: 'the scenario in the link is damaged (it does not unpack); opened the default scenario instead' });
+    }
+  } else if (link.scenarioId !== undefined) {
+    opened = openBuiltin(store, link.scenarioId);
+  }
+  if (!opened && idb && link.packed === undefined && link.scenarioId === undefined) {
+    const restored = await readAutosave(idb);
+    if (restored.kind === 'ok') {
+      opened = restoreSaved(store, restored.saved);
+      if (!opened) store.getState().notify({ kind: 'error', text: 'the autosaved workspace could not be opened; opened the default scenario instead' });
+    } else if (restored.kind === 'unreadable') {
+      store.getState().notify({ kind: 'error', text: `${restored.message}; opened the default scenario instead` });
+    }
+  }
+  if (!opened) openBuiltin(store, DEFAULT_SCENARIO_ID);
+  if (link.view) store.getState().setViewport(fitRange(link.view));
+  if (link.problem) store.getState().notify({ kind: 'error', text: link.problem });
+}
+
+export function savedWorkspace(store: AppStore, scenarioText: (s: Snapshot) => string): SavedWorkspace | undefined {
+  const { history, viewport } = store.getState();
+  if (!history) return undefined;
+  const p = history.present;
+  return {
+    version: AUTOSAVE_VERSION,
+    savedAt: new Date().toISOString(),
+    scenarioText: scenarioText(p),
+    builtinId: p.builtinId,
+    userStepsText: userStepsText(p.userSteps),
+    view: formatViewParam(viewport),
+  };
+}
+
+/** Saves after every workspace change (and, debounced, after view changes). */
+export function startAutosave(store: AppStore, idb: IDBFactory, scenarioText: (s: Snapshot) => string, delayMs = 400): () => void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const flush = () => {
+    timer = undefined;
+    const saved = savedWorkspace(store, scenarioText);
+    if (saved) writeAutosave(idb, saved).catch((e: unknown) => store.getState().notify({ kind: 'error', text: `autosave failed: ${String(e)}` }));
+  };
+  const unsubscribe = store.subscribe((s, prev) => {
+    if (s.history === prev.history && s.viewport === prev.viewport) return;
+    if (timer !== undefined) clearTimeout(timer);
+    timer = setTimeout(flush, s.history !== prev.history ? 0 : delayMs);
+  });
+  return () => {
+    unsubscribe();
+    if (timer !== undefined) clearTimeout(timer);
+  };
+}
+
+/** A link opened in the running app (the hash changed): open its scenario if it names another, then its view. */
+export async function followHash(store: AppStore, hash: string): Promise<void> {
+  const link = parseHash(hash);
+  const present = store.getState().history?.present;
+  if (link.packed !== undefined) {
+    try {
+      openText(store, await unpackScenario(link.packed), undefined);
+    } catch {
+      store.getState().notify({ kind: 'error', text: 'the scenario in the link is damaged (it does not unpack)' });
+    }
+  } else if (link.scenarioId !== undefined && link.scenarioId !== present?.builtinId) {
+    openBuiltin(store, link.scenarioId);
+  }
+  if (link.view) {
+    store.getState().setCompressed(false);
+    store.getState().setViewport(fitRange(link.view));
+  }
+  if (link.problem) store.getState().notify({ kind: 'error', text: link.problem });
+}

@@ -1,0 +1,211 @@
+import { useId, useMemo, useState } from 'react';
+import type { OpName } from '../../core/actions.ts';
+import { ERRNO_NUMBERS } from '../../core/outcome.ts';
+import { parseU64, hex } from '../../core/u64.ts';
+import { addressSpaces } from '../../store/address-spaces.ts';
+import type { Snapshot } from '../../store/workspace.ts';
+import { dryRunAction } from '../../store/workspace.ts';
+import { useApp } from '../app/store-context.tsx';
+import { buildAction, type FieldSpec, flagNamesFor, formFor, initialValues, OP_FORMS, type OpForm, plausibleUserVa } from './op-forms.ts';
+
+/** Ids to suggest for each kind of reference, read from the engine's views. */
+function suggestions(present: Snapshot, f: FieldSpec): string[] {
+  const spaces = addressSpaces(present.state);
+  switch (f.kind) {
+    case 'group':
+      return [...present.state.index.groups.keys()].map(String);
+    case 'bdf':
+      return [...present.state.index.devices.keys()];
+    case 'ref':
+      switch (f.refs) {
+        case 'container':
+          return spaces.containers.map((c) => String(c.id));
+        case 'ioas':
+          return spaces.ioas.map((i) => String(i.id));
+        case 'device':
+          return spaces.iommufdDevices.map((d) => String(d.id));
+        case 'pt':
+          return [...spaces.ioas.map((i) => String(i.id)), ...spaces.ioas.flatMap((i) => i.hwpts.map((h) => String(h.id)))];
+        case 'object':
+          return [...spaces.ioas.map((i) => String(i.id)), ...spaces.iommufdDevices.map((d) => String(d.id)), ...spaces.ioas.flatMap((i) => i.hwpts.map((h) => String(h.id)))];
+        default:
+          return [];
+      }
+    default:
+      return [];
+  }
+}
+
+function defaultsFor(present: Snapshot, form: OpForm): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of form.fields) {
+    if (f.kind === 'ref' || f.kind === 'group' || f.kind === 'bdf') {
+      const first = suggestions(present, f)[0];
+      if (first !== undefined && !f.optional) out[f.name] = first;
+    }
+  }
+  return out;
+}
+
+function OpFormView({ form, present }: { form: OpForm; present: Snapshot }) {
+  const dispatch = useApp((s) => s.dispatch);
+  const [values, setValues] = useState(() => initialValues(form, defaultsFor(present, form)));
+  const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
+  const [last, setLast] = useState<string | undefined>(undefined);
+  const idBase = useId();
+
+  // User addresses follow their IOVA (aligned the same way) until the user edits them.
+  const effective = useMemo(() => {
+    const v = { ...values };
+    for (const f of form.fields) {
+      if (f.userVaFor === undefined || touched.has(f.name)) continue;
+      const iovaText = v[f.userVaFor];
+      const iova = typeof iovaText === 'string' ? parseU64(iovaText) : undefined;
+      v[f.name] = hex(plausibleUserVa(iova?.ok ? iova.value : undefined));
+    }
+    return v;
+  }, [values, touched, form]);
+
+  const built = useMemo(() => buildAction(form, effective), [form, effective]);
+  const preview = useMemo(() => (built.ok ? dryRunAction(present.state, built.action) : undefined), [built, present]);
+
+  const set = (name: string, value: string | readonly string[]) => {
+    setValues((v) => ({ ...v, [name]: value }));
+    setTouched((t) => new Set(t).add(name));
+  };
+
+  const submit = (e: React.FormEvent) => {
+    e.preventDefault();
+    if (!built.ok) return;
+    const outcome = dispatch(built.action);
+    setLast(outcome ? (outcome.ok ? `done: ${outcome.message ?? 'ok'}` : `failed: ${outcome.errno}`) : 'the engine could not run this op');
+  };
+
+  return (
+    <form className="op-form" onSubmit={submit} aria-label={`${form.op} form`}>
+      <p className="muted small">{form.title}</p>
+      {form.fields.map((f) => {
+        const id = `${idBase}-${f.name}`;
+        const raw = effective[f.name];
+        const empty = typeof raw !== 'string' || raw.trim() === '';
+        // A field left empty is only flagged once the user has been in it; text that does not parse is flagged at once.
+        const error = !built.ok && (!empty || touched.has(f.name)) ? built.errors[f.name] : undefined;
+        if (f.kind === 'flags') {
+          const chosen = (effective[f.name] as readonly string[] | undefined) ?? [];
+          return (
+            <fieldset key={f.name} className="flags">
+              <legend>{f.label}</legend>
+              {flagNamesFor(form.op).map((name) => (
+                <label key={name}>
+                  <input
+                    type="checkbox"
+                    checked={chosen.includes(name)}
+                    onChange={(e) => set(f.name, e.target.checked ? [...chosen, name] : chosen.filter((x) => x !== name))}
+                  />
+                  {name}
+                </label>
+              ))}
+            </fieldset>
+          );
+        }
+        if (f.kind === 'choice') {
+          return (
+            <div key={f.name} className="field">
+              <label htmlFor={id}>{f.label}</label>
+              <select id={id} value={String(effective[f.name] ?? '')} onChange={(e) => set(f.name, e.target.value)}>
+                {f.optional && <option value="">—</option>}
+                {(f.choices ?? []).map((c) => (
+                  <option key={c} value={c}>
+                    {c}
+                  </option>
+                ))}
+              </select>
+            </div>
+          );
+        }
+        const list = suggestions(present, f);
+        const listId = list.length > 0 ? `${id}-list` : undefined;
+        const Input = f.kind === 'ranges' ? 'textarea' : 'input';
+        return (
+          <div key={f.name} className="field">
+            <label htmlFor={id}>
+              {f.label}
+              {f.optional ? ' (optional)' : ''}
+            </label>
+            <Input
+              id={id}
+              value={String(effective[f.name] ?? '')}
+              placeholder={f.hint}
+              list={listId}
+              spellCheck={false}
+              autoComplete="off"
+              aria-invalid={error !== undefined}
+              aria-describedby={error ? `${id}-error` : undefined}
+              onChange={(e: React.ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => set(f.name, e.target.value)}
+            />
+            {listId && (
+              <datalist id={listId}>
+                {list.map((s) => (
+                  <option key={s} value={s} />
+                ))}
+              </datalist>
+            )}
+            {error && (
+              <div className="field-error" id={`${id}-error`} role="alert">
+                {error}
+              </div>
+            )}
+          </div>
+        );
+      })}
+      <div className="dry-run" aria-live="polite" data-testid="dry-run">
+        {preview === undefined ? (
+          <span className="muted">fix the fields above to see what the kernel would say</span>
+        ) : preview.kind === 'engine-error' ? (
+          <span className="warn">the model cannot run this op: {preview.message}</span>
+        ) : preview.outcome.ok ? (
+          <span className="ok">would succeed: {preview.outcome.message ?? 'ok'}</span>
+        ) : (
+          <span className="fail">
+            would fail: {preview.outcome.errno} (-{ERRNO_NUMBERS[preview.outcome.errno]}) — {preview.outcome.message}{' '}
+            <span className="rule">[{preview.outcome.rule}]</span>
+          </span>
+        )}
+        {preview?.kind === 'outcome' &&
+          preview.outcome.warnings.map((w) => (
+            <div key={w} className="warn">
+              warning: {w}
+            </div>
+          ))}
+      </div>
+      <button type="submit" disabled={!built.ok}>
+        Run {form.op}
+      </button>
+      {last && <p className="muted small" aria-live="polite">{last}</p>}
+    </form>
+  );
+}
+
+/** One form per op, with a live dry run through the engine as the user types. */
+export function ActionsPanel({ initialOp = 'vfio.map_dma' }: { initialOp?: OpName }) {
+  const present = useApp((s) => s.history?.present);
+  const [op, setOp] = useState<OpName>(initialOp);
+  const selectId = useId();
+  if (!present) return null;
+  const form = formFor(op);
+  return (
+    <section className="panel actions" aria-label="actions">
+      <h2>Actions</h2>
+      <label htmlFor={selectId}>operation</label>
+      <select id={selectId} value={op} onChange={(e) => setOp(e.target.value as OpName)}>
+        {OP_FORMS.map((f) => (
+          <option key={f.op} value={f.op}>
+            {f.op}
+          </option>
+        ))}
+      </select>
+      {/* Keyed by op and workspace scenario: a new op starts from fresh defaults. */}
+      <OpFormView key={`${op}`} form={form} present={present} />
+    </section>
+  );
+}

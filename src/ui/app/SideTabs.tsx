@@ -1,0 +1,45 @@
+import { type ReactNode, useId, useState } from 'react';
+
+/** Tabs for a side panel; more panels (import, findings) can be added to the list later. */
+export interface SideTab {
+  readonly id: string;
+  readonly label: string;
+  readonly render: () => ReactNode;
+}
+
+/** `follow`: when its key changes (a new selection), the named tab comes to the front. */
+export function SideTabs({ tabs, label, follow }: { tabs: readonly SideTab[]; label: string; follow?: { key: unknown; tab: string } }) {
+  const [active, setActive] = useState(tabs[0]?.id);
+  const [followed, setFollowed] = useState(follow?.key);
+  if (follow && follow.key !== followed) {
+    // Adjusting state while rendering (React's documented pattern), not in an effect.
+    setFollowed(follow.key);
+    if (follow.key !== undefined) setActive(follow.tab);
+  }
+  const base = useId();
+  const current = tabs.find((t) => t.id === active) ?? tabs[0];
+  return (
+    <div className="side-tabs">
+      <div role="tablist" aria-label={label}>
+        {tabs.map((t) => (
+          <button
+            key={t.id}
+            type="button"
+            role="tab"
+            id={`${base}-${t.id}-tab`}
+            aria-selected={t.id === current?.id}
+            aria-controls={`${base}-${t.id}-panel`}
+            onClick={() => setActive(t.id)}
+          >
+            {t.label}
+          </button>
+        ))}
+      </div>
+      {current && (
+        <div role="tabpanel" id={`${base}-${current.id}-panel`} aria-labelledby={`${base}-${current.id}-tab`}>
+          {current.render()}
+        </div>
+      )}
+    </div>
+  );
+}

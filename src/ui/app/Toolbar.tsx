@@ -1,0 +1,153 @@
+import { useId, useRef, useState } from 'react';
+import { buildShareHash } from '../../store/share-link.ts';
+import { openBuiltin, openFile } from '../../store/session.ts';
+import { workspaceText } from '../../store/workspace.ts';
+import { BUILTIN_SCENARIOS } from '../scenarios/builtin.ts';
+import { parseGoto } from '../viewport/goto.ts';
+import { FULL_VIEW, fitRange, zoomAt } from '../viewport/viewport.ts';
+import { downloadText } from './download.ts';
+import { useApp, useStoreApi } from './store-context.tsx';
+
+/** Scenario, file, share, navigation and theme controls. */
+export function Toolbar({ mapWidth }: { mapWidth: () => number }) {
+  const store = useStoreApi();
+  const title = useApp((s) => s.history?.present.scenario.title ?? s.history?.present.scenario.id ?? '');
+  const builtinId = useApp((s) => s.history?.present.builtinId);
+  const compressed = useApp((s) => s.compressed);
+  const theme = useApp((s) => s.theme);
+  const [goto, setGoto] = useState('');
+  const [gotoError, setGotoError] = useState<string | undefined>(undefined);
+  const [shareText, setShareText] = useState<string | undefined>(undefined);
+  const fileRef = useRef<HTMLInputElement>(null);
+  const gotoId = useId();
+  const scenarioId = useId();
+
+  const zoom = (steps: number) => {
+    const s = store.getState();
+    const w = mapWidth();
+    s.setViewport(zoomAt(s.viewport, w / 2, w, steps));
+  };
+
+  const submitGoto = (e: React.FormEvent) => {
+    e.preventDefault();
+    const r = parseGoto(goto);
+    if (!r.ok) {
+      setGotoError(r.error);
+      return;
+    }
+    setGotoError(undefined);
+    store.getState().setCompressed(false);
+    store.getState().setViewport(fitRange(r.range));
+  };
+
+  const save = () => {
+    const present = store.getState().history?.present;
+    if (!present) return;
+    const name = `${(present.scenario.id ?? 'workspace').replace(/[^A-Za-z0-9_.-]/g, '_')}.scenario.json`;
+    downloadText(name, workspaceText(present));
+  };
+
+  const share = async () => {
+    const s = store.getState();
+    const present = s.history?.present;
+    if (!present) return;
+    const link = await buildShareHash(s.viewport, present.userSteps.length === 0 ? present.builtinId : undefined, () => workspaceText(present));
+    if (!link.ok) {
+      s.notify({ kind: 'error', text: link.message });
+      setShareText(undefined);
+      return;
+    }
+    history.replaceState(null, '', link.hash);
+    const url = location.href;
+    setShareText(url);
+    try {
+      await navigator.clipboard.writeText(url);
+      s.notify({ kind: 'info', text: 'link copied to the clipboard' });
+    } catch {
+      s.notify({ kind: 'info', text: 'the link is in the address bar and in the box next to Share' });
+    }
+  };
+
+  return (
+    <header className="toolbar">
+      <h1>IOVA Explorer</h1>
+      <label htmlFor={scenarioId} className="sr-only">
+        built-in scenario
+      </label>
+      <select
+        id={scenarioId}
+        value={builtinId ?? ''}
+        onChange={(e) => e.target.value && openBuiltin(store, e.target.value)}
+        title={title}
+      >
+        {builtinId === undefined && <option value="">{title || 'custom scenario'}</option>}
+        {BUILTIN_SCENARIOS.map((b) => (
+          <option key={b.id} value={b.id}>
+            {b.title}
+          </option>
+        ))}
+      </select>
+      <button type="button" onClick={() => fileRef.current?.click()}>
+        Open…
+      </button>
+      <input
+        ref={fileRef}
+        type="file"
+        accept=".json,application/json"
+        hidden
+        aria-label="open a scenario file"
+        onChange={(e) => {
+          const f = e.target.files?.[0];
+          if (f) void openFile(store, f);
+          e.target.value = '';
+        }}
+      />
+      <button type="button" onClick={save}>
+        Save
+      </button>
+      <button type="button" onClick={() => void share()}>
+        Share
+      </button>
+      {shareText && <input className="share-url" readOnly value={shareText} aria-label="share link" onFocus={(e) => e.target.select()} />}
+      <form className="goto" onSubmit={submitGoto} role="search">
+        <label htmlFor={gotoId} className="sr-only">
+          go to address or range
+        </label>
+        <input
+          id={gotoId}
+          value={goto}
+          placeholder="go to 0xfee00000 or START-LAST"
+          onChange={(e) => setGoto(e.target.value)}
+          aria-invalid={gotoError !== undefined}
+          spellCheck={false}
+        />
+        <button type="submit">Go</button>
+        {gotoError && (
+          <span className="field-error" role="alert">
+            {gotoError}
+          </span>
+        )}
+      </form>
+      <button type="button" onClick={() => zoom(1)} aria-label="zoom in" title="zoom in (+)">
+        +
+      </button>
+      <button type="button" onClick={() => zoom(-1)} aria-label="zoom out" title="zoom out (-)">
+        −
+      </button>
+      <button type="button" onClick={() => store.getState().setViewport(FULL_VIEW)} title="show all 2^64 bytes">
+        2⁶⁴
+      </button>
+      <label className="toggle">
+        <input type="checkbox" checked={compressed} onChange={(e) => store.getState().setCompressed(e.target.checked)} />
+        fold empty space
+      </label>
+      <button
+        type="button"
+        onClick={() => store.getState().setTheme(theme === 'dark' ? 'light' : 'dark')}
+        aria-label={`switch to ${theme === 'dark' ? 'light' : 'dark'} theme`}
+      >
+        {theme === 'dark' ? '☀' : '☾'}
+      </button>
+    </header>
+  );
+}

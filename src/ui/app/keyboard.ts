@@ -1,0 +1,56 @@
+import type { AppStore } from '../../store/app-store.ts';
+import { panBytes, spanOf, zoomAt } from '../viewport/viewport.ts';
+
+/** Share of the span one arrow press moves: an exact power of two, so +d then -d is exact. */
+const PAN_SHIFT = 3n;
+
+function isTyping(target: EventTarget | null): boolean {
+  const el = target as HTMLElement | null;
+  if (!el || typeof el.tagName !== 'string') return false;
+  return el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName);
+}
+
+/**
+ * Arrows pan, +/- zoom about the centre, u / Shift+U and Ctrl+Z / Ctrl+Shift+Z undo and redo.
+ * Keys typed into a form field stay with the field.
+ */
+export function handleKey(store: AppStore, e: KeyboardEvent, width: number): boolean {
+  if (isTyping(e.target) || e.altKey || e.metaKey) return false;
+  const s = store.getState();
+  const ctrl = e.ctrlKey;
+  if (ctrl && (e.key === 'z' || e.key === 'Z')) {
+    if (e.shiftKey) s.redo();
+    else s.undo();
+    return true;
+  }
+  if (ctrl && e.key === 'y') {
+    s.redo();
+    return true;
+  }
+  if (ctrl) return false;
+  const step = spanOf(s.viewport) >> PAN_SHIFT;
+  switch (e.key) {
+    case 'ArrowLeft':
+      s.setViewport(panBytes(s.viewport, -step));
+      return true;
+    case 'ArrowRight':
+      s.setViewport(panBytes(s.viewport, step));
+      return true;
+    case '+':
+    case '=':
+      s.setViewport(zoomAt(s.viewport, width / 2, width, 1));
+      return true;
+    case '-':
+    case '_':
+      s.setViewport(zoomAt(s.viewport, width / 2, width, -1));
+      return true;
+    case 'u':
+      s.undo();
+      return true;
+    case 'U':
+      s.redo();
+      return true;
+    default:
+      return false;
+  }
+}

@@ -1,0 +1,139 @@
+import { useEffect, useRef, useState } from 'react';
+import { lanesOf } from '../../store/address-spaces.ts';
+import { useApp, useStoreApi } from '../app/store-context.tsx';
+import { groupColor } from '../theme/palette.ts';
+import { bindGestures } from './gestures.ts';
+import { describeHit, hitTest, type Hit } from './hit-test.ts';
+import { layoutLanes } from './lanes.ts';
+import { MapPainter } from './map-painter.ts';
+import { Minimap } from './Minimap.tsx';
+
+/** The address map: lane labels (React, changes with the workspace), canvas + axis (painted outside React). */
+export function MapView({ widthRef }: { widthRef?: { current: () => number } }) {
+  const store = useStoreApi();
+  const present = useApp((s) => s.history?.present);
+  const theme = useApp((s) => s.theme);
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const axisRef = useRef<SVGSVGElement>(null);
+  const readoutRef = useRef<HTMLDivElement>(null);
+  const overlayRef = useRef<HTMLDivElement>(null);
+  const hoverRef = useRef<HTMLDivElement>(null);
+  const painterRef = useRef<MapPainter | undefined>(undefined);
+  const [painter, setPainter] = useState<MapPainter | undefined>(undefined);
+
+  useEffect(() => {
+    const canvas = canvasRef.current;
+    const axis = axisRef.current;
+    const readout = readoutRef.current;
+    const overlay = overlayRef.current;
+    if (!canvas || !axis || !readout || !overlay) return;
+    const p = new MapPainter(store, { canvas, axis, readout });
+    painterRef.current = p;
+    setPainter(p);
+    if (widthRef) widthRef.current = () => p.mapWidth;
+    const measure = () => p.resize(overlay.clientWidth, overlay.clientHeight);
+    measure();
+    const ro = typeof ResizeObserver !== 'undefined' ? new ResizeObserver(measure) : undefined;
+    ro?.observe(overlay);
+    p.start();
+    const unbind = bindGestures(overlay, store, () => p.mapWidth);
+    // The hover card describes what was under the pointer; once the view moves it is stale.
+    const unsubscribe = store.subscribe((s, prev) => {
+      if ((s.viewport !== prev.viewport || s.compressed !== prev.compressed) && hoverRef.current) hoverRef.current.hidden = true;
+    });
+    return () => {
+      unsubscribe();
+      ro?.disconnect();
+      unbind();
+      p.stop();
+      painterRef.current = undefined;
+    };
+  }, [store, widthRef]);
+
+  const showHover = (hit: Hit | undefined, x: number, y: number) => {
+    const card = hoverRef.current;
+    if (!card) return;
+    if (!hit || (hit.kind === 'empty' && !hit.lane)) {
+      card.hidden = true;
+      return;
+    }
+    card.hidden = false;
+    card.replaceChildren(
+      ...describeHit(hit)
+        .filter((l) => l !== '')
+        .map((line) => {
+          const div = document.createElement('div');
+          div.textContent = line; // imported names are text, never HTML
+          return div;
+        }),
+    );
+    const w = painterRef.current?.mapWidth ?? 0;
+    card.style.left = `${Math.min(x + 14, Math.max(0, w - 380))}px`;
+    card.style.top = `${y + 16}px`;
+  };
+
+  const locate = (e: React.MouseEvent<HTMLDivElement>) => {
+    const p = painterRef.current;
+    if (!p) return undefined;
+    const rect = e.currentTarget.getBoundingClientRect();
+    const x = e.clientX - rect.left;
+    const y = e.clientY - rect.top;
+    return { hit: hitTest(p.rows, p.segments, x, y), x, y };
+  };
+
+  const onMove = (e: React.MouseEvent<HTMLDivElement>) => {
+    const r = locate(e);
+    if (r) showHover(r.hit, r.x, r.y);
+  };
+
+  const onClick = (e: React.MouseEvent<HTMLDivElement>) => {
+    const hit = locate(e)?.hit;
+    const select = store.getState().select;
+    if (!hit || hit.kind === 'empty') select(undefined);
+    else if (hit.kind === 'mapping') select({ kind: 'mapping', laneId: hit.lane.id, start: hit.entry.start });
+    else if (hit.kind === 'many') select({ kind: 'mapping', laneId: hit.lane.id, start: hit.largest.start });
+    else select({ kind: 'span', laneId: hit.lane.id, start: hit.span.start, last: hit.span.last, label: `${hit.span.label} · ${hit.span.owner}` });
+  };
+
+  const lanes = present ? lanesOf(present) : [];
+  const { rows, height } = layoutLanes(lanes);
+
+  return (
+    <section className="map" aria-label="address map">
+      <div className="map-readout" ref={readoutRef} aria-live="polite" data-testid="view-readout" />
+      <div className="map-body">
+        <div className="lane-labels" style={{ height }} aria-label="lanes">
+          <div className="axis-spacer" />
+          {rows.map((r) => (
+            <div
+              key={r.lane.id}
+              className={`lane-label${r.lane.nested ? ' nested' : ''}`}
+              style={{ top: r.y + 30, height: r.height }}
+              title={r.lane.detail}
+            >
+              {r.lane.group !== undefined && <span className="swatch" style={{ background: groupColor(r.lane.group, theme) }} />}
+              <span className="lane-name">{r.lane.label}</span>
+              <span className="lane-detail">{r.lane.detail}</span>
+            </div>
+          ))}
+        </div>
+        <div className="map-canvas-column">
+          <svg className="axis" ref={axisRef} height={30} role="img" aria-label="address axis" data-testid="axis" />
+          <div className="map-stage" style={{ height }}>
+            <canvas ref={canvasRef} className="map-canvas" data-testid="map-canvas" aria-label="address map canvas" role="img" />
+            <div
+              ref={overlayRef}
+              className="map-overlay"
+              data-testid="map-overlay"
+              onMouseMove={onMove}
+              onMouseLeave={() => showHover(undefined, 0, 0)}
+              onClick={onClick}
+            />
+            <div ref={hoverRef} className="hover-card" role="tooltip" hidden data-testid="hover-card" />
+          </div>
+        </div>
+      </div>
+      {painter && <Minimap />}
+    </section>
+  );
+}

@@ -1,0 +1,122 @@
+import { brushX, type D3BrushEvent } from 'd3-brush';
+import { select } from 'd3-selection';
+import { useEffect, useRef } from 'react';
+import { normalize } from '../../core/ranges/range-set.ts';
+import { lanesOf } from '../../store/address-spaces.ts';
+import type { AppState } from '../../store/app-store.ts';
+import { useStoreApi } from '../app/store-context.tsx';
+import { PALETTES } from '../theme/palette.ts';
+import { fitRange, visibleRange } from '../viewport/viewport.ts';
+import { MINIMAP_LABELS, minimapAddr, minimapX } from './minimap-scale.ts';
+
+const HEIGHT = 34;
+
+/**
+ * The whole 64-bit space on a log2 scale, with what occupies it and a brush for the current view.
+ * Painted from a store subscription (no React render per pan); brushing sets the view.
+ */
+export function Minimap() {
+  const store = useStoreApi();
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const svgRef = useRef<SVGSVGElement>(null);
+
+  useEffect(() => {
+    const canvas = canvasRef.current;
+    const svg = svgRef.current;
+    if (!canvas || !svg) return;
+    let width = Math.max(1, canvas.parentElement?.clientWidth ?? 600);
+    let syncing = false;
+    const brush = brushX<unknown>()
+      .extent([
+        [0, 0],
+        [width, HEIGHT],
+      ])
+      .on('brush end', (e: D3BrushEvent<unknown>) => {
+        if (syncing || !e.sourceEvent || !e.selection) return;
+        const [x0, x1] = e.selection as [number, number];
+        const start = minimapAddr(x0, width);
+        const last = minimapAddr(x1, width);
+        store.getState().setViewport(fitRange({ start, last: last > start ? last : start }));
+      });
+    const g = select(svg).append('g').attr('class', 'brush');
+    g.call(brush);
+
+    let frame: number | undefined;
+    const paint = (s: AppState) => {
+      frame = undefined;
+      width = Math.max(1, canvas.parentElement?.clientWidth ?? width);
+      brush.extent([
+        [0, 0],
+        [width, HEIGHT],
+      ]);
+      g.call(brush);
+      const dpr = window.devicePixelRatio || 1;
+      canvas.width = Math.round(width * dpr);
+      canvas.height = Math.round(HEIGHT * dpr);
+      canvas.style.width = `${width}px`;
+      svg.setAttribute('width', String(width));
+      const ctx = canvas.getContext('2d');
+      const palette = PALETTES[s.theme];
+      if (ctx) {
+        ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+        ctx.fillStyle = palette.laneBand;
+        ctx.fillRect(0, 0, width, HEIGHT);
+        const present = s.history?.present;
+        const lanes = present ? lanesOf(present) : [];
+        for (const lane of lanes) {
+          for (const span of lane.spans) {
+            const x0 = minimapX(span.start, width);
+            const x1 = minimapX(span.last, width);
+            ctx.fillStyle = palette.spans[span.kind];
+            ctx.fillRect(x0, 4, Math.max(1, x1 - x0), 10);
+          }
+          if (lane.mappings && !lane.nested) {
+            // Mapping extents only: first and last entry per lane keep this O(1) per lane.
+            const first = lane.mappings.first();
+            const last = lane.mappings.last();
+            if (first && last) {
+              for (const r of normalize([first, last])) {
+                ctx.fillStyle = palette.mapping;
+                ctx.fillRect(minimapX(r.start, width), 16, Math.max(1, minimapX(r.last, width) - minimapX(r.start, width)), 8);
+              }
+            }
+          }
+        }
+        ctx.fillStyle = palette.mutedText;
+        ctx.font = '10px ui-monospace, monospace';
+        ctx.textBaseline = 'bottom';
+        for (const l of MINIMAP_LABELS) {
+          const x = minimapX(l.addr, width);
+          ctx.fillRect(x, HEIGHT - 12, 1, 3);
+          ctx.fillText(l.label, Math.min(Math.max(0, x - 8), width - 28), HEIGHT);
+        }
+      }
+      const r = visibleRange(s.viewport);
+      syncing = true;
+      g.call(brush.move, [minimapX(r.start, width), Math.max(minimapX(r.start, width) + 2, minimapX(r.last, width))]);
+      syncing = false;
+    };
+    const schedule = () => {
+      if (frame === undefined) frame = requestAnimationFrame(() => paint(store.getState()));
+    };
+    const unsubscribe = store.subscribe((s, prev) => {
+      if (s.viewport !== prev.viewport || s.history !== prev.history || s.theme !== prev.theme) schedule();
+    });
+    const ro = typeof ResizeObserver !== 'undefined' ? new ResizeObserver(schedule) : undefined;
+    if (canvas.parentElement) ro?.observe(canvas.parentElement);
+    schedule();
+    return () => {
+      unsubscribe();
+      ro?.disconnect();
+      if (frame !== undefined) cancelAnimationFrame(frame);
+      g.remove();
+    };
+  }, [store]);
+
+  return (
+    <div className="minimap" aria-label="minimap of the whole 64-bit space (log scale); drag to choose the view">
+      <canvas ref={canvasRef} height={HEIGHT} />
+      <svg ref={svgRef} height={HEIGHT} className="minimap-brush" />
+    </div>
+  );
+}

@@ -1,0 +1,179 @@
+import type { Range } from '../../core/u64.ts';
+import type { Palette } from '../theme/palette.ts';
+import { aggregateMappings } from './aggregate.ts';
+import type { LaneRow, LaneSpan } from './lanes.ts';
+import { type MapSegment, segmentPx } from './segments.ts';
+
+/** The part of CanvasRenderingContext2D the map uses; tests pass a recording fake. */
+export type DrawContext = Pick<
+  CanvasRenderingContext2D,
+  | 'fillStyle'
+  | 'strokeStyle'
+  | 'font'
+  | 'textBaseline'
+  | 'lineWidth'
+  | 'fillRect'
+  | 'strokeRect'
+  | 'clearRect'
+  | 'fillText'
+  | 'save'
+  | 'restore'
+  | 'beginPath'
+  | 'rect'
+  | 'clip'
+>;
+
+export interface MapSelection extends Range {
+  readonly laneId: string;
+}
+
+export interface DrawInput {
+  readonly rows: readonly LaneRow[];
+  readonly segments: readonly MapSegment[];
+  readonly width: number;
+  readonly height: number;
+  readonly palette: Palette;
+  readonly selection?: MapSelection | undefined;
+}
+
+export interface DrawStats {
+  /** fillRect calls for spans and mapping bars (the number that must stay bounded by pixels). */
+  rects: number;
+  /** Bars standing for more than one mapping. */
+  aggregated: number;
+  labels: number;
+}
+
+/** Labels go only on rectangles at least this wide (style-anchors §2b: 5 px for any text). */
+const MIN_LABEL_PX = 44;
+const LABEL_CHAR_PX = 6.2;
+/** Rectangles are clamped to the segment plus this margin before drawing (float32 jitter). */
+const OFFSCREEN_MARGIN_PX = 4;
+
+function fitLabel(text: string, px: number): string | undefined {
+  const chars = Math.floor((px - 6) / LABEL_CHAR_PX);
+  if (chars < 3) return undefined;
+  return text.length <= chars ? text : text.slice(0, chars - 1) + '…';
+}
+
+/** Span → clamped pixel extent in a segment, or undefined when it is off the segment. */
+function spanExtent(seg: MapSegment, r: Range): { x0: number; x1: number } | undefined {
+  if (r.last < seg.start || r.start > seg.last) return undefined;
+  const s = r.start > seg.start ? r.start : seg.start;
+  const l = r.last < seg.last ? r.last : seg.last;
+  let x0 = segmentPx(seg, s);
+  let x1 = segmentPx(seg, l + 1n);
+  x0 = Math.max(x0, seg.x - OFFSCREEN_MARGIN_PX);
+  x1 = Math.min(x1, seg.x + seg.width + OFFSCREEN_MARGIN_PX);
+  if (x1 - x0 < 1) x1 = x0 + 1; // never thinner than a pixel: a 4 KiB hole stays visible at 2^64
+  return { x0, x1 };
+}
+
+export function drawMap(ctx: DrawContext, input: DrawInput): DrawStats {
+  const { rows, segments, width, height, palette, selection } = input;
+  const stats: DrawStats = { rects: 0, aggregated: 0, labels: 0 };
+  ctx.clearRect(0, 0, width, height);
+  ctx.fillStyle = palette.background;
+  ctx.fillRect(0, 0, width, height);
+  ctx.font = '11px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace';
+  ctx.textBaseline = 'middle';
+
+  for (const row of rows) {
+    ctx.fillStyle = row.lane.nested ? palette.laneBandNested : palette.laneBand;
+    ctx.fillRect(0, row.y, width, row.height);
+  }
+
+  // Folded gaps between the segments of the compressed view.
+  for (let i = 1; i < segments.length; i++) {
+    const prev = segments[i - 1] as MapSegment;
+    const seg = segments[i] as MapSegment;
+    const gapX = prev.x + prev.width;
+    if (seg.x - gapX >= 1) {
+      ctx.fillStyle = palette.fold;
+      ctx.fillRect(gapX + (seg.x - gapX) / 2 - 0.5, 0, 1, height);
+    }
+  }
+
+  const labels: Array<{ text: string; x: number; y: number; color: string }> = [];
+
+  for (const seg of segments) {
+    // A container and its domains share one mapping tree: aggregate it once per segment.
+    const barsOf = new Map<unknown, ReturnType<typeof aggregateMappings>>();
+    const clipped = segments.length > 1;
+    if (clipped) {
+      ctx.save();
+      ctx.beginPath();
+      ctx.rect(seg.x, 0, seg.width, height);
+      ctx.clip();
+    }
+    for (const row of rows) {
+      const { lane } = row;
+      const pad = lane.nested ? 3 : 4;
+      const top = row.y + pad;
+      const h = row.height - 2 * pad;
+      for (const span of lane.background) {
+        const ext = spanExtent(seg, span);
+        if (!ext) continue;
+        ctx.fillStyle = palette.spans[span.kind];
+        ctx.fillRect(ext.x0, row.y, ext.x1 - ext.x0, row.height);
+        stats.rects++;
+      }
+      let lastColor = '';
+      for (const span of lane.spans as readonly LaneSpan[]) {
+        const ext = spanExtent(seg, span);
+        if (!ext) continue;
+        const color = palette.spans[span.kind];
+        if (color !== lastColor) {
+          ctx.fillStyle = color;
+          lastColor = color;
+        }
+        ctx.fillRect(ext.x0, top, ext.x1 - ext.x0, h);
+        stats.rects++;
+        const text = ext.x1 - ext.x0 >= MIN_LABEL_PX ? fitLabel(span.label, ext.x1 - ext.x0) : undefined;
+        if (text) labels.push({ text, x: ext.x0 + 3, y: top + h / 2, color: '#0b1020' });
+      }
+      if (lane.mappings && lane.mappings.size > 0) {
+        const mh = lane.nested ? h : h - 6;
+        const mt = lane.nested ? top : top + 3;
+        let bars = barsOf.get(lane.mappings);
+        if (!bars) {
+          bars = aggregateMappings(lane.mappings, seg);
+          barsOf.set(lane.mappings, bars);
+        }
+        for (const bar of bars) {
+          const x0 = Math.max(bar.x0, seg.x - OFFSCREEN_MARGIN_PX);
+          const x1 = Math.min(Math.max(bar.x1, bar.x0 + 1), seg.x + seg.width + OFFSCREEN_MARGIN_PX);
+          const aggregated = bar.count > 1;
+          ctx.fillStyle = aggregated ? palette.aggregate : palette.mapping;
+          ctx.fillRect(x0, mt, x1 - x0, mh);
+          stats.rects++;
+          if (aggregated) stats.aggregated++;
+          if (x1 - x0 >= 6 && !aggregated) {
+            ctx.fillStyle = palette.mappingEdge;
+            ctx.fillRect(x0, mt, 1, mh);
+          }
+          const name = aggregated ? `${bar.count}${bar.capped ? '+' : ''} maps` : 'mapped';
+          const text = x1 - x0 >= MIN_LABEL_PX ? fitLabel(name, x1 - x0) : undefined;
+          if (text) labels.push({ text, x: x0 + 4, y: mt + mh / 2, color: '#ffffff' });
+        }
+      }
+      if (selection && selection.laneId === lane.id) {
+        const ext = spanExtent(seg, selection);
+        if (ext) {
+          ctx.strokeStyle = palette.selection;
+          ctx.lineWidth = 2;
+          ctx.strokeRect(ext.x0 - 1, row.y + 1, ext.x1 - ext.x0 + 2, row.height - 2);
+        }
+      }
+    }
+    if (clipped) ctx.restore();
+  }
+
+  // Text last, over every rectangle (one pass, as Perfetto does).
+  for (const l of labels) {
+    ctx.fillStyle = l.color;
+    ctx.fillText(l.text, l.x, l.y);
+    stats.labels++;
+  }
+  return stats;
+}

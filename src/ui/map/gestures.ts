@@ -1,0 +1,60 @@
+import { select } from 'd3-selection';
+import { zoom, type D3ZoomEvent, zoomIdentity } from 'd3-zoom';
+import type { AppStore } from '../../store/app-store.ts';
+import { panPixels, type Viewport, zoomAt } from '../viewport/viewport.ts';
+
+/**
+ * d3-zoom only recognises the gestures (wheel, drag, pinch, double-click); the store owns the
+ * viewport. d3's transform is reset to identity after every event so its k never grows (at 2^64
+ * bytes a float transform is 512 px wrong at the top page, style-anchors §1.4). Drags are taken
+ * relative to the viewport at the gesture's start; wheel steps accumulate until they make a whole
+ * power of two, since the zoom level is an integer.
+ */
+export function bindGestures(target: Element, store: AppStore, width: () => number): () => void {
+  let gestureStart: Viewport | undefined;
+  let wheelAccumulator = 0;
+  const behaviour = zoom<Element, unknown>()
+    .scaleExtent([1e-6, 1e6])
+    .on('start', (e: D3ZoomEvent<Element, unknown>) => {
+      if (!e.sourceEvent) return;
+      gestureStart = store.getState().viewport;
+    })
+    .on('zoom', (e: D3ZoomEvent<Element, unknown>) => {
+      const source = e.sourceEvent as Event | null;
+      if (!source) return;
+      const { k, x } = e.transform;
+      const w = width();
+      const state = store.getState();
+      if (state.compressed) {
+        (target as Element & { __zoom?: unknown }).__zoom = zoomIdentity;
+        return;
+      }
+      if (source.type === 'wheel' || source.type === 'dblclick') {
+        wheelAccumulator += Math.log2(k);
+        const steps = Math.trunc(wheelAccumulator);
+        if (steps !== 0) {
+          wheelAccumulator -= steps;
+          const px = (source as MouseEvent).offsetX ?? w / 2;
+          state.setViewport(zoomAt(state.viewport, px, w, steps));
+        }
+        (target as Element & { __zoom?: unknown }).__zoom = zoomIdentity;
+        gestureStart = store.getState().viewport;
+        return;
+      }
+      // Drag or pinch: the cumulative transform since the gesture began.
+      const base = gestureStart ?? state.viewport;
+      const steps = Math.round(Math.log2(k));
+      let v = panPixels(base, x, w);
+      if (steps !== 0) v = zoomAt(v, w / 2, w, steps);
+      state.setViewport(v);
+    })
+    .on('end', () => {
+      (target as Element & { __zoom?: unknown }).__zoom = zoomIdentity;
+      gestureStart = undefined;
+    });
+  const sel = select(target);
+  sel.call(behaviour).on('dblclick.zoom', null);
+  return () => {
+    sel.on('.zoom', null);
+  };
+}

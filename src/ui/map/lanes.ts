@@ -1,0 +1,212 @@
+import type { RangeMap } from '../../core/ranges/range-map.ts';
+import type { EngineState } from '../../core/state.ts';
+import type { Range } from '../../core/u64.ts';
+import type { AddressSpacesView, MappingValue, ReservedView } from '../../core/view-types.ts';
+
+/**
+ * The rows of the address map, built from the engine's read contract (view-types.ts) and the
+ * scenario's guest layout. Built once per engine state (O(containers + reserved), never
+ * O(mappings): the mapping trees are shared, not copied) and drawn every frame.
+ */
+
+export type SpanKind =
+  | ReservedView['type']
+  | 'valid'
+  | 'guest-ram'
+  | 'guest-other'
+  | 'window';
+
+export interface LaneSpan extends Range {
+  readonly kind: SpanKind;
+  /** Who it belongs to, as the hover card says it: "group 3", "host bridge pci0000:00". */
+  readonly owner: string;
+  readonly label: string;
+}
+
+export type LaneKind = 'guest' | 'bridge' | 'group' | 'container' | 'domain' | 'ioas' | 'hwpt';
+
+export interface Lane {
+  readonly id: string;
+  readonly kind: LaneKind;
+  readonly label: string;
+  readonly detail: string;
+  /** Nested lanes (domains under a container, HWPTs under an IOAS) are indented. */
+  readonly nested: boolean;
+  /** Drawn faintly behind everything: the valid IOVA list or a domain's aperture. */
+  readonly background: readonly LaneSpan[];
+  /** Few, sorted by start; may overlap (one per owner). */
+  readonly spans: readonly LaneSpan[];
+  readonly mappings?: RangeMap<MappingValue>;
+  /** "container 1" / "IOAS 2": the owner named for mappings on hover. */
+  readonly mappingOwner?: string;
+  /** Page sizes the mappings in this lane are built from, for the inspector's page split. */
+  readonly pgsizeBitmap?: bigint;
+  /** Color key for group lanes (the topology panel uses the same color). */
+  readonly group?: number;
+}
+
+export interface GuestRegion extends Range {
+  readonly kind: string;
+  readonly name?: string;
+}
+
+export interface GuestLayout {
+  readonly machine?: string;
+  readonly memory: readonly GuestRegion[];
+}
+
+const byStart = (a: Range, b: Range): number => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0);
+
+function reservedSpans(list: readonly ReservedView[]): LaneSpan[] {
+  return list
+    .filter((r) => r.type !== 'aperture')
+    .map((r) => ({ start: r.start, last: r.last, kind: r.type, owner: r.owner, label: r.origin ? `${r.type} (${r.origin})` : r.type }))
+    .sort(byStart);
+}
+
+function validSpans(list: readonly Range[], owner: string): LaneSpan[] {
+  return list.map((r) => ({ start: r.start, last: r.last, kind: 'valid' as const, owner, label: 'valid IOVA' }));
+}
+
+export function buildLanes(state: EngineState, spaces: AddressSpacesView, guest: GuestLayout | undefined): Lane[] {
+  const lanes: Lane[] = [];
+  if (guest && guest.memory.length > 0) {
+    lanes.push({
+      id: 'guest',
+      kind: 'guest',
+      label: 'guest memory',
+      detail: guest.machine ?? '',
+      nested: false,
+      background: [],
+      spans: guest.memory
+        .map((m) => ({
+          start: m.start,
+          last: m.last,
+          kind: m.kind === 'ram' ? ('guest-ram' as const) : ('guest-other' as const),
+          owner: `guest ${guest.machine ?? ''}`.trim(),
+          label: m.name ?? m.kind,
+        }))
+        .sort(byStart),
+    });
+  }
+
+  const platform = state.index.platform;
+  for (const bridge of platform.hostBridges) {
+    lanes.push({
+      id: `bridge:${bridge.id}`,
+      kind: 'bridge',
+      label: `host bridge ${bridge.id}`,
+      detail: `${bridge.windows.length} window(s)`,
+      nested: false,
+      background: [],
+      spans: bridge.windows
+        .map((w) => ({ start: w.start, last: w.last, kind: 'window' as const, owner: `host bridge ${bridge.id}`, label: `${w.kind} window` }))
+        .sort(byStart),
+    });
+  }
+
+  for (const group of state.index.groups.values()) {
+    lanes.push({
+      id: `group:${group.id}`,
+      kind: 'group',
+      label: `group ${group.id} reserved`,
+      detail: `${group.devices.join(', ')} · ${group.iommu}`,
+      nested: false,
+      background: [],
+      group: group.id,
+      spans: group.resvRegions
+        .map((r) => ({
+          start: r.start,
+          last: r.last,
+          kind: r.type,
+          owner: `group ${group.id}`,
+          label: r.origin ? `${r.type} (${r.origin})` : r.type,
+        }))
+        .sort(byStart),
+    });
+  }
+
+  for (const c of spaces.containers) {
+    const owner = `container ${c.id}`;
+    lanes.push({
+      id: `container:${c.id}`,
+      kind: 'container',
+      label: c.label || owner,
+      detail: `${c.iommuType ?? 'no IOMMU set'} · groups ${c.groups.join(', ') || 'none'} · ${c.mappings.size} mapping(s)`,
+      nested: false,
+      background: validSpans(c.validIova, owner),
+      spans: reservedSpans(c.reserved),
+      mappings: c.mappings,
+      mappingOwner: owner,
+      pgsizeBitmap: c.pgsizeBitmap,
+    });
+    for (const d of c.domains) {
+      lanes.push({
+        id: `container:${c.id}:domain:${d.id}`,
+        kind: 'domain',
+        label: `domain ${d.id}`,
+        detail: `${d.iommu} · groups ${d.groups.join(', ')}${d.enforceCacheCoherency ? ' · IOMMU_CACHE' : ''}`,
+        nested: true,
+        background: [{ start: d.aperture.start, last: d.aperture.last, kind: 'aperture', owner: `domain ${d.id}`, label: 'aperture' }],
+        spans: [],
+        mappings: c.mappings,
+        mappingOwner: `${owner} (domain ${d.id})`,
+        pgsizeBitmap: d.pgsizeBitmap,
+      });
+    }
+  }
+
+  for (const io of spaces.ioas) {
+    const owner = `IOAS ${io.id}`;
+    lanes.push({
+      id: `ioas:${io.id}`,
+      kind: 'ioas',
+      label: io.label || owner,
+      detail: `${io.hwpts.length} HWPT(s) · ${io.areas.size} area(s)`,
+      nested: false,
+      background: validSpans(io.validIova, owner),
+      spans: reservedSpans(io.reserved),
+      mappings: io.areas,
+      mappingOwner: owner,
+      pgsizeBitmap: io.iovaAlignment,
+    });
+    for (const h of io.hwpts) {
+      const unit = state.index.units.get(h.iommu);
+      lanes.push({
+        id: `ioas:${io.id}:hwpt:${h.id}`,
+        kind: 'hwpt',
+        label: `HWPT ${h.id}${h.auto ? ' (auto)' : ''}`,
+        detail: `${h.iommu} · ${h.devices.join(', ') || 'no devices'}`,
+        nested: true,
+        background: [{ start: h.aperture.start, last: h.aperture.last, kind: 'aperture', owner: `HWPT ${h.id}`, label: 'aperture' }],
+        spans: [],
+        mappings: io.areas,
+        mappingOwner: `${owner} (HWPT ${h.id})`,
+        ...(unit ? { pgsizeBitmap: unit.pgsizeBitmap } : {}),
+      });
+    }
+  }
+  return lanes;
+}
+
+/** Vertical placement of the lanes, shared by the canvas and the label column. */
+export interface LaneRow {
+  readonly lane: Lane;
+  readonly y: number;
+  readonly height: number;
+}
+
+export const LANE_HEIGHT = 30;
+export const NESTED_LANE_HEIGHT = 22;
+export const LANE_GAP = 4;
+
+export function layoutLanes(lanes: readonly Lane[]): { rows: LaneRow[]; height: number } {
+  const rows: LaneRow[] = [];
+  let y = LANE_GAP;
+  for (const lane of lanes) {
+    const height = lane.nested ? NESTED_LANE_HEIGHT : LANE_HEIGHT;
+    rows.push({ lane, y, height });
+    y += height + LANE_GAP;
+  }
+  return { rows, height: y };
+}

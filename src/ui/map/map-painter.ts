@@ -1,0 +1,177 @@
+import { select } from 'd3-selection';
+import { formatSize, hexGrouped } from '../../core/u64.ts';
+import { lanesOf } from '../../store/address-spaces.ts';
+import type { AppState, AppStore } from '../../store/app-store.ts';
+import type { Selection } from '../../store/selection.ts';
+import { PALETTES } from '../theme/palette.ts';
+import { axisTicks, labelWidthPx, type Tick } from '../viewport/ticks.ts';
+import { spanOf, visibleRange } from '../viewport/viewport.ts';
+import { compressedSegments, compressedTicks } from './compressed.ts';
+import { drawMap, type DrawStats, type MapSelection } from './draw-map.ts';
+import { type Lane, type LaneRow, layoutLanes } from './lanes.ts';
+import { type MapSegment, viewportSegment } from './segments.ts';
+
+/**
+ * Paints the map outside React: one requestAnimationFrame per burst of store changes, reading the
+ * latest state when the frame runs (Excalidraw's throttleRAF, Perfetto's raf scheduler). The
+ * canvas holds the rectangles; the SVG axis and the range readout are updated here too, so a
+ * pan or zoom re-renders no React component.
+ */
+export interface MapElements {
+  readonly canvas: HTMLCanvasElement;
+  readonly axis: SVGSVGElement;
+  readonly readout: HTMLElement;
+}
+
+export interface FrameStats extends DrawStats {
+  ms: number;
+  frames: number;
+}
+
+function selectionOnMap(sel: Selection | undefined, lanes: readonly Lane[]): MapSelection | undefined {
+  if (!sel) return undefined;
+  if (sel.kind === 'span') return { laneId: sel.laneId, start: sel.start, last: sel.last };
+  if (sel.kind === 'mapping') {
+    const lane = lanes.find((l) => l.id === sel.laneId);
+    const e = lane?.mappings?.at(sel.start);
+    return e ? { laneId: sel.laneId, start: e.start, last: e.last } : undefined;
+  }
+  return undefined;
+}
+
+export class MapPainter {
+  private frame: number | undefined;
+  private unsubscribe: (() => void) | undefined;
+  private width = 0;
+  private height = 0;
+  private compressedCache: { lanes: readonly Lane[]; width: number; segments: MapSegment[] } | undefined;
+  /** What the last frame drew, for hit testing. */
+  rows: LaneRow[] = [];
+  segments: MapSegment[] = [];
+  readonly stats: FrameStats = { ms: 0, frames: 0, rects: 0, aggregated: 0, labels: 0 };
+
+  constructor(
+    private readonly store: AppStore,
+    private readonly el: MapElements,
+  ) {}
+
+  start(): void {
+    this.unsubscribe = this.store.subscribe((s, prev) => {
+      if (
+        s.viewport !== prev.viewport ||
+        s.history !== prev.history ||
+        s.compressed !== prev.compressed ||
+        s.theme !== prev.theme ||
+        s.selection !== prev.selection
+      ) {
+        this.schedule();
+      }
+    });
+    this.schedule();
+  }
+
+  stop(): void {
+    this.unsubscribe?.();
+    if (this.frame !== undefined) cancelAnimationFrame(this.frame);
+    this.frame = undefined;
+  }
+
+  resize(width: number, height: number): void {
+    this.width = Math.max(1, Math.floor(width));
+    this.height = Math.max(1, Math.floor(height));
+    this.schedule();
+  }
+
+  get mapWidth(): number {
+    return this.width;
+  }
+
+  schedule(): void {
+    if (this.frame !== undefined) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = undefined;
+      this.paint(this.store.getState());
+    });
+  }
+
+  private segmentsFor(s: AppState, lanes: readonly Lane[]): MapSegment[] {
+    if (!s.compressed) return [viewportSegment(s.viewport, this.width)];
+    const c = this.compressedCache;
+    if (c && c.lanes === lanes && c.width === this.width) return c.segments;
+    const segments = compressedSegments(lanes, this.width);
+    this.compressedCache = { lanes, width: this.width, segments };
+    return segments;
+  }
+
+  paint(s: AppState): void {
+    const t0 = performance.now();
+    const present = s.history?.present;
+    const lanes = present ? lanesOf(present) : [];
+    const { rows, height: lanesHeight } = layoutLanes(lanes);
+    const height = Math.max(this.height, lanesHeight);
+    const segments = this.segmentsFor(s, lanes);
+    this.rows = rows;
+    this.segments = segments;
+
+    const canvas = this.el.canvas;
+    const dpr = typeof window !== 'undefined' ? window.devicePixelRatio || 1 : 1;
+    const pxW = Math.round(this.width * dpr);
+    const pxH = Math.round(height * dpr);
+    if (canvas.width !== pxW || canvas.height !== pxH) {
+      canvas.width = pxW;
+      canvas.height = pxH;
+      canvas.style.width = `${this.width}px`;
+      canvas.style.height = `${height}px`;
+    }
+    const ctx = canvas.getContext('2d');
+    if (ctx) {
+      ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+      const drawn = drawMap(ctx, {
+        rows,
+        segments,
+        width: this.width,
+        height,
+        palette: PALETTES[s.theme],
+        selection: selectionOnMap(s.selection, lanes),
+      });
+      Object.assign(this.stats, drawn);
+    }
+    const ticks = s.compressed ? compressedTicks(segments) : axisTicks(s.viewport, this.width).ticks;
+    this.paintAxis(ticks, height);
+    this.paintReadout(s);
+    this.stats.ms = performance.now() - t0;
+    this.stats.frames++;
+    canvas.dataset['frameMs'] = this.stats.ms.toFixed(2);
+    canvas.dataset['rects'] = String(this.stats.rects);
+  }
+
+  private paintAxis(ticks: readonly Tick[], _height: number): void {
+    const svg = select(this.el.axis);
+    svg.attr('width', this.width);
+    svg
+      .selectAll<SVGGElement, Tick>('g.tick')
+      .data(ticks, (t) => t.label)
+      .join((enter) => {
+        const g = enter.append('g').attr('class', 'tick');
+        g.append('line').attr('y1', 18).attr('y2', 26);
+        g.append('text').attr('y', 13);
+        return g;
+      })
+      .attr('transform', (t) => `translate(${t.x.toFixed(2)},0)`)
+      .select('text')
+      // Labels start at their tick (the tick spacing leaves a label's width free to its right);
+      // a label that would run past the right edge is left out, its tick mark stays.
+      .text((t) => (t.x + labelWidthPx(t.label) <= this.width ? t.label : ''))
+      .attr('x', 2)
+      .attr('text-anchor', 'start');
+  }
+
+  private paintReadout(s: AppState): void {
+    if (s.compressed) {
+      this.el.readout.textContent = `gap-compressed: ${this.segments.length} occupied stretch(es), empty space folded`;
+      return;
+    }
+    const r = visibleRange(s.viewport);
+    this.el.readout.textContent = `${hexGrouped(r.start)} – ${hexGrouped(r.last)} · ${formatSize(spanOf(s.viewport))} across`;
+  }
+}

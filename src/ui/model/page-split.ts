@@ -1,0 +1,83 @@
+import { formatSize, type Range } from '../../core/u64.ts';
+
+/**
+ * How an IOVA range splits into the IOMMU's page sizes when the IOMMU maps it with the largest
+ * page each address's alignment allows (what `iommu_map` → `iommu_pgsize` does per chunk). This
+ * is the best case: the kernel can use a large page only where the physical memory behind it is
+ * contiguous and aligned too, which the map does not know. Arithmetic only, no kernel rule.
+ */
+export interface PageRun {
+  /** Page size in bytes. */
+  readonly size: bigint;
+  /** First page of the run. */
+  readonly start: bigint;
+  readonly count: bigint;
+}
+
+export interface PageSplit {
+  readonly runs: readonly PageRun[];
+  /** Total pages per size, largest first. */
+  readonly totals: ReadonlyArray<{ readonly size: bigint; readonly count: bigint; readonly label: string }>;
+  /** Bytes at the ends smaller than the smallest page (0 for a valid mapping). */
+  readonly unmappable: bigint;
+}
+
+export function pageSizesOf(bitmap: bigint): bigint[] {
+  const sizes: bigint[] = [];
+  for (let bit = 0n; bit < 64n; bit++) if ((bitmap >> bit) & 1n) sizes.push(1n << bit);
+  return sizes;
+}
+
+/** The page-table level a leaf of this size sits at with a 4 KiB granule (1 = PTE), if standard. */
+export function leafLevel(size: bigint): number | undefined {
+  const levels: Record<string, number> = { [String(1n << 12n)]: 1, [String(1n << 21n)]: 2, [String(1n << 30n)]: 3, [String(1n << 39n)]: 4 };
+  return levels[String(size)];
+}
+
+export function splitIntoPages(r: Range, pgsizeBitmap: bigint): PageSplit {
+  const sizes = pageSizesOf(pgsizeBitmap);
+  const runs: PageRun[] = [];
+  const smallest = sizes[0];
+  if (smallest === undefined) return { runs, totals: [], unmappable: r.last - r.start + 1n };
+  let addr = r.start;
+  const end = r.last + 1n; // exclusive; may be 2^64
+  let unmappable = 0n;
+  while (addr < end) {
+    const remaining = end - addr;
+    // Largest page that is aligned at addr and fits in what remains.
+    let size: bigint | undefined;
+    let larger: bigint | undefined;
+    for (let i = sizes.length - 1; i >= 0; i--) {
+      const s = sizes[i] as bigint;
+      if (addr % s === 0n && s <= remaining) {
+        size = s;
+        larger = sizes[i + 1];
+        break;
+      }
+    }
+    if (size === undefined) {
+      // Misaligned head or a tail below the smallest page: the kernel would refuse such a map.
+      const skip = addr % smallest === 0n ? remaining : smallest - (addr % smallest);
+      const step = skip < remaining ? skip : remaining;
+      unmappable += step;
+      addr += step;
+      continue;
+    }
+    // Take pages of this size until the next larger page becomes aligned or the range ends.
+    let count = remaining / size;
+    if (larger !== undefined) {
+      const toAligned = (larger - (addr % larger)) % larger;
+      if (toAligned > 0n && toAligned / size < count) count = toAligned / size;
+    }
+    const prev = runs[runs.length - 1];
+    if (prev && prev.size === size && prev.start + prev.size * prev.count === addr) runs[runs.length - 1] = { ...prev, count: prev.count + count };
+    else runs.push({ size, start: addr, count });
+    addr += size * count;
+  }
+  const bySize = new Map<bigint, bigint>();
+  for (const run of runs) bySize.set(run.size, (bySize.get(run.size) ?? 0n) + run.count);
+  const totals = [...bySize.entries()]
+    .sort((a, b) => (a[0] > b[0] ? -1 : 1))
+    .map(([size, count]) => ({ size, count, label: formatSize(size) }));
+  return { runs, totals, unmappable };
+}

@@ -1,0 +1,167 @@
+import { describeResvType } from '../../core/platform/resv-regions.ts';
+import { formatRange, formatSize, hex } from '../../core/u64.ts';
+import { lanesOf } from '../../store/address-spaces.ts';
+import type { Snapshot } from '../../store/workspace.ts';
+import type { Selection } from '../../store/selection.ts';
+import { useApp } from '../app/store-context.tsx';
+import { leafLevel, splitIntoPages } from '../model/page-split.ts';
+
+function MappingDetails({ present, laneId, start }: { present: Snapshot; laneId: string; start: bigint }) {
+  const lane = lanesOf(present).find((l) => l.id === laneId);
+  const entry = lane?.mappings?.at(start);
+  if (!lane || !entry) return <p className="muted">The selected mapping no longer exists (it was unmapped or undone).</p>;
+  const split = lane.pgsizeBitmap !== undefined ? splitIntoPages(entry, lane.pgsizeBitmap) : undefined;
+  return (
+    <div>
+      <h3>Mapping in {lane.mappingOwner ?? lane.label}</h3>
+      <dl>
+        <dt>IOVA</dt>
+        <dd data-testid="inspector-range">{formatRange(entry)}</dd>
+        <dt>size</dt>
+        <dd>{formatSize(entry.last - entry.start + 1n)}</dd>
+        <dt>vaddr</dt>
+        <dd>{hex(entry.value.vaddr)}{entry.value.vaddrInvalid ? ' (invalidated: VFIO_DMA_UNMAP_FLAG_VADDR)' : ''}</dd>
+        <dt>access</dt>
+        <dd>{[entry.value.read ? 'read' : '', entry.value.write ? 'write' : ''].filter(Boolean).join(' + ') || 'none'}</dd>
+      </dl>
+      {split && (
+        <>
+          <h4>IOMMU pages — best case</h4>
+          <p className="muted small">
+            By IOVA alignment alone, assuming the memory behind it is physically contiguous and aligned the same way; the kernel uses smaller pages
+            wherever it is not.
+          </p>
+          <table className="pages" aria-label="page split">
+            <thead>
+              <tr>
+                <th>page</th>
+                <th>count</th>
+                <th>leaf level</th>
+              </tr>
+            </thead>
+            <tbody>
+              {split.totals.map((t) => (
+                <tr key={String(t.size)}>
+                  <td>{t.label}</td>
+                  <td>{t.count.toString()}</td>
+                  <td>{leafLevel(t.size) !== undefined ? `L${leafLevel(t.size)}` : '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <details>
+            <summary>{split.runs.length} run(s) in address order</summary>
+            <ol className="runs">
+              {split.runs.slice(0, 64).map((r) => (
+                <li key={String(r.start)}>
+                  {hex(r.start)}: {r.count.toString()} × {formatSize(r.size)}
+                </li>
+              ))}
+            </ol>
+          </details>
+          {split.unmappable > 0n && <p className="warn">{formatSize(split.unmappable)} is not aligned to the smallest page.</p>}
+        </>
+      )}
+    </div>
+  );
+}
+
+function DeviceDetails({ present, bdf }: { present: Snapshot; bdf: string }) {
+  const index = present.state.index;
+  const d = index.devices.get(bdf);
+  if (!d) return <p className="muted">No device {bdf} on this platform.</p>;
+  const group = index.groupOf.get(bdf);
+  const resv = index.deviceResv.get(bdf) ?? [];
+  return (
+    <div>
+      <h3>
+        {d.bdf} {d.name ?? ''}
+      </h3>
+      <dl>
+        <dt>group</dt>
+        <dd>{group ?? 'none'} — {index.groupReasons.get(bdf) ?? ''}</dd>
+        <dt>IOMMU</dt>
+        <dd>{d.iommu ?? 'none'}</dd>
+        <dt>type</dt>
+        <dd>{d.pcieType ?? 'unknown'}{d.multifunction ? ' · multifunction' : ''}</dd>
+        <dt>driver</dt>
+        <dd>{d.hostDriver ?? 'none'}</dd>
+        <dt>ACS</dt>
+        <dd>{d.acs === null ? 'no capability' : d.acs === 'unknown' ? 'unknown' : `cap ${d.acs.cap.join(' ')} · ctl ${d.acs.ctl.join(' ') || 'none'}`}</dd>
+        <dt>parent</dt>
+        <dd>{d.parent ?? '—'}</dd>
+      </dl>
+      {d.bars.length > 0 && (
+        <>
+          <h4>BARs</h4>
+          <ul className="plain">
+            {d.bars.map((b) => (
+              <li key={b.index}>
+                BAR{b.index}: {formatRange(b)} ({formatSize(b.last - b.start + 1n)}){b.prefetchable ? ' prefetchable' : ''}
+                {b.is64 ? ' 64-bit' : ''}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      <h4>Reserved regions</h4>
+      <ul className="plain">
+        {resv.length === 0 && <li className="muted">none</li>}
+        {resv.map((r) => (
+          <li key={`${r.start}-${r.type}`}>
+            {formatRange(r)} {r.type} — {describeResvType(r.type)}
+            {r.origin ? ` (${r.origin})` : ''}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function Details({ present, selection }: { present: Snapshot; selection: Selection }) {
+  switch (selection.kind) {
+    case 'mapping':
+      return <MappingDetails present={present} laneId={selection.laneId} start={selection.start} />;
+    case 'span':
+      return (
+        <div>
+          <h3>{selection.label}</h3>
+          <dl>
+            <dt>range</dt>
+            <dd data-testid="inspector-range">{formatRange(selection)}</dd>
+            <dt>size</dt>
+            <dd>{formatSize(selection.last - selection.start + 1n)}</dd>
+          </dl>
+        </div>
+      );
+    case 'device':
+      return <DeviceDetails present={present} bdf={selection.bdf} />;
+    case 'group': {
+      const g = present.state.index.groups.get(selection.group);
+      return g ? (
+        <div>
+          <h3>group {g.id}</h3>
+          <p>{g.devices.join(', ')}</p>
+        </div>
+      ) : (
+        <p className="muted">No group {selection.group}.</p>
+      );
+    }
+  }
+}
+
+/** The selected mapping, region or device. */
+export function InspectorPanel() {
+  const present = useApp((s) => s.history?.present);
+  const selection = useApp((s) => s.selection);
+  return (
+    <section className="panel inspector" aria-label="inspector">
+      <h2>Inspector</h2>
+      {!present || !selection ? (
+        <p className="muted">Click a mapping or a region on the map, or a device in the topology.</p>
+      ) : (
+        <Details present={present} selection={selection} />
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,28 @@
+import type { Page } from 'playwright-core';
+
+/** Helpers that drive the built app the way a user does. */
+export async function waitForMap(page: Page): Promise<void> {
+  await page.waitForSelector('[data-testid="map-canvas"]');
+  // A frame has been painted (the top page of the space may hold no rectangle at all).
+  await page.waitForFunction(() => (document.querySelector('[data-testid="map-canvas"]') as HTMLElement | null)?.dataset['frameMs'] !== undefined);
+  await page.waitForFunction(() => document.querySelector('.lane-label') !== null);
+}
+
+export async function laneDetail(page: Page, label: string): Promise<string> {
+  return (await page.locator('.lane-label', { hasText: label }).first().locator('.lane-detail').textContent()) ?? '';
+}
+
+export async function fillMapForm(page: Page, iova: string, size: string): Promise<void> {
+  await page.getByLabel('iova', { exact: true }).fill(iova);
+  await page.getByLabel('size', { exact: true }).fill(size);
+}
+
+/** Moves the pointer over `fraction` of the map's width in the lane labelled `label`, returns the hover card text. */
+export async function hoverLane(page: Page, label: string, fraction: number): Promise<string> {
+  const lane = await page.locator('.lane-label', { hasText: label }).first().boundingBox();
+  const overlay = await page.getByTestId('map-overlay').boundingBox();
+  if (!lane || !overlay) throw new Error('map not laid out');
+  await page.mouse.move(overlay.x + overlay.width * fraction, lane.y + lane.height / 2);
+  await page.waitForSelector('[data-testid="hover-card"]:not([hidden])');
+  return (await page.getByTestId('hover-card').textContent()) ?? '';
+}
