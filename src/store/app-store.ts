@@ -5,6 +5,9 @@ import type { ThemeName } from '../ui/theme/palette.ts';
 import { FULL_VIEW, type Viewport } from '../ui/viewport/viewport.ts';
 import { canRedo, canUndo, type History, pushHistory, redoHistory, startHistory, undoHistory } from './history.ts';
 import { appendLog, type LogEntry, markUndone } from './log.ts';
+import type { PlacedEvent } from '../core/importers/types.ts';
+import type { Range } from '../core/u64.ts';
+import type { HostContext, ImportInput } from './host-import.ts';
 import type { Selection } from './selection.ts';
 import { type OpenResult, runAction, type Snapshot } from './workspace.ts';
 
@@ -28,17 +31,32 @@ export interface AppState {
   readonly notice: Notice | undefined;
   /** Bumped when the map should fit the workspace (after a load without a view in the link). */
   readonly seq: number;
+  /** The selection was made by a finding: the inspector tab does not come to the front. */
+  readonly selectionQuiet: boolean;
+  /** The ranges of the finding or line last focused, marked across the map. */
+  readonly focus: { readonly ranges: readonly Range[]; readonly label: string } | undefined;
+  /** Lines placed with "explain a line" (view state, not history). */
+  readonly explained: readonly PlacedEvent[];
+  /** The import dialog, when open, with the inputs it opens with (files dropped on the app). */
+  readonly importDialog: { readonly inputs: readonly ImportInput[] } | undefined;
+  /** A side tab to bring to the front (a new object each time). */
+  readonly tabRequest: { readonly tab: string } | undefined;
 }
 
 export interface AppActions {
   /** Opens a scenario (already loaded and replayed) as one history entry. */
-  openWorkspace(opened: Extract<OpenResult, { ok: true }>, builtinId: string | undefined, title: string): void;
+  openWorkspace(opened: Extract<OpenResult, { ok: true }>, builtinId: string | undefined, title: string, host?: HostContext): void;
   dispatch(action: Action): Outcome | undefined;
   undo(): void;
   redo(): void;
   setViewport(v: Viewport): void;
   setCompressed(on: boolean): void;
-  select(s: Selection | undefined): void;
+  select(s: Selection | undefined, options?: { quiet?: boolean }): void;
+  setFocus(f: AppState['focus']): void;
+  setExplained(events: readonly PlacedEvent[]): void;
+  openImport(inputs?: readonly ImportInput[]): void;
+  closeImport(): void;
+  showTab(tab: string): void;
   setTheme(t: ThemeName): void;
   notify(n: Notice | undefined): void;
 }
@@ -55,9 +73,14 @@ export function createAppStore(initial: Partial<AppState> = {}): AppStore {
     theme: 'dark',
     notice: undefined,
     seq: 0,
+    selectionQuiet: false,
+    focus: undefined,
+    explained: [],
+    importDialog: undefined,
+    tabRequest: undefined,
     ...initial,
 
-    openWorkspace(opened, builtinId, title) {
+    openWorkspace(opened, builtinId, title, host) {
       const { log, history, seq } = get();
       const entrySeq = seq + 1;
       const failed = opened.reports.filter((r) => !r.matches);
@@ -65,8 +88,10 @@ export function createAppStore(initial: Partial<AppState> = {}): AppStore {
         `${opened.reports.length} step(s) replayed${failed.length ? `, ${failed.length} not as expected` : ''}`,
         ...failed.map((r) => `step ${r.index} ${r.op}: ${r.errno ?? ''} ${r.message ?? ''} ${r.mismatch ? `(${r.mismatch})` : ''}`.trim()),
       ];
-      const snapshot: Snapshot = { scenario: opened.scenario, builtinId, state: opened.state, userSteps: [], logSeq: entrySeq };
+      const snapshot: Snapshot = { scenario: opened.scenario, builtinId, state: opened.state, userSteps: [], logSeq: entrySeq, ...(host ? { host } : {}) };
       set({
+        focus: undefined,
+        explained: [],
         history: history ? pushHistory(history, snapshot) : startHistory(snapshot),
         log: appendLog(log, { seq: entrySeq, kind: 'scenario', title, detail, changed: true, undone: false }),
         selection: undefined,
@@ -114,8 +139,23 @@ export function createAppStore(initial: Partial<AppState> = {}): AppStore {
     setCompressed(on) {
       set({ compressed: on });
     },
-    select(s) {
-      set({ selection: s });
+    select(s, options) {
+      set({ selection: s, selectionQuiet: options?.quiet ?? false });
+    },
+    setFocus(f) {
+      set({ focus: f });
+    },
+    setExplained(events) {
+      set({ explained: events });
+    },
+    openImport(inputs = []) {
+      set({ importDialog: { inputs } });
+    },
+    closeImport() {
+      set({ importDialog: undefined });
+    },
+    showTab(tab) {
+      set({ tabRequest: { tab } });
     },
     setTheme(t) {
       set({ theme: t });

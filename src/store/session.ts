@@ -7,7 +7,8 @@ import { guestLayout, lanesOf } from './address-spaces.ts';
 import type { AppStore } from './app-store.ts';
 import { AUTOSAVE_VERSION, readAutosave, type SavedWorkspace, writeAutosave } from './autosave.ts';
 import { parseHash, unpackScenario } from './share-link.ts';
-import { openScenarioText, type Snapshot, userStepsText } from './workspace.ts';
+import type { HostImportPlan, ImportInput } from './host-import.ts';
+import { openScenario, openScenarioText, type Snapshot, userStepsText } from './workspace.ts';
 import { occupiedRanges } from '../ui/map/compressed.ts';
 
 /** Files above this size are refused before they are read. */
@@ -177,4 +178,45 @@ export async function followHash(store: AppStore, hash: string): Promise<void> {
     store.getState().setViewport(fitRange(link.view));
   }
   if (link.problem) store.getState().notify({ kind: 'error', text: link.problem });
+}
+
+/**
+ * Opens a host import ("Debug a real host") as ONE history entry: the scenario is replayed through
+ * the engine like any other, the host facts and placed lines ride along for the findings.
+ */
+export function importHost(store: AppStore, plan: HostImportPlan): boolean {
+  const opened = openScenario(plan.scenario);
+  if (!opened.ok) {
+    store.getState().notify({ kind: 'error', text: `the import could not be opened: ${opened.errors.map(formatLoadError).join('; ')}` });
+    return false;
+  }
+  store.getState().openWorkspace(opened, undefined, `imported ${plan.host.sources.join(', ')}`, plan.host);
+  fitWorkspace(store);
+  const events = plan.host.events.length;
+  store.getState().notify({
+    kind: 'info',
+    text: `imported ${plan.host.sources.join(', ')}${events ? ` · ${events} pasted line(s) placed on the map` : ''}${plan.notes.length ? ` · ${plan.notes.join('; ')}` : ''}`,
+  });
+  store.getState().showTab('findings');
+  return true;
+}
+
+/** Reads dropped or chosen files as import inputs; files above 20 MB are refused before reading. */
+export async function readImportFiles(files: Iterable<Blob & { name?: string }>): Promise<{ inputs: ImportInput[]; refused: string[] }> {
+  const inputs: ImportInput[] = [];
+  const refused: string[] = [];
+  for (const f of files) {
+    const name = f.name ?? 'file';
+    if (f.size > MAX_FILE_BYTES) {
+      refused.push(`${name} is ${(f.size / 1048576).toFixed(1)} MB: files above 20 MB are refused`);
+      continue;
+    }
+    inputs.push({ id: `${name}:${f.size}:${inputs.length}:${Math.random().toString(36).slice(2, 8)}`, name, text: await f.text() });
+  }
+  return { inputs, refused };
+}
+
+/** Whether dropped text is a scenario file (JSON), which opens directly, rather than host text to import. */
+export function looksLikeScenario(text: string): boolean {
+  return /^\s*(?:\{|\[\s*(?:\{|\]))/.test(text);
 }

@@ -3,6 +3,7 @@ import { apply } from '../core/engine.ts';
 import type { Outcome } from '../core/outcome.ts';
 import { type LoadError, load, replay, save, type Scenario, SCENARIO_FORMAT, type ScenarioStep, type StepReport } from '../core/scenario/index.ts';
 import type { EngineState } from '../core/state.ts';
+import type { HostContext } from './host-import.ts';
 
 /**
  * A workspace is a scenario (platform, guest layout, its own steps) plus the actions the user
@@ -18,6 +19,8 @@ export interface Snapshot {
   readonly userSteps: readonly Action[];
   /** The log entry that produced this snapshot (undo marks it undone). */
   readonly logSeq: number;
+  /** Set when the workspace came from "Debug a real host": host facts, placed lines, the trace. */
+  readonly host?: HostContext;
 }
 
 export type OpenResult =

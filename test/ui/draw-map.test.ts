@@ -137,3 +137,32 @@ describe('LOD merging', () => {
     expect(bars[0]!.count).toBe(2048);
   });
 });
+
+describe('marks (a focused finding, a pasted line)', () => {
+  it('draws a 4 KiB fault page at least 3 px wide across all lanes at the full 2^64 view, with one label per mark', () => {
+    const { ctx, calls } = recordingContext();
+    const lanes = [lane(manyMappings(1, 0x100000000n, 0x1000n, 0x1000n))];
+    const { rows, height } = layoutLanes(lanes);
+    const palette = PALETTES.dark;
+    drawMap(ctx, {
+      rows,
+      segments: [viewportSegment(FULL_VIEW, 1000)],
+      width: 1000,
+      height,
+      palette,
+      marks: [
+        { start: 0x7c346000n, last: 0x7c346fffn, kind: 'event', label: 'line 1: dmar-fault' },
+        { start: 0xfd00000000n, last: 0xffffffffffn, kind: 'focus', label: 'guest-ram-in-reserved' },
+      ],
+    });
+    const band = calls.find((c) => c.name === 'fillRect' && c.fillStyle === palette.eventBand);
+    expect(band?.args[2]).toBeGreaterThanOrEqual(3);
+    expect(band?.args[1]).toBe(0);
+    expect(band?.args[3]).toBe(height);
+    expect(calls.some((c) => c.name === 'fillRect' && c.fillStyle === palette.focusBand)).toBe(true);
+    const texts = calls.filter((c) => c.name === 'fillText').map((c) => c.args);
+    const labels = texts.filter((a) => a[0] === 'line 1: dmar-fault' || a[0] === 'guest-ram-in-reserved');
+    expect(labels.length).toBe(2);
+    expect(labels[0]![2]).not.toBe(labels[1]![2]); // stacked, not overprinted
+  });
+});

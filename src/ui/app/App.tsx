@@ -1,5 +1,7 @@
 import { useEffect, useRef } from 'react';
-import { openFile } from '../../store/session.ts';
+import { looksLikeScenario, openFile, readImportFiles } from '../../store/session.ts';
+import { ImportDialog } from '../import/ImportDialog.tsx';
+import { FindingsPanel } from '../panels/FindingsPanel.tsx';
 import { ActionsPanel } from '../actions/ActionsPanel.tsx';
 import { MapView } from '../map/MapView.tsx';
 import { InspectorPanel } from '../panels/InspectorPanel.tsx';
@@ -13,6 +15,7 @@ import { Toolbar } from './Toolbar.tsx';
 const RIGHT_TABS: readonly SideTab[] = [
   { id: 'actions', label: 'Actions', render: () => <ActionsPanel /> },
   { id: 'inspector', label: 'Inspector', render: () => <InspectorPanel /> },
+  { id: 'findings', label: 'Findings', render: () => <FindingsPanel /> },
 ];
 
 const LEFT_TABS: readonly SideTab[] = [{ id: 'topology', label: 'Topology', render: () => <TopologyPanel /> }];
@@ -36,6 +39,9 @@ export function App() {
   const theme = useApp((s) => s.theme);
   const ready = useApp((s) => s.history !== undefined);
   const selection = useApp((s) => s.selection);
+  const selectionQuiet = useApp((s) => s.selectionQuiet);
+  const tabRequest = useApp((s) => s.tabRequest);
+  const importDialog = useApp((s) => s.importDialog);
   const widthRef = useRef<() => number>(() => 1000);
 
   useEffect(() => {
@@ -50,14 +56,23 @@ export function App() {
     return () => window.removeEventListener('keydown', onKey);
   }, [store]);
 
-  const onDrop = (e: React.DragEvent) => {
+  // A scenario file dropped on the app opens; anything else (host text) goes to the import dialog.
+  const onDrop = async (e: React.DragEvent) => {
     e.preventDefault();
-    const f = e.dataTransfer.files[0];
-    if (f) void openFile(store, f);
+    const files = Array.from(e.dataTransfer.files);
+    const first = files[0];
+    if (!first) return;
+    if (files.length === 1 && (/\.json$/i.test(first.name) || (first.size <= 4096 && looksLikeScenario(await first.slice(0, 64).text())))) {
+      void openFile(store, first);
+      return;
+    }
+    const r = await readImportFiles(files);
+    if (r.refused.length) store.getState().notify({ kind: 'error', text: r.refused.join('; ') });
+    if (r.inputs.length) store.getState().openImport(r.inputs);
   };
 
   return (
-    <div className="app" onDragOver={(e) => e.preventDefault()} onDrop={onDrop}>
+    <div className="app" onDragOver={(e) => e.preventDefault()} onDrop={(e) => void onDrop(e)}>
       <Toolbar mapWidth={() => widthRef.current()} />
       <NoticeBar />
       {ready ? (
@@ -70,12 +85,20 @@ export function App() {
             <LogPanel />
           </div>
           <aside className="right">
-            <SideTabs tabs={RIGHT_TABS} label="workspace panels" follow={{ key: selection, tab: 'inspector' }} />
+            <SideTabs
+              tabs={RIGHT_TABS}
+              label="workspace panels"
+              follow={[
+                { key: selectionQuiet ? undefined : selection, tab: 'inspector' },
+                { key: tabRequest, tab: tabRequest?.tab ?? 'findings' },
+              ]}
+            />
           </aside>
         </main>
       ) : (
         <p className="loading">Opening the workspace…</p>
       )}
+      {importDialog && <ImportDialog key={importDialog.inputs.map((i) => i.id).join('|') || 'empty'} initial={importDialog.inputs} />}
     </div>
   );
 }

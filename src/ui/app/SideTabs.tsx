@@ -7,14 +7,21 @@ export interface SideTab {
   readonly render: () => ReactNode;
 }
 
-/** `follow`: when its key changes (a new selection), the named tab comes to the front. */
-export function SideTabs({ tabs, label, follow }: { tabs: readonly SideTab[]; label: string; follow?: { key: unknown; tab: string } }) {
+export interface TabFollow {
+  readonly key: unknown;
+  readonly tab: string;
+}
+
+/** `follow`: when one of its keys changes (a new selection, an import), its tab comes to the front. */
+export function SideTabs({ tabs, label, follow = [] }: { tabs: readonly SideTab[]; label: string; follow?: readonly TabFollow[] }) {
   const [active, setActive] = useState(tabs[0]?.id);
-  const [followed, setFollowed] = useState(follow?.key);
-  if (follow && follow.key !== followed) {
+  const [followed, setFollowed] = useState<readonly unknown[]>(() => follow.map((f) => f.key));
+  const changed = follow.findIndex((f, i) => f.key !== followed[i]);
+  if (changed >= 0) {
     // Adjusting state while rendering (React's documented pattern), not in an effect.
-    setFollowed(follow.key);
-    if (follow.key !== undefined) setActive(follow.tab);
+    setFollowed(follow.map((f) => f.key));
+    const f = follow[changed] as TabFollow;
+    if (f.key !== undefined && tabs.some((t) => t.id === f.tab)) setActive(f.tab);
   }
   const base = useId();
   const current = tabs.find((t) => t.id === active) ?? tabs[0];

@@ -105,6 +105,9 @@ export function Toolbar({ mapWidth }: { mapWidth: () => number }) {
       <button type="button" onClick={save}>
         Save
       </button>
+      <button type="button" onClick={() => store.getState().openImport()} title="import a host bundle, sysfs/lspci/dmesg text, info mtree, a trace or error lines">
+        Debug a real host…
+      </button>
       <button type="button" onClick={() => void share()}>
         Share
       </button>

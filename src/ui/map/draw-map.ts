@@ -27,6 +27,12 @@ export interface MapSelection extends Range {
   readonly laneId: string;
 }
 
+/** A range marked across every lane: the focused finding, or a pasted error/fault line. */
+export interface MapMark extends Range {
+  readonly kind: 'focus' | 'event';
+  readonly label: string;
+}
+
 export interface DrawInput {
   readonly rows: readonly LaneRow[];
   readonly segments: readonly MapSegment[];
@@ -34,6 +40,7 @@ export interface DrawInput {
   readonly height: number;
   readonly palette: Palette;
   readonly selection?: MapSelection | undefined;
+  readonly marks?: readonly MapMark[] | undefined;
 }
 
 export interface DrawStats {
@@ -70,7 +77,7 @@ function spanExtent(seg: MapSegment, r: Range): { x0: number; x1: number } | und
 }
 
 export function drawMap(ctx: DrawContext, input: DrawInput): DrawStats {
-  const { rows, segments, width, height, palette, selection } = input;
+  const { rows, segments, width, height, palette, selection, marks } = input;
   const stats: DrawStats = { rects: 0, aggregated: 0, labels: 0 };
   ctx.clearRect(0, 0, width, height);
   ctx.fillStyle = palette.background;
@@ -94,7 +101,7 @@ export function drawMap(ctx: DrawContext, input: DrawInput): DrawStats {
     }
   }
 
-  const labels: Array<{ text: string; x: number; y: number; color: string }> = [];
+  const labels: Array<{ text: string; x: number; y: number; color: string; bg?: string }> = [];
 
   for (const seg of segments) {
     // A container and its domains share one mapping tree: aggregate it once per segment.
@@ -169,8 +176,42 @@ export function drawMap(ctx: DrawContext, input: DrawInput): DrawStats {
     if (clipped) ctx.restore();
   }
 
+  // Marks over the lanes: a translucent band with solid edges (at least 3 px, so a 4 KiB fault
+  // page stays visible at any zoom) and its label at the top.
+  let labelRow = 0;
+  for (const mark of marks ?? []) {
+    let labelled = false;
+    for (const seg of segments) {
+      const ext = spanExtent(seg, mark);
+      if (!ext) continue;
+      let { x0, x1 } = ext;
+      if (x1 - x0 < 3) {
+        const mid = (x0 + x1) / 2;
+        x0 = mid - 1.5;
+        x1 = mid + 1.5;
+      }
+      const color = mark.kind === 'focus' ? palette.focusMark : palette.eventMark;
+      ctx.fillStyle = mark.kind === 'focus' ? palette.focusBand : palette.eventBand;
+      ctx.fillRect(x0, 0, x1 - x0, height);
+      ctx.fillStyle = color;
+      ctx.fillRect(x0, 0, 1.5, height);
+      ctx.fillRect(x1 - 1.5, 0, 1.5, height);
+      // One label per mark, stacked upwards from the bottom edge so that marks do not overprint.
+      const text = labelled ? undefined : fitLabel(mark.label, Math.max(220, x1 - x0));
+      if (text) {
+        labels.push({ text, x: Math.max(2, Math.min(x0 + 3, width - 220)), y: height - 8 - 14 * labelRow, color, bg: palette.background });
+        labelled = true;
+        labelRow++;
+      }
+    }
+  }
+
   // Text last, over every rectangle (one pass, as Perfetto does).
   for (const l of labels) {
+    if (l.bg) {
+      ctx.fillStyle = l.bg;
+      ctx.fillRect(l.x - 2, l.y - 7, l.text.length * 7 + 6, 14);
+    }
     ctx.fillStyle = l.color;
     ctx.fillText(l.text, l.x, l.y);
     stats.labels++;

@@ -7,7 +7,7 @@ import { PALETTES } from '../theme/palette.ts';
 import { axisTicks, labelWidthPx, type Tick } from '../viewport/ticks.ts';
 import { spanOf, visibleRange } from '../viewport/viewport.ts';
 import { compressedSegments, compressedTicks } from './compressed.ts';
-import { drawMap, type DrawStats, type MapSelection } from './draw-map.ts';
+import { drawMap, type DrawStats, type MapMark, type MapSelection } from './draw-map.ts';
 import { type Lane, type LaneRow, layoutLanes } from './lanes.ts';
 import { type MapSegment, viewportSegment } from './segments.ts';
 
@@ -39,6 +39,23 @@ function selectionOnMap(sel: Selection | undefined, lanes: readonly Lane[]): Map
   return undefined;
 }
 
+/** Pasted lines of the workspace's import and of "explain a line", then the focused finding. */
+export function marksOf(s: AppState): MapMark[] {
+  const marks: MapMark[] = [];
+  for (const e of [...(s.history?.present.host?.events ?? []), ...s.explained]) {
+    marks.push({ start: e.range.start, last: e.range.last, kind: 'event', label: `line ${e.line}: ${e.kind}` });
+  }
+  // A focused range that is a placed line already has its mark.
+  const seen = new Set<string>(marks.map((m) => `${m.start}-${m.last}`));
+  for (const r of s.focus?.ranges ?? []) {
+    const key = `${r.start}-${r.last}`;
+    if (seen.has(key)) continue; // a finding may name one range once per group
+    seen.add(key);
+    marks.push({ start: r.start, last: r.last, kind: 'focus', label: s.focus?.label ?? '' });
+  }
+  return marks;
+}
+
 export class MapPainter {
   private frame: number | undefined;
   private unsubscribe: (() => void) | undefined;
@@ -62,7 +79,9 @@ export class MapPainter {
         s.history !== prev.history ||
         s.compressed !== prev.compressed ||
         s.theme !== prev.theme ||
-        s.selection !== prev.selection
+        s.selection !== prev.selection ||
+        s.focus !== prev.focus ||
+        s.explained !== prev.explained
       ) {
         this.schedule();
       }
@@ -133,6 +152,7 @@ export class MapPainter {
         height,
         palette: PALETTES[s.theme],
         selection: selectionOnMap(s.selection, lanes),
+        marks: marksOf(s),
       });
       Object.assign(this.stats, drawn);
     }

@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import type { PciDevice } from '../../core/platform/types.ts';
 import type { PlatformIndex } from '../../core/platform/platform-index.ts';
 import { groupHasIsolatedMsi, isDmaApiDriver } from '../../core/platform/platform-index.ts';
@@ -17,9 +18,15 @@ function DeviceNode({ d, index, theme, depth }: { d: PciDevice; index: PlatformI
   const group = index.groupOf.get(d.bdf);
   const children = index.platform.devices.filter((c) => c.parent === d.bdf);
   const risky = isDmaApiDriver(d.hostDriver);
+  const ref = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    // A device selected elsewhere (a finding, the map) is scrolled into view.
+    if (selected) ref.current?.scrollIntoView?.({ block: 'nearest' });
+  }, [selected]);
   return (
     <li>
       <button
+        ref={ref}
         type="button"
         className={`device${selected ? ' selected' : ''}`}
         style={{ paddingLeft: 6 + depth * 12 }}
@@ -52,6 +59,7 @@ function DeviceNode({ d, index, theme, depth }: { d: PciDevice; index: PlatformI
 export function TopologyPanel() {
   const index = useApp((s) => s.history?.present.state.index);
   const theme = useApp((s) => s.theme);
+  const selectedGroup = useApp((s) => (s.selection?.kind === 'group' ? s.selection.group : undefined));
   if (!index) return null;
   const p = index.platform;
   const roots = p.devices.filter((d) => d.parent === undefined || !index.devices.has(d.parent));
@@ -95,7 +103,7 @@ export function TopologyPanel() {
       <h3>Groups</h3>
       <ul className="plain">
         {[...index.groups.values()].map((g) => (
-          <li key={g.id}>
+          <li key={g.id} className={g.id === selectedGroup ? 'selected' : undefined} aria-current={g.id === selectedGroup ? 'true' : undefined}>
             <span className="group-chip" style={{ background: groupColor(g.id, theme) }}>
               {g.id}
             </span>{' '}

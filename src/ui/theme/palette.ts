@@ -19,6 +19,10 @@ export interface Palette {
   readonly selection: string;
   readonly hover: string;
   readonly fold: string;
+  readonly focusMark: string;
+  readonly focusBand: string;
+  readonly eventMark: string;
+  readonly eventBand: string;
   readonly spans: Readonly<Record<SpanKind, string>>;
 }
 
@@ -64,6 +68,10 @@ export const PALETTES: Readonly<Record<ThemeName, Palette>> = {
     selection: '#fde047',
     hover: 'rgba(255, 255, 255, 0.35)',
     fold: '#475569',
+    focusMark: '#fde047',
+    focusBand: 'rgba(253, 224, 71, 0.13)',
+    eventMark: '#fb7185',
+    eventBand: 'rgba(251, 113, 133, 0.16)',
     spans: SPANS_DARK,
   },
   light: {
@@ -79,6 +87,10 @@ export const PALETTES: Readonly<Record<ThemeName, Palette>> = {
     selection: '#ca8a04',
     hover: 'rgba(15, 23, 42, 0.25)',
     fold: '#94a3b8',
+    focusMark: '#a16207',
+    focusBand: 'rgba(202, 138, 4, 0.14)',
+    eventMark: '#e11d48',
+    eventBand: 'rgba(225, 29, 72, 0.12)',
     spans: SPANS_LIGHT,
   },
 };

@@ -1,0 +1,226 @@
+import { guestFromPreset, parseGuestPreset } from '../core/importers/guest-presets.ts';
+import {
+  detectKind,
+  type GuestLayout,
+  type HostFacts,
+  type ImportedStep,
+  importText,
+  type ImportResult,
+  type InputKind,
+  mergeImports,
+  type PlacedEvent,
+} from '../core/importers/index.ts';
+import { guestFromScenario, toScenario } from '../core/importers/to-scenario.ts';
+import type { PlatformInput } from '../core/platform/normalize.ts';
+import type { Scenario } from '../core/scenario/index.ts';
+
+/**
+ * "Debug a real host": the inputs a user pastes or drops (the collect-host.sh bundle, sysfs and
+ * lspci listings, /proc/iomem, dmesg, info mtree, a QEMU trace, error lines), each read by the
+ * core importers (src/core/importers), merged, given a guest layout, and turned into one scenario
+ * plus the host facts and placed lines the analysis needs. Pure: the dialog and the tests call it.
+ */
+
+export interface ImportInput {
+  readonly id: string;
+  /** A file name, or "pasted text". */
+  readonly name: string;
+  readonly text: string;
+  /** The user's override of the detected kind. */
+  readonly kind?: InputKind | undefined;
+}
+
+export interface ParsedInput {
+  readonly input: ImportInput;
+  readonly detected: InputKind | undefined;
+  /** The kind it was read as (override, else detected); undefined when it could not be told. */
+  readonly kind: InputKind | undefined;
+  readonly result: ImportResult | undefined;
+  readonly error: string | undefined;
+}
+
+export function parseInput(input: ImportInput, traceGroup?: number): ParsedInput {
+  const detected = detectKind(input.text);
+  const kind = input.kind ?? detected;
+  if (!kind) {
+    return { input, detected, kind, result: undefined, error: 'could not tell what this text is: choose its kind' };
+  }
+  const r = importText(input.text, { kind, ...(kind === 'qemu-trace' && traceGroup !== undefined ? { group: traceGroup } : {}) });
+  return r.ok ? { input, detected, kind, result: r.result, error: undefined } : { input, detected, kind, result: undefined, error: r.error };
+}
+
+/** What one import understood, in counts and a short list for the dialog. */
+export interface Understood {
+  readonly groups: readonly number[];
+  readonly devices: number;
+  readonly regions: number;
+  readonly iommus: number;
+  readonly guestSections: number;
+  readonly steps: number;
+  readonly events: number;
+  readonly iomem: number;
+  /** A few lines naming what was read ("group 3: 0000:03:00.0, 0000:02:08.0"). */
+  readonly sample: readonly string[];
+}
+
+const SAMPLE = 6;
+
+export function understood(result: ImportResult): Understood {
+  const p = result.scenario.platform ?? {};
+  const groups = new Map<number, string[]>();
+  for (const d of p.devices ?? []) if (d.group !== undefined) groups.set(d.group, [...(groups.get(d.group) ?? []), d.bdf]);
+  for (const r of p.reservedRegions ?? []) if (r.group !== undefined && !groups.has(r.group)) groups.set(r.group, []);
+  const sample: string[] = [];
+  for (const [g, devs] of [...groups].sort((a, b) => a[0] - b[0]).slice(0, SAMPLE)) {
+    const regions = (p.reservedRegions ?? []).filter((r) => r.group === g).map((r) => r.type);
+    sample.push(`group ${g}: ${devs.join(', ') || 'no device listed'}${regions.length ? ` · ${regions.join(', ')}` : ''}`);
+  }
+  if (groups.size === 0) {
+    for (const d of (p.devices ?? []).slice(0, SAMPLE)) sample.push(`${d.bdf} ${d.name ?? d.class ?? ''}`.trim());
+  }
+  for (const s of (result.scenario.guest?.memory ?? []).slice(0, SAMPLE)) sample.push(`guest ${s.kind} ${s.name}`);
+  for (const e of result.events.slice(0, SAMPLE)) sample.push(`line ${e.line}: ${e.detail}`);
+  const steps = (result.scenario.steps ?? []).filter((s) => s.op === 'vfio.map_dma' || s.op === 'vfio.unmap_dma');
+  return {
+    groups: [...groups.keys()].sort((a, b) => a - b),
+    devices: p.devices?.length ?? 0,
+    regions: p.reservedRegions?.length ?? 0,
+    iommus: p.iommus?.length ?? 0,
+    guestSections: result.scenario.guest?.memory.length ?? 0,
+    steps: steps.length,
+    events: result.events.length,
+    iomem: result.iomem?.length ?? 0,
+    sample,
+  };
+}
+
+/** The guest layout the user picks: none, a QEMU machine preset, or the layout an imported info mtree gave. */
+export type GuestChoice = { readonly kind: 'none' } | { readonly kind: 'preset'; readonly spec: string } | { readonly kind: 'mtree' };
+
+export type GuestResolution = { ok: true; guest: GuestLayout | undefined } | { ok: false; error: string };
+
+export function resolveGuest(choice: GuestChoice, parsed: readonly ParsedInput[]): GuestResolution {
+  if (choice.kind === 'none') return { ok: true, guest: undefined };
+  if (choice.kind === 'mtree') {
+    const g = [...parsed].reverse().find((p) => p.result?.scenario.guest && p.result.scenario.guest.memory.length > 0)?.result?.scenario.guest;
+    return g ? { ok: true, guest: g } : { ok: false, error: 'no imported input holds a guest layout (QEMU "info mtree")' };
+  }
+  const p = parseGuestPreset(choice.spec);
+  return p.ok ? { ok: true, guest: guestFromPreset(p.params) } : { ok: false, error: p.error };
+}
+
+/** "amd" / "intel" from the bundle's CPU vendor, for the q35 preset's AMD 1 TiB relocation. */
+export function hostVendor(host: HostFacts | undefined): 'amd' | 'intel' | undefined {
+  const v = host?.cpuVendor ?? '';
+  if (/AuthenticAMD|HygonGenuine/i.test(v)) return 'amd';
+  if (/GenuineIntel/i.test(v)) return 'intel';
+  return undefined;
+}
+
+/** What the workspace keeps of an import beyond the scenario file: for the findings. */
+export interface HostContext {
+  readonly facts: HostFacts;
+  /** Pasted error and fault lines, placed on the axis. */
+  readonly events: readonly PlacedEvent[];
+  /** The imported trace's DMA steps and their line numbers (replayed again by the analysis). */
+  readonly steps: readonly ImportedStep[];
+  readonly stepLines: readonly number[];
+  /** The full guest layout (with notes and vIOMMU width, which the scenario file does not keep). */
+  readonly guest: GuestLayout | undefined;
+  readonly sources: readonly string[];
+}
+
+export interface HostImportPlan {
+  readonly scenario: Scenario;
+  readonly host: HostContext;
+  readonly notes: readonly string[];
+  /** The inputs held no platform: the workspace's current one is kept. */
+  readonly keptPlatform: boolean;
+}
+
+export interface BuildOptions {
+  readonly guest: GuestChoice;
+  /** The group a QEMU trace replays into (its container setup is added for it). */
+  readonly traceGroup: number | undefined;
+  /** The workspace's platform, kept when the inputs hold none (only error lines were pasted). */
+  readonly currentPlatform?: PlatformInput | undefined;
+}
+
+export type BuildResult = { ok: true; plan: HostImportPlan } | { ok: false; error: string };
+
+/** The groups of a merged platform, the ones bound to vfio first (the usual trace target). */
+export function platformGroups(platform: PlatformInput | undefined): { groups: number[]; vfio: number[] } {
+  const groups = new Set<number>();
+  const vfio = new Set<number>();
+  for (const d of platform?.devices ?? []) {
+    if (d.group === undefined) continue;
+    groups.add(d.group);
+    if (d.hostDriver?.startsWith('vfio')) vfio.add(d.group);
+  }
+  for (const r of platform?.reservedRegions ?? []) if (r.group !== undefined) groups.add(r.group);
+  const sort = (s: Set<number>) => [...s].sort((a, b) => a - b);
+  return { groups: sort(groups), vfio: sort(vfio) };
+}
+
+export function mergeParsed(parsed: readonly ParsedInput[]) {
+  return mergeImports(parsed.flatMap((p) => (p.result ? [{ scenario: p.result.scenario, events: p.result.events, ...(p.result.host ? { host: p.result.host } : {}) }] : [])));
+}
+
+/**
+ * The scenario an import opens: the merged platform (or the current one), the chosen guest
+ * layout, and the trace's steps (re-read with the container setup for `traceGroup`).
+ */
+export function buildHostImport(inputs: readonly ImportInput[], options: BuildOptions): BuildResult {
+  const parsed = inputs.map((i) => parseInput(i));
+  if (!parsed.some((p) => p.result)) return { ok: false, error: 'nothing was understood: paste or drop a host bundle, a listing or error lines' };
+  const merged = mergeParsed(parsed);
+  const guestR = resolveGuest(options.guest, parsed);
+  if (!guestR.ok) return { ok: false, error: `guest layout: ${guestR.error}` };
+  const keptPlatform = !merged.scenario.platform;
+  const platform = merged.scenario.platform ?? options.currentPlatform;
+  const notes: string[] = [];
+  if (keptPlatform) notes.push(options.currentPlatform ? 'the inputs hold no host platform: the current workspace platform is kept' : 'the inputs hold no host platform');
+
+  // Trace steps: read again with the container setup for the chosen group, so they replay.
+  const steps: ImportedStep[] = [];
+  const dmaSteps: ImportedStep[] = [];
+  const stepLines: number[] = [];
+  for (const p of parsed) {
+    if (!p.result?.scenario.steps?.length) continue;
+    const withSetup = p.kind === 'qemu-trace' && options.traceGroup !== undefined ? parseInput(p.input, options.traceGroup).result : p.result;
+    const lines = withSetup?.stepLines ?? [];
+    (withSetup?.scenario.steps ?? []).forEach((s, i) => {
+      steps.push(s);
+      if (s.op === 'vfio.map_dma' || s.op === 'vfio.unmap_dma') {
+        dmaSteps.push(s);
+        stepLines.push(lines[i] ?? 0);
+      }
+    });
+    if (p.kind === 'qemu-trace' && options.traceGroup === undefined) notes.push('the trace is not replayed on the map: choose the group it replays into');
+  }
+  const replayable = steps.filter((s) => !(options.traceGroup === undefined && 'container' in s && s.container === '$container'));
+  const names = inputs.map((i) => i.name);
+  const scenario = toScenario(
+    { ...(platform ? { platform } : {}), ...(guestR.guest ? { guest: guestR.guest } : {}), steps: replayable },
+    {
+      title: `Host import: ${names.join(', ')}`,
+      description: [...parsed.flatMap((p) => p.result?.notes ?? []), ...(guestR.guest?.notes ?? [])].join('\n'),
+    },
+  );
+  return {
+    ok: true,
+    plan: {
+      scenario,
+      host: { facts: merged.host, events: merged.events, steps: dmaSteps, stepLines, guest: guestR.guest, sources: names },
+      notes,
+      keptPlatform,
+    },
+  };
+}
+
+/** The guest layout a workspace shows and checks: the import's full one, else the scenario's own. */
+export function workspaceGuest(scenario: Scenario, host: HostContext | undefined): GuestLayout | undefined {
+  if (host?.guest) return host.guest;
+  const g = guestFromScenario(scenario.guest);
+  return g.ok ? g.guest : undefined;
+}
