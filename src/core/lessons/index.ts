@@ -1,0 +1,115 @@
+import { formatLoadError, loadValue, replay, save } from '../scenario/index.ts';
+import type { ReplayReport } from '../scenario/index.ts';
+import { lesson000 } from './narratives/000-iova-list-host-bridge-windows.ts';
+import { lesson001 } from './narratives/001-iommufd-bind-attach-msi.ts';
+import { lesson002 } from './narratives/002-type1-multi-domain.ts';
+import { lesson003 } from './narratives/003-acs-peer-to-peer.ts';
+import { lesson004 } from './narratives/004-top-of-64bit-space.ts';
+import scenario000 from './scenarios/000-iova-list-host-bridge-windows.scenario.json';
+import scenario001 from './scenarios/001-iommufd-bind-attach-msi.scenario.json';
+import scenario002 from './scenarios/002-type1-multi-domain.scenario.json';
+import scenario003 from './scenarios/003-acs-peer-to-peer.scenario.json';
+import scenario004 from './scenarios/004-top-of-64bit-space.scenario.json';
+import type { Lesson, LessonSpec, LessonStep } from './types.ts';
+
+export type * from './types.ts';
+
+/**
+ * The built-in lessons, one per seed thread (DESIGN.md §6), in seed order. Each is a scenario
+ * file in `scenarios/` (pure `iova-explorer.scenario/1`, so `iova-explorer replay` runs it) and a
+ * narrative module in `narratives/`. Pure core: no I/O, usable by the CLI and the browser alike.
+ */
+
+/** The seed threads (`shared/seeds/*.txt`), each of which has exactly one lesson. */
+export const LESSON_SEED_FILES: readonly string[] = [
+  '000_ebd213ba5d897ad5.txt',
+  '001_4354e45049d87bee.txt',
+  '002_7bc90686c7907540.txt',
+  '003_9248a2ab6fe3479c.txt',
+  '004_445483b4d9f0dadf.txt',
+];
+
+const SOURCES: ReadonlyArray<readonly [LessonSpec, unknown]> = [
+  [lesson000, scenario000],
+  [lesson001, scenario001],
+  [lesson002, scenario002],
+  [lesson003, scenario003],
+  [lesson004, scenario004],
+];
+
+/** Joins a narrative with its scenario; throws (a bug in a built-in lesson) when they disagree. */
+export function buildLesson(spec: LessonSpec, scenarioJson: unknown): Lesson {
+  const loaded = loadValue(scenarioJson);
+  if (!loaded.ok)
+    throw new Error(
+      `lesson ${spec.id}: scenario does not load: ${loaded.errors.map(formatLoadError).join('; ')}`,
+    );
+  if (loaded.kind !== 'scenario')
+    throw new Error(`lesson ${spec.id}: expected one scenario, found a conformance file`);
+  const scenario = loaded.scenario;
+  if (scenario.id !== spec.id)
+    throw new Error(`lesson ${spec.id}: scenario id is ${String(scenario.id)}`);
+  const steps: LessonStep[] = spec.steps.map((s, index) => {
+    const action = s.action === undefined ? undefined : scenario.steps[s.action];
+    if (s.action !== undefined && action === undefined)
+      throw new Error(
+        `lesson ${spec.id}: step ${index} refers to scenario step ${s.action}, which does not exist`,
+      );
+    return Object.freeze({
+      index,
+      title: s.title,
+      prose: s.prose,
+      ...(s.quote ? { quote: s.quote } : {}),
+      ...(action ? { action, actionIndex: s.action } : {}),
+      ...(s.view ? { view: s.view } : {}),
+      tryThis: s.tryThis ?? [],
+    });
+  });
+  return Object.freeze({
+    id: spec.id,
+    title: scenario.title ?? spec.id,
+    summary: scenario.description ?? '',
+    seed: spec.seed,
+    scenario,
+    scenarioText: save(scenario),
+    steps: Object.freeze(steps),
+  });
+}
+
+export const LESSONS: readonly Lesson[] = Object.freeze(
+  SOURCES.map(([spec, json]) => buildLesson(spec, json)),
+);
+
+export function lessonById(id: string): Lesson | undefined {
+  return LESSONS.find((l) => l.id === id);
+}
+
+/** The lesson retelling a seed thread, by the seed's file name. */
+export function lessonForSeed(file: string): Lesson | undefined {
+  return LESSONS.find((l) => l.seed.file === file);
+}
+
+export interface LessonVerification {
+  readonly id: string;
+  readonly mismatches: number;
+  readonly report: ReplayReport;
+}
+
+/** Replays the lesson's reference solution; every action's `expect` must hold. */
+export function verifyLesson(lesson: Lesson): LessonVerification {
+  const report = replay(lesson.scenario);
+  return { id: lesson.id, mismatches: report.mismatches, report };
+}
+
+/**
+ * The engine after narrative step `stepIndex` (and every action before it): what the map should
+ * show while the learner reads that step. `stepIndex` -1 gives the platform before any action.
+ */
+export function replayLessonThrough(lesson: Lesson, stepIndex: number): ReplayReport {
+  let count = 0;
+  for (const s of lesson.steps) {
+    if (s.index > stepIndex) break;
+    if (s.actionIndex !== undefined) count = s.actionIndex + 1;
+  }
+  return replay({ ...lesson.scenario, steps: lesson.scenario.steps.slice(0, count) });
+}
