@@ -10,6 +10,8 @@ import type { Range } from '../core/u64.ts';
 import type { HostContext, ImportInput } from './host-import.ts';
 import type { Selection } from './selection.ts';
 import { type OpenResult, runAction, type Snapshot } from './workspace.ts';
+import { timelineOf } from './replay-steps.ts';
+import type { EngineState } from '../core/state.ts';
 
 /**
  * The one store: engine workspace with undo history, the log, and view state. The viewport
@@ -41,6 +43,19 @@ export interface AppState {
   readonly importDialog: { readonly inputs: readonly ImportInput[] } | undefined;
   /** A side tab to bring to the front (a new object each time). */
   readonly tabRequest: { readonly tab: string } | undefined;
+  /**
+   * Stepping through the present scenario's replay: the state after its first `step` steps is
+   * shown (`shown`), for the history present `of`. Viewing is not an edit; an action taken from
+   * here starts from the shown state (the later steps are dropped, as a redo branch is).
+   */
+  readonly stepView: StepView | undefined;
+}
+
+export interface StepView {
+  readonly of: Snapshot;
+  readonly step: number;
+  readonly total: number;
+  readonly shown: Snapshot;
 }
 
 export interface AppActions {
@@ -57,6 +72,8 @@ export interface AppActions {
   openImport(inputs?: readonly ImportInput[]): void;
   closeImport(): void;
   showTab(tab: string): void;
+  /** Shows the state after the first `step` steps of the present scenario; undefined returns to the present. */
+  viewStep(step: number | undefined): void;
   setTheme(t: ThemeName): void;
   notify(n: Notice | undefined): void;
 }
@@ -78,6 +95,7 @@ export function createAppStore(initial: Partial<AppState> = {}): AppStore {
     explained: [],
     importDialog: undefined,
     tabRequest: undefined,
+    stepView: undefined,
     ...initial,
 
     openWorkspace(opened, builtinId, title, host) {
@@ -88,8 +106,9 @@ export function createAppStore(initial: Partial<AppState> = {}): AppStore {
         `${opened.reports.length} step(s) replayed${failed.length ? `, ${failed.length} not as expected` : ''}`,
         ...failed.map((r) => `step ${r.index} ${r.op}: ${r.errno ?? ''} ${r.message ?? ''} ${r.mismatch ? `(${r.mismatch})` : ''}`.trim()),
       ];
-      const snapshot: Snapshot = { scenario: opened.scenario, builtinId, state: opened.state, userSteps: [], logSeq: entrySeq, ...(host ? { host } : {}) };
+      const snapshot: Snapshot = { scenario: opened.scenario, builtinId, state: opened.state, userSteps: [], logSeq: entrySeq, scenarioSeq: entrySeq, ...(host ? { host } : {}) };
       set({
+        stepView: undefined,
         focus: undefined,
         explained: [],
         history: history ? pushHistory(history, snapshot) : startHistory(snapshot),
@@ -100,37 +119,50 @@ export function createAppStore(initial: Partial<AppState> = {}): AppStore {
     },
 
     dispatch(action) {
-      const { history, log, seq } = get();
+      const { history, log, seq, stepView } = get();
       if (!history) return undefined;
       const present = history.present;
       const entrySeq = seq + 1;
-      const r = runAction(present.state, action);
+      const from = stepView?.of === present ? stepView : undefined;
+      const r = runAction(from ? from.shown.state : present.state, action);
       if (r.kind === 'engine-error') {
         set({ log: appendLog(log, { seq: entrySeq, kind: 'engine-error', action, message: r.message, changed: false, undone: false }), seq: entrySeq });
         return undefined;
       }
-      const changed = r.state !== present.state;
-      const entry: LogEntry = { seq: entrySeq, kind: 'action', action, outcome: r.outcome, changed, undone: false };
+      const changed = r.state !== (from ? from.shown.state : present.state);
+      const dropped = from ? from.total - from.step + present.userSteps.length : 0;
+      const note = from && dropped > 0 ? `taken at step ${from.step} of ${from.total}: the ${dropped} later step(s) and action(s) are dropped from the workspace (undo brings them back)` : undefined;
+      const entry: LogEntry = { seq: entrySeq, kind: 'action', action, outcome: r.outcome, changed, undone: false, ...(note && changed ? { note } : {}) };
       if (!changed) {
         set({ log: appendLog(log, entry), seq: entrySeq });
         return r.outcome;
       }
-      const next: Snapshot = { ...present, state: r.state, userSteps: [...present.userSteps, action], logSeq: entrySeq };
-      set({ history: pushHistory(history, next), log: appendLog(log, entry), seq: entrySeq });
+      const next: Snapshot = from
+        ? {
+            ...present,
+            // The scenario up to the viewed step; a built-in scenario cut short is no longer that built-in.
+            scenario: { ...present.scenario, steps: present.scenario.steps.slice(0, from.step) },
+            builtinId: from.step === from.total ? present.builtinId : undefined,
+            state: r.state,
+            userSteps: [action],
+            logSeq: entrySeq,
+          }
+        : { ...present, state: r.state, userSteps: [...present.userSteps, action], logSeq: entrySeq };
+      set({ history: pushHistory(history, next), log: appendLog(log, entry), seq: entrySeq, stepView: undefined });
       return r.outcome;
     },
 
     undo() {
       const { history, log } = get();
       if (!history || !canUndo(history)) return;
-      set({ history: undoHistory(history), log: markUndone(log, history.present.logSeq, true) });
+      set({ history: undoHistory(history), log: markUndone(log, history.present.logSeq, true), stepView: undefined });
     },
 
     redo() {
       const { history, log } = get();
       if (!history || !canRedo(history)) return;
       const next = redoHistory(history);
-      set({ history: next, log: markUndone(log, next.present.logSeq, false) });
+      set({ history: next, log: markUndone(log, next.present.logSeq, false), stepView: undefined });
     },
 
     setViewport(v) {
@@ -154,6 +186,24 @@ export function createAppStore(initial: Partial<AppState> = {}): AppStore {
     closeImport() {
       set({ importDialog: undefined });
     },
+    viewStep(step) {
+      const present = get().history?.present;
+      const t = present && timelineOf(present.scenario);
+      if (!present || !t || step === undefined) {
+        if (get().stepView) set({ stepView: undefined });
+        return;
+      }
+      const total = t.reports.length;
+      const k = Math.max(0, Math.min(total, Math.trunc(step)));
+      // The last step with no actions after it is the present itself.
+      if (k === total && present.userSteps.length === 0) {
+        if (get().stepView) set({ stepView: undefined });
+        return;
+      }
+      const cur = get().stepView;
+      if (cur && cur.of === present && cur.step === k) return;
+      set({ stepView: { of: present, step: k, total, shown: { ...present, state: t.states[k] as EngineState } } });
+    },
     showTab(tab) {
       set({ tabRequest: { tab } });
     },
@@ -169,5 +219,7 @@ export function createAppStore(initial: Partial<AppState> = {}): AppStore {
 /** Narrow, module-level selectors (style-anchors §3.8). */
 export const selectPresent = (s: AppState): Snapshot | undefined => s.history?.present;
 export const selectEngineState = (s: AppState) => s.history?.present.state;
+/** What the map and inspector show: the viewed replay step, else the present. */
+export const selectShown = (s: AppState): Snapshot | undefined => (s.stepView && s.stepView.of === s.history?.present ? s.stepView.shown : s.history?.present);
 export const selectCanUndo = (s: AppState): boolean => !!s.history && canUndo(s.history);
 export const selectCanRedo = (s: AppState): boolean => !!s.history && canRedo(s.history);

@@ -6,7 +6,12 @@
 export const AUTOSAVE_DB = 'iova-explorer';
 const STORE = 'workspace';
 const KEY = 'current';
-export const AUTOSAVE_VERSION = 1;
+/**
+ * 2: the workspace's host import (facts, placed lines, trace steps, guest layout) is kept too.
+ * Version 1 records (scenario and user steps only) are still read.
+ */
+export const AUTOSAVE_VERSION = 2;
+const READABLE_VERSIONS: readonly number[] = [1, 2];
 
 export interface SavedWorkspace {
   readonly version: number;
@@ -18,6 +23,8 @@ export interface SavedWorkspace {
   readonly userStepsText: string;
   /** `START-LAST` in hex. */
   readonly view: string;
+  /** The host import the workspace came from ("Debug a real host"), as `encodeHost` text. */
+  readonly hostText?: string | undefined;
 }
 
 export type RestoreResult =
@@ -69,8 +76,11 @@ export function checkSaved(value: unknown): RestoreResult {
   if (value === undefined || value === null) return { kind: 'none' };
   if (typeof value !== 'object') return { kind: 'unreadable', message: 'the autosaved workspace is not a record' };
   const v = value as Record<string, unknown>;
-  if (v['version'] !== AUTOSAVE_VERSION) {
-    return { kind: 'unreadable', message: `the autosaved workspace has version ${String(v['version'])}; this version of the app reads version ${AUTOSAVE_VERSION}` };
+  if (typeof v['version'] !== 'number' || !READABLE_VERSIONS.includes(v['version'])) {
+    return { kind: 'unreadable', message: `the autosaved workspace has version ${String(v['version'])}; this version of the app reads versions ${READABLE_VERSIONS.join(' and ')}` };
+  }
+  if (v['hostText'] !== undefined && typeof v['hostText'] !== 'string') {
+    return { kind: 'unreadable', message: 'the autosaved workspace has an invalid "hostText"' };
   }
   for (const field of ['savedAt', 'scenarioText', 'userStepsText', 'view'] as const) {
     if (typeof v[field] !== 'string') return { kind: 'unreadable', message: `the autosaved workspace has no valid "${field}"` };

@@ -13,6 +13,7 @@ import {
 import { guestFromScenario, toScenario } from '../core/importers/to-scenario.ts';
 import type { PlatformInput } from '../core/platform/normalize.ts';
 import type { Scenario } from '../core/scenario/index.ts';
+import { deviceLabel } from '../ui/model/pci-class.ts';
 
 /**
  * "Debug a real host": the inputs a user pastes or drops (the collect-host.sh bundle, sysfs and
@@ -76,7 +77,7 @@ export function understood(result: ImportResult): Understood {
     sample.push(`group ${g}: ${devs.join(', ') || 'no device listed'}${regions.length ? ` · ${regions.join(', ')}` : ''}`);
   }
   if (groups.size === 0) {
-    for (const d of (p.devices ?? []).slice(0, SAMPLE)) sample.push(`${d.bdf} ${d.name ?? d.class ?? ''}`.trim());
+    for (const d of (p.devices ?? []).slice(0, SAMPLE)) sample.push(`${d.bdf} ${deviceLabel(d)}`.trim());
   }
   for (const s of (result.scenario.guest?.memory ?? []).slice(0, SAMPLE)) sample.push(`guest ${s.kind} ${s.name}`);
   for (const e of result.events.slice(0, SAMPLE)) sample.push(`line ${e.line}: ${e.detail}`);

@@ -11,6 +11,8 @@ export type LogEntry =
       /** The state changed (success, or a failure where the kernel is not atomic). */
       readonly changed: boolean;
       readonly undone: boolean;
+      /** Said under the entry: the action was taken from an earlier step of a replay. */
+      readonly note?: string;
     }
   | {
       readonly seq: number;

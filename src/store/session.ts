@@ -7,7 +7,8 @@ import { guestLayout, lanesOf } from './address-spaces.ts';
 import type { AppStore } from './app-store.ts';
 import { AUTOSAVE_VERSION, readAutosave, type SavedWorkspace, writeAutosave } from './autosave.ts';
 import { parseHash, unpackScenario } from './share-link.ts';
-import type { HostImportPlan, ImportInput } from './host-import.ts';
+import type { HostContext, HostImportPlan, ImportInput } from './host-import.ts';
+import { decodeHost, encodeHost } from './host-codec.ts';
 import { openScenario, openScenarioText, type Snapshot, userStepsText } from './workspace.ts';
 import { occupiedRanges } from '../ui/map/compressed.ts';
 
@@ -88,9 +89,26 @@ function viewFrom(text: string): Range | undefined {
 }
 
 export function restoreSaved(store: AppStore, saved: SavedWorkspace): boolean {
-  if (!openText(store, saved.scenarioText, saved.builtinId, false)) return false;
+  const problems: string[] = [];
+  let host: HostContext | undefined;
+  if (saved.hostText !== undefined) {
+    const decoded = decodeHost(saved.hostText);
+    if (decoded.ok) host = decoded.host;
+    else problems.push(`${decoded.error}, so its findings are left out`);
+  }
+  if (host) {
+    const opened = openScenarioText(saved.scenarioText);
+    if (!opened.ok) {
+      store.getState().notify({ kind: 'error', text: `the scenario could not be opened: ${opened.errors.map(formatLoadError).join('; ')}` });
+      return false;
+    }
+    store.getState().openWorkspace(opened, saved.builtinId, `restored ${host.sources.join(', ')}`, host);
+  } else if (!openText(store, saved.scenarioText, saved.builtinId, false)) {
+    return false;
+  }
   const problem = applyUserSteps(store, saved.userStepsText);
-  if (problem) store.getState().notify({ kind: 'error', text: `restored the scenario, but ${problem}` });
+  if (problem) problems.push(problem);
+  if (problems.length) store.getState().notify({ kind: 'error', text: `restored the scenario, but ${problems.join('; ')}` });
   const view = viewFrom(saved.view);
   if (view) store.getState().setViewport(fitRange(view));
   else fitWorkspace(store);
@@ -138,6 +156,7 @@ export function savedWorkspace(store: AppStore, scenarioText: (s: Snapshot) => s
     builtinId: p.builtinId,
     userStepsText: userStepsText(p.userSteps),
     view: formatViewParam(viewport),
+    ...(p.host ? { hostText: encodeHost(p.host) } : {}),
   };
 }
 

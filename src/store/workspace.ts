@@ -19,6 +19,8 @@ export interface Snapshot {
   readonly userSteps: readonly Action[];
   /** The log entry that produced this snapshot (undo marks it undone). */
   readonly logSeq: number;
+  /** The log entry that opened its scenario (the replay's steps are listed under it). */
+  readonly scenarioSeq?: number;
   /** Set when the workspace came from "Debug a real host": host facts, placed lines, the trace. */
   readonly host?: HostContext;
 }

@@ -2,10 +2,10 @@ import type { Action } from '../actions.ts';
 import { apply, dryRun } from '../engine.ts';
 import type { GuestLayout, ImportedStep, PlacedEvent } from '../importers/types.ts';
 import type { PlatformInput } from '../platform/normalize.ts';
-import { describeResvType } from '../platform/resv-regions.ts';
 import { ERRNO_NUMBERS } from '../outcome.ts';
 import { formatRange, intersection } from '../u64.ts';
 import { assign, userAddressFor } from './dry-run.ts';
+import { groupRegionPhrases } from './group-phrases.ts';
 import type { Finding } from './types.ts';
 
 /**
@@ -24,10 +24,10 @@ export function eventFindings(input: PlatformInput, groups: readonly number[], e
   for (const ev of events) {
     const regionHits = [...index.groups.values()]
       .filter((g) => !ev.device || g.devices.includes(ev.device))
-      .flatMap((g) => g.resvRegions.filter((r) => intersection(r, ev.range)).map((r) => `group ${g.id}'s ${describeResvType(r.type)} ${formatRange(r)}`));
+      .flatMap((g) => g.resvRegions.filter((r) => intersection(r, ev.range)).map((r) => ({ start: r.start, last: r.last, type: r.type, group: g.id })));
     const guestHits = (guest?.memory ?? []).filter((s) => intersection(s, ev.range)).map((s) => `guest ${s.kind} ${s.name} ${formatRange(s)}`);
     const barHits = index.platform.devices.flatMap((d) => d.bars.filter((b) => intersection(b, ev.range)).map((b) => `${d.bdf} BAR ${b.index} ${formatRange(b)}`));
-    const where = [...regionHits, ...guestHits, ...barHits];
+    const where = [...groupRegionPhrases(regionHits), ...guestHits, ...barHits];
     const placed = where.length ? `it falls in ${[...new Set(where)].join(', ')}` : 'it falls in no reserved region, guest section or BAR known here';
     if (ev.kind === 'vfio-dma-map-error') {
       if (a.container === undefined || a.attached.length === 0) {

@@ -1,9 +1,9 @@
 import { dryRun } from '../engine.ts';
 import type { GuestLayout, GuestSection } from '../importers/types.ts';
 import type { PlatformInput } from '../platform/normalize.ts';
-import { describeResvType } from '../platform/resv-regions.ts';
 import { formatRange, formatSize, intersection, type Range } from '../u64.ts';
 import { assign, userAddressFor } from './dry-run.ts';
+import { distinctRanges, groupRegionPhrases } from './group-phrases.ts';
 import type { Finding } from './types.ts';
 
 /**
@@ -67,8 +67,8 @@ export function guestFindings(input: PlatformInput, groups: readonly number[], g
           severity: isBar ? 'warning' : 'error',
           kind: isBar ? 'guest-bar-in-reserved' : 'guest-ram-in-reserved',
           objects: [s.name, ...objectsFor(shown)],
-          addresses: shown.map((h) => intersection(h, s) as Range),
-          message: `Guest ${isBar ? 'BAR' : 'RAM'} ${s.name} ${formatRange(s)} overlaps ${shown.map((h) => `group ${h.group}'s ${describeResvType(h.type)} ${formatRange(h)}${h.origin && !/sysfs reserved_regions/.test(h.origin) ? ` (${h.origin})` : ''}`).join(', ')}: MAP_DMA of this ${formatSize(size)} section returns ${outcome.errno} (${outcome.rule}); ${consequence}.`,
+          addresses: distinctRanges(shown.map((h) => intersection(h, s) as Range)),
+          message: `Guest ${isBar ? 'BAR' : 'RAM'} ${s.name} ${formatRange(s)} overlaps ${groupRegionPhrases(shown.map((h) => ({ ...h, note: h.origin && !/sysfs reserved_regions/.test(h.origin) ? h.origin : undefined }))).join(', ')}: MAP_DMA of this ${formatSize(size)} section returns ${outcome.errno} (${outcome.rule}); ${consequence}.`,
           errno: outcome.errno,
           rule: outcome.rule,
         });
@@ -91,8 +91,8 @@ export function guestFindings(input: PlatformInput, groups: readonly number[], g
         severity: 'info',
         kind: 'guest-over-relaxable',
         objects: [s.name, ...objectsFor(relaxable)],
-        addresses: relaxable.map((h) => intersection(h, s) as Range),
-        message: `Guest RAM ${s.name} ${formatRange(s)} covers ${relaxable.map((h) => `group ${h.group}'s direct-relaxable region ${formatRange(h)}`).join(', ')}; VFIO ignores relaxable regions, so MAP_DMA succeeds (on kernels before the floppy/USB/graphics RMRRs became relaxable, 5.4 and older, the same region was "direct" and this map failed with EINVAL).`,
+        addresses: distinctRanges(relaxable.map((h) => intersection(h, s) as Range)),
+        message: `Guest RAM ${s.name} ${formatRange(s)} covers ${groupRegionPhrases(relaxable, () => 'direct-relaxable region').join(', ')}; VFIO ignores relaxable regions, so MAP_DMA succeeds (on kernels before the floppy/USB/graphics RMRRs became relaxable, 5.4 and older, the same region was "direct" and this map failed with EINVAL).`,
       });
     }
   }

@@ -3,6 +3,7 @@ import type { OpName } from '../../core/actions.ts';
 import { ERRNO_NUMBERS } from '../../core/outcome.ts';
 import { parseU64, hex } from '../../core/u64.ts';
 import { addressSpaces } from '../../store/address-spaces.ts';
+import { selectShown } from '../../store/app-store.ts';
 import type { Snapshot } from '../../store/workspace.ts';
 import { dryRunAction } from '../../store/workspace.ts';
 import { useApp } from '../app/store-context.tsx';
@@ -188,7 +189,7 @@ function OpFormView({ form, present }: { form: OpForm; present: Snapshot }) {
 
 /** One form per op, with a live dry run through the engine as the user types. */
 export function ActionsPanel({ initialOp = 'vfio.map_dma' }: { initialOp?: OpName }) {
-  const present = useApp((s) => s.history?.present);
+  const present = useApp(selectShown);
   const [op, setOp] = useState<OpName>(initialOp);
   const selectId = useId();
   if (!present) return null;

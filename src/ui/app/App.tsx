@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { looksLikeScenario, openFile, readImportFiles } from '../../store/session.ts';
 import { ImportDialog } from '../import/ImportDialog.tsx';
 import { FindingsPanel } from '../panels/FindingsPanel.tsx';
@@ -9,6 +9,7 @@ import { LogPanel } from '../panels/LogPanel.tsx';
 import { TopologyPanel } from '../panels/TopologyPanel.tsx';
 import { handleKey } from './keyboard.ts';
 import { SideTabs, type SideTab } from './SideTabs.tsx';
+import { SplitHandle } from './SplitHandle.tsx';
 import { useApp, useStoreApi } from './store-context.tsx';
 import { Toolbar } from './Toolbar.tsx';
 
@@ -17,6 +18,8 @@ const RIGHT_TABS: readonly SideTab[] = [
   { id: 'inspector', label: 'Inspector', render: () => <InspectorPanel /> },
   { id: 'findings', label: 'Findings', render: () => <FindingsPanel /> },
 ];
+
+const DEFAULT_LOG_PX = 190;
 
 const LEFT_TABS: readonly SideTab[] = [{ id: 'topology', label: 'Topology', render: () => <TopologyPanel /> }];
 
@@ -43,6 +46,9 @@ export function App() {
   const tabRequest = useApp((s) => s.tabRequest);
   const importDialog = useApp((s) => s.importDialog);
   const widthRef = useRef<() => number>(() => 1000);
+  const centreRef = useRef<HTMLDivElement>(null);
+  // The log's height under the map; the map takes the rest of the column (its lanes scroll beyond it).
+  const [logHeight, setLogHeight] = useState(DEFAULT_LOG_PX);
 
   useEffect(() => {
     document.documentElement.dataset['theme'] = theme;
@@ -80,9 +86,12 @@ export function App() {
           <aside className="left">
             <SideTabs tabs={LEFT_TABS} label="platform panels" />
           </aside>
-          <div className="centre">
+          <div className="centre" ref={centreRef}>
             <MapView widthRef={widthRef} />
-            <LogPanel />
+            <SplitHandle logHeight={logHeight} setLogHeight={setLogHeight} container={() => centreRef.current} />
+            <div className="log-pane" style={{ height: logHeight }}>
+              <LogPanel />
+            </div>
           </div>
           <aside className="right">
             <SideTabs

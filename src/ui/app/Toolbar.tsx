@@ -60,11 +60,13 @@ export function Toolbar({ mapWidth }: { mapWidth: () => number }) {
     history.replaceState(null, '', link.hash);
     const url = location.href;
     setShareText(url);
+    // A link carries the scenario file only: an import's host facts, pasted lines and trace stay here.
+    const hostNote = present.host ? ' · the link holds the scenario only, not the imported host facts, pasted lines or trace (its findings will differ): use Save for the scenario file' : '';
     try {
       await navigator.clipboard.writeText(url);
-      s.notify({ kind: 'info', text: 'link copied to the clipboard' });
+      s.notify({ kind: 'info', text: `link copied to the clipboard${hostNote}` });
     } catch {
-      s.notify({ kind: 'info', text: 'the link is in the address bar and in the box next to Share' });
+      s.notify({ kind: 'info', text: `the link is in the address bar and in the box next to Share${hostNote}` });
     }
   };
 
@@ -108,7 +110,7 @@ export function Toolbar({ mapWidth }: { mapWidth: () => number }) {
       <button type="button" onClick={() => store.getState().openImport()} title="import a host bundle, sysfs/lspci/dmesg text, info mtree, a trace or error lines">
         Debug a real host…
       </button>
-      <button type="button" onClick={() => void share()}>
+      <button type="button" onClick={() => void share()} title="a link to this scenario and view (an imported host's facts and pasted lines are not part of a link)">
         Share
       </button>
       {shareText && <input className="share-url" readOnly value={shareText} aria-label="share link" onFocus={(e) => e.target.select()} />}

@@ -1,18 +1,23 @@
 import { useEffect, useRef, useState } from 'react';
 import { lanesOf } from '../../store/address-spaces.ts';
+import { selectShown } from '../../store/app-store.ts';
 import { useApp, useStoreApi } from '../app/store-context.tsx';
 import { groupColor } from '../theme/palette.ts';
 import { bindGestures } from './gestures.ts';
 import { describeHit, hitTest, type Hit } from './hit-test.ts';
 import { layoutLanes } from './lanes.ts';
+import { markCountOf, markStripHeight } from './map-painter.ts';
 import { MapPainter } from './map-painter.ts';
+
+const AXIS_HEIGHT = 30;
 import { Minimap } from './Minimap.tsx';
 
 /** The address map: lane labels (React, changes with the workspace), canvas + axis (painted outside React). */
 export function MapView({ widthRef }: { widthRef?: { current: () => number } }) {
   const store = useStoreApi();
-  const present = useApp((s) => s.history?.present);
+  const present = useApp(selectShown);
   const theme = useApp((s) => s.theme);
+  const markCount = useApp(markCountOf);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const axisRef = useRef<SVGSVGElement>(null);
   const readoutRef = useRef<HTMLDivElement>(null);
@@ -96,19 +101,24 @@ export function MapView({ widthRef }: { widthRef?: { current: () => number } }) 
   };
 
   const lanes = present ? lanesOf(present) : [];
-  const { rows, height } = layoutLanes(lanes);
+  const { rows, height: lanesHeight } = layoutLanes(lanes);
+  // Below the lanes, a strip for the labels of the marks (pasted lines, the focused finding), so
+  // that they never print over the last lane.
+  const height = lanesHeight + markStripHeight(markCount);
 
   return (
     <section className="map" aria-label="address map">
       <div className="map-readout" ref={readoutRef} aria-live="polite" data-testid="view-readout" />
+      {/* The lanes take the height the map gets and scroll vertically beyond it; the axis stays on top. */}
+      <div className="map-scroll" data-testid="map-scroll">
       <div className="map-body">
-        <div className="lane-labels" style={{ height }} aria-label="lanes">
+        <div className="lane-labels" style={{ height: height + AXIS_HEIGHT }} aria-label="lanes">
           <div className="axis-spacer" />
           {rows.map((r) => (
             <div
               key={r.lane.id}
               className={`lane-label${r.lane.nested ? ' nested' : ''}`}
-              style={{ top: r.y + 30, height: r.height }}
+              style={{ top: r.y + AXIS_HEIGHT, height: r.height }}
               title={r.lane.detail}
             >
               {r.lane.group !== undefined && <span className="swatch" style={{ background: groupColor(r.lane.group, theme) }} />}
@@ -118,7 +128,7 @@ export function MapView({ widthRef }: { widthRef?: { current: () => number } }) 
           ))}
         </div>
         <div className="map-canvas-column">
-          <svg className="axis" ref={axisRef} height={30} role="img" aria-label="address axis" data-testid="axis" />
+          <svg className="axis" ref={axisRef} height={AXIS_HEIGHT} role="img" aria-label="address axis" data-testid="axis" />
           <div className="map-stage" style={{ height }}>
             <canvas ref={canvasRef} className="map-canvas" data-testid="map-canvas" aria-label="address map canvas" role="img" />
             <div
@@ -132,6 +142,7 @@ export function MapView({ widthRef }: { widthRef?: { current: () => number } }) 
             <div ref={hoverRef} className="hover-card" role="tooltip" hidden data-testid="hover-card" />
           </div>
         </div>
+      </div>
       </div>
       {painter && <Minimap />}
     </section>

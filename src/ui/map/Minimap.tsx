@@ -3,7 +3,7 @@ import { select } from 'd3-selection';
 import { useEffect, useRef } from 'react';
 import { normalize } from '../../core/ranges/range-set.ts';
 import { lanesOf } from '../../store/address-spaces.ts';
-import type { AppState } from '../../store/app-store.ts';
+import { type AppState, selectShown } from '../../store/app-store.ts';
 import { useStoreApi } from '../app/store-context.tsx';
 import { PALETTES } from '../theme/palette.ts';
 import { fitRange, visibleRange } from '../viewport/viewport.ts';
@@ -61,7 +61,7 @@ export function Minimap() {
         ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
         ctx.fillStyle = palette.laneBand;
         ctx.fillRect(0, 0, width, HEIGHT);
-        const present = s.history?.present;
+        const present = selectShown(s);
         const lanes = present ? lanesOf(present) : [];
         for (const lane of lanes) {
           for (const span of lane.spans) {
@@ -100,7 +100,7 @@ export function Minimap() {
       if (frame === undefined) frame = requestAnimationFrame(() => paint(store.getState()));
     };
     const unsubscribe = store.subscribe((s, prev) => {
-      if (s.viewport !== prev.viewport || s.history !== prev.history || s.theme !== prev.theme) schedule();
+      if (s.viewport !== prev.viewport || s.history !== prev.history || s.stepView !== prev.stepView || s.theme !== prev.theme) schedule();
     });
     const ro = typeof ResizeObserver !== 'undefined' ? new ResizeObserver(schedule) : undefined;
     if (canvas.parentElement) ro?.observe(canvas.parentElement);

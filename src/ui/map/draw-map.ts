@@ -41,6 +41,8 @@ export interface DrawInput {
   readonly palette: Palette;
   readonly selection?: MapSelection | undefined;
   readonly marks?: readonly MapMark[] | undefined;
+  /** At most this many mark labels are drawn (they stack upwards from the bottom edge). */
+  readonly maxMarkLabels?: number | undefined;
 }
 
 export interface DrawStats {
@@ -77,7 +79,7 @@ function spanExtent(seg: MapSegment, r: Range): { x0: number; x1: number } | und
 }
 
 export function drawMap(ctx: DrawContext, input: DrawInput): DrawStats {
-  const { rows, segments, width, height, palette, selection, marks } = input;
+  const { rows, segments, width, height, palette, selection, marks, maxMarkLabels = Infinity } = input;
   const stats: DrawStats = { rects: 0, aggregated: 0, labels: 0 };
   ctx.clearRect(0, 0, width, height);
   ctx.fillStyle = palette.background;
@@ -197,7 +199,7 @@ export function drawMap(ctx: DrawContext, input: DrawInput): DrawStats {
       ctx.fillRect(x0, 0, 1.5, height);
       ctx.fillRect(x1 - 1.5, 0, 1.5, height);
       // One label per mark, stacked upwards from the bottom edge so that marks do not overprint.
-      const text = labelled ? undefined : fitLabel(mark.label, Math.max(220, x1 - x0));
+      const text = labelled || labelRow >= maxMarkLabels ? undefined : fitLabel(mark.label, Math.max(220, x1 - x0));
       if (text) {
         labels.push({ text, x: Math.max(2, Math.min(x0 + 3, width - 220)), y: height - 8 - 14 * labelRow, color, bg: palette.background });
         labelled = true;

@@ -1,7 +1,7 @@
 import { select } from 'd3-selection';
 import { formatSize, hexGrouped } from '../../core/u64.ts';
 import { lanesOf } from '../../store/address-spaces.ts';
-import type { AppState, AppStore } from '../../store/app-store.ts';
+import { type AppState, type AppStore, selectShown } from '../../store/app-store.ts';
 import type { Selection } from '../../store/selection.ts';
 import { PALETTES } from '../theme/palette.ts';
 import { axisTicks, labelWidthPx, type Tick } from '../viewport/ticks.ts';
@@ -56,6 +56,19 @@ export function marksOf(s: AppState): MapMark[] {
   return marks;
 }
 
+/** Mark labels stack in a strip under the lanes; past this many rows they are left out. */
+export const MARK_LABEL_ROWS = 8;
+export const MARK_LABEL_ROW_PX = 14;
+
+export function markStripHeight(marks: number): number {
+  return marks === 0 ? 0 : 8 + MARK_LABEL_ROW_PX * Math.min(marks, MARK_LABEL_ROWS);
+}
+
+/** How many marks the map shows (a number, so a component can select it without re-rendering on pans). */
+export function markCountOf(s: AppState): number {
+  return marksOf(s).length;
+}
+
 export class MapPainter {
   private frame: number | undefined;
   private unsubscribe: (() => void) | undefined;
@@ -77,6 +90,7 @@ export class MapPainter {
       if (
         s.viewport !== prev.viewport ||
         s.history !== prev.history ||
+        s.stepView !== prev.stepView ||
         s.compressed !== prev.compressed ||
         s.theme !== prev.theme ||
         s.selection !== prev.selection ||
@@ -124,7 +138,7 @@ export class MapPainter {
 
   paint(s: AppState): void {
     const t0 = performance.now();
-    const present = s.history?.present;
+    const present = selectShown(s);
     const lanes = present ? lanesOf(present) : [];
     const { rows, height: lanesHeight } = layoutLanes(lanes);
     const height = Math.max(this.height, lanesHeight);
@@ -153,6 +167,7 @@ export class MapPainter {
         palette: PALETTES[s.theme],
         selection: selectionOnMap(s.selection, lanes),
         marks: marksOf(s),
+        maxMarkLabels: MARK_LABEL_ROWS,
       });
       Object.assign(this.stats, drawn);
     }

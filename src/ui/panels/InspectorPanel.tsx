@@ -1,10 +1,12 @@
 import { describeResvType } from '../../core/platform/resv-regions.ts';
 import { formatRange, formatSize, hex } from '../../core/u64.ts';
 import { lanesOf } from '../../store/address-spaces.ts';
+import { selectShown } from '../../store/app-store.ts';
 import type { Snapshot } from '../../store/workspace.ts';
 import type { Selection } from '../../store/selection.ts';
 import { useApp } from '../app/store-context.tsx';
 import { leafLevel, splitIntoPages } from '../model/page-split.ts';
+import { deviceLabel, pciClassName } from '../model/pci-class.ts';
 
 function MappingDetails({ present, laneId, start }: { present: Snapshot; laneId: string; start: bigint }) {
   const lane = lanesOf(present).find((l) => l.id === laneId);
@@ -75,13 +77,15 @@ function DeviceDetails({ present, bdf }: { present: Snapshot; bdf: string }) {
   return (
     <div>
       <h3>
-        {d.bdf} {d.name ?? ''}
+        {d.bdf} {deviceLabel(d)}
       </h3>
       <dl>
         <dt>group</dt>
         <dd>{group ?? 'none'} — {index.groupReasons.get(bdf) ?? ''}</dd>
         <dt>IOMMU</dt>
         <dd>{d.iommu ?? 'none'}</dd>
+        <dt>class</dt>
+        <dd>{d.class ? `${d.class} · ${pciClassName(d.class) ?? ''}` : 'unknown'}</dd>
         <dt>type</dt>
         <dd>{d.pcieType ?? 'unknown'}{d.multifunction ? ' · multifunction' : ''}</dd>
         <dt>driver</dt>
@@ -152,7 +156,7 @@ function Details({ present, selection }: { present: Snapshot; selection: Selecti
 
 /** The selected mapping, region or device. */
 export function InspectorPanel() {
-  const present = useApp((s) => s.history?.present);
+  const present = useApp(selectShown);
   const selection = useApp((s) => s.selection);
   return (
     <section className="panel inspector" aria-label="inspector">

@@ -4,6 +4,7 @@ import type { PlatformIndex } from '../../core/platform/platform-index.ts';
 import { groupHasIsolatedMsi, isDmaApiDriver } from '../../core/platform/platform-index.ts';
 import { useApp } from '../app/store-context.tsx';
 import { groupColor, type ThemeName } from '../theme/palette.ts';
+import { deviceLabel } from '../model/pci-class.ts';
 
 /** IOMMU units → host bridges → ports → devices, groups coloured, ACS flags shown as lspci does. */
 function acsText(d: PciDevice): string {
@@ -31,7 +32,7 @@ function DeviceNode({ d, index, theme, depth }: { d: PciDevice; index: PlatformI
         className={`device${selected ? ' selected' : ''}`}
         style={{ paddingLeft: 6 + depth * 12 }}
         onClick={() => select({ kind: 'device', bdf: d.bdf })}
-        aria-label={`device ${d.bdf} ${d.name ?? ''}, group ${group ?? 'none'}`}
+        aria-label={`device ${d.bdf} ${deviceLabel(d)}, group ${group ?? 'none'}`}
       >
         {group !== undefined && (
           <span className="group-chip" style={{ background: groupColor(group, theme) }} title={index.groupReasons.get(d.bdf)}>
@@ -39,7 +40,9 @@ function DeviceNode({ d, index, theme, depth }: { d: PciDevice; index: PlatformI
           </span>
         )}
         <span className="bdf">{d.bdf}</span>
-        <span className="dev-name">{d.name ?? d.class ?? ''}</span>
+        <span className="dev-name" title={d.class ? `class ${d.class}` : undefined}>
+          {deviceLabel(d)}
+        </span>
         <span className="dev-meta">
           {d.pcieType ?? ''} · {acsText(d)} · {d.hostDriver ?? 'no driver'}
           {risky ? ' ⚠' : ''}

@@ -119,7 +119,9 @@ describe('AMD server (HyperTransport hole, PCIe switch without ACS)', () => {
     const hit = find(r.findings, 'guest-ram-in-reserved');
     expect(hit).toHaveLength(1);
     expect(hit[0]).toMatchObject({ severity: 'error', errno: 'EINVAL', rule: 'vfio_iommu_iova_dma_valid' });
-    expect(hit[0]?.addresses).toEqual([{ start: 0xfd00000000n, last: 0xffffffffffn }, { start: 0xfd00000000n, last: 0xffffffffffn }]);
+    expect(hit[0]?.addresses).toEqual([{ start: 0xfd00000000n, last: 0xffffffffffn }]);
+    // Identical regions of several groups are named once, with their groups.
+    expect(hit[0]?.message).toMatch(/overlaps groups 3, 6's reserved region 0xfd00000000\.\.0xffffffffff:/);
     expect(hit[0]?.objects).toEqual(['pc.ram (ram-above-4g)', 'group 3', 'group 6']);
   });
 
