@@ -49,6 +49,23 @@ export interface AppState {
    * here starts from the shown state (the later steps are dropped, as a redo branch is).
    */
   readonly stepView: StepView | undefined;
+  /** The guided lesson being read, if any (view state: undo does not move it). */
+  readonly lesson: LessonPosition | undefined;
+}
+
+/**
+ * Where the learner is in a lesson. The map shows the engine state before step `step`'s action
+ * until that action is applied ("Do it"); `synced` is the workspace present the lesson put there,
+ * so any other present (an action of the learner's own, an undo) means the state departed.
+ */
+export interface LessonPosition {
+  readonly id: string;
+  readonly step: number;
+  readonly synced: Snapshot;
+  /** The step's action was applied: its outcome (undefined when the engine could not run it). */
+  readonly done?: { readonly outcome: Outcome | undefined };
+  /** The previous step's outcome when "Next" applied it on the way. */
+  readonly previous?: { readonly step: number; readonly outcome: Outcome | undefined };
 }
 
 export interface StepView {
@@ -75,6 +92,7 @@ export interface AppActions {
   /** Shows the state after the first `step` steps of the present scenario; undefined returns to the present. */
   viewStep(step: number | undefined): void;
   setTheme(t: ThemeName): void;
+  setLesson(l: LessonPosition | undefined): void;
   notify(n: Notice | undefined): void;
 }
 
@@ -96,6 +114,7 @@ export function createAppStore(initial: Partial<AppState> = {}): AppStore {
     importDialog: undefined,
     tabRequest: undefined,
     stepView: undefined,
+    lesson: undefined,
     ...initial,
 
     openWorkspace(opened, builtinId, title, host) {
@@ -109,6 +128,8 @@ export function createAppStore(initial: Partial<AppState> = {}): AppStore {
       const snapshot: Snapshot = { scenario: opened.scenario, builtinId, state: opened.state, userSteps: [], logSeq: entrySeq, scenarioSeq: entrySeq, ...(host ? { host } : {}) };
       set({
         stepView: undefined,
+        // Another workspace ends the lesson; opening a lesson sets it again right after.
+        lesson: undefined,
         focus: undefined,
         explained: [],
         history: history ? pushHistory(history, snapshot) : startHistory(snapshot),
@@ -210,6 +231,9 @@ export function createAppStore(initial: Partial<AppState> = {}): AppStore {
     setTheme(t) {
       set({ theme: t });
     },
+    setLesson(l) {
+      set({ lesson: l });
+    },
     notify(n) {
       set({ notice: n });
     },
@@ -223,3 +247,6 @@ export const selectEngineState = (s: AppState) => s.history?.present.state;
 export const selectShown = (s: AppState): Snapshot | undefined => (s.stepView && s.stepView.of === s.history?.present ? s.stepView.shown : s.history?.present);
 export const selectCanUndo = (s: AppState): boolean => !!s.history && canUndo(s.history);
 export const selectCanRedo = (s: AppState): boolean => !!s.history && canRedo(s.history);
+
+/** The lesson is open but the workspace is no longer the state the lesson put there. */
+export const selectLessonDeparted = (s: AppState): boolean => !!s.lesson && s.history?.present !== s.lesson.synced;

@@ -3,31 +3,19 @@ import type { Action } from '../core/actions.ts';
 import { parseU64, type Range } from '../core/u64.ts';
 import { BUILTIN_SCENARIOS, builtinScenario, DEFAULT_SCENARIO_ID } from '../ui/scenarios/builtin.ts';
 import { fitRange, formatViewParam, parseViewParam } from '../ui/viewport/viewport.ts';
-import { guestLayout, lanesOf } from './address-spaces.ts';
 import type { AppStore } from './app-store.ts';
 import { AUTOSAVE_VERSION, readAutosave, type SavedWorkspace, writeAutosave } from './autosave.ts';
 import { parseHash, unpackScenario } from './share-link.ts';
 import type { HostContext, HostImportPlan, ImportInput } from './host-import.ts';
 import { decodeHost, encodeHost } from './host-codec.ts';
 import { openScenario, openScenarioText, type Snapshot, userStepsText } from './workspace.ts';
-import { occupiedRanges } from '../ui/map/compressed.ts';
+import { defaultViewRange } from './default-view.ts';
+import { openLesson } from './lesson.ts';
 
 /** Files above this size are refused before they are read. */
 export const MAX_FILE_BYTES = 20 * 1024 * 1024;
 
-/** The view that shows a workspace best: the guest's memory when there is one, else everything occupied. */
-export function defaultViewRange(s: Snapshot): Range | undefined {
-  const guest = guestLayout(s);
-  const ranges = guest && guest.memory.length > 0 ? guest.memory : occupiedRanges(lanesOf(s));
-  if (ranges.length === 0) return undefined;
-  let start = ranges[0]!.start;
-  let last = ranges[0]!.last;
-  for (const r of ranges) {
-    if (r.start < start) start = r.start;
-    if (r.last > last) last = r.last;
-  }
-  return { start, last };
-}
+export { defaultViewRange };
 
 function fitWorkspace(store: AppStore): void {
   const present = store.getState().history?.present;
@@ -128,10 +116,12 @@ export async function boot(store: AppStore, hash: string, idb: IDBFactory | unde
     } catch {
       store.getState().notify({ kind: 'error', text: 'the scenario in the link is damaged (it does not unpack); opened the default scenario instead' });
     }
+  } else if (link.lesson !== undefined) {
+    opened = openLesson(store, link.lesson.id, link.lesson.step, !link.view);
   } else if (link.scenarioId !== undefined) {
     opened = openBuiltin(store, link.scenarioId);
   }
-  if (!opened && idb && link.packed === undefined && link.scenarioId === undefined) {
+  if (!opened && idb && link.packed === undefined && link.scenarioId === undefined && link.lesson === undefined) {
     const restored = await readAutosave(idb);
     if (restored.kind === 'ok') {
       opened = restoreSaved(store, restored.saved);
@@ -189,6 +179,10 @@ export async function followHash(store: AppStore, hash: string): Promise<void> {
     } catch {
       store.getState().notify({ kind: 'error', text: 'the scenario in the link is damaged (it does not unpack)' });
     }
+  } else if (link.lesson !== undefined) {
+    const at = store.getState().lesson;
+    // The same lesson and step, still in the lesson's state: nothing to open (a Share link followed back).
+    if (!at || at.id !== link.lesson.id || at.step !== link.lesson.step || at.synced !== present || at.done) openLesson(store, link.lesson.id, link.lesson.step, !link.view);
   } else if (link.scenarioId !== undefined && link.scenarioId !== present?.builtinId) {
     openBuiltin(store, link.scenarioId);
   }

@@ -5,6 +5,7 @@ import { formatViewParam, parseViewParam, type Viewport } from '../ui/viewport/v
  * Share links live in the URL hash (never sent to a server): `#view=START-LAST` in hex, plus the
  * scenario — a built-in one by id (`scenario=q35-gpu-vtd`), a custom one compressed with
  * deflate-raw and base64url (`s=...`) up to a size cap; beyond it the user is told to export a file.
+ * A guided lesson is named by id and step (`lesson=iommufd-bind-attach-msi&step=6`).
  */
 export const SHARE_CAP_CHARS = 16_000;
 
@@ -12,6 +13,8 @@ export interface ParsedHash {
   readonly view: Range | undefined;
   readonly scenarioId: string | undefined;
   readonly packed: string | undefined;
+  /** `#lesson=ID&step=N`: open that lesson at step N (0 when the step is left out). */
+  readonly lesson: { readonly id: string; readonly step: number } | undefined;
   /** Something in the hash that could not be read, said in a sentence. */
   readonly problem: string | undefined;
 }
@@ -23,11 +26,19 @@ export function parseHash(hash: string): ParsedHash {
     const r = parseU64(s);
     return r.ok ? r.value : undefined;
   });
+  const lessonId = params.get('lesson');
+  const stepText = params.get('step');
+  const step = stepText === null ? 0 : /^\d{1,6}$/.test(stepText.trim()) ? Number(stepText.trim()) : undefined;
+  const problems = [
+    viewText !== null && !view ? `the link's view "${viewText}" is not a range START-LAST in hex` : undefined,
+    lessonId !== null && step === undefined ? `the link's step "${stepText ?? ''}" is not a step number; opened the lesson at its start` : undefined,
+  ].filter((p): p is string => p !== undefined);
   return {
     view,
     scenarioId: params.get('scenario') ?? undefined,
     packed: params.get('s') ?? undefined,
-    problem: viewText !== null && !view ? `the link's view "${viewText}" is not a range START-LAST in hex` : undefined,
+    lesson: lessonId !== null && lessonId !== '' ? { id: lessonId, step: step ?? 0 } : undefined,
+    problem: problems.length ? problems.join('; ') : undefined,
   };
 }
 
@@ -76,11 +87,17 @@ export async function unpackScenario(packed: string): Promise<string> {
 export type ShareLink = { readonly ok: true; readonly hash: string } | { readonly ok: false; readonly message: string };
 
 /**
- * The hash for the current view and workspace: by id when it is an unchanged built-in scenario,
- * else the scenario text packed, if that fits.
+ * The hash for the current view and workspace: the lesson and step while a lesson is open, by id
+ * when it is an unchanged built-in scenario, else the scenario text packed, if that fits.
  */
-export async function buildShareHash(viewport: Viewport, builtinId: string | undefined, scenarioText: () => string): Promise<ShareLink> {
+export async function buildShareHash(
+  viewport: Viewport,
+  builtinId: string | undefined,
+  scenarioText: () => string,
+  lesson?: { readonly id: string; readonly step: number },
+): Promise<ShareLink> {
   const view = `view=${formatViewParam(viewport)}`;
+  if (lesson) return { ok: true, hash: `#${view}&lesson=${encodeURIComponent(lesson.id)}&step=${lesson.step}` };
   if (builtinId !== undefined) return { ok: true, hash: `#${view}&scenario=${encodeURIComponent(builtinId)}` };
   const packed = await packScenario(scenarioText());
   if (packed.length > SHARE_CAP_CHARS) {

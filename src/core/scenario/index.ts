@@ -12,6 +12,8 @@ export {
 } from './load.ts';
 export {
   replay,
+  replaySteps,
+  resolveStepRefs,
   compareWithExpect,
   compareValue,
   show,
@@ -19,5 +21,7 @@ export {
   type ReplayReport,
   type StepReport,
   type ReplayOptions,
+  type ReplayItem,
+  type UnboundRef,
 } from './replay.ts';
 export { findJsonSyntaxError, type JsonSyntaxError } from './json-syntax.ts';

@@ -61,28 +61,56 @@ export interface ReplayOptions {
 }
 
 export function replay(scenario: ReplayableScenario, options: ReplayOptions = {}): ReplayReport {
+  const steps: StepReport[] = [];
+  let mismatches = 0;
+  let state: EngineState | undefined;
+  let bindings: ReadonlyMap<string, number> = new Map();
+  for (const item of replaySteps(scenario, options)) {
+    if (item.kind === 'setup-error') {
+      return { steps: [], mismatches: 1, state: createState({}), bindings: new Map(), setupError: item.setupError };
+    }
+    state = item.state;
+    bindings = item.bindings;
+    if (item.kind === 'step') {
+      steps.push(item.report);
+      if (!item.report.matches) mismatches++;
+    }
+  }
+  return { steps, mismatches, state: state as EngineState, bindings };
+}
+
+/** One position of a step-by-step replay: the platform alone, then the state after each step. */
+export type ReplayItem =
+  | { readonly kind: 'setup-error'; readonly setupError: string }
+  | { readonly kind: 'start'; readonly state: EngineState; readonly bindings: ReadonlyMap<string, number> }
+  | {
+      readonly kind: 'step';
+      readonly report: StepReport;
+      readonly state: EngineState;
+      /** The `as` names bound so far (a snapshot: later steps do not change it). */
+      readonly bindings: ReadonlyMap<string, number>;
+    };
+
+/**
+ * The replay as an iterator: first the starting state (or the setup error, and nothing more),
+ * then each step's report with the state after it. `replay()` is this iterator run to the end;
+ * a timeline that keeps every intermediate state (the UI's step-through) reads it directly.
+ */
+export function* replaySteps(scenario: ReplayableScenario, options: ReplayOptions = {}): Generator<ReplayItem, void, undefined> {
   let state: EngineState;
   try {
     state = options.initialState ?? createState(scenario.platform ?? {});
   } catch (e) {
-    return {
-      steps: [],
-      mismatches: 1,
-      state: createState({}),
-      bindings: new Map(),
-      setupError: `the platform could not be set up: ${errorText(e)}`,
-    };
+    yield { kind: 'setup-error', setupError: `the platform could not be set up: ${errorText(e)}` };
+    return;
   }
   const bindings = new Map<string, number>();
-  const steps: StepReport[] = [];
-  let mismatches = 0;
-  scenario.steps.forEach((step, index) => {
-    const { report, next } = runStep(state, step, index, bindings);
+  yield { kind: 'start', state, bindings: new Map(bindings) };
+  for (let index = 0; index < scenario.steps.length; index++) {
+    const { report, next } = runStep(state, scenario.steps[index] as ScenarioStep, index, bindings);
     state = next;
-    steps.push(report);
-    if (!report.matches) mismatches++;
-  });
-  return { steps, mismatches, state, bindings };
+    yield { kind: 'step', report, state, bindings: new Map(bindings) };
+  }
 }
 
 function runStep(
@@ -147,21 +175,41 @@ function toAction(
   bindings: ReadonlyMap<string, number>,
   notes: string[],
 ): Action {
+  const { action, unbound } = resolveStepRefs(step, bindings);
+  for (const { field, ref } of unbound) {
+    // Left as the string: the engine treats it as an id that does not exist.
+    notes.push(
+      `${field}: "${ref}" is not bound by an earlier successful step's "as"; the engine saw an id that does not exist`,
+    );
+  }
+  return action;
+}
+
+/** A `"$name"` reference that no earlier step bound. */
+export interface UnboundRef {
+  readonly field: string;
+  readonly ref: string;
+}
+
+/**
+ * A scenario step as the engine takes it: `as` and `expect` dropped, every `"$name"` in an id
+ * field replaced by the id `bindings` holds for it. References with no binding stay as the
+ * string (the engine treats it as an id that does not exist) and are listed in `unbound`. Pure.
+ */
+export function resolveStepRefs(
+  step: ScenarioStep,
+  bindings: ReadonlyMap<string, number>,
+): { readonly action: Action; readonly unbound: readonly UnboundRef[] } {
   const { as: _as, expect: _expect, ...fields } = step;
   const out: Record<string, unknown> = { ...fields };
+  const unbound: UnboundRef[] = [];
   for (const [key, value] of Object.entries(fields)) {
     if (!REF_FIELDS.has(key) || typeof value !== 'string' || !value.startsWith('$')) continue;
     const id = bindings.get(value.slice(1));
-    if (id !== undefined) {
-      out[key] = id;
-    } else {
-      // Left as the string: the engine treats it as an id that does not exist.
-      notes.push(
-        `${key}: "${value}" is not bound by an earlier successful step's "as"; the engine saw an id that does not exist`,
-      );
-    }
+    if (id !== undefined) out[key] = id;
+    else unbound.push({ field: key, ref: value });
   }
-  return out as unknown as Action;
+  return { action: out as unknown as Action, unbound };
 }
 
 function idOf(result: ResultRecord | undefined): number | undefined {

@@ -5,6 +5,7 @@ import { FindingsPanel } from '../panels/FindingsPanel.tsx';
 import { ActionsPanel } from '../actions/ActionsPanel.tsx';
 import { MapView } from '../map/MapView.tsx';
 import { InspectorPanel } from '../panels/InspectorPanel.tsx';
+import { LessonsPanel } from '../panels/LessonsPanel.tsx';
 import { LogPanel } from '../panels/LogPanel.tsx';
 import { TopologyPanel } from '../panels/TopologyPanel.tsx';
 import { handleKey } from './keyboard.ts';
@@ -21,7 +22,10 @@ const RIGHT_TABS: readonly SideTab[] = [
 
 const DEFAULT_LOG_PX = 190;
 
-const LEFT_TABS: readonly SideTab[] = [{ id: 'topology', label: 'Topology', render: () => <TopologyPanel /> }];
+const LEFT_TABS: readonly SideTab[] = [
+  { id: 'topology', label: 'Topology', render: () => <TopologyPanel /> },
+  { id: 'lessons', label: 'Lessons', render: () => <LessonsPanel /> },
+];
 
 function NoticeBar() {
   const notice = useApp((s) => s.notice);
@@ -45,6 +49,7 @@ export function App() {
   const selectionQuiet = useApp((s) => s.selectionQuiet);
   const tabRequest = useApp((s) => s.tabRequest);
   const importDialog = useApp((s) => s.importDialog);
+  const lessonId = useApp((s) => s.lesson?.id);
   const widthRef = useRef<() => number>(() => 1000);
   const centreRef = useRef<HTMLDivElement>(null);
   // The log's height under the map; the map takes the rest of the column (its lanes scroll beyond it).
@@ -82,9 +87,17 @@ export function App() {
       <Toolbar mapWidth={() => widthRef.current()} />
       <NoticeBar />
       {ready ? (
-        <main className="layout">
+        <main className={`layout${lessonId !== undefined ? ' with-lesson' : ''}`}>
           <aside className="left">
-            <SideTabs tabs={LEFT_TABS} label="platform panels" />
+            <SideTabs
+              tabs={LEFT_TABS}
+              label="platform panels"
+              initial={lessonId !== undefined ? 'lessons' : undefined}
+              follow={[
+                { key: lessonId, tab: 'lessons' },
+                { key: tabRequest, tab: tabRequest?.tab ?? 'topology' },
+              ]}
+            />
           </aside>
           <div className="centre" ref={centreRef}>
             <MapView widthRef={widthRef} />

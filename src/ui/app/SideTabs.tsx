@@ -13,8 +13,8 @@ export interface TabFollow {
 }
 
 /** `follow`: when one of its keys changes (a new selection, an import), its tab comes to the front. */
-export function SideTabs({ tabs, label, follow = [] }: { tabs: readonly SideTab[]; label: string; follow?: readonly TabFollow[] }) {
-  const [active, setActive] = useState(tabs[0]?.id);
+export function SideTabs({ tabs, label, follow = [], initial }: { tabs: readonly SideTab[]; label: string; follow?: readonly TabFollow[]; initial?: string }) {
+  const [active, setActive] = useState(initial ?? tabs[0]?.id);
   const [followed, setFollowed] = useState<readonly unknown[]>(() => follow.map((f) => f.key));
   const changed = follow.findIndex((f, i) => f.key !== followed[i]);
   if (changed >= 0) {

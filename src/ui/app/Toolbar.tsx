@@ -1,6 +1,8 @@
 import { useId, useRef, useState } from 'react';
 import { buildShareHash } from '../../store/share-link.ts';
+import { openLesson } from '../../store/lesson.ts';
 import { openBuiltin, openFile } from '../../store/session.ts';
+import { LESSONS } from '../../core/lessons/index.ts';
 import { workspaceText } from '../../store/workspace.ts';
 import { BUILTIN_SCENARIOS } from '../scenarios/builtin.ts';
 import { parseGoto } from '../viewport/goto.ts';
@@ -13,6 +15,7 @@ export function Toolbar({ mapWidth }: { mapWidth: () => number }) {
   const store = useStoreApi();
   const title = useApp((s) => s.history?.present.scenario.title ?? s.history?.present.scenario.id ?? '');
   const builtinId = useApp((s) => s.history?.present.builtinId);
+  const lessonId = useApp((s) => s.lesson?.id);
   const compressed = useApp((s) => s.compressed);
   const theme = useApp((s) => s.theme);
   const [goto, setGoto] = useState('');
@@ -51,7 +54,13 @@ export function Toolbar({ mapWidth }: { mapWidth: () => number }) {
     const s = store.getState();
     const present = s.history?.present;
     if (!present) return;
-    const link = await buildShareHash(s.viewport, present.userSteps.length === 0 ? present.builtinId : undefined, () => workspaceText(present));
+    const lesson = s.lesson;
+    const link = await buildShareHash(
+      s.viewport,
+      present.userSteps.length === 0 ? present.builtinId : undefined,
+      () => workspaceText(present),
+      lesson ? { id: lesson.id, step: lesson.step } : undefined,
+    );
     if (!link.ok) {
       s.notify({ kind: 'error', text: link.message });
       setShareText(undefined);
@@ -61,7 +70,8 @@ export function Toolbar({ mapWidth }: { mapWidth: () => number }) {
     const url = location.href;
     setShareText(url);
     // A link carries the scenario file only: an import's host facts, pasted lines and trace stay here.
-    const hostNote = present.host ? ' · the link holds the scenario only, not the imported host facts, pasted lines or trace (its findings will differ): use Save for the scenario file' : '';
+    const lessonNote = lesson && present !== lesson.synced ? ` · the link opens the lesson at step ${lesson.step + 1}; your own actions are not part of it` : '';
+    const hostNote = lessonNote + (present.host ? ' · the link holds the scenario only, not the imported host facts, pasted lines or trace (its findings will differ): use Save for the scenario file' : '');
     try {
       await navigator.clipboard.writeText(url);
       s.notify({ kind: 'info', text: `link copied to the clipboard${hostNote}` });
@@ -78,16 +88,30 @@ export function Toolbar({ mapWidth }: { mapWidth: () => number }) {
       </label>
       <select
         id={scenarioId}
-        value={builtinId ?? ''}
-        onChange={(e) => e.target.value && openBuiltin(store, e.target.value)}
+        value={lessonId !== undefined ? `lesson:${lessonId}` : (builtinId ?? '')}
+        onChange={(e) => {
+          const v = e.target.value;
+          if (v.startsWith('lesson:')) {
+            if (openLesson(store, v.slice('lesson:'.length))) store.getState().showTab('lessons');
+          } else if (v) openBuiltin(store, v);
+        }}
         title={title}
       >
-        {builtinId === undefined && <option value="">{title || 'custom scenario'}</option>}
-        {BUILTIN_SCENARIOS.map((b) => (
-          <option key={b.id} value={b.id}>
-            {b.title}
-          </option>
-        ))}
+        {builtinId === undefined && lessonId === undefined && <option value="">{title || 'custom scenario'}</option>}
+        <optgroup label="Scenarios">
+          {BUILTIN_SCENARIOS.filter((b) => b.lessonId === undefined || (b.id === builtinId && lessonId === undefined)).map((b) => (
+            <option key={b.id} value={b.id}>
+              {b.lessonId !== undefined ? `${b.title} (all steps)` : b.title}
+            </option>
+          ))}
+        </optgroup>
+        <optgroup label="Lessons">
+          {LESSONS.map((l) => (
+            <option key={l.id} value={`lesson:${l.id}`}>
+              Lesson: {l.title}
+            </option>
+          ))}
+        </optgroup>
       </select>
       <button type="button" onClick={() => fileRef.current?.click()}>
         Open…

@@ -64,6 +64,37 @@ function reservedSpans(list: readonly ReservedView[]): LaneSpan[] {
     .sort(byStart);
 }
 
+/**
+ * An IOAS's reservations as spans: one per range and type, naming every device that reserves it
+ * ("device 0000:01:00.0, device 0000:01:00.1"), so the same window reserved by two devices of a
+ * group is drawn once, not stacked.
+ */
+function ioasReservedSpans(list: readonly ReservedView[]): LaneSpan[] {
+  const byKey = new Map<string, { span: LaneSpan; owners: string[] }>();
+  for (const r of list) {
+    if (r.type === 'aperture') continue;
+    const key = `${r.start}-${r.last}-${r.type}-${r.origin ?? ''}`;
+    const hit = byKey.get(key);
+    if (hit) {
+      if (!hit.owners.includes(r.owner)) hit.owners.push(r.owner);
+      continue;
+    }
+    byKey.set(key, { span: { start: r.start, last: r.last, kind: r.type, owner: r.owner, label: r.origin ? `${r.type} (${r.origin})` : r.type }, owners: [r.owner] });
+  }
+  return [...byKey.values()].map(({ span, owners }) => ({ ...span, owner: owners.join(', ') })).sort(byStart);
+}
+
+/** The page sizes every HWPT of an IOAS can use (an area is mapped into each of them); undefined with no HWPT. */
+function commonPgsizes(state: EngineState, hwpts: readonly { readonly iommu: string }[]): bigint | undefined {
+  let bitmap: bigint | undefined;
+  for (const h of hwpts) {
+    const unit = state.index.units.get(h.iommu);
+    if (!unit) continue;
+    bitmap = bitmap === undefined ? unit.pgsizeBitmap : bitmap & unit.pgsizeBitmap;
+  }
+  return bitmap === 0n ? undefined : bitmap;
+}
+
 function validSpans(list: readonly Range[], owner: string): LaneSpan[] {
   return list.map((r) => ({ start: r.start, last: r.last, kind: 'valid' as const, owner, label: 'valid IOVA' }));
 }
@@ -158,20 +189,23 @@ export function buildLanes(state: EngineState, spaces: AddressSpacesView, guest:
 
   for (const io of spaces.ioas) {
     const owner = `IOAS ${io.id}`;
+    const pgsizes = commonPgsizes(state, io.hwpts);
     lanes.push({
       id: `ioas:${io.id}`,
       kind: 'ioas',
       label: io.label || owner,
-      detail: `${io.hwpts.length} HWPT(s) · ${io.areas.size} area(s)`,
+      detail: `${io.hwpts.length} HWPT(s) · ${io.areas.size} area(s) · ${io.validIova.length} valid range(s)`,
       nested: false,
       background: validSpans(io.validIova, owner),
-      spans: reservedSpans(io.reserved),
+      spans: ioasReservedSpans(io.reserved),
       mappings: io.areas,
       mappingOwner: owner,
-      pgsizeBitmap: io.iovaAlignment,
+      // An IOAS is not a page table: its areas are split into pages in each HWPT's domain.
+      ...(pgsizes !== undefined ? { pgsizeBitmap: pgsizes } : {}),
     });
     for (const h of io.hwpts) {
       const unit = state.index.units.get(h.iommu);
+      const devices = new Set(h.devices.map((d) => `device ${d}`));
       lanes.push({
         id: `ioas:${io.id}:hwpt:${h.id}`,
         kind: 'hwpt',
@@ -179,7 +213,8 @@ export function buildLanes(state: EngineState, spaces: AddressSpacesView, guest:
         detail: `${h.iommu} · ${h.devices.join(', ') || 'no devices'}`,
         nested: true,
         background: [{ start: h.aperture.start, last: h.aperture.last, kind: 'aperture', owner: `HWPT ${h.id}`, label: 'aperture' }],
-        spans: [],
+        // The reservations its devices brought into the IOAS (iommufd reserves per device).
+        spans: ioasReservedSpans(io.reserved.filter((r) => devices.has(r.owner))),
         mappings: io.areas,
         mappingOwner: `${owner} (HWPT ${h.id})`,
         ...(unit ? { pgsizeBitmap: unit.pgsizeBitmap } : {}),

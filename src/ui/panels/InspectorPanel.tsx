@@ -1,6 +1,7 @@
 import { describeResvType } from '../../core/platform/resv-regions.ts';
 import { formatRange, formatSize, hex } from '../../core/u64.ts';
-import { lanesOf } from '../../store/address-spaces.ts';
+import { addressSpaces, lanesOf } from '../../store/address-spaces.ts';
+import type { Lane } from '../map/lanes.ts';
 import { selectShown } from '../../store/app-store.ts';
 import type { Snapshot } from '../../store/workspace.ts';
 import type { Selection } from '../../store/selection.ts';
@@ -8,14 +9,41 @@ import { useApp } from '../app/store-context.tsx';
 import { leafLevel, splitIntoPages } from '../model/page-split.ts';
 import { deviceLabel, pciClassName } from '../model/pci-class.ts';
 
+/** For an IOAS or HWPT lane: the IOAS, and where its areas go (each HWPT's domain maps all of them). */
+function IoasFacts({ present, lane }: { present: Snapshot; lane: Lane }) {
+  const m = /^ioas:(\d+)(?::hwpt:(\d+))?$/.exec(lane.id);
+  const io = m ? addressSpaces(present.state).ioas.find((i) => i.id === Number(m[1])) : undefined;
+  if (!m || !io) return null;
+  const hwpt = m[2] !== undefined ? io.hwpts.find((h) => h.id === Number(m[2])) : undefined;
+  return (
+    <>
+      <dt>IOAS</dt>
+      <dd>
+        {io.id} · IOVA alignment {hex(io.iovaAlignment)} · {io.areas.size} area(s)
+      </dd>
+      <dt>{hwpt ? 'HWPT' : 'in HWPTs'}</dt>
+      <dd data-testid="inspector-hwpts">
+        {hwpt
+          ? `${hwpt.id}${hwpt.auto ? ' (automatic)' : ''} · ${hwpt.iommu} · ${hwpt.devices.join(', ') || 'no devices'}`
+          : io.hwpts.length === 0
+            ? 'none: no device is attached, so the area is in no IOMMU page table yet'
+            : io.hwpts.map((h) => `HWPT ${h.id}${h.auto ? ' (auto)' : ''} on ${h.iommu}`).join(', ')}
+      </dd>
+    </>
+  );
+}
+
 function MappingDetails({ present, laneId, start }: { present: Snapshot; laneId: string; start: bigint }) {
   const lane = lanesOf(present).find((l) => l.id === laneId);
   const entry = lane?.mappings?.at(start);
   if (!lane || !entry) return <p className="muted">The selected mapping no longer exists (it was unmapped or undone).</p>;
   const split = lane.pgsizeBitmap !== undefined ? splitIntoPages(entry, lane.pgsizeBitmap) : undefined;
+  const iommufd = lane.kind === 'ioas' || lane.kind === 'hwpt';
   return (
     <div>
-      <h3>Mapping in {lane.mappingOwner ?? lane.label}</h3>
+      <h3>
+        {iommufd ? 'Area' : 'Mapping'} in {lane.mappingOwner ?? lane.label}
+      </h3>
       <dl>
         <dt>IOVA</dt>
         <dd data-testid="inspector-range">{formatRange(entry)}</dd>
@@ -25,10 +53,11 @@ function MappingDetails({ present, laneId, start }: { present: Snapshot; laneId:
         <dd>{hex(entry.value.vaddr)}{entry.value.vaddrInvalid ? ' (invalidated: VFIO_DMA_UNMAP_FLAG_VADDR)' : ''}</dd>
         <dt>access</dt>
         <dd>{[entry.value.read ? 'read' : '', entry.value.write ? 'write' : ''].filter(Boolean).join(' + ') || 'none'}</dd>
+        {iommufd && <IoasFacts present={present} lane={lane} />}
       </dl>
       {split && (
         <>
-          <h4>IOMMU pages — best case</h4>
+          <h4>IOMMU pages — best case{lane.kind === 'ioas' ? ' (page sizes every HWPT of the IOAS has)' : ''}</h4>
           <p className="muted small">
             By IOVA alignment alone, assuming the memory behind it is physically contiguous and aligned the same way; the kernel uses smaller pages
             wherever it is not.

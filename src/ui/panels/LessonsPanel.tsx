@@ -1,0 +1,175 @@
+import { useId } from 'react';
+import { type Lesson, LESSONS, lessonById, type LessonStep } from '../../core/lessons/index.ts';
+import type { Outcome } from '../../core/outcome.ts';
+import { type Expect, show } from '../../core/scenario/index.ts';
+import { selectLessonDeparted } from '../../store/app-store.ts';
+import {
+  closeLesson,
+  doLessonStep,
+  goToLessonStep,
+  lessonAction,
+  lessonMismatch,
+  nextLessonStep,
+  openLesson,
+  previousLessonStep,
+  resetLessonStep,
+} from '../../store/lesson.ts';
+import { useApp, useStoreApi } from '../app/store-context.tsx';
+import { actionFields } from './LogPanel.tsx';
+
+/** "fails with EINVAL", "succeeds, result {...}": what the lesson's scenario expects of a step. */
+export function expectedText(expect: Expect | undefined): string {
+  if (!expect) return 'no particular outcome (the lesson only looks)';
+  const base = expect.errno !== undefined ? `fails with ${expect.errno}` : 'succeeds';
+  return expect.result !== undefined ? `${base}, result ${show(expect.result)}` : base;
+}
+
+function LessonList() {
+  const store = useStoreApi();
+  return (
+    <section className="panel lessons" aria-label="lessons">
+      <h2>Lessons</h2>
+      <p className="muted small">Each lesson retells one mailing-list thread as a scenario you step through; the engine answers every step like the kernel.</p>
+      <ol className="lesson-list" data-testid="lesson-list">
+        {LESSONS.map((l) => (
+          <li key={l.id} className="lesson-item" data-testid="lesson-item">
+            <h3>{l.title}</h3>
+            <p className="seed small muted">
+              Thread: <span className="seed-subject">{l.seed.subject}</span> · {l.seed.date} · {l.seed.participants.join(', ')}
+            </p>
+            <p className="lesson-summary small">{l.summary}</p>
+            <button type="button" className="primary" onClick={() => openLesson(store, l.id)} aria-label={`open lesson: ${l.title}`}>
+              Open lesson ({l.steps.length} steps)
+            </button>
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}
+
+function OutcomeLine({ lesson, step, outcome, testId = 'lesson-outcome' }: { lesson: Lesson; step: number; outcome: Outcome | undefined; testId?: string }) {
+  if (!outcome) return <p className="warn small">The engine could not run this action (see the log).</p>;
+  const mismatch = lessonMismatch(lesson, step, outcome);
+  return (
+    <div className="lesson-outcome" data-testid={testId} data-ok={outcome.ok}>
+      {outcome.ok ? <span className="badge ok">ok</span> : <span className="badge fail">{outcome.errno}</span>} {outcome.message}
+      {!outcome.ok && <div className="rule small">rule: {outcome.rule}</div>}
+      <div className={`small ${mismatch ? 'warn' : 'muted'}`}>{mismatch ? `not what the lesson expects: ${mismatch}` : 'as the lesson expects'}</div>
+    </div>
+  );
+}
+
+function StepAction({ lesson, step }: { lesson: Lesson; step: LessonStep }) {
+  const store = useStoreApi();
+  const done = useApp((s) => s.lesson?.done);
+  const action = lessonAction(lesson, step.index);
+  if (!action || !step.action) return null;
+  return (
+    <div className="lesson-action" data-testid="lesson-action">
+      <div>
+        <span className="badge info">action</span> <code>{action.op}</code> <span className="muted small">{actionFields(action)}</span>
+      </div>
+      <div className="small">
+        expected: <span data-testid="lesson-expected">{expectedText(step.action.expect)}</span>
+      </div>
+      {done ? (
+        <OutcomeLine lesson={lesson} step={step.index} outcome={done.outcome} />
+      ) : (
+        <button type="button" className="primary" onClick={() => doLessonStep(store)}>
+          Do it
+        </button>
+      )}
+    </div>
+  );
+}
+
+function LessonView({ lesson }: { lesson: Lesson }) {
+  const store = useStoreApi();
+  const stepIndex = useApp((s) => s.lesson?.step ?? 0);
+  const previous = useApp((s) => s.lesson?.previous);
+  const departed = useApp(selectLessonDeparted);
+  const jumpId = useId();
+  const step = lesson.steps[stepIndex];
+  if (!step) return null;
+  const last = lesson.steps.length - 1;
+  return (
+    <section className="panel lessons lesson-open" aria-label="lesson">
+      <div className="lesson-head">
+        <h2>Lesson</h2>
+        <button type="button" className="link" onClick={() => closeLesson(store)}>
+          all lessons
+        </button>
+      </div>
+      <p className="lesson-title">{lesson.title}</p>
+      <p className="seed small muted">
+        {lesson.seed.subject} · {lesson.seed.date}
+      </p>
+      <div className="lesson-nav" role="group" aria-label="lesson steps">
+        <button type="button" onClick={() => previousLessonStep(store)} disabled={stepIndex === 0} aria-label="previous step">
+          ◀ Prev
+        </button>
+        <label htmlFor={jumpId} className="sr-only">
+          jump to step
+        </label>
+        <select id={jumpId} value={stepIndex} onChange={(e) => goToLessonStep(store, Number(e.target.value))} data-testid="lesson-jump">
+          {lesson.steps.map((s) => (
+            <option key={s.index} value={s.index}>
+              {s.index + 1}. {s.title}
+            </option>
+          ))}
+        </select>
+        <button type="button" onClick={() => nextLessonStep(store)} disabled={stepIndex === last} aria-label="next step">
+          Next ▶
+        </button>
+      </div>
+      <p className="muted small" data-testid="lesson-position">
+        step {stepIndex + 1} of {last + 1}
+      </p>
+      {departed && (
+        <div className="lesson-departed" role="status" data-testid="lesson-departed">
+          The workspace has left the lesson: the map shows your own state, not the one this step describes.{' '}
+          <button type="button" onClick={() => resetLessonStep(store)}>
+            Reset to this step
+          </button>
+        </div>
+      )}
+      {previous && previous.step === stepIndex - 1 && lesson.steps[previous.step]?.action && (
+        <div className="lesson-previous small">
+          <span className="muted">step {previous.step + 1} ({lesson.steps[previous.step]?.action?.op}):</span>{' '}
+          <OutcomeLine lesson={lesson} step={previous.step} outcome={previous.outcome} testId="lesson-previous-outcome" />
+        </div>
+      )}
+      <article className="lesson-step" data-testid="lesson-step">
+        <h3>{step.title}</h3>
+        <p className="prose">{step.prose}</p>
+        {step.quote && (
+          <figure className="lesson-quote">
+            <blockquote>{step.quote.text}</blockquote>
+            <figcaption>
+              — {step.quote.author}, {step.quote.date}
+            </figcaption>
+          </figure>
+        )}
+        <StepAction lesson={lesson} step={step} />
+        {step.tryThis.length > 0 && (
+          <div className="try-this">
+            <h4>Try this</h4>
+            <ul>
+              {step.tryThis.map((t) => (
+                <li key={t}>{t}</li>
+              ))}
+            </ul>
+          </div>
+        )}
+      </article>
+    </section>
+  );
+}
+
+/** The built-in lessons: the list, or the open lesson's current step. */
+export function LessonsPanel() {
+  const id = useApp((s) => s.lesson?.id);
+  const lesson = id === undefined ? undefined : lessonById(id);
+  return lesson ? <LessonView lesson={lesson} /> : <LessonList />;
+}
