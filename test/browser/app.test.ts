@@ -158,6 +158,36 @@ describe('the built app in Chromium', () => {
     expectClean(s);
   });
 
+  it('ten wheel notches in, then ten out, come back to the same view', async () => {
+    const s = await fresh();
+    const page = await s.open(`${appUrl}#view=0x0-0x3ffffffff`);
+    await waitForMap(page);
+    const overlay = (await page.getByTestId('map-overlay').boundingBox())!;
+    await page.mouse.move(overlay.x + overlay.width * 0.3, overlay.y + 10);
+    const before = await page.getByTestId('view-readout').textContent();
+    for (let i = 0; i < 10; i++) await page.mouse.wheel(0, -100);
+    await expect.poll(() => page.getByTestId('view-readout').textContent()).not.toBe(before);
+    for (let i = 0; i < 10; i++) await page.mouse.wheel(0, 100);
+    await expect.poll(() => page.getByTestId('view-readout').textContent()).toBe(before);
+    expectClean(s);
+  });
+
+  it('the minimap brush chooses a view, also from the whole 2^64 view', async () => {
+    const s = await fresh();
+    const page = await s.open(appUrl);
+    await waitForMap(page);
+    await page.getByRole('button', { name: '2⁶⁴' }).click();
+    await expect.poll(() => page.getByTestId('view-readout').textContent()).toContain('16 EiB across');
+    const mm = (await page.locator('.minimap').boundingBox())!;
+    const y = mm.y + mm.height / 2;
+    await page.mouse.move(mm.x + mm.width * 0.2, y);
+    await page.mouse.down();
+    await page.mouse.move(mm.x + mm.width * 0.4, y, { steps: 5 });
+    await page.mouse.up();
+    await expect.poll(() => page.getByTestId('view-readout').textContent()).not.toContain('16 EiB across');
+    expectClean(s);
+  });
+
   it('refuses a file over 20 MB with a message', async () => {
     const s = await fresh();
     const page = await s.open(appUrl);

@@ -92,6 +92,23 @@ describe('ImportDialog', () => {
     expect(store.getState().history!.present.builtinId).toBe(DEFAULT_SCENARIO_ID);
   });
 
+  it('takes a guest vIOMMU address width, and the findings flag guest RAM above it', async () => {
+    const store = defaultStore();
+    store.getState().openImport();
+    renderWith(store, <ImportDialog initial={[]} />);
+    fireEvent.drop(screen.getByTestId('drop-zone'), { dataTransfer: { files: [new File([bundle('intel-client')], 'host.txt')] } });
+    await waitFor(() => expect(screen.getByTestId('understood').textContent).toMatch(/Understood as bundle/));
+    fireEvent.change(screen.getByLabelText('machine'), { target: { value: 'q35' } });
+    fireEvent.change(screen.getByLabelText('RAM'), { target: { value: '600G' } });
+    fireEvent.change(screen.getByLabelText('vIOMMU aw-bits'), { target: { value: '39' } });
+    expect(screen.getByTestId('guest-spec').textContent).toContain('q35:ram=600G,host=intel,aw=39');
+    act(() => {
+      fireEvent.click(screen.getByRole('button', { name: 'Import' }));
+    });
+    const report = findingsOf(store.getState().history!.present);
+    expect(report.findings.some((f) => f.kind === 'guest-beyond-viommu' && f.severity === 'error')).toBe(true);
+  });
+
   it('replays a QEMU trace into the chosen group on the map', () => {
     const trace = readFileSync(resolve(ROOT, 'test/fixtures/hosts/intel-client/qemu-trace.txt'), 'utf8');
     const inputs = [

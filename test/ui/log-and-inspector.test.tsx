@@ -65,6 +65,18 @@ describe('InspectorPanel', () => {
     expect(screen.getByText(/0x7b800000..0x7fffffff/)).toBeTruthy();
   });
 
+  it('a device sharing its group names the other members and why, never "a group of its own"', () => {
+    const store = defaultStore();
+    renderWith(store, <InspectorPanel />);
+    act(() => store.getState().select({ kind: 'device', bdf: '0000:01:00.0' }));
+    const group = screen.getByTestId('device-group').textContent!;
+    expect(group).toMatch(/^4 · shared with 0000:01:00.1/);
+    expect(group).toMatch(/multifunction/);
+    expect(group).not.toMatch(/a group of its own/);
+    act(() => store.getState().select({ kind: 'device', bdf: '0000:00:14.0' }));
+    expect(screen.getByTestId('device-group').textContent).toMatch(/^3.*a group of its own/);
+  });
+
   it('says so when the selected mapping was undone', () => {
     const store = defaultStore();
     renderWith(store, <InspectorPanel />);

@@ -181,5 +181,16 @@ export function deriveGroups(platform: Platform): GroupDerivation {
     // 5. A new group.
     assign(dev, next++, reason ? `${dev.bdf} heads a new group: ${reason}` : `${dev.bdf} is isolated: a group of its own`);
   }
+
+  // A device that started a group is told "a group of its own" when it is added; devices probed
+  // later may still join it (behind its bridge, or as sibling functions). Say so once all are in.
+  const members = new Map<number, string[]>();
+  for (const [bdf, g] of groupOf) members.set(g, [...(members.get(g) ?? []), bdf]);
+  for (const [bdf, reason] of reasons) {
+    const others = (members.get(groupOf.get(bdf) as number) ?? []).filter((b) => b !== bdf);
+    if (others.length > 0 && reason.endsWith('is isolated: a group of its own')) {
+      reasons.set(bdf, `${bdf} heads group ${groupOf.get(bdf)}, which ${others.join(', ')} ${others.length === 1 ? 'joins' : 'join'}`);
+    }
+  }
   return { groupOf, reasons };
 }

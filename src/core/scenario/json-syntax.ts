@@ -27,7 +27,7 @@ export function findJsonSyntaxError(text: string): JsonSyntaxError | undefined {
     throw new Stop(at, message);
   };
   const describeHere = (): string =>
-    i >= text.length ? 'the end of the file' : `${JSON.stringify(text[i])}`;
+    i >= text.length ? 'end of the file' : `${JSON.stringify(text[i])}`;
   const ws = () => {
     while (i < text.length && ' \t\n\r'.includes(text[i] as string)) i++;
   };

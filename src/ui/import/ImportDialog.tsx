@@ -24,7 +24,7 @@ const UNPARSED_SHOWN = 200;
 
 type GuestMode = 'none' | 'q35' | 'virt' | 'mtree';
 
-function guestChoice(mode: GuestMode, ram: string, qemu: string, vendor: 'amd' | 'intel' | undefined): GuestChoice {
+function guestChoice(mode: GuestMode, ram: string, qemu: string, vendor: 'amd' | 'intel' | undefined, aw = ''): GuestChoice {
   if (mode === 'none') return { kind: 'none' };
   if (mode === 'mtree') return { kind: 'mtree' };
   const params = [`ram=${ram.trim() || '4G'}`];
@@ -32,6 +32,7 @@ function guestChoice(mode: GuestMode, ram: string, qemu: string, vendor: 'amd' |
     if (qemu.trim()) params.push(`qemu=${qemu.trim()}`);
     if (vendor) params.push(`host=${vendor}`);
   }
+  if (aw.trim()) params.push(`aw=${aw.trim()}`);
   return { kind: 'preset', spec: `${mode}:${params.join(',')}` };
 }
 
@@ -128,6 +129,7 @@ export function ImportDialog({ initial }: { initial: readonly ImportInput[] }) {
   const [mode, setMode] = useState<GuestMode | undefined>(undefined);
   const [ram, setRam] = useState('8G');
   const [qemu, setQemu] = useState('');
+  const [aw, setAw] = useState('');
   const [traceGroup, setTraceGroup] = useState<string | undefined>(undefined);
   const [error, setError] = useState<string | undefined>(undefined);
   const [dragging, setDragging] = useState(false);
@@ -136,6 +138,7 @@ export function ImportDialog({ initial }: { initial: readonly ImportInput[] }) {
   const guestId = useId();
   const ramId = useId();
   const qemuId = useId();
+  const awId = useId();
   const traceId = useId();
   const titleId = useId();
 
@@ -148,7 +151,7 @@ export function ImportDialog({ initial }: { initial: readonly ImportInput[] }) {
   const hasMtree = parsed.some((p) => (p.result?.scenario.guest?.memory.length ?? 0) > 0);
   const guestMode: GuestMode = mode ?? (hasMtree ? 'mtree' : 'none');
   const vendor = hostVendor(merged.host);
-  const choice = useMemo(() => guestChoice(guestMode, ram, qemu, vendor), [guestMode, ram, qemu, vendor]);
+  const choice = useMemo(() => guestChoice(guestMode, ram, qemu, vendor, aw), [guestMode, ram, qemu, vendor, aw]);
   const guest = useMemo(() => resolveGuest(choice, parsed), [choice, parsed]);
   const platform = merged.scenario.platform ?? currentPlatform;
   const { groups, vfio } = platformGroups(platform);
@@ -280,6 +283,12 @@ export function ImportDialog({ initial }: { initial: readonly ImportInput[] }) {
                 <>
                   <label htmlFor={qemuId}>QEMU machine version</label>
                   <input id={qemuId} value={qemu} onChange={(e) => setQemu(e.target.value)} size={6} placeholder="newest" spellCheck={false} />
+                </>
+              )}
+              {(guestMode === 'q35' || guestMode === 'virt') && (
+                <>
+                  <label htmlFor={awId}>vIOMMU aw-bits</label>
+                  <input id={awId} value={aw} onChange={(e) => setAw(e.target.value)} size={4} placeholder="none" spellCheck={false} title="the guest vIOMMU's address width (QEMU intel-iommu aw-bits), when the guest has one" />
                 </>
               )}
               <p className="muted small guest-spec" data-testid="guest-spec">

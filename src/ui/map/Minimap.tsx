@@ -93,7 +93,12 @@ export function Minimap() {
       }
       const r = visibleRange(s.viewport);
       syncing = true;
-      g.call(brush.move, [minimapX(r.start, width), Math.max(minimapX(r.start, width) + 2, minimapX(r.last, width))]);
+      const x0 = minimapX(r.start, width);
+      const x1 = Math.max(x0 + 2, minimapX(r.last, width));
+      g.call(brush.move, [x0, x1]);
+      // A selection over (nearly) the whole minimap would take every press as a move of itself, so a
+      // user at the 2^64 view could never draw a new one: let presses reach the overlay then.
+      g.select('.selection').attr('pointer-events', x1 - x0 >= width - 4 ? 'none' : null);
       syncing = false;
     };
     const schedule = () => {

@@ -10,6 +10,8 @@ import { panPixels, type Viewport, zoomAt } from '../viewport/viewport.ts';
  * relative to the viewport at the gesture's start; wheel steps accumulate until they make a whole
  * power of two, since the zoom level is an integer.
  */
+const WHEEL_EPSILON = 1e-9;
+
 export function bindGestures(target: Element, store: AppStore, width: () => number): () => void {
   let gestureStart: Viewport | undefined;
   let wheelAccumulator = 0;
@@ -31,9 +33,12 @@ export function bindGestures(target: Element, store: AppStore, width: () => numb
       }
       if (source.type === 'wheel' || source.type === 'dblclick') {
         wheelAccumulator += Math.log2(k);
-        const steps = Math.trunc(wheelAccumulator);
+        // Five notches of 2^0.2 sum to 0.9999999…: round away that float drift, or as many notches
+        // out as in would not come back to the same zoom level.
+        const steps = Math.trunc(wheelAccumulator + Math.sign(wheelAccumulator) * WHEEL_EPSILON);
         if (steps !== 0) {
           wheelAccumulator -= steps;
+          if (Math.abs(wheelAccumulator) < WHEEL_EPSILON) wheelAccumulator = 0;
           const px = (source as MouseEvent).offsetX ?? w / 2;
           state.setViewport(zoomAt(state.viewport, px, w, steps));
         }

@@ -103,6 +103,10 @@ function DeviceDetails({ present, bdf }: { present: Snapshot; bdf: string }) {
   if (!d) return <p className="muted">No device {bdf} on this platform.</p>;
   const group = index.groupOf.get(bdf);
   const resv = index.deviceResv.get(bdf) ?? [];
+  const members = group === undefined ? [bdf] : (index.groups.get(group)?.devices ?? [bdf]);
+  const others = members.filter((m) => m !== bdf);
+  // The engine's reason for each member of the group, as it gave them.
+  const reasons = members.map((m) => index.groupReasons.get(m)).filter((r): r is string => !!r);
   return (
     <div>
       <h3>
@@ -110,7 +114,17 @@ function DeviceDetails({ present, bdf }: { present: Snapshot; bdf: string }) {
       </h3>
       <dl>
         <dt>group</dt>
-        <dd>{group ?? 'none'} — {index.groupReasons.get(bdf) ?? ''}</dd>
+        <dd data-testid="device-group">
+          {group ?? 'none'}
+          {others.length > 0 ? ` · shared with ${others.join(', ')}` : ''}
+          {reasons.length > 0 && (
+            <ul className="plain">
+              {reasons.map((r) => (
+                <li key={r}>{r}</li>
+              ))}
+            </ul>
+          )}
+        </dd>
         <dt>IOMMU</dt>
         <dd>{d.iommu ?? 'none'}</dd>
         <dt>class</dt>

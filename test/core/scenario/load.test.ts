@@ -411,7 +411,7 @@ describe('scenario loader: errors name the JSON path and say what is wrong', () 
       ['{\n  "a": }', 'line 2, column 8: invalid JSON: unexpected "}": expected a value'],
       [
         '{"a": 1',
-        'line 1, column 8: invalid JSON: unexpected the end of the file: expected "," or "}" after a property value',
+        'line 1, column 8: invalid JSON: unexpected end of the file: expected "," or "}" after a property value',
       ],
       [
         "{'a': 1}",
