@@ -1,3 +1,4 @@
+import { span } from '../core/ranges/range-set.ts';
 import type { Range } from '../core/u64.ts';
 import { occupiedRanges } from '../ui/map/compressed.ts';
 import { guestLayout, lanesOf } from './address-spaces.ts';
@@ -7,12 +8,5 @@ import type { Snapshot } from './workspace.ts';
 export function defaultViewRange(s: Snapshot): Range | undefined {
   const guest = guestLayout(s);
   const ranges = guest && guest.memory.length > 0 ? guest.memory : occupiedRanges(lanesOf(s));
-  if (ranges.length === 0) return undefined;
-  let start = ranges[0]!.start;
-  let last = ranges[0]!.last;
-  for (const r of ranges) {
-    if (r.start < start) start = r.start;
-    if (r.last > last) last = r.last;
-  }
-  return { start, last };
+  return span(ranges);
 }

@@ -1,3 +1,4 @@
+import { span } from '../core/ranges/range-set.ts';
 import { analyze, type CheckReport, type Finding } from '../core/analysis/index.ts';
 import { type GuestLayout, type HostFacts, importText, type PlacedEvent } from '../core/importers/index.ts';
 import type { PlatformInput } from '../core/platform/normalize.ts';
@@ -55,18 +56,6 @@ export function explainEvents(platform: PlatformInput, guest: GuestLayout | unde
   return report.findings.filter((f) => f.kind === 'pasted-error' || f.kind === 'pasted-fault');
 }
 
-/** The smallest range holding all of `ranges`. */
-export function unionRange(ranges: readonly Range[]): Range | undefined {
-  if (ranges.length === 0) return undefined;
-  let start = ranges[0]!.start;
-  let last = ranges[0]!.last;
-  for (const r of ranges) {
-    if (r.start < start) start = r.start;
-    if (r.last > last) last = r.last;
-  }
-  return { start, last };
-}
-
 /** A range widened by an eighth of its length on each side (at least one page), clamped to u64. */
 export function withMargin(r: Range): Range {
   const len = r.last - r.start + 1n;
@@ -77,7 +66,7 @@ export function withMargin(r: Range): Range {
 
 /** Fits the map on ranges with a margin, and marks them. */
 export function focusRanges(store: AppStore, ranges: readonly Range[], label: string): void {
-  const u = unionRange(ranges);
+  const u = span(ranges);
   const s = store.getState();
   s.setFocus({ ranges, label });
   if (!u) return;

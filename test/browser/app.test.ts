@@ -1,30 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { afterEach, describe, expect, inject, it } from 'vitest';
-import { type BrowserSession, startBrowser } from './browser-session.ts';
+import { describe, expect, it } from 'vitest';
+import { appUrl, ARTIFACTS, browserPerTest, expectClean } from './harness.ts';
 import { fillMapForm, hoverLane, laneDetail, waitForMap } from './app-page.ts';
 
-const appUrl = inject('appUrl');
-const executablePath = inject('chromiumPath');
-const ARTIFACTS = resolve(import.meta.dirname, '../../test-artifacts');
 
-let session: BrowserSession | undefined;
-afterEach(async () => {
-  await session?.close();
-  session = undefined;
-});
-
-async function fresh(): Promise<BrowserSession> {
-  session = await startBrowser(executablePath, appUrl);
-  return session;
-}
-
-function expectClean(s: BrowserSession): void {
-  expect(s.problems.pageErrors).toEqual([]);
-  expect(s.problems.consoleErrors).toEqual([]);
-  expect(s.problems.cspViolations).toEqual([]);
-  expect(s.problems.offsiteRequests).toEqual([]);
-}
+const fresh = browserPerTest();
 
 describe('the built app in Chromium', () => {
   it('first open draws the default scenario with no console errors and no CSP violations', async () => {

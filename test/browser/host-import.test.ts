@@ -1,36 +1,15 @@
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { appUrl, ROOT, ARTIFACTS, browserPerTest, expectClean, collectBundle } from './harness.ts';
 import { hexGrouped } from '../../src/core/u64.ts';
 import { withMargin } from '../../src/store/findings.ts';
 import { fitRange, visibleRange } from '../../src/ui/viewport/viewport.ts';
 import { waitForMap } from './app-page.ts';
-import { type BrowserSession, startBrowser } from './browser-session.ts';
 
-const appUrl = inject('appUrl');
-const executablePath = inject('chromiumPath');
-const ROOT = resolve(import.meta.dirname, '../..');
-const ARTIFACTS = resolve(ROOT, 'test-artifacts');
 
-let session: BrowserSession | undefined;
-afterEach(async () => {
-  await session?.close();
-  session = undefined;
-});
-
-function expectClean(s: BrowserSession): void {
-  expect(s.problems.pageErrors).toEqual([]);
-  expect(s.problems.consoleErrors).toEqual([]);
-  expect(s.problems.cspViolations).toEqual([]);
-  expect(s.problems.offsiteRequests).toEqual([]);
-}
-
-/** The collector run on a fixture host's copy of /sys and /proc, as a user runs it on theirs. */
-function collectBundle(host: string): string {
-  return execFileSync('sh', [resolve(ROOT, 'public/collect-host.sh'), '--root', resolve(ROOT, `test/fixtures/hosts/${host}/root`)], { encoding: 'utf8' });
-}
+const fresh = browserPerTest();
 
 /** Drops files on an element with a real DataTransfer, as a drag from the file manager does. */
 async function dropFiles(page: Page, selector: string, files: ReadonlyArray<{ name: string; text: string }>): Promise<void> {
@@ -50,7 +29,7 @@ async function dropFiles(page: Page, selector: string, files: ReadonlyArray<{ na
 
 describe('Debug a real host, in Chromium', () => {
   it('imports a dropped host bundle, shows the findings, and a clicked finding moves the map to its range', async () => {
-    session = await startBrowser(executablePath, appUrl);
+    const session = await fresh();
     const s = session;
     const page = await s.open(appUrl);
     await waitForMap(page);
@@ -110,7 +89,7 @@ describe('Debug a real host, in Chromium', () => {
   });
 
   it('explains a pasted fault line and places it on the map', async () => {
-    session = await startBrowser(executablePath, appUrl);
+    const session = await fresh();
     const page = await session.open(appUrl);
     await waitForMap(page);
     await page.getByRole('tab', { name: 'Findings' }).click();
@@ -124,7 +103,7 @@ describe('Debug a real host, in Chromium', () => {
   });
 
   it('serves collect-host.sh for download from the built app', async () => {
-    session = await startBrowser(executablePath, appUrl);
+    const session = await fresh();
     const page = await session.open(appUrl);
     await waitForMap(page);
     await page.getByRole('button', { name: 'Debug a real host…' }).click();

@@ -1,36 +1,17 @@
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { appUrl, ROOT, ARTIFACTS, browserPerTest, expectClean, collectBundle } from './harness.ts';
 import { laneDetail, waitForMap } from './app-page.ts';
-import { type BrowserSession, startBrowser } from './browser-session.ts';
 
-const appUrl = inject('appUrl');
-const executablePath = inject('chromiumPath');
-const ROOT = resolve(import.meta.dirname, '../..');
-const ARTIFACTS = resolve(ROOT, 'test-artifacts');
 
-let session: BrowserSession | undefined;
-afterEach(async () => {
-  await session?.close();
-  session = undefined;
-});
-
-function expectClean(s: BrowserSession): void {
-  expect(s.problems.pageErrors).toEqual([]);
-  expect(s.problems.consoleErrors).toEqual([]);
-  expect(s.problems.cspViolations).toEqual([]);
-  expect(s.problems.offsiteRequests).toEqual([]);
-}
-
-const bundle = (host: string) =>
-  execFileSync('sh', [resolve(ROOT, 'public/collect-host.sh'), '--root', resolve(ROOT, `test/fixtures/hosts/${host}/root`)], { encoding: 'utf8' });
+const fresh = browserPerTest();
 
 /** Imports the amd-server bundle and its error lines with a 1 TiB q35 guest, through the dialog. */
 async function importAmdServer(page: Page): Promise<void> {
   const files = [
-    { name: 'amd-server-bundle.txt', text: bundle('amd-server') },
+    { name: 'amd-server-bundle.txt', text: collectBundle('amd-server') },
     { name: 'errors.txt', text: readFileSync(resolve(ROOT, 'test/fixtures/hosts/amd-server/errors.txt'), 'utf8') },
   ];
   await page.evaluate((files) => {
@@ -75,7 +56,7 @@ async function expectEveryLaneReachable(page: Page): Promise<void> {
 
 describe('layout, persistence and replay stepping, in Chromium', () => {
   it('the map takes the height the log does not need; every lane of an imported host is reachable', async () => {
-    session = await startBrowser(executablePath, appUrl);
+    const session = await fresh();
     const page = await session.open(appUrl);
     await waitForMap(page);
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -111,7 +92,7 @@ describe('layout, persistence and replay stepping, in Chromium', () => {
   });
 
   it('an imported host survives a reload: its findings come back', async () => {
-    session = await startBrowser(executablePath, appUrl);
+    const session = await fresh();
     const page = await session.open(appUrl);
     await waitForMap(page);
     await importAmdServer(page);
@@ -134,7 +115,7 @@ describe('layout, persistence and replay stepping, in Chromium', () => {
   });
 
   it('an old autosave gives a message and the default scenario, never a blank page', async () => {
-    session = await startBrowser(executablePath, appUrl);
+    const session = await fresh();
     const page = await session.open(appUrl);
     await waitForMap(page);
     await page.evaluate(
@@ -160,7 +141,7 @@ describe('layout, persistence and replay stepping, in Chromium', () => {
   });
 
   it('steps back and forward through the replay in the log, the map following', async () => {
-    session = await startBrowser(executablePath, appUrl);
+    const session = await fresh();
     const page = await session.open(appUrl);
     await waitForMap(page);
     expect(await laneDetail(page, 'container 1')).toContain('2 mapping(s)');

@@ -1,26 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { appUrl, ARTIFACTS, browserPerTest, expectClean } from './harness.ts';
 import { lessonById } from '../../src/core/lessons/index.ts';
-import { type BrowserSession, startBrowser } from './browser-session.ts';
 import { laneDetail, waitForMap } from './app-page.ts';
 
-const appUrl = inject('appUrl');
-const executablePath = inject('chromiumPath');
-const ARTIFACTS = resolve(import.meta.dirname, '../../test-artifacts');
 
-let session: BrowserSession | undefined;
-afterEach(async () => {
-  await session?.close();
-  session = undefined;
-});
-
-function expectClean(s: BrowserSession): void {
-  expect(s.problems.pageErrors).toEqual([]);
-  expect(s.problems.consoleErrors).toEqual([]);
-  expect(s.problems.cspViolations).toEqual([]);
-  expect(s.problems.offsiteRequests).toEqual([]);
-}
+const fresh = browserPerTest();
 
 /** The narrative step whose title is `title` (the lessons are data; the tests look steps up by title). */
 function stepOf(id: string, title: string): number {
@@ -31,7 +17,7 @@ function stepOf(id: string, title: string): number {
 
 describe('lessons in Chromium', () => {
   it('a #lesson= link opens iommufd-bind-attach-msi after attach and map: the IOAS lane, its HWPT, reservations and areas', async () => {
-    session = await startBrowser(executablePath, appUrl);
+    const session = await fresh();
     const step = stepOf('iommufd-bind-attach-msi', 'Which is enforced');
     const page = await session.open(`${appUrl}#lesson=iommufd-bind-attach-msi&step=${step}`);
     await waitForMap(page);
@@ -73,7 +59,7 @@ describe('lessons in Chromium', () => {
   });
 
   it('steps through the top-of-64bit-space lesson to its top-page map and shows exact labels', async () => {
-    session = await startBrowser(executablePath, appUrl);
+    const session = await fresh();
     const page = await session.open(appUrl);
     await waitForMap(page);
     await page.getByRole('tab', { name: 'Lessons' }).click();

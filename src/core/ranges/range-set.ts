@@ -84,3 +84,15 @@ export function anyIntersects(set: readonly Range[], r: Range): boolean {
 export function rangesEqual(a: readonly Range[], b: readonly Range[]): boolean {
   return a.length === b.length && a.every((r, i) => r.start === b[i]?.start && r.last === b[i]?.last);
 }
+
+/** The smallest single range holding all of `ranges` (undefined for none). */
+export function span(ranges: readonly Range[]): Range | undefined {
+  if (ranges.length === 0) return undefined;
+  let start = (ranges[0] as Range).start;
+  let last = (ranges[0] as Range).last;
+  for (const r of ranges) {
+    if (r.start < start) start = r.start;
+    if (r.last > last) last = r.last;
+  }
+  return { start, last };
+}

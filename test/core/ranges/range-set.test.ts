@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  span,
   anyIntersects,
   complement,
   intersect,
@@ -152,5 +153,13 @@ describe('range-set algebra against an address-set model', () => {
     intersect(a, a);
     union(a, a);
     expect(a).toEqual(copy);
+  });
+});
+
+describe('span', () => {
+  it('is the smallest range holding every range, whatever their order, up to the top of the space', () => {
+    expect(span([])).toBeUndefined();
+    expect(span([{ start: 0x5000n, last: 0x5fffn }, { start: 0x1000n, last: 0x1fffn }])).toEqual({ start: 0x1000n, last: 0x5fffn });
+    expect(span([{ start: 0xfffffffffffff000n, last: U64_MAX }, { start: 0n, last: 0n }])).toEqual({ start: 0n, last: U64_MAX });
   });
 });
