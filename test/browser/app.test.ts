@@ -139,6 +139,42 @@ describe('the built app in Chromium', () => {
     expectClean(s);
   });
 
+  it('a burst of view changes asks for one animation frame: the map and the minimap paint in one rAF loop', async () => {
+    const s = await fresh();
+    const page = await s.open(`${appUrl}#view=0x0-0x3ffffffff`);
+    await waitForMap(page);
+    const before = await page.getByTestId('view-readout').textContent();
+    const r = await page.evaluate(async () => {
+      const overlay = document.querySelector('[data-testid="map-overlay"]')!;
+      const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="map-canvas"]')!;
+      const minimap = document.querySelector<HTMLCanvasElement>('.minimap canvas')!;
+      const box = overlay.getBoundingClientRect();
+      const original = window.requestAnimationFrame;
+      let requests = 0;
+      window.requestAnimationFrame = (cb) => {
+        requests++;
+        return original.call(window, cb);
+      };
+      // Marks that only a paint undoes: the minimap sets its canvas size, the map its frame time.
+      const minimapWidth = minimap.width;
+      minimap.width = 1;
+      delete canvas.dataset['frameMs'];
+      // Thirty wheel notches in one task: thirty store updates, each seen by the map and the minimap.
+      for (let i = 0; i < 30; i++) {
+        overlay.dispatchEvent(new WheelEvent('wheel', { deltaY: -100, clientX: box.left + box.width / 2, clientY: box.top + 5, bubbles: true, cancelable: true }));
+      }
+      const inBurst = requests;
+      await new Promise<void>((ok) => original.call(window, () => original.call(window, () => ok())));
+      window.requestAnimationFrame = original;
+      return { inBurst, frameMs: canvas.dataset['frameMs'], minimapPainted: minimap.width === minimapWidth && minimapWidth > 1 };
+    });
+    expect(r.inBurst).toBe(1);
+    expect(r.frameMs).toMatch(/^\d+\.\d\d$/);
+    expect(r.minimapPainted).toBe(true);
+    expect(await page.getByTestId('view-readout').textContent()).not.toBe(before);
+    expectClean(s);
+  });
+
   it('ten wheel notches in, then ten out, come back to the same view', async () => {
     const s = await fresh();
     const page = await s.open(`${appUrl}#view=0x0-0x3ffffffff`);

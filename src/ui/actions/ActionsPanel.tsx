@@ -4,10 +4,22 @@ import { ERRNO_NUMBERS } from '../../core/outcome.ts';
 import { parseU64, hex } from '../../core/u64.ts';
 import { addressSpaces } from '../../store/address-spaces.ts';
 import { selectShown } from '../../store/app-store.ts';
-import type { Snapshot } from '../../store/workspace.ts';
+import type { ActionResult, Snapshot } from '../../store/workspace.ts';
 import { dryRunAction } from '../../store/workspace.ts';
 import { useApp } from '../app/store-context.tsx';
-import { buildAction, type FieldSpec, flagNamesFor, formFor, initialValues, OP_FORMS, type OpForm, plausibleUserVa } from './op-forms.ts';
+import {
+  buildAction,
+  type FieldSpec,
+  flagNamesFor,
+  formFor,
+  initialValues,
+  OP_FORMS,
+  type OpForm,
+  type Placement,
+  placementOf,
+  plausibleUserVa,
+  setFieldValue,
+} from './op-forms.ts';
 
 /** Ids to suggest for each kind of reference, read from the engine's views. */
 function suggestions(present: Snapshot, f: FieldSpec): string[] {
@@ -70,8 +82,10 @@ function OpFormView({ form, present }: { form: OpForm; present: Snapshot }) {
   const built = useMemo(() => buildAction(form, effective), [form, effective]);
   const preview = useMemo(() => (built.ok ? dryRunAction(present.state, built.action) : undefined), [built, present]);
 
+  const placement = useMemo(() => placementOf(form, effective), [form, effective]);
+
   const set = (name: string, value: string | readonly string[]) => {
-    setValues((v) => ({ ...v, [name]: value }));
+    setValues((v) => setFieldValue(form, v, name, value));
     setTouched((t) => new Set(t).add(name));
   };
 
@@ -172,6 +186,7 @@ function OpFormView({ form, present }: { form: OpForm; present: Snapshot }) {
             <span className="rule">[{preview.outcome.rule}]</span>
           </span>
         )}
+        {placement && preview && <PlacementNote form={form} placement={placement} preview={preview} />}
         {preview?.kind === 'outcome' &&
           preview.outcome.warnings.map((w) => (
             <div key={w} className="warn">
@@ -184,6 +199,29 @@ function OpFormView({ form, present }: { form: OpForm; present: Snapshot }) {
       </button>
       {last && <p className="muted small" aria-live="polite">{last}</p>}
     </form>
+  );
+}
+
+/** Fixed or automatic placement, and where the dry run says the kernel would map. */
+function PlacementNote({ form, placement, preview }: { form: OpForm; placement: Placement; preview: ActionResult }) {
+  const spec = form.fields.find((f) => f.name === placement.field)?.placement;
+  const chosen = preview.kind === 'outcome' && preview.outcome.ok ? preview.outcome.result?.[spec?.result ?? ''] : undefined;
+  const at = typeof chosen === 'bigint' ? ` — would map at ${hex(chosen)}` : '';
+  const flag = spec?.flag ?? 'FIXED_IOVA';
+  let text: string;
+  if (placement.fixed) {
+    text =
+      placement.typed === undefined
+        ? `fixed placement (${flag}) with no ${placement.field} typed: the kernel is asked for ${placement.field} 0x0${at}`
+        : `fixed placement (${flag}) at ${hex(placement.typed)}${at}`;
+  } else {
+    text = `automatic placement (no ${flag}): the kernel picks the ${placement.field}${at}`;
+    if (placement.typed !== undefined) text += `; the ${placement.field} typed is ignored without ${flag}`;
+  }
+  return (
+    <div className="muted small" data-testid="placement">
+      {text}
+    </div>
   );
 }
 

@@ -28,6 +28,12 @@ export interface FieldSpec {
   /** For `u64` user addresses: pre-filled from the IOVA field until edited. */
   readonly userVaFor?: string;
   readonly hint?: string;
+  /**
+   * For an optional `u64` address that the kernel only honours with a flag (FIXED_IOVA): the flag
+   * follows whether the address is typed, and the dry run tells fixed from automatic placement,
+   * reading the address the engine chose from the outcome's result[`result`].
+   */
+  readonly placement?: { readonly flag: string; readonly result: string };
 }
 
 export interface OpForm {
@@ -79,12 +85,20 @@ const FORMS: Record<OpName, Omit<OpForm, 'op'>> = {
     title: 'IOMMU_IOAS_MAP',
     fields: [
       ioas,
-      { name: 'iova', label: 'iova (with FIXED_IOVA)', kind: 'u64', optional: true },
+      {
+        name: 'iova',
+        label: 'iova',
+        kind: 'u64',
+        optional: true,
+        hint: 'empty: the kernel picks one',
+        placement: { flag: 'FIXED_IOVA', result: 'iova' },
+      },
       { name: 'length', label: 'length', kind: 'u64' },
       { name: 'user_va', label: 'user_va', kind: 'u64', userVaFor: 'iova' },
       flags,
     ],
-    defaultFlags: ['FIXED_IOVA', 'READABLE', 'WRITEABLE'],
+    // FIXED_IOVA is not a default: it follows the iova field (see `placement`).
+    defaultFlags: ['READABLE', 'WRITEABLE'],
   },
   'iommufd.ioas_unmap': { title: 'IOMMU_IOAS_UNMAP', fields: [ioas, { name: 'iova', label: 'iova', kind: 'u64' }, { name: 'length', label: 'length', kind: 'u64' }] },
   'iommufd.ioas_iova_ranges': { title: 'IOMMU_IOAS_IOVA_RANGES', fields: [ioas, { name: 'num_iovas', label: 'num_iovas', kind: 'int', optional: true }] },
@@ -99,7 +113,14 @@ const FORMS: Record<OpName, Omit<OpForm, 'op'>> = {
       { name: 'dst_ioas', label: 'destination IOAS', kind: 'ref', refs: 'ioas' },
       { name: 'src_iova', label: 'src_iova', kind: 'u64' },
       { name: 'length', label: 'length', kind: 'u64' },
-      { name: 'dst_iova', label: 'dst_iova (with FIXED_IOVA)', kind: 'u64', optional: true },
+      {
+        name: 'dst_iova',
+        label: 'dst_iova',
+        kind: 'u64',
+        optional: true,
+        hint: 'empty: the kernel picks one',
+        placement: { flag: 'FIXED_IOVA', result: 'dst_iova' },
+      },
       flags,
     ],
     defaultFlags: ['READABLE', 'WRITEABLE'],
@@ -222,10 +243,65 @@ export function buildAction(form: OpForm, values: FieldValues): BuildResult {
 
 /** The form's starting values: default choices and flags; user addresses follow their IOVA. */
 export function initialValues(form: OpForm, defaults: Readonly<Record<string, string>> = {}): Record<string, string | readonly string[]> {
-  const values: Record<string, string | readonly string[]> = {};
+  let values: Record<string, string | readonly string[]> = {};
   for (const f of form.fields) {
     if (f.kind === 'flags') values[f.name] = form.defaultFlags ?? [];
     else values[f.name] = defaults[f.name] ?? f.defaultValue ?? '';
   }
+  // A placement flag starts as its address does: ticked when one is pre-filled.
+  for (const f of form.fields) {
+    if (f.placement && isTyped(values[f.name])) values = { ...values, ...withFlag(form, values, f.placement.flag, true) };
+  }
   return values;
+}
+
+function isTyped(v: string | readonly string[] | undefined): boolean {
+  return typeof v === 'string' && v.trim() !== '';
+}
+
+function flagsField(form: OpForm): FieldSpec | undefined {
+  return form.fields.find((f) => f.kind === 'flags');
+}
+
+function withFlag(form: OpForm, values: FieldValues, flag: string, on: boolean): Record<string, string | readonly string[]> {
+  const ff = flagsField(form);
+  if (!ff) return { ...values };
+  const raw = values[ff.name];
+  const chosen: readonly string[] = Array.isArray(raw) ? raw : [];
+  const next = on ? (chosen.includes(flag) ? chosen : [...chosen, flag]) : chosen.filter((x) => x !== flag);
+  return { ...values, [ff.name]: next };
+}
+
+/**
+ * The values after the user set field `name` to `value`. An address with a placement flag carries
+ * its flag along when it goes from empty to typed (ticked) or back (unticked); editing a typed
+ * address leaves the flag as the user last set it, so an explicit choice on the checkbox stands.
+ */
+export function setFieldValue(form: OpForm, values: FieldValues, name: string, value: string | readonly string[]): Record<string, string | readonly string[]> {
+  const next = { ...values, [name]: value };
+  const f = form.fields.find((x) => x.name === name);
+  if (!f?.placement) return next;
+  const was = isTyped(values[name]);
+  const now = isTyped(value);
+  return was === now ? next : withFlag(form, next, f.placement.flag, now);
+}
+
+export interface Placement {
+  readonly field: string;
+  /** FIXED_IOVA is ticked: the kernel maps at the typed address (0 when none is typed). */
+  readonly fixed: boolean;
+  /** The address typed in the field, if any and if it parses. */
+  readonly typed: bigint | undefined;
+}
+
+/** How the action asks the kernel to place it, for a form with a placement field. */
+export function placementOf(form: OpForm, values: FieldValues): Placement | undefined {
+  const f = form.fields.find((x) => x.placement !== undefined);
+  const ff = flagsField(form);
+  if (!f?.placement || !ff) return undefined;
+  const raw = values[ff.name];
+  const fixed = Array.isArray(raw) && raw.includes(f.placement.flag);
+  const text = values[f.name];
+  const parsed = typeof text === 'string' && text.trim() !== '' ? parseU64(text) : undefined;
+  return { field: f.name, fixed, typed: parsed?.ok ? parsed.value : undefined };
 }

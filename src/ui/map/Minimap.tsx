@@ -7,13 +7,17 @@ import { type AppState, selectShown } from '../../store/app-store.ts';
 import { useStoreApi } from '../app/store-context.tsx';
 import { PALETTES } from '../theme/palette.ts';
 import { fitRange, visibleRange } from '../viewport/viewport.ts';
+import { frameScheduler } from './frame-scheduler.ts';
 import { MINIMAP_LABELS, minimapAddr, minimapX } from './minimap-scale.ts';
 
 const HEIGHT = 34;
+/** Paint order in the shared scheduler: after the map (MAP_LAYER_ORDER). */
+export const MINIMAP_LAYER_ORDER = 1;
 
 /**
  * The whole 64-bit space on a log2 scale, with what occupies it and a brush for the current view.
- * Painted from a store subscription (no React render per pan); brushing sets the view.
+ * A layer of the shared frame scheduler, marked dirty from a store subscription (no React render
+ * per pan, no rAF of its own); brushing sets the view.
  */
 export function Minimap() {
   const store = useStoreApi();
@@ -41,9 +45,7 @@ export function Minimap() {
     const g = select(svg).append('g').attr('class', 'brush');
     g.call(brush);
 
-    let frame: number | undefined;
     const paint = (s: AppState) => {
-      frame = undefined;
       width = Math.max(1, canvas.parentElement?.clientWidth ?? width);
       brush.extent([
         [0, 0],
@@ -101,9 +103,8 @@ export function Minimap() {
       g.select('.selection').attr('pointer-events', x1 - x0 >= width - 4 ? 'none' : null);
       syncing = false;
     };
-    const schedule = () => {
-      if (frame === undefined) frame = requestAnimationFrame(() => paint(store.getState()));
-    };
+    const layer = frameScheduler.register(() => paint(store.getState()), { order: MINIMAP_LAYER_ORDER });
+    const schedule = () => layer.invalidate();
     const unsubscribe = store.subscribe((s, prev) => {
       if (s.viewport !== prev.viewport || s.history !== prev.history || s.stepView !== prev.stepView || s.theme !== prev.theme) schedule();
     });
@@ -113,7 +114,7 @@ export function Minimap() {
     return () => {
       unsubscribe();
       ro?.disconnect();
-      if (frame !== undefined) cancelAnimationFrame(frame);
+      layer.dispose();
       g.remove();
     };
   }, [store]);

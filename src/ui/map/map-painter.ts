@@ -9,13 +9,14 @@ import { spanOf, visibleRange } from '../viewport/viewport.ts';
 import { compressedSegments, compressedTicks } from './compressed.ts';
 import { drawMap, type DrawStats, type MapMark, type MapSelection } from './draw-map.ts';
 import { type Lane, type LaneRow, layoutLanes } from './lanes.ts';
+import { type FrameLayer, type FrameScheduler, frameScheduler } from './frame-scheduler.ts';
 import { type MapSegment, viewportSegment } from './segments.ts';
 
 /**
- * Paints the map outside React: one requestAnimationFrame per burst of store changes, reading the
- * latest state when the frame runs (Excalidraw's throttleRAF, Perfetto's raf scheduler). The
- * canvas holds the rectangles; the SVG axis and the range readout are updated here too, so a
- * pan or zoom re-renders no React component.
+ * Paints the map outside React: a layer of the shared frame scheduler (frame-scheduler.ts), so a
+ * burst of store changes marks it dirty and it paints once in the app's one rAF loop, reading the
+ * latest state when the frame runs. The canvas holds the rectangles; the SVG axis and the range
+ * readout are updated here too, so a pan or zoom re-renders no React component.
  */
 export interface MapElements {
   readonly canvas: HTMLCanvasElement;
@@ -69,8 +70,11 @@ export function markCountOf(s: AppState): number {
   return marksOf(s).length;
 }
 
+/** Paint order in the shared scheduler: the map before the minimap. */
+export const MAP_LAYER_ORDER = 0;
+
 export class MapPainter {
-  private frame: number | undefined;
+  private readonly layer: FrameLayer;
   private unsubscribe: (() => void) | undefined;
   private width = 0;
   private height = 0;
@@ -83,7 +87,10 @@ export class MapPainter {
   constructor(
     private readonly store: AppStore,
     private readonly el: MapElements,
-  ) {}
+    scheduler: FrameScheduler = frameScheduler,
+  ) {
+    this.layer = scheduler.register(() => this.paint(this.store.getState()), { order: MAP_LAYER_ORDER });
+  }
 
   start(): void {
     this.unsubscribe = this.store.subscribe((s, prev) => {
@@ -105,8 +112,8 @@ export class MapPainter {
 
   stop(): void {
     this.unsubscribe?.();
-    if (this.frame !== undefined) cancelAnimationFrame(this.frame);
-    this.frame = undefined;
+    this.unsubscribe = undefined;
+    this.layer.dispose();
   }
 
   resize(width: number, height: number): void {
@@ -119,12 +126,9 @@ export class MapPainter {
     return this.width;
   }
 
+  /** Marks the map dirty: it paints in the scheduler's next frame. */
   schedule(): void {
-    if (this.frame !== undefined) return;
-    this.frame = requestAnimationFrame(() => {
-      this.frame = undefined;
-      this.paint(this.store.getState());
-    });
+    this.layer.invalidate();
   }
 
   private segmentsFor(s: AppState, lanes: readonly Lane[]): MapSegment[] {
