@@ -60,6 +60,8 @@ export interface HwptView {
   readonly devices: readonly string[];
   readonly aperture: Range;
   readonly enforceCacheCoherency: boolean;
+  /** The domain's page sizes (`pgsize_bitmap`), which split each area into IOMMU pages. */
+  readonly pgsizeBitmap: U64;
 }
 
 export interface IoasView {

@@ -32,6 +32,7 @@ export function describeIommufd(input: EngineState | IommufdState): { ioas: Ioas
           }),
           aperture: hw.aperture,
           enforceCacheCoherency: hw.enforceCacheCoherency,
+          pgsizeBitmap: hw.pgsizeBitmap,
         });
       }
       const reserved: ReservedView[] = o.reserved.map((r) => ({

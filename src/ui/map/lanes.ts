@@ -1,7 +1,7 @@
 import type { RangeMap } from '../../core/ranges/range-map.ts';
 import type { EngineState } from '../../core/state.ts';
 import type { Range } from '../../core/u64.ts';
-import type { AddressSpacesView, MappingValue, ReservedView } from '../../core/view-types.ts';
+import type { AddressSpacesView, HwptView, MappingValue, ReservedView } from '../../core/view-types.ts';
 
 /**
  * The rows of the address map, built from the engine's read contract (view-types.ts) and the
@@ -85,13 +85,9 @@ function ioasReservedSpans(list: readonly ReservedView[]): LaneSpan[] {
 }
 
 /** The page sizes every HWPT of an IOAS can use (an area is mapped into each of them); undefined with no HWPT. */
-function commonPgsizes(state: EngineState, hwpts: readonly { readonly iommu: string }[]): bigint | undefined {
-  let bitmap: bigint | undefined;
-  for (const h of hwpts) {
-    const unit = state.index.units.get(h.iommu);
-    if (!unit) continue;
-    bitmap = bitmap === undefined ? unit.pgsizeBitmap : bitmap & unit.pgsizeBitmap;
-  }
+function commonPgsizes(hwpts: readonly HwptView[]): bigint | undefined {
+  if (hwpts.length === 0) return undefined;
+  const bitmap = hwpts.reduce((bits, h) => bits & h.pgsizeBitmap, ~0n);
   return bitmap === 0n ? undefined : bitmap;
 }
 
@@ -189,7 +185,7 @@ export function buildLanes(state: EngineState, spaces: AddressSpacesView, guest:
 
   for (const io of spaces.ioas) {
     const owner = `IOAS ${io.id}`;
-    const pgsizes = commonPgsizes(state, io.hwpts);
+    const pgsizes = commonPgsizes(io.hwpts);
     lanes.push({
       id: `ioas:${io.id}`,
       kind: 'ioas',
@@ -204,7 +200,6 @@ export function buildLanes(state: EngineState, spaces: AddressSpacesView, guest:
       ...(pgsizes !== undefined ? { pgsizeBitmap: pgsizes } : {}),
     });
     for (const h of io.hwpts) {
-      const unit = state.index.units.get(h.iommu);
       const devices = new Set(h.devices.map((d) => `device ${d}`));
       lanes.push({
         id: `ioas:${io.id}:hwpt:${h.id}`,
@@ -217,7 +212,7 @@ export function buildLanes(state: EngineState, spaces: AddressSpacesView, guest:
         spans: ioasReservedSpans(io.reserved.filter((r) => devices.has(r.owner))),
         mappings: io.areas,
         mappingOwner: `${owner} (HWPT ${h.id})`,
-        ...(unit ? { pgsizeBitmap: unit.pgsizeBitmap } : {}),
+        pgsizeBitmap: h.pgsizeBitmap,
       });
     }
   }

@@ -418,7 +418,7 @@ describe('describeIommufd', () => {
     const io = view.ioas[0];
     expect(io?.label).toBe(`IOAS ${a.ioas}`);
     expect(io?.hwpts).toEqual([
-      { id: a.hwpt, auto: true, iommu: 'dmar0', devices: ['0000:01:00.0'], aperture: { start: 0n, last: 0xffffffffffffn }, enforceCacheCoherency: true },
+      { id: a.hwpt, auto: true, iommu: 'dmar0', devices: ['0000:01:00.0'], aperture: { start: 0n, last: 0xffffffffffffn }, enforceCacheCoherency: true, pgsizeBitmap: 0x40201000n },
     ]);
     expect(io?.reserved.map((r) => [r.owner, r.type])).toEqual([
       ['device 0000:01:00.0', 'msi'],
