@@ -1,6 +1,7 @@
 import type { ActionOf, FlagList, ObjectRef } from '../actions.ts';
 import { accept, refuse, type Applied } from '../op-result.ts';
 import type { OpTable } from '../op-table.ts';
+import { parseFlags } from '../flag-bits.ts';
 import type { ResultRecord } from '../outcome.ts';
 import { groupHasIsolatedMsi, nonViableMembers, requireDirectMembers } from '../platform/platform-index.ts';
 import { describeResvType, isEnforcedResv } from '../platform/resv-regions.ts';
@@ -40,16 +41,10 @@ const HWPT_KNOWN = 0xfn;
 /** A plausible page-aligned user address when a scenario does not give one. */
 export const DEFAULT_USER_VA = 0x7f0000000000n;
 
-/** Flag names or raw hex bits to a bitmask; an unknown name becomes a bit no kernel knows. */
+/** Flag names or raw bits to a bitmask; a name the ioctl does not know becomes a bit no kernel knows. */
 function flagBits(flags: FlagList | undefined, names: Record<string, bigint>): bigint {
-  let bits = 0n;
-  for (const f of flags ?? []) {
-    const named = names[f.toUpperCase()];
-    if (named !== undefined) bits |= named;
-    else if (/^0x[0-9a-f]+$/i.test(f)) bits |= BigInt(f);
-    else bits |= 1n << 63n;
-  }
-  return bits;
+  const parsed = parseFlags(flags, names);
+  return parsed.ok ? parsed.bits : parsed.bits | (1n << 63n);
 }
 
 function idOf(ref: ObjectRef | undefined): number | undefined {
