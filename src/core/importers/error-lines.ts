@@ -1,3 +1,4 @@
+import { hex } from '../u64.ts';
 import { canonicalBdf } from '../platform/bdf.ts';
 import { errnoFromNumber } from '../outcome.ts';
 import { makeResult } from './result.ts';
@@ -50,7 +51,7 @@ export function parseEventLine(raw: string, n: number, ctx: EventParseContext): 
       errnoNumber: num,
       ...(region ? { region } : {}),
       ...(vaddr !== undefined ? { vaddr } : {}),
-      detail: `${m[1]} of ${size === 0n ? 'nothing' : `0x${size.toString(16)} bytes`} at IOVA 0x${iova.toString(16)} returned ${num}${m[7] ? ` (${m[7]})` : ''}${region ? ` for memory region ${region}` : ''}${group ? `, group ${group}` : ''}`,
+      detail: `${m[1]} of ${size === 0n ? 'nothing' : `${hex(size)} bytes`} at IOVA ${hex(iova)} returned ${num}${m[7] ? ` (${m[7]})` : ''}${region ? ` for memory region ${region}` : ''}${group ? `, group ${group}` : ''}`,
       text: raw,
     };
   }
@@ -75,7 +76,7 @@ export function parseEventLine(raw: string, n: number, ctx: EventParseContext): 
       kind: 'amd-vi-fault',
       range: { start: page, last: page + 0xfffn },
       ...(device ? { device } : {}),
-      detail: `AMD-Vi ${m[1]}${device ? ` from ${device}` : ''} at address 0x${a.toString(16)}${/flags=(0x[0-9a-fA-F]+)/.exec(fields)?.[1] ? ` (flags ${/flags=(0x[0-9a-fA-F]+)/.exec(fields)?.[1]})` : ''}`,
+      detail: `AMD-Vi ${m[1]}${device ? ` from ${device}` : ''} at address ${hex(a)}${/flags=(0x[0-9a-fA-F]+)/.exec(fields)?.[1] ? ` (flags ${/flags=(0x[0-9a-fA-F]+)/.exec(fields)?.[1]})` : ''}`,
       text: raw,
     };
   }
@@ -91,7 +92,7 @@ export function parseEventLine(raw: string, n: number, ctx: EventParseContext): 
       kind: 'dmar-fault',
       range: { start: page, last: page + 0xfffn },
       device,
-      detail: `VT-d ${m[1]} fault from ${device} at address 0x${a.toString(16)}${reason ? ` (fault reason 0x${reason[1]}${reason[2] ? `: ${reason[2].trim()}` : ''})` : ''}`,
+      detail: `VT-d ${m[1]} fault from ${device} at address ${hex(a)}${reason ? ` (fault reason 0x${reason[1]}${reason[2] ? `: ${reason[2].trim()}` : ''})` : ''}`,
       text: raw,
     };
     if (!reason) ctx.dmarPending = ev;
@@ -105,7 +106,7 @@ export function parseEventLine(raw: string, n: number, ctx: EventParseContext): 
       line: n,
       kind: 'iommu-width-error',
       range: { start: a & ~0xfffn, last: (a & ~0xfffn) + 0xfffn },
-      detail: `intel_iommu_map refused address 0x${a.toString(16)}: the domain is only ${m[1]} bits wide`,
+      detail: `intel_iommu_map refused address ${hex(a)}: the domain is only ${m[1]} bits wide`,
       text: raw,
     };
   }

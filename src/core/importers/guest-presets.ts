@@ -1,5 +1,4 @@
-import { parseU64 } from '../u64.ts';
-import { formatSize } from '../u64.ts';
+import { formatSize, hex, parseU64 } from '../u64.ts';
 import type { GuestLayout, GuestSection } from './types.ts';
 
 /**
@@ -74,11 +73,11 @@ export function q35Layout(p: GuestPresetParams): GuestLayout {
   const maxUsed = alignUp(above4gStart + above, GiB) + hole64Size - 1n;
   if (p.host === 'amd' && versionAtLeast(p.qemu, '7.1') && maxUsed >= AMD_HT_START) {
     above4gStart = AMD_ABOVE_1TB_START;
-    notes.push(`AMD host, QEMU ${p.qemu ?? 'newest'}: the highest guest address ${'0x' + maxUsed.toString(16)} would reach the HyperTransport window at 0xfd00000000, so RAM above 4G starts at 1 TiB (x86_update_above_4g_mem_start)`);
+    notes.push(`AMD host, QEMU ${p.qemu ?? 'newest'}: the highest guest address ${hex(maxUsed)} would reach the HyperTransport window at 0xfd00000000, so RAM above 4G starts at 1 TiB (x86_update_above_4g_mem_start)`);
   } else if (p.host === 'amd' && maxUsed >= AMD_HT_START) {
     notes.push(`AMD host, QEMU ${p.qemu}: machine types before 7.1 keep RAM above 4G at 4 GiB, across the HyperTransport window`);
   }
-  notes.push(`q35 with ${formatSize(p.ram)}: ${formatSize(below)} below 4G, ${formatSize(above)} above (pc_q35_init: lowmem ${'0x' + lowmem.toString(16)})`);
+  notes.push(`q35 with ${formatSize(p.ram)}: ${formatSize(below)} below 4G, ${formatSize(above)} above (pc_q35_init: lowmem ${hex(lowmem)})`);
   const m: GuestSection[] = [];
   m.push(sec(0n, 0xa0000n, 'ram', 'pc.ram (below 640K)'));
   m.push(sec(0xa0000n, 0x20000n, 'mmio', 'vga-lowmem'));

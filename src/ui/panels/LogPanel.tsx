@@ -1,3 +1,4 @@
+import { hex } from '../../core/u64.ts';
 import { useState } from 'react';
 import type { Action } from '../../core/actions.ts';
 import { show, type StepReport } from '../../core/scenario/index.ts';
@@ -10,7 +11,7 @@ import { useApp } from '../app/store-context.tsx';
 export function actionFields(a: Action): string {
   return Object.entries(a)
     .filter(([k]) => k !== 'op')
-    .map(([k, v]) => `${k}=${typeof v === 'bigint' ? '0x' + v.toString(16) : Array.isArray(v) ? (v.every((x) => typeof x === 'string') ? v.join(',') : show(v)) : String(v)}`)
+    .map(([k, v]) => `${k}=${typeof v === 'bigint' ? hex(v) : Array.isArray(v) ? (v.every((x) => typeof x === 'string') ? v.join(',') : show(v)) : String(v)}`)
     .join(' ');
 }
 

@@ -1,3 +1,4 @@
+import { formatRange } from '../../core/u64.ts';
 import { useEffect, useRef } from 'react';
 import type { PciDevice } from '../../core/platform/types.ts';
 import type { PlatformIndex } from '../../core/platform/platform-index.ts';
@@ -99,7 +100,7 @@ export function TopologyPanel() {
       <ul className="plain">
         {p.hostBridges.map((b) => (
           <li key={b.id}>
-            {b.id}: {b.windows.map((w) => `${w.kind} 0x${w.start.toString(16)}..0x${w.last.toString(16)}`).join(', ')}
+            {b.id}: {b.windows.map((w) => `${w.kind} ${formatRange(w)}`).join(', ')}
           </li>
         ))}
       </ul>
