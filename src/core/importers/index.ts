@@ -1,5 +1,4 @@
 import { importBundle } from './bundle.ts';
-import { detectKind } from './detect.ts';
 import { importDmesg } from './dmesg.ts';
 import { importErrorLines } from './error-lines.ts';
 import { importGroups } from './groups.ts';
@@ -10,7 +9,9 @@ import { importLspciVvv } from './lspci-vvv.ts';
 import { importMtree } from './mtree.ts';
 import { importQemuTrace } from './qemu-trace.ts';
 import { importReservedRegions } from './reserved-regions.ts';
-import type { ImportResult, InputKind } from './types.ts';
+import type { UnitChoice } from './infer-units.ts';
+import { importPaste } from './paste/index.ts';
+import { INPUT_KINDS, type ImportResult, type InputKind } from './types.ts';
 
 /** Every importer by kind; `importText` detects the kind when it is not given. */
 
@@ -18,11 +19,14 @@ export * from './types.ts';
 export { detectKind } from './detect.ts';
 export { BUNDLE_MAGIC } from './bundle.ts';
 export { mergeImports } from './merge.ts';
+export { assumptionSentence, KIND_NAME, type UnitChoice } from './infer-units.ts';
 
 export interface ImportOptions {
   kind?: InputKind;
   /** For qemu-trace: the group whose container the steps replay into. */
   group?: number;
+  /** The IOMMU unit for grouped devices that no input assigns (the user's pick). */
+  iommu?: UnitChoice;
 }
 
 export const IMPORTERS: Record<InputKind, (text: string, options: ImportOptions) => ImportResult> = {
@@ -41,13 +45,19 @@ export const IMPORTERS: Record<InputKind, (text: string, options: ImportOptions)
 
 export type ImportTextResult = { ok: true; result: ImportResult } | { ok: false; error: string };
 
+/**
+ * Reads pasted or collected text: cleaned of quoting, markup, prompts and log prefixes, wrapped
+ * lines rejoined, cut into pieces by kind unless `kind` is given, each piece read by its importer,
+ * and the pieces merged (paste/index.ts). Line numbers always point into `text`.
+ */
 export function importText(text: string, options: ImportOptions = {}): ImportTextResult {
-  const kind = options.kind ?? detectKind(text);
-  if (!kind) {
+  const importers = Object.fromEntries(INPUT_KINDS.map((k) => [k, (t: string) => IMPORTERS[k](t, options)])) as Record<InputKind, (t: string) => ImportResult>;
+  const result = importPaste(text, importers, { ...(options.kind ? { kind: options.kind } : {}), ...(options.iommu ? { iommu: options.iommu } : {}) });
+  if (!result) {
     return {
       ok: false,
-      error: 'could not tell what this text is: give the kind (bundle, reserved-regions, groups, lspci-vvv, lspci-tv, lspci-vmm, iomem, dmesg, mtree, qemu-trace, error-lines)',
+      error: 'could not tell what this text is: no line of it looks like reserved_regions, a group listing, lspci, /proc/iomem, dmesg, info mtree, a QEMU trace or an error line; give the kind (bundle, reserved-regions, groups, lspci-vvv, lspci-tv, lspci-vmm, iomem, dmesg, mtree, qemu-trace, error-lines)',
     };
   }
-  return { ok: true, result: IMPORTERS[kind](text, options) };
+  return { ok: true, result };
 }

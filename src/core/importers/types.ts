@@ -103,8 +103,26 @@ export interface PartialScenario {
   steps?: ImportedStep[];
 }
 
-export interface ImportResult {
+/** One piece of a paste that held several kinds of text, and the pasted lines it took. */
+export interface PastePiece {
   readonly kind: InputKind;
+  /** First and last pasted line (1-based) of the piece. */
+  readonly first: number;
+  readonly last: number;
+  /** Pasted lines read by this piece's importer (wrapped lines count once per pasted line). */
+  readonly lines: number;
+  /** The command typed above it, when the paste shows one (`lspci -vvv`). */
+  readonly command?: string;
+  /** What the importer said of it. */
+  readonly notes: readonly string[];
+  readonly unparsed: number;
+}
+
+export interface ImportResult {
+  /** The kind the text was read as; `mixed` when a paste held several (see `pieces`). */
+  readonly kind: InputKind | 'mixed';
+  /** How a paste was cut into pieces and which importer read which lines. */
+  readonly pieces?: readonly PastePiece[];
   readonly scenario: PartialScenario;
   readonly unparsed: readonly UnparsedLine[];
   readonly notes: readonly string[];
@@ -116,6 +134,23 @@ export interface ImportResult {
   readonly stepLines?: readonly number[];
   /** Facts about the host that are not platform fields (bundle and dmesg). */
   readonly host?: HostFacts;
+}
+
+/** Which IOMMU unit an import assumed for grouped devices, and why. */
+export interface UnitAssumption {
+  kind: 'vtd' | 'amd' | 'smmuv3' | 'mock';
+  /** The unit id the devices were linked to. */
+  unit: string;
+  addressWidth: number;
+  /** The width is a default, not read from the input. */
+  widthAssumed: boolean;
+  because: string;
+  /** Nothing named the vendor: the kind is a guess from the architecture. */
+  vendorUnknown?: boolean;
+  /** The MSI (and AMD HyperTransport) windows were added because no reserved_regions were given. */
+  regionsAssumed?: boolean;
+  /** The user chose the unit. */
+  picked: boolean;
 }
 
 /** What a host bundle says beyond the platform model: for diagnoses and findings. */
@@ -143,6 +178,10 @@ export interface HostFacts {
   msiController?: 'its' | 'gicv2m';
   /** DMAR `Host address width N`. */
   hostAddressWidth?: number;
+  /** The IOMMU unit the import had to assume for grouped devices (see infer-units.ts). */
+  unitAssumption?: UnitAssumption;
+  /** Lines that say interrupt remapping runs in xAPIC mode (`x2apic is disabled`, ...). */
+  irqRemapMode?: 'x2apic' | 'xapic';
   /** RMRR ranges from dmesg (device scope unknown there). */
   rmrrs?: Array<{ start: bigint; last: bigint; device?: string }>;
 }

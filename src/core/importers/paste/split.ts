@@ -1,0 +1,88 @@
+import { BUNDLE_MAGIC } from '../bundle.ts';
+import type { InputKind } from '../types.ts';
+import type { CleanLine } from './clean.ts';
+import { commandKind, lineKinds } from './line-kind.ts';
+
+/**
+ * One paste, several kinds: a terminal session mixes `lspci`, `find /sys/kernel/iommu_groups`,
+ * `cat reserved_regions` and the QEMU error. The paste is cut into pieces, each a run of lines of
+ * one kind: a typed command starts a piece of the kind it announces; otherwise a line whose kinds
+ * do not include the current piece's kind starts a new one. Lines between the first and the last
+ * line of a piece that no kind claims (an lspci detail we do not name, a blank) stay in it; lines
+ * outside every piece are the text around the output ("here is my dmesg:").
+ */
+
+export interface PieceSpan {
+  kind: InputKind;
+  /** Index of the piece's first and last line in the cleaned lines (inclusive). */
+  first: number;
+  last: number;
+  /** The command that announced it, when one did. */
+  command?: string;
+}
+
+/** A line a mailer wrapped: the previous line was cut near the wrap column and this one is not a line of its own. */
+function isContinuation(prev: CleanLine, cur: CleanLine, prevKinds: readonly InputKind[]): boolean {
+  if (prevKinds.length === 0 || cur.command || cur.markup || cur.text.trim() === '') return false;
+  if (/^\s/.test(cur.text) || lineKinds(cur).length > 0) return false;
+  const width = prev.raw.replace(/\r$/, '').length;
+  const firstWord = /^\S+/.exec(cur.text.trim())?.[0].length ?? 0;
+  // Mailers wrap at 72–80 columns: the line was short of that only by less than the next word.
+  return width >= 56 && width <= 80 && width + 1 + firstWord > 70;
+}
+
+/** Folds wrapped continuation lines into the line they belong to. */
+export function rejoinWrapped(lines: readonly CleanLine[]): CleanLine[] {
+  const out: CleanLine[] = [];
+  let prevKinds: InputKind[] = [];
+  let last: CleanLine | undefined;
+  for (const l of lines) {
+    if (last && isContinuation(last, l, prevKinds)) {
+      const prev = out[out.length - 1] as CleanLine;
+      // A break inside a hex number or after `(`/`,`/`=` loses no space; elsewhere the mailer ate one.
+      const glue = /[(=,:[]$/.test(prev.text) || /^[)\],]/.test(l.text.trim()) ? (/,$/.test(prev.text) ? ' ' : '') : ' ';
+      out[out.length - 1] = { ...prev, text: prev.text + glue + l.text.trim(), joined: [...(prev.joined ?? []), l.origin] };
+      last = l;
+      prevKinds = lineKinds(out[out.length - 1] as CleanLine);
+      continue;
+    }
+    out.push(l);
+    last = l;
+    prevKinds = lineKinds(l);
+  }
+  return out;
+}
+
+export function splitPieces(lines: readonly CleanLine[]): PieceSpan[] {
+  if (lines.some((l) => l.text.startsWith(BUNDLE_MAGIC)) || lines.filter((l) => /^=== \//.test(l.text)).length >= 2) {
+    const first = lines.findIndex((l) => l.text.startsWith(BUNDLE_MAGIC) || /^=== \//.test(l.text));
+    return [{ kind: 'bundle', first: Math.max(0, first), last: lines.length - 1 }];
+  }
+  const pieces: PieceSpan[] = [];
+  let cur: PieceSpan | undefined;
+  let hint: { kind: InputKind | undefined; command: string } | undefined;
+  lines.forEach((l, i) => {
+    if (l.command !== undefined) {
+      // A typed command ends the output before it.
+      cur = undefined;
+      hint = { kind: commandKind(l.command), command: l.command };
+      return;
+    }
+    const kinds = lineKinds(l);
+    if (kinds.length === 0) return;
+    if (cur && kinds.includes(cur.kind)) {
+      cur.last = i;
+      return;
+    }
+    // A line of another kind in an lspci record's indented body stays with the record.
+    if (cur?.kind === 'lspci-vvv' && /^\s/.test(l.text) && !kinds.includes('dmesg')) {
+      cur.last = i;
+      return;
+    }
+    const kind = hint?.kind && kinds.includes(hint.kind) ? hint.kind : (kinds[0] as InputKind);
+    cur = { kind, first: i, last: i, ...(hint ? { command: hint.command } : {}) };
+    hint = undefined;
+    pieces.push(cur);
+  });
+  return pieces;
+}
