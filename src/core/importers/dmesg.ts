@@ -1,4 +1,5 @@
 import type { PlatformInput } from '../platform/normalize.ts';
+import { rmrrRegionType } from '../platform/rmrr.ts';
 import { DeviceTable } from './device-merge.ts';
 import { isCompanionErrorLine, parseEventLine, type EventParseContext } from './error-lines.ts';
 import { parseGroupLine } from './groups.ts';
@@ -42,12 +43,17 @@ export function parseDmesg(text: string, log: UnparsedLog, lineOffset = 0): Dmes
   let armUnits = 0;
   let amdUnits = 0;
   let amdFeatures: bigint | undefined;
+  // PCI enumeration lines (`pci_setup_device`: "pci BDF: [vvvv:dddd] type 00 class 0xCCSSPP"), for RMRR classification.
+  const classes = new Map<string, string>();
 
   splitLines(text).forEach((raw, i) => {
     const n = i + 1 + lineOffset;
     if (isBlank(raw)) return;
     const s = stripLogPrefix(raw);
     let m: RegExpExecArray | null;
+    if ((m = /\bpci ([0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7]): \[[0-9a-fA-F]{4}:[0-9a-fA-F]{4}\] type [0-9a-fA-F]{2} class (0x[0-9a-fA-F]{6})/.exec(s))) {
+      classes.set((m[1] as string).toLowerCase(), (m[2] as string).toLowerCase());
+    }
     if ((m = /DMAR: Host address width (\d+)/.exec(s))) {
       host.hostAddressWidth = parseInt(m[1] as string, 10);
       return;
@@ -138,6 +144,11 @@ export function parseDmesg(text: string, log: UnparsedLog, lineOffset = 0): Dmes
   }
   if (host.interruptRemapping !== undefined) {
     for (const u of iommus) if (u.kind === 'vtd' && host.interruptRemapping === false) u.interruptRemapping = false;
+  }
+  // `device_rmrr_is_relaxable`: a graphics or USB device's RMRR is direct-relaxable, when dmesg gives its class.
+  for (const r of reservedRegions) {
+    const cls = r.device !== undefined ? classes.get(r.device.toLowerCase()) : undefined;
+    if (r.type === 'direct' && cls !== undefined) r.type = rmrrRegionType(cls);
   }
   if (host.rmrrs?.length) notes.push(`${host.rmrrs.length} RMRR(s): dmesg does not say which devices they cover unless it prints the identity maps`);
   return { iommus, table, events, host, notes, reservedRegions };

@@ -26,7 +26,7 @@ export function pasteLines(text: string): CleanLine[] {
 
 /** The piece's text for its importer: indentation common to all its lines removed (a forum's code block). */
 function pieceText(lines: readonly CleanLine[]): string {
-  const indents = lines.filter((l) => l.text.trim() !== '').map((l) => /^[ \t]*/.exec(l.text)?.[0].length ?? 0);
+  const indents = lines.filter((l) => l.text.trim() !== '' && !l.text.startsWith('$ ')).map((l) => /^[ \t]*/.exec(l.text)?.[0].length ?? 0);
   const cut = indents.length ? Math.min(...indents) : 0;
   return lines.map((l) => (l.markup || l.command !== undefined ? '' : l.text.slice(cut))).join('\n');
 }
@@ -48,7 +48,10 @@ export function pieceLines(all: readonly CleanLine[], span: PieceSpan): CleanLin
 }
 
 export function readPiece(all: readonly CleanLine[], span: PieceSpan, importer: Importer): ImportResult {
-  const lines = pieceLines(all, span);
+  const body = pieceLines(all, span);
+  // The typed command goes first: its words can say what the output is for (`cat .../9/reserved_regions`).
+  const cmd = span.commandLine !== undefined && (span.kind === 'reserved-regions' || span.kind === 'groups') ? all[span.commandLine] : undefined;
+  const lines = cmd ? [{ ...cmd, text: `$ ${span.command ?? cmd.command ?? ''}`, command: undefined }, ...body] : body;
   return remap(importer(pieceText(lines)), lines);
 }
 

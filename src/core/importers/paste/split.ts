@@ -17,8 +17,9 @@ export interface PieceSpan {
   /** Index of the piece's first and last line in the cleaned lines (inclusive). */
   first: number;
   last: number;
-  /** The command that announced it, when one did. */
+  /** The command that announced it, when one did, and its line (its words name the group). */
   command?: string;
+  commandLine?: number;
 }
 
 /** A line a mailer wrapped: the previous line was cut near the wrap column and this one is not a line of its own. */
@@ -60,27 +61,47 @@ export function splitPieces(lines: readonly CleanLine[]): PieceSpan[] {
   }
   const pieces: PieceSpan[] = [];
   let cur: PieceSpan | undefined;
-  let hint: { kind: InputKind | undefined; command: string } | undefined;
+  let hint: { kind: InputKind | undefined; command: string; line: number } | undefined;
+  let prevText = '';
+  // The directory the session is in, when it is a group's (`cd /sys/kernel/iommu_groups/19`, or
+  // `pwd` printing it): `cat reserved_regions` there reads that group's file.
+  let groupDir: string | undefined;
   lines.forEach((l, i) => {
+    const dir = /(\/sys\/kernel\/iommu_groups\/\d+)\/?\s*$/.exec(l.command ?? l.text);
+    if (dir) groupDir = dir[1];
     if (l.command !== undefined) {
       // A typed command ends the output before it.
       cur = undefined;
-      hint = { kind: commandKind(l.command), command: l.command };
+      let command = l.command;
+      if (groupDir && /(?:^|\s)(?:\.\/)?(?:reserved_regions|devices)\b/.test(command) && !/iommu_groups\/\d+/.test(command)) {
+        command = command.replace(/(^|\s)(?:\.\/)?(reserved_regions|devices)\b/, `$1${groupDir}/$2`);
+      }
+      hint = { kind: commandKind(command), command, line: i };
       return;
     }
     const kinds = lineKinds(l);
     if (kinds.length === 0) return;
+    const prev = prevText;
+    prevText = l.text;
+    const indented = /^\s/.test(l.text);
     if (cur && kinds.includes(cur.kind)) {
-      cur.last = i;
-      return;
+      // A group listing of one line per device ends where plain lspci output starts at column 0
+      // (`lspci -k` pasted under it); members under an `IOMMU Group N:` header stay.
+      const header = /^\s*(?:IOMMU\s+)?[Gg]roup:?\s+\d+\s*:?\s*$/.test(prev);
+      const plainLspci = cur.kind === 'groups' && !indented && kinds[0] === 'lspci-vvv' && !header && !/^(?:[0-9a-fA-F]{4}:)?[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7]\s/.test(prev);
+      if (!plainLspci) {
+        cur.last = i;
+        return;
+      }
     }
-    // A line of another kind in an lspci record's indented body stays with the record.
-    if (cur?.kind === 'lspci-vvv' && /^\s/.test(l.text) && !kinds.includes('dmesg')) {
+    // A line of another kind in an indented record body stays with the record (lspci details,
+    // the ACS and Express lines some group scripts print under each member).
+    if ((cur?.kind === 'lspci-vvv' || (cur?.kind === 'groups' && kinds.includes('lspci-vvv'))) && indented && !kinds.includes('dmesg')) {
       cur.last = i;
       return;
     }
     const kind = hint?.kind && kinds.includes(hint.kind) ? hint.kind : (kinds[0] as InputKind);
-    cur = { kind, first: i, last: i, ...(hint ? { command: hint.command } : {}) };
+    cur = { kind, first: i, last: i, ...(hint ? { command: hint.command, commandLine: hint.line } : {}) };
     hint = undefined;
     pieces.push(cur);
   });
