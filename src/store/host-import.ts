@@ -4,12 +4,17 @@ import {
   type GuestLayout,
   type HostFacts,
   type ImportedStep,
+  IMPORTERS,
   importText,
   type ImportResult,
   type InputKind,
   mergeImports,
+  type PastePiece,
   type PlacedEvent,
+  type UnitChoice,
+  type UnparsedLine,
 } from '../core/importers/index.ts';
+import { pasteLines, readPiece } from '../core/importers/paste/index.ts';
 import { guestFromScenario, toScenario } from '../core/importers/to-scenario.ts';
 import type { PlatformInput } from '../core/platform/normalize.ts';
 import type { Scenario } from '../core/scenario/index.ts';
@@ -31,23 +36,48 @@ export interface ImportInput {
   readonly kind?: InputKind | undefined;
 }
 
+/** What an input was read as: one importer's kind, or `mixed` when a paste was cut into pieces of several kinds. */
+export type ReadKind = InputKind | 'mixed';
+
 export interface ParsedInput {
   readonly input: ImportInput;
-  readonly detected: InputKind | undefined;
-  /** The kind it was read as (override, else detected); undefined when it could not be told. */
-  readonly kind: InputKind | undefined;
+  /** What the text was read as without an override (with one: what `detectKind` says). */
+  readonly detected: ReadKind | undefined;
+  /** The kind it was read as (override, else what the paste held); undefined when it could not be told. */
+  readonly kind: ReadKind | undefined;
   readonly result: ImportResult | undefined;
   readonly error: string | undefined;
 }
 
-export function parseInput(input: ImportInput, traceGroup?: number): ParsedInput {
-  const detected = detectKind(input.text);
-  const kind = input.kind ?? detected;
-  if (!kind) {
-    return { input, detected, kind, result: undefined, error: 'could not tell what this text is: choose its kind' };
+export interface ParseOptions {
+  /** The group a QEMU trace's steps replay into (its container setup is added for it). */
+  readonly traceGroup?: number | undefined;
+  /** The user's pick of the IOMMU unit for grouped devices no input assigns. */
+  readonly iommu?: UnitChoice | undefined;
+}
+
+/**
+ * Reads one input. Without an override the text is not given a kind: `importText` cleans it and
+ * cuts it into pieces by kind (a pasted terminal session, mail or forum post); an override reads
+ * the whole input as that kind.
+ */
+export function parseInput(input: ImportInput, options: ParseOptions = {}): ParsedInput {
+  const r = importText(input.text, {
+    ...(input.kind ? { kind: input.kind } : {}),
+    ...(options.traceGroup !== undefined ? { group: options.traceGroup } : {}),
+    ...(options.iommu ? { iommu: options.iommu } : {}),
+  });
+  if (!r.ok) {
+    const detected = input.kind ? detectKind(input.text) : undefined;
+    return { input, detected, kind: input.kind, result: undefined, error: input.kind ? r.error : 'could not tell what this text is: choose its kind' };
   }
-  const r = importText(input.text, { kind, ...(kind === 'qemu-trace' && traceGroup !== undefined ? { group: traceGroup } : {}) });
-  return r.ok ? { input, detected, kind, result: r.result, error: undefined } : { input, detected, kind, result: undefined, error: r.error };
+  const detected = input.kind ? detectKind(input.text) : r.result.kind;
+  return { input, detected, kind: input.kind ?? r.result.kind, result: r.result, error: undefined };
+}
+
+/** Whether an input was read as `kind`, whole or as one of its pieces. */
+export function readsAs(p: ParsedInput, kind: InputKind): boolean {
+  return p.kind === kind || (p.result?.pieces ?? []).some((piece) => piece.kind === kind);
 }
 
 /** What one import understood, in counts and a short list for the dialog. */
@@ -93,6 +123,40 @@ export function understood(result: ImportResult): Understood {
     iomem: result.iomem?.length ?? 0,
     sample,
   };
+}
+
+/** One piece of a paste, and what its importer understood of it. */
+export interface PieceReport {
+  readonly piece: PastePiece;
+  readonly understood: Understood;
+}
+
+/**
+ * The pieces a paste was cut into, each with what its importer understood. The core reports a
+ * piece's line range, command, notes and unread lines; the counts come from reading the piece
+ * again with its importer (the same cleaned lines the paste reader gave it).
+ */
+export function pieceReports(p: ParsedInput, options: ParseOptions = {}): PieceReport[] {
+  const pieces = p.result?.pieces ?? [];
+  if (!p.result || pieces.length === 0) return [];
+  if (pieces.length === 1) return [{ piece: pieces[0] as PastePiece, understood: understood(p.result) }];
+  const lines = pasteLines(p.input.text);
+  const importOptions = options.traceGroup !== undefined ? { group: options.traceGroup } : {};
+  return pieces.map((piece) => {
+    const first = lines.findIndex((l) => l.origin === piece.first);
+    let last = first;
+    for (let i = first; i >= 0 && i < lines.length && (lines[i]?.origin ?? Infinity) <= piece.last; i++) last = i;
+    const result: ImportResult =
+      first < 0 ? { kind: piece.kind, scenario: {}, unparsed: [], notes: [], events: [] } : readPiece(lines, { kind: piece.kind, first, last }, (t) => IMPORTERS[piece.kind](t, importOptions));
+    return { piece, understood: understood(result) };
+  });
+}
+
+/** The pasted lines outside every piece: text around the output, given to no importer. */
+export function aroundLines(result: ImportResult): UnparsedLine[] {
+  const pieces = result.pieces ?? [];
+  if (pieces.length === 0) return [];
+  return result.unparsed.filter((u) => !pieces.some((piece) => u.line >= piece.first && u.line <= piece.last));
 }
 
 /** The guest layout the user picks: none, a QEMU machine preset, or the layout an imported info mtree gave. */
@@ -145,6 +209,8 @@ export interface BuildOptions {
   readonly traceGroup: number | undefined;
   /** The workspace's platform, kept when the inputs hold none (only error lines were pasted). */
   readonly currentPlatform?: PlatformInput | undefined;
+  /** The user's pick of the IOMMU unit for grouped devices no input assigns. */
+  readonly iommu?: UnitChoice | undefined;
 }
 
 export type BuildResult = { ok: true; plan: HostImportPlan } | { ok: false; error: string };
@@ -163,8 +229,11 @@ export function platformGroups(platform: PlatformInput | undefined): { groups: n
   return { groups: sort(groups), vfio: sort(vfio) };
 }
 
-export function mergeParsed(parsed: readonly ParsedInput[]) {
-  return mergeImports(parsed.flatMap((p) => (p.result ? [{ scenario: p.result.scenario, events: p.result.events, ...(p.result.host ? { host: p.result.host } : {}) }] : [])));
+export function mergeParsed(parsed: readonly ParsedInput[], iommu?: UnitChoice) {
+  return mergeImports(
+    parsed.flatMap((p) => (p.result ? [{ scenario: p.result.scenario, events: p.result.events, ...(p.result.host ? { host: p.result.host } : {}) }] : [])),
+    iommu,
+  );
 }
 
 /**
@@ -172,9 +241,10 @@ export function mergeParsed(parsed: readonly ParsedInput[]) {
  * layout, and the trace's steps (re-read with the container setup for `traceGroup`).
  */
 export function buildHostImport(inputs: readonly ImportInput[], options: BuildOptions): BuildResult {
-  const parsed = inputs.map((i) => parseInput(i));
+  const iommu = options.iommu ? { iommu: options.iommu } : {};
+  const parsed = inputs.map((i) => parseInput(i, iommu));
   if (!parsed.some((p) => p.result)) return { ok: false, error: 'nothing was understood: paste or drop a host bundle, a listing or error lines' };
-  const merged = mergeParsed(parsed);
+  const merged = mergeParsed(parsed, options.iommu);
   const guestR = resolveGuest(options.guest, parsed);
   if (!guestR.ok) return { ok: false, error: `guest layout: ${guestR.error}` };
   const keptPlatform = !merged.scenario.platform;
@@ -188,7 +258,8 @@ export function buildHostImport(inputs: readonly ImportInput[], options: BuildOp
   const stepLines: number[] = [];
   for (const p of parsed) {
     if (!p.result?.scenario.steps?.length) continue;
-    const withSetup = p.kind === 'qemu-trace' && options.traceGroup !== undefined ? parseInput(p.input, options.traceGroup).result : p.result;
+    const trace = readsAs(p, 'qemu-trace');
+    const withSetup = trace && options.traceGroup !== undefined ? parseInput(p.input, { ...iommu, traceGroup: options.traceGroup }).result : p.result;
     const lines = withSetup?.stepLines ?? [];
     (withSetup?.scenario.steps ?? []).forEach((s, i) => {
       steps.push(s);
@@ -197,7 +268,7 @@ export function buildHostImport(inputs: readonly ImportInput[], options: BuildOp
         stepLines.push(lines[i] ?? 0);
       }
     });
-    if (p.kind === 'qemu-trace' && options.traceGroup === undefined) notes.push('the trace is not replayed on the map: choose the group it replays into');
+    if (trace && options.traceGroup === undefined) notes.push('the trace is not replayed on the map: choose the group it replays into');
   }
   const replayable = steps.filter((s) => !(options.traceGroup === undefined && 'container' in s && s.container === '$container'));
   const names = inputs.map((i) => i.name);

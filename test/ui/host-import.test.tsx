@@ -22,7 +22,7 @@ const bundle = (host: string) =>
 const REGIONS = ['0x00000000fee00000 0x00000000feefffff msi', '0x000000fd00000000 0x000000ffffffffff reserved', 'this is not a region', ''].join('\n');
 
 function paste(text: string) {
-  fireEvent.change(screen.getByLabelText('Or paste text'), { target: { value: text } });
+  fireEvent.change(screen.getByLabelText('Or paste anything'), { target: { value: text } });
 }
 
 describe('ImportDialog', () => {

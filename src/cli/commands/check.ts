@@ -6,7 +6,8 @@ import type { PlatformInput } from '../../core/platform/normalize.ts';
 import { formatLoadError, load } from '../../core/scenario/index.ts';
 import { formatRange, hex, parseU64 } from '../../core/u64.ts';
 import { type CliCommand, type CliIo, EXIT_MISMATCH, EXIT_OK, EXIT_USAGE, parseArgs, UsageError } from '../command.ts';
-import { parseKind, readInput } from './import.ts';
+import { parseIommu, parseKind, readInput } from './import.ts';
+import type { UnitChoice } from '../../core/importers/index.ts';
 
 const HELP = `usage: iova-explorer check FILE [FILE...] [--guest q35:ram=8G|virt:ram=4G|FILE] [--json]
 
@@ -21,7 +22,10 @@ Several FILEs are merged (e.g. a bundle plus an lspci -vvv taken as root plus pa
   --groups LIST  the IOMMU groups the VM gets (default: those bound to vfio-pci)
   --vmm SPEC     how MAP_DMA is issued, for the 65535-entry projection: qemu (default),
                  dpdk:mem=SIZE[,hugepage=2M] or spdk:mem=SIZE[,hugepage=2M]
-  --kind KIND    the kind of every FILE that is not a scenario (detected when not given)
+  --kind KIND    read every FILE that is not a scenario whole as KIND (by default each is
+                 cut into pieces by kind: a pasted terminal session, mail or forum post works)
+  --iommu SPEC   the IOMMU unit of grouped devices no input assigns: vtd, amd or smmu, with
+                 an optional width (vtd:39); by default inferred from the host, and said
   --json         {"findings": [...], "assigned": [...], "notes": [...]} with hex addresses
   -h, --help     this text
 
@@ -89,7 +93,7 @@ function parseVmm(v: string | true | undefined): VmmModel | undefined {
   return model;
 }
 
-function collect(files: readonly string[], kindFlag: string | true | undefined, io: CliIo): Collected | undefined {
+function collect(files: readonly string[], kindFlag: string | true | undefined, io: CliIo, iommu?: UnitChoice): Collected | undefined {
   const kind = parseKind(kindFlag);
   const parts: Array<Parameters<typeof mergeImports>[0][number]> = [];
   const notes: string[] = [];
@@ -118,12 +122,13 @@ function collect(files: readonly string[], kindFlag: string | true | undefined, 
       parts.push({ scenario: { ...(l.scenario.platform ? { platform: l.scenario.platform } : {}) } });
       continue;
     }
-    const r = importText(text, kind ? { kind } : {});
+    const r = importText(text, { ...(kind ? { kind } : {}), ...(iommu ? { iommu } : {}) });
     if (!r.ok) {
       io.err(`iova-explorer check: ${file}: ${r.error}\n`);
       return undefined;
     }
     const res = r.result;
+    for (const p of res.pieces ?? []) io.err(`${file}:${p.first}-${p.last}: read as ${p.kind}${p.command ? ` (after "${p.command}")` : ''}\n`);
     for (const u of res.unparsed) io.err(`${file}:${u.line}: unparsed (${u.reason}): ${u.text}\n`);
     notes.push(...res.notes.map((n) => `${file}: ${n}`));
     if (res.scenario.steps?.length) {
@@ -132,7 +137,8 @@ function collect(files: readonly string[], kindFlag: string | true | undefined, 
     }
     parts.push({ scenario: res.scenario, events: res.events, ...(res.host ? { host: res.host } : {}) });
   }
-  const merged = mergeImports(parts);
+  const merged = mergeImports(parts, iommu);
+  notes.push(...merged.notes);
   return {
     platform: merged.scenario.platform ?? {},
     guest: merged.scenario.guest ?? scenarioGuest,
@@ -158,7 +164,7 @@ export const checkCommand: CliCommand = {
   summary: 'list conflicts and risks of a host (and a guest layout): groups, ACS, reserved IOVA, P2P, MSI',
   help: HELP,
   run(args, io) {
-    const { flags, positionals } = parseArgs(args, { guest: true, groups: true, vmm: true, kind: true, json: false, help: false });
+    const { flags, positionals } = parseArgs(args, { guest: true, groups: true, vmm: true, kind: true, iommu: true, json: false, help: false });
     if (flags.has('help')) {
       io.out(HELP);
       return EXIT_OK;
@@ -173,7 +179,7 @@ export const checkCommand: CliCommand = {
     const vmm = parseVmm(flags.get('vmm'));
     const guestFlag = flags.get('guest');
     if (guestFlag === true) throw new UsageError('--guest needs a value');
-    const c = collect(positionals, flags.get('kind'), io);
+    const c = collect(positionals, flags.get('kind'), io, parseIommu(flags.get('iommu')));
     if (!c) return EXIT_USAGE;
     let guest = c.guest;
     if (guestFlag !== undefined) {

@@ -1,8 +1,9 @@
 import type { Action } from '../actions.ts';
 import { apply, createState, type EngineState } from '../engine.ts';
 import type { Outcome } from '../outcome.ts';
+import { canonicalBdf } from '../platform/bdf.ts';
 import { normalizePlatform, type PlatformInput } from '../platform/normalize.ts';
-import { isDmaApiDriver } from '../platform/platform-index.ts';
+import { indexPlatform, isDmaApiDriver } from '../platform/platform-index.ts';
 
 /**
  * Dry runs through the engine: the analysis never restates a kernel rule, it asks the model
@@ -31,9 +32,25 @@ export interface Assignment {
 
 const BRIDGE_TYPES = new Set(['root_port', 'upstream', 'downstream', 'pcie_to_pci_bridge']);
 
+/**
+ * The devices of `groups`, by canonical BDF. Groups come from the model (`deriveGroups`, i.e.
+ * the kernel's `pci_device_group`), not from `device.group`: a scenario usually leaves it out.
+ */
+function membersOf(input: PlatformInput, groups: readonly number[]): Set<string> {
+  let index;
+  try {
+    index = indexPlatform(normalizePlatform(input));
+  } catch {
+    return new Set();
+  }
+  return new Set(groups.flatMap((g) => [...(index.groups.get(g)?.devices ?? [])]));
+}
+
 export function whatIfPlatform(input: PlatformInput, groups: readonly number[], opts: AssignmentOptions = {}): PlatformInput {
   const set = new Set(groups);
   const rebind = opts.rebind ?? true;
+  const members = rebind ? membersOf(input, groups) : new Set<string>();
+  const inGroups = (d: NonNullable<PlatformInput['devices']>[number]) => members.has(canonicalBdf(d.bdf)) || (d.group !== undefined && set.has(d.group));
   return {
     ...input,
     moduleParams: {
@@ -41,7 +58,7 @@ export function whatIfPlatform(input: PlatformInput, groups: readonly number[], 
       ...(opts.allowUnsafeInterrupts ? { 'vfio_iommu_type1.allow_unsafe_interrupts': true, 'iommufd.allow_unsafe_interrupts': true } : {}),
     },
     devices: (input.devices ?? []).map((d) =>
-      rebind && d.group !== undefined && set.has(d.group) && !BRIDGE_TYPES.has(d.pcieType ?? '') && !d.class?.startsWith('0x0604') && (isDmaApiDriver(d.hostDriver ?? undefined) || d.hostDriver === undefined || d.hostDriver === null)
+      rebind && inGroups(d) && !BRIDGE_TYPES.has(d.pcieType ?? '') && !d.class?.startsWith('0x0604') && (isDmaApiDriver(d.hostDriver ?? undefined) || d.hostDriver === undefined || d.hostDriver === null)
         ? { ...d, hostDriver: 'vfio-pci' }
         : d,
     ),
@@ -87,6 +104,15 @@ export function assign(input: PlatformInput, groups: readonly number[], opts: As
     }
   }
   return { state, container, attached, refused, setIommu };
+}
+
+/**
+ * An engine message from a dry run, for a finding: the container the dry run opened exists only
+ * there, so "container N" becomes "the container".
+ */
+export function dryRunMessage(message: string, container: number | undefined): string {
+  if (container === undefined) return message;
+  return message.replace(new RegExp(`\\bcontainer ${container}\\b('s)?`, 'g'), (_m, s: string | undefined) => `the container${s ?? ''}`);
 }
 
 /** A plausible page-aligned user address for a dry-run map of `size` bytes (QEMU's RAM is mmapped high). */

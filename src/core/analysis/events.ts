@@ -7,6 +7,9 @@ import { formatRange, intersection } from '../u64.ts';
 import { assign, userAddressFor } from './dry-run.ts';
 import { groupRegionPhrases } from './group-phrases.ts';
 import type { Finding } from './types.ts';
+import { eventCauses, formatCauses, type RegionHit } from './causes.ts';
+import type { HostFacts } from '../importers/types.ts';
+import { assumptionSentence } from '../importers/infer-units.ts';
 
 /**
  * Pasted error and fault lines, placed on the axis and explained by the engine: a
@@ -16,22 +19,41 @@ import type { Finding } from './types.ts';
  * steps are replayed in order through the engine and refused steps reported with their line.
  */
 
-export function eventFindings(input: PlatformInput, groups: readonly number[], events: readonly PlacedEvent[], guest: GuestLayout | undefined): Finding[] {
+function hostVendor(input: PlatformInput, host: HostFacts | undefined): 'intel' | 'amd' | 'arm' | undefined {
+  const kinds = new Set((input.iommus ?? []).map((u) => u.kind));
+  if (kinds.has('vtd')) return 'intel';
+  if (kinds.has('amd')) return 'amd';
+  if (kinds.has('smmuv3') || input.arch === 'aarch64') return 'arm';
+  if (/AMD|Hygon/i.test(host?.cpuVendor ?? '')) return 'amd';
+  if (/Intel/i.test(host?.cpuVendor ?? '')) return 'intel';
+  return undefined;
+}
+
+export function eventFindings(input: PlatformInput, groups: readonly number[], events: readonly PlacedEvent[], guest: GuestLayout | undefined, host?: HostFacts): Finding[] {
   if (events.length === 0) return [];
   const a = assign(input, groups, { allowUnsafeInterrupts: true });
   const index = a.state.index;
   const out: Finding[] = [];
+  const assumed = host?.unitAssumption && !host.unitAssumption.picked ? host.unitAssumption : undefined;
+  // A width the input states: a unit's own (not a default the import assumed), or DMAR's host address width.
+  const statedWidth = host?.hostAddressWidth ?? (input.iommus ?? []).find((u) => u.addressWidth !== undefined && u.id !== assumed?.unit)?.addressWidth;
+  const vendor = hostVendor(input, host);
+  const withAssumption = (m: string) => (assumed ? `${m} ${assumptionSentence(assumed)}.` : m);
   for (const ev of events) {
-    const regionHits = [...index.groups.values()]
-      .filter((g) => !ev.device || g.devices.includes(ev.device))
-      .flatMap((g) => g.resvRegions.filter((r) => intersection(r, ev.range)).map((r) => ({ start: r.start, last: r.last, type: r.type, group: g.id })));
+    // The device's groups for a fault; the assigned groups (the ones in the container) for a map error.
+    const inScope = (g: { id: number; devices: readonly string[] }) => (ev.device ? g.devices.includes(ev.device) : groups.length === 0 || groups.includes(g.id) || a.attached.includes(g.id));
+    const regionHits: RegionHit[] = [...index.groups.values()]
+      .filter(inScope)
+      .flatMap((g) => g.resvRegions.filter((r) => intersection(r, ev.range)).map((r) => ({ start: r.start, last: r.last, type: r.type, group: g.id, origin: r.origin })));
+    const causes = formatCauses(eventCauses(ev, { index, host, regionHits, width: statedWidth, vendor }));
     const guestHits = (guest?.memory ?? []).filter((s) => intersection(s, ev.range)).map((s) => `guest ${s.kind} ${s.name} ${formatRange(s)}`);
     const barHits = index.platform.devices.flatMap((d) => d.bars.filter((b) => intersection(b, ev.range)).map((b) => `${d.bdf} BAR ${b.index} ${formatRange(b)}`));
     const where = [...groupRegionPhrases(regionHits), ...guestHits, ...barHits];
     const placed = where.length ? `it falls in ${[...new Set(where)].join(', ')}` : 'it falls in no reserved region, guest section or BAR known here';
     if (ev.kind === 'vfio-dma-map-error') {
       if (a.container === undefined || a.attached.length === 0) {
-        out.push({ severity: 'error', kind: 'pasted-error', objects: [`line ${ev.line}`], addresses: [ev.range], message: `Line ${ev.line}: ${ev.detail}; ${placed}; no group of this host could be set into a container to dry-run it.` });
+        const why = index.groups.size === 0 ? 'the input names no IOMMU group to dry-run it in' : `no group of this host could be set into a container to dry-run it${a.refused[0] ? ` (${a.refused[0].outcome.errno}: ${a.refused[0].outcome.message})` : ''}`;
+        out.push({ severity: 'error', kind: 'pasted-error', objects: [`line ${ev.line}`], addresses: [ev.range], message: withAssumption(`Line ${ev.line}: ${ev.detail}; ${placed}; ${why}.${causes}`) });
         continue;
       }
       const size = ev.range.last - ev.range.start + 1n;
@@ -51,13 +73,16 @@ export function eventFindings(input: PlatformInput, groups: readonly number[], e
         kind: 'pasted-error',
         objects: [`line ${ev.line}`, ...(ev.region ? [ev.region] : []), ...a.attached.map((g) => `group ${g}`)],
         addresses: [ev.range],
-        message: `Line ${ev.line}: ${ev.detail}; ${placed}; ${verdict}.`,
+        message: withAssumption(`Line ${ev.line}: ${ev.detail}; ${placed}; ${verdict}.${causes}`),
         ...(!o.ok ? { errno: o.errno, rule: o.rule } : {}),
       });
       continue;
     }
     let meaning: string;
-    if (ev.kind === 'iommu-width-error') meaning = 'the IOVA is above the domain\'s address width, so it can never be mapped (use IOVAs inside the aperture, or a 48-bit IOMMU mode)';
+    if (ev.kind === 'iommu-width-error') {
+      const need = ev.range.last.toString(2).length;
+      meaning = `the IOVA needs ${need} bits, more than the domain's width, so it can never be mapped: the driver or VMM chose an IOVA above the aperture (use IOVAs below it, or an IOMMU mode with a wider address width)`;
+    }
     else if (/INVALID_DEVICE_REQUEST/.test(ev.detail)) meaning = 'the IOMMU refused the request outright (on AMD this is what a DMA into the reserved HyperTransport window gets)';
     else if (regionHits.length) meaning = 'the address is reserved for this device\'s group, so nothing can ever be mapped there: the driver or VMM handed the device an IOVA inside a reserved region';
     else meaning = 'no mapping exists at this IOVA in the device\'s domain: the device used an address that was never mapped or was already unmapped (a stale or wrong IOVA)';
@@ -66,7 +91,7 @@ export function eventFindings(input: PlatformInput, groups: readonly number[], e
       kind: 'pasted-fault',
       objects: [`line ${ev.line}`, ...(ev.device ? [ev.device] : [])],
       addresses: [ev.range],
-      message: `Line ${ev.line}: ${ev.detail}; ${placed}; ${meaning}.`,
+      message: `Line ${ev.line}: ${ev.detail}; ${placed}; ${meaning}.${ev.kind === 'iommu-width-error' ? '' : causes}`,
     });
   }
   return out;

@@ -1,3 +1,4 @@
+import type { HostFacts } from '../importers/types.ts';
 import { canonicalBdf } from '../platform/bdf.ts';
 import type { AcsInput, PlatformInput } from '../platform/normalize.ts';
 import { isDmaApiDriver, type PlatformIndex } from '../platform/platform-index.ts';
@@ -39,8 +40,12 @@ export function viabilityFindings(index: PlatformIndex, groups: readonly number[
 }
 
 /** Why each multi-device group exists, from the topology with pinned numbers set aside. */
-export function largeGroupFindings(input: PlatformInput, index: PlatformIndex, groups: readonly number[]): Finding[] {
+export function largeGroupFindings(input: PlatformInput, index: PlatformIndex, groups: readonly number[], host?: HostFacts): Finding[] {
   const out: Finding[] = [];
+  // Why ACS is unknown: only what the input shows (the collector's "unreadable lspci" line); the
+  // platform cannot tell "<access denied>" from "not collected", so neither is claimed otherwise.
+  const lspciUnread = (host?.unreadable ?? []).find((u) => /^lspci\b/.test(u));
+  const acsUnknown = lspciUnread ? `the input has no ACS for it (${lspciUnread})` : 'the input has no ACSCtl line for it';
   const { platform, groupOf, reasons } = derivedGroups(input);
   for (const g of groups) {
     const grp = index.groups.get(g);
@@ -56,7 +61,7 @@ export function largeGroupFindings(input: PlatformInput, index: PlatformIndex, g
         const v = acsEnabled(up);
         if (v.enabled) continue;
         if (up.pcieType === 'root_port' || up.pcieType === 'downstream') {
-          if (up.acs === 'unknown') why.push(`${up.bdf} (${up.pcieType.replace('_', ' ')}): its ACS could not be read (lspci <access denied>: run it as root)`);
+          if (up.acs === 'unknown') why.push(`${up.bdf} (${up.pcieType.replace('_', ' ')}): its ACS is unknown, ${acsUnknown}`);
           else if (up.acs === null) why.push(`${up.bdf} (${up.pcieType.replace('_', ' ')}) has no ACS capability`);
           else why.push(`${up.bdf} (${up.pcieType.replace('_', ' ')}) lacks ACS ${missingAcs(up, REQ_ACS_FLAGS).join(' ')} (ACSCtl)`);
         } else if (up.pcieType === 'pcie_to_pci_bridge' || up.pcieType === 'conventional') {
@@ -77,7 +82,7 @@ export function largeGroupFindings(input: PlatformInput, index: PlatformIndex, g
       const r = grp.devices.map((b) => reasons.get(b)).filter((x): x is string => !!x && !/given by the scenario/.test(x));
       why.push(...new Set(r));
     }
-    if (why.length === 0) why.push('the topology read here does not explain it (quirks, or ACS unknown without root)');
+    if (why.length === 0) why.push('the topology read here does not explain it (quirks, or ACS state the input does not give)');
     out.push({
       severity: endpoints.length > 1 ? 'warning' : 'info',
       kind: 'group-large',

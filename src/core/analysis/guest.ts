@@ -1,8 +1,9 @@
 import { dryRun } from '../engine.ts';
-import type { GuestLayout, GuestSection } from '../importers/types.ts';
+import type { GuestLayout, GuestSection, HostFacts } from '../importers/types.ts';
 import type { PlatformInput } from '../platform/normalize.ts';
-import { formatRange, formatSize, intersection, type Range } from '../u64.ts';
-import { assign, userAddressFor } from './dry-run.ts';
+import { formatRange, formatSize, hex, intersection, type Range } from '../u64.ts';
+import { unitAssumptionNote } from './assumption.ts';
+import { assign, dryRunMessage, userAddressFor } from './dry-run.ts';
 import { distinctRanges, groupRegionPhrases } from './group-phrases.ts';
 import type { Finding } from './types.ts';
 
@@ -20,7 +21,7 @@ export function mappedSections(guest: GuestLayout): GuestSection[] {
   return guest.memory.filter((s) => s.kind === 'ram' || s.kind === 'rom' || s.kind === 'bar');
 }
 
-export function guestFindings(input: PlatformInput, groups: readonly number[], guest: GuestLayout): Finding[] {
+export function guestFindings(input: PlatformInput, groups: readonly number[], guest: GuestLayout, host?: HostFacts): Finding[] {
   const out: Finding[] = [];
   if (groups.length === 0) return out;
   const a = assign(input, groups, { allowUnsafeInterrupts: true });
@@ -56,7 +57,7 @@ export function guestFindings(input: PlatformInput, groups: readonly number[], g
           kind: 'guest-beyond-aperture',
           objects: [s.name, ap.unit, ...a.attached.map((g) => `group ${g}`)],
           addresses: [{ start: ap.aperture.last + 1n > s.start ? ap.aperture.last + 1n : s.start, last: s.last }],
-          message: `Guest ${s.kind === 'bar' ? 'BAR' : 'RAM'} section ${s.name} ${formatRange(s)} reaches beyond ${ap.unit}'s ${ap.aperture.last.toString(2).length}-bit address space (ends at ${formatRange(ap.aperture)}): MAP_DMA returns ${outcome.errno} (${outcome.rule}: ${outcome.message}); ${consequence}.`,
+          message: `Guest ${s.kind === 'bar' ? 'BAR' : 'RAM'} section ${s.name} ${formatRange(s)} reaches beyond ${ap.unit}'s ${ap.aperture.last.toString(2).length}-bit address space (its last address is ${hex(ap.aperture.last)}): MAP_DMA returns ${outcome.errno} (${outcome.rule}: ${dryRunMessage(outcome.message, a.container)}); ${consequence}.${unitAssumptionNote(host, [ap.unit])}`,
           errno: outcome.errno,
           rule: outcome.rule,
         });
@@ -78,7 +79,7 @@ export function guestFindings(input: PlatformInput, groups: readonly number[], g
           kind: 'guest-map-refused',
           objects: [s.name, ...a.attached.map((g) => `group ${g}`)],
           addresses: [{ start: s.start, last: s.last }],
-          message: `MAP_DMA of guest section ${s.name} ${formatRange(s)} returns ${outcome.errno} (${outcome.rule}: ${outcome.message}); ${consequence}.`,
+          message: `MAP_DMA of guest section ${s.name} ${formatRange(s)} returns ${outcome.errno} (${outcome.rule}: ${dryRunMessage(outcome.message, a.container)}); ${consequence}.`,
           errno: outcome.errno,
           rule: outcome.rule,
         });
@@ -111,7 +112,7 @@ export function viommuFindings(guest: GuestLayout): Finding[] {
       kind: 'guest-beyond-viommu' as const,
       objects: [s.name, `vIOMMU aw-bits=${aw}`],
       addresses: [{ start: s.start > limit ? s.start : limit + 1n, last: s.last }],
-      message: `Guest ${s.kind} ${s.name} ${formatRange(s)} lies above the guest vIOMMU's ${aw}-bit address width (last address ${formatRange({ start: 0n, last: limit })}): the guest cannot map DMA to it through the vIOMMU; raise aw-bits (e.g. 48) or place it lower.`,
+      message: `Guest ${s.kind} ${s.name} ${formatRange(s)} lies above the guest vIOMMU's ${aw}-bit address width (last address ${hex(limit)}): the guest cannot map DMA to it through the vIOMMU; raise aw-bits (e.g. 48) or place it lower.`,
     }));
 }
 

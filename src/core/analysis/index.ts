@@ -6,7 +6,7 @@ import { eventFindings, traceFindings } from './events.ts';
 import { dmaLimitFindings, guestFindings, viommuFindings, type VmmModel } from './guest.ts';
 import { acsOverrideFindings, largeGroupFindings, viabilityFindings } from './groups.ts';
 import { hostFindings } from './host.ts';
-import { domainFindings, msiFindings, rmrrFindings } from './isolation.ts';
+import { domainFindings, msiFindings, rmrrFindings, withRelaxableRmrrs } from './isolation.ts';
 import { p2pFindings } from './p2p.ts';
 import { seed000Findings } from './host-bridge.ts';
 import { SEVERITY_ORDER, type Finding } from './types.ts';
@@ -57,7 +57,7 @@ export interface CheckReport {
  * group with an endpoint is assumed assigned ("what if"), and the report says so.
  */
 export function analyze(raw: CheckInput): CheckReport {
-  const input = { ...raw, platform: withHostFacts(raw.platform, raw.host) };
+  const input = { ...raw, platform: withRelaxableRmrrs(withHostFacts(raw.platform, raw.host)) };
   const findings: Finding[] = [];
   findings.push(...hostFindings(input.host, input.platform.arch));
   let index: PlatformIndex;
@@ -86,20 +86,21 @@ export function analyze(raw: CheckInput): CheckReport {
   const explicit = because !== 'no group is bound to vfio-pci: every group with an endpoint is assumed assigned';
 
   findings.push(...viabilityFindings(index, explicit ? assigned : [...index.groups.keys()]));
-  findings.push(...largeGroupFindings(input.platform, index, [...index.groups.keys()]));
+  findings.push(...largeGroupFindings(input.platform, index, [...index.groups.keys()], input.host));
   findings.push(...acsOverrideFindings(input.platform, index, [...index.groups.keys()]));
-  findings.push(...rmrrFindings(input.platform, index, input.host));
-  findings.push(...msiFindings(input.platform, index, assigned));
-  if (explicit) findings.push(...domainFindings(input.platform, index, assigned));
+  // Groups the user named (`--groups`): other groups' RMRRs are info, not errors.
+  findings.push(...rmrrFindings(input.platform, index, input.host, because === 'given' ? assigned : undefined));
+  findings.push(...msiFindings(input.platform, index, assigned, input.host));
+  if (explicit) findings.push(...domainFindings(input.platform, index, assigned, input.host));
   const sources = assigned.flatMap((g) => [...(index.groups.get(g)?.devices ?? [])]);
   findings.push(...p2pFindings(index, sources, input.guest));
   findings.push(...seed000Findings(index, input.host));
   if (input.guest) {
-    findings.push(...guestFindings(input.platform, assigned, input.guest));
+    findings.push(...guestFindings(input.platform, assigned, input.guest, input.host));
     findings.push(...viommuFindings(input.guest));
   }
   findings.push(...dmaLimitFindings(input.guest, input.vmm ?? { kind: 'qemu', ...(input.guest ? {} : {}) }, index.platform.moduleParams['vfio_iommu_type1.dma_entry_limit']));
-  if (input.events?.length) findings.push(...eventFindings(input.platform, assigned, input.events, input.guest));
+  if (input.events?.length) findings.push(...eventFindings(input.platform, assigned, input.events, input.guest, input.host));
   if (input.steps?.length) findings.push(...traceFindings(input.platform, assigned, input.steps, input.stepLines));
   findings.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
   return { findings, assigned, assignedBecause: because };

@@ -1,5 +1,6 @@
 import type { PlatformInput } from '../platform/normalize.ts';
 import { rmrrRegionType } from '../platform/rmrr.ts';
+import { canonicalBdf } from '../platform/bdf.ts';
 import { DeviceTable } from './device-merge.ts';
 import { isCompanionErrorLine, parseEventLine, type EventParseContext } from './error-lines.ts';
 import { parseGroupLine } from './groups.ts';
@@ -40,8 +41,10 @@ export function parseDmesg(text: string, log: UnparsedLog, lineOffset = 0): Dmes
   const evCtx: EventParseContext = {};
   const groupCtx: { group?: number } = {};
   let armIas: number | undefined;
-  let armUnits = 0;
   let amdUnits = 0;
+  const amdUnitKeys = new Set<string>();
+  let amdPerfUnits = 0;
+  const armUnitNames = new Set<string>();
   let amdFeatures: bigint | undefined;
   // PCI enumeration lines (`pci_setup_device`: "pci BDF: [vvvv:dddd] type 00 class 0xCCSSPP"), for RMRR classification.
   const classes = new Map<string, string>();
@@ -80,9 +83,18 @@ export function parseDmesg(text: string, log: UnparsedLog, lineOffset = 0): Dmes
     }
     if (/DMAR-IR: Enabled IRQ remapping|DMAR-IR: IRQ remapping was enabled|AMD-Vi: Interrupt remapping enabled|Enabled IRQ remapping in/.test(s)) {
       host.interruptRemapping = true;
+      const mode = /in (x2apic|xapic) mode/.exec(s)?.[1];
+      if (mode) host.irqRemapMode = mode as 'x2apic' | 'xapic';
       return;
     }
-    if (/DMAR-IR: .*(?:disabled|Not enabling interrupt remapping)|IRQ remapping doesn't support|AMD-Vi: .*[Ii]nterrupt remapping (?:disabled|not)/.test(s)) {
+    // `x2apic is disabled` / `IRQ remapping doesn't support X2APIC mode, disable x2apic`: the
+    // kernel falls back to xAPIC and keeps remapping interrupts (intel_setup_irq_remapping,
+    // x2apic_setup): remapping is on, in xAPIC mode — not off.
+    if (/IRQ remapping doesn't support X2APIC mode|x2apic is disabled|x2apic: IRQ remapping doesn't support|DMAR-IR: x2apic is disabled/.test(s)) {
+      host.irqRemapMode = 'xapic';
+      return;
+    }
+    if (/DMAR-IR: .*(?:disabled|Not enabling interrupt remapping)|AMD-Vi: .*[Ii]nterrupt remapping (?:disabled|not)/.test(s)) {
       host.interruptRemapping = false;
       return;
     }
@@ -90,14 +102,29 @@ export function parseDmesg(text: string, log: UnparsedLog, lineOffset = 0): Dmes
       amdFeatures = parseHexU64(m[1] as string);
       return;
     }
+    // AMD-Vi units, from every line that names one: `AMD-Vi: Found IOMMU at 0000:00:00.2 cap 0x40`,
+    // `pci 0000:00:00.2: AMD-Vi: Found IOMMU cap 0x40`, `perf/amd_iommu: Detected AMD IOMMU #3`.
+    if ((m = /(?:([0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7]): AMD-Vi: Found IOMMU|AMD-Vi: Found IOMMU at ([0-9a-fA-F:.]+))/.exec(s))) {
+      amdUnitKeys.add(canonicalBdf((m[1] ?? m[2]) as string));
+      amdUnits++;
+      return;
+    }
+    if ((m = /perf\/amd_iommu: Detected AMD IOMMU #(\d+)/.exec(s))) {
+      amdPerfUnits = Math.max(amdPerfUnits, parseInt(m[1] as string, 10) + 1);
+      return;
+    }
     if (/AMD-Vi: Found IOMMU/.test(s)) {
       amdUnits++;
       return;
     }
-    if ((m = /arm-smmu(?:-v3)? \S+: ias (\d+)-bit, oas (\d+)-bit/.exec(s))) {
-      armIas = parseInt(m[1] as string, 10);
-      armUnits++;
+    if ((m = /arm-smmu(?:-v3)?[ .]\S*?\s*(\S+): ias (\d+)-bit, oas (\d+)-bit/.exec(s)) || (m = /arm-smmu(?:-v3)? (\S+):\s+Stage-2: (\d+)-bit IPA/.exec(s))) {
+      armIas = parseInt(m[2] as string, 10);
+      armUnitNames.add(m[1] as string);
       return;
+    }
+    if ((m = /^(?:\S+\s)?arm-smmu(?:-v3)? ([\w.:-]+):/.exec(s))) {
+      // SMMUv2 units print `probing hardware configuration...`, `stage 1 translation`, page sizes.
+      armUnitNames.add(m[1] as string);
     }
     if (/\bITS\b.*(?:@|\[mem)|ITS: using|GICv3: .*ITS/.test(s)) {
       host.msiController = 'its';
@@ -131,6 +158,8 @@ export function parseDmesg(text: string, log: UnparsedLog, lineOffset = 0): Dmes
     }
   });
 
+  amdUnits = Math.max(amdUnits, amdUnitKeys.size, amdPerfUnits);
+  const armUnits = armUnitNames.size;
   if (amdUnits > 0 || amdFeatures !== undefined) {
     const d = amdFeatures !== undefined ? decodeAmdFeatures(amdFeatures) : undefined;
     for (let u = 0; u < Math.max(1, amdUnits); u++) {

@@ -21,6 +21,8 @@ import type { ImportResult, PlacedEvent } from './types.ts';
 const DMA_MAP = /(vfio_(?:container_)?dma_map)\((0x[0-9a-fA-F]+|\(nil\)|[0-9a-fA-F]+),\s*(0x[0-9a-fA-F]+),\s*(0x[0-9a-fA-F]+),\s*(0x[0-9a-fA-F]+|\(nil\))\)\s*=\s*(-?\d+)(?:\s*\(([^)]*)\))?/;
 const AMD_FAULT = /(IO_PAGE_FAULT|INVALID_DEVICE_REQUEST|PAGE_TAB_HARDWARE_ERROR|ILLEGAL_DEV_TABLE_ENTRY|INVALID_PPR_REQUEST|DEV_TAB_HARDWARE_ERROR|COMMAND_HARDWARE_ERROR|IOTLB_INV_TIMEOUT)\b([^\]]*)/;
 const DMAR_FAULT = /\[(DMA (?:Read|Write)[^\]]*|INTR-REMAP[^\]]*)\]\s*Request device \[(?:0x)?([0-9a-fA-F]{1,2}):(?:0x)?([0-9a-fA-F]{1,2})\.([0-7])\]\s*(?:PASID \S+\s*)?fault addr (?:0x)?([0-9a-fA-F]+)(.*)$/;
+/** arm-smmu `Unhandled context fault: fsr=0x402, iova=0xfd7ff000, fsynr=..., cbfrsynra=0x19c3, cb=10` (arm_smmu_context_fault). */
+const SMMU_FAULT = /(arm-smmu(?:-v3)?\s+\S+):\s+Unhandled context fault: fsr=(0x[0-9a-fA-F]+), iova=(0x[0-9a-fA-F]+)(?:, fsynr=(0x[0-9a-fA-F]+))?(?:, cbfrsynra=(0x[0-9a-fA-F]+))?/;
 const WIDTH = /iommu width \((\d+)\) is not sufficient for the mapped address \((?:0x)?([0-9a-fA-F]+)\)/;
 
 export interface EventParseContext {
@@ -51,7 +53,7 @@ export function parseEventLine(raw: string, n: number, ctx: EventParseContext): 
       errnoNumber: num,
       ...(region ? { region } : {}),
       ...(vaddr !== undefined ? { vaddr } : {}),
-      detail: `${m[1]} of ${size === 0n ? 'nothing' : `${hex(size)} bytes`} at IOVA ${hex(iova)} returned ${num}${m[7] ? ` (${m[7]})` : ''}${region ? ` for memory region ${region}` : ''}${group ? `, group ${group}` : ''}`,
+      detail: `${m[1]} of ${size === 0n ? 'nothing' : `${hex(size)} bytes`} at IOVA ${hex(iova)} returned ${num}${errno || m[7] ? ` (${[errno, m[7]].filter(Boolean).join(', ')})` : ''}${region ? ` for memory region ${region}` : ''}${group ? `, group ${group}` : ''}`,
       text: raw,
     };
   }
@@ -98,6 +100,19 @@ export function parseEventLine(raw: string, n: number, ctx: EventParseContext): 
     if (!reason) ctx.dmarPending = ev;
     return ev;
   }
+  m = SMMU_FAULT.exec(s);
+  if (m) {
+    const a = parseHexU64(m[3] as string);
+    if (a === undefined) return undefined;
+    const page = a & ~0xfffn;
+    return {
+      line: n,
+      kind: 'arm-smmu-fault',
+      range: { start: page, last: page + 0xfffn },
+      detail: `${m[1]} context fault at IOVA ${hex(a)} (fsr ${m[2]}${m[5] ? `, stream ${m[5]}` : ''})`,
+      text: raw,
+    };
+  }
   m = WIDTH.exec(s);
   if (m) {
     const a = parseHexU64(m[2] as string);
@@ -117,7 +132,7 @@ export function parseEventLine(raw: string, n: number, ctx: EventParseContext): 
 export function isCompanionErrorLine(raw: string): boolean {
   const s = stripLogPrefix(raw);
   return (
-    /VFIO_MAP_DMA(?: failed)?[:\s]/.test(s) ||
+    /(?:VFIO_MAP_DMA|IOMMU_IOAS_MAP|VFIO_IOMMU_MAP_DMA)(?: failed)?[:\s]/.test(s) ||
     /failed to setup container for group/.test(s) ||
     /vfio(?:-pci)? [0-9a-fA-F:.]+: .*(?:not viable|failed)/i.test(s) ||
     /^DMAR:\s*DRHD: handling fault status/.test(s) ||

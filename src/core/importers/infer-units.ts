@@ -37,7 +37,7 @@ export function inferVendor(platform: PlatformInput, host: HostFacts): { vendor:
   for (const d of [...devices].sort((a, b) => rank(a) - rank(b))) {
     if (rank(d) === 3) break;
     const what = `${d.bdf}${d.name ? ` (${d.name})` : ''}`;
-    if (d.vendor === '0x8086' || /^Intel Corporation/.test(d.name ?? '')) return { vendor: 'intel', because: `the host bridge ${what} is Intel's` };
+    if (d.vendor === '0x8086' || /^Intel Corporation/.test(d.name ?? '')) return { vendor: 'intel', because: `${what}, on the root complex, is Intel's` };
     if (d.vendor === '0x1022' || d.vendor === '0x1d94' || /^(?:Advanced Micro Devices|AMD)\b/.test(d.name ?? '')) return { vendor: 'amd', because: `the root complex ${what} is AMD's` };
     if ((d.vendor && ARM_VENDOR_IDS.has(d.vendor)) || /Ampere|Rockchip|Broadcom.*BCM27|HiSilicon|Qualcomm|Marvell.*Armada|Tegra|Freescale|NXP/i.test(d.name ?? '')) {
       return { vendor: 'arm', because: `the root complex ${what} is an Arm SoC's` };

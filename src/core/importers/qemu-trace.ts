@@ -17,6 +17,9 @@ import type { ImportedStep, ImportResult, PlacedEvent } from './types.ts';
 const ADD_RAM = /vfio_listener_region_add_ram\s+region_add \[ram\] (0x[0-9a-fA-F]+) - (0x[0-9a-fA-F]+) \[(0x[0-9a-fA-F]+|\(nil\))\]/;
 const DEL = /vfio_listener_region_del\s+region_del (0x[0-9a-fA-F]+) - (0x[0-9a-fA-F]+)/;
 const SKIP = /vfio_listener_region_(?:add_)?skip\s+SKIPPING (region_add|region_del) (0x[0-9a-fA-F]+) - (0x[0-9a-fA-F]+)/;
+/** iommufd backend (QEMU 9.0+): the IOMMU_IOAS_MAP / MAP_FILE / UNMAP calls themselves, with their result in parentheses. */
+const IOMMUFD_MAP = /iommufd_backend_map(?:_file)?_dma\s+iommufd=\d+ ioas=(\d+) iova=(0x[0-9a-fA-F]+) size=(0x[0-9a-fA-F]+)(?: addr=(0x[0-9a-fA-F]+))?(?: fd=\d+ start=\d+)? readonly=(\d)(?: \((-?\d+)\))?/;
+const IOMMUFD_UNMAP = /iommufd_backend_unmap_dma\s+iommufd=\d+ ioas=(\d+) iova=(0x[0-9a-fA-F]+) size=(0x[0-9a-fA-F]+)(?: \((-?\d+)\))?/;
 const ADD_IOMMU = /vfio_listener_region_add_iommu\s+region_add \[iommu\](?: (\S+))? (0x[0-9a-fA-F]+) - (0x[0-9a-fA-F]+)/;
 
 export function importQemuTrace(text: string, options: { group?: number } = {}): ImportResult {
@@ -33,11 +36,31 @@ export function importQemuTrace(text: string, options: { group?: number } = {}):
     steps.push({ op: 'vfio.set_iommu', container: '$container', type: 'type1v2' });
     stepLines.push(0, 0, 0);
   }
+  // With the iommufd backend the listener's region_add is followed by the ioctl's own trace event:
+  // those are the DMA calls, and the listener lines are not counted twice.
+  const iommufdMode = /iommufd_backend_(?:map|unmap)/.test(text);
   splitLines(text).forEach((raw, i) => {
     const n = i + 1;
     if (isBlank(raw)) return;
     const s = stripLogPrefix(raw);
-    let m = ADD_RAM.exec(s);
+    let m = IOMMUFD_MAP.exec(s);
+    if (m) {
+      const iova = BigInt(m[2] as string);
+      const size = BigInt(m[3] as string);
+      steps.push({ op: 'vfio.map_dma', container: '$container', iova, size, flags: m[5] === '1' ? ['READ'] : ['READ', 'WRITE'], ...(m[4] ? { vaddr: BigInt(m[4]) } : {}) });
+      stepLines.push(n);
+      if (m[6] !== undefined && m[6] !== '0') notes.push(`line ${n}: IOMMU_IOAS_MAP of ${m[3]} bytes at ${m[2]} returned ${m[6]}`);
+      return;
+    }
+    m = IOMMUFD_UNMAP.exec(s);
+    if (m) {
+      steps.push({ op: 'vfio.unmap_dma', container: '$container', iova: BigInt(m[2] as string), size: BigInt(m[3] as string), flags: [] });
+      stepLines.push(n);
+      return;
+    }
+    if (/vfio_region_dmabuf|iommufd_backend_\w+|iommufd_cdev_\w+/.test(s)) return; // iommufd set-up events: no DMA mapping
+    m = ADD_RAM.exec(s);
+    if (m && iommufdMode) return;
     if (m) {
       const start = parseHexU64(m[1] as string);
       const last = parseHexU64(m[2] as string);

@@ -77,7 +77,7 @@ export type ImportedStep =
 /** A pasted error or fault line placed on the IOVA axis. */
 export interface PlacedEvent {
   readonly line: number;
-  readonly kind: 'vfio-dma-map-error' | 'amd-vi-fault' | 'dmar-fault' | 'iommu-width-error';
+  readonly kind: 'vfio-dma-map-error' | 'amd-vi-fault' | 'dmar-fault' | 'arm-smmu-fault' | 'iommu-width-error';
   readonly range: Range;
   /** The errno QEMU printed, for vfio_dma_map lines. */
   readonly errno?: Errno;

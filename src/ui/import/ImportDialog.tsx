@@ -1,9 +1,10 @@
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { formatRange } from '../../core/u64.ts';
-import { INPUT_KINDS, type InputKind } from '../../core/importers/index.ts';
+import { assumptionSentence, INPUT_KINDS, type InputKind, KIND_NAME, type UnitAssumption, type UnitChoice } from '../../core/importers/index.ts';
 import type { PlatformInput } from '../../core/platform/normalize.ts';
 import { explainEvents } from '../../store/findings.ts';
 import {
+  aroundLines,
   buildHostImport,
   type GuestChoice,
   hostVendor,
@@ -11,8 +12,12 @@ import {
   mergeParsed,
   type ParsedInput,
   parseInput,
+  type PieceReport,
+  pieceReports,
   platformGroups,
+  readsAs,
   resolveGuest,
+  type Understood,
   understood,
 } from '../../store/host-import.ts';
 import { importHost, readImportFiles } from '../../store/session.ts';
@@ -36,10 +41,82 @@ function guestChoice(mode: GuestMode, ram: string, qemu: string, vendor: 'amd' |
   return { kind: 'preset', spec: `${mode}:${params.join(',')}` };
 }
 
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** A piece's counts, the non-zero ones: "1 group, 5 devices". */
+function pieceCounts(u: Understood): string {
+  const parts = [
+    u.groups.length ? plural(u.groups.length, 'group') : '',
+    u.devices ? plural(u.devices, 'device') : '',
+    u.regions ? plural(u.regions, 'reserved region') : '',
+    u.iommus ? plural(u.iommus, 'IOMMU unit') : '',
+    u.guestSections ? plural(u.guestSections, 'guest section') : '',
+    u.steps ? plural(u.steps, 'DMA step') : '',
+    u.events ? plural(u.events, 'placed line') : '',
+    u.iomem ? plural(u.iomem, '/proc/iomem entry', '/proc/iomem entries') : '',
+  ].filter(Boolean);
+  return parts.length ? parts.join(', ') : 'nothing placed';
+}
+
+function PiecesList({ reports }: { reports: readonly PieceReport[] }) {
+  return (
+    <div className="pieces" data-testid="pieces">
+      <p className="small">
+        Cut into <strong>{plural(reports.length, 'piece')}</strong>, each read by its importer:
+      </p>
+      <ol className="plain piece-list">
+        {reports.map(({ piece, understood: u }) => (
+          <li
+            key={piece.first}
+            className="piece"
+            data-testid="piece"
+            aria-label={`${piece.kind} piece, lines ${piece.first} to ${piece.last}`}
+            title={piece.notes.length ? piece.notes.join('\n') : undefined}
+          >
+            <span className="piece-kind">{piece.kind}</span>
+            <span className="line-no">
+              {piece.first === piece.last ? `line ${piece.first}` : `lines ${piece.first}–${piece.last}`}
+            </span>
+            {piece.command !== undefined && <code className="piece-command">$ {piece.command}</code>}
+            <span className="piece-counts">{pieceCounts(u)}</span>
+            <span className={piece.unparsed ? 'piece-unread warn-text' : 'piece-unread ok'}>{piece.unparsed ? `${plural(piece.unparsed, 'line')} not read` : 'every line read'}</span>
+          </li>
+        ))}
+      </ol>
+    </div>
+  );
+}
+
+function UnparsedList({ lines, reasons = true }: { lines: readonly { line: number; text: string; reason: string }[]; reasons?: boolean }) {
+  return (
+    <>
+      <ol className="unparsed">
+        {lines.slice(0, UNPARSED_SHOWN).map((l) => (
+          <li key={l.line} value={l.line}>
+            <span className="line-no">line {l.line}</span> <code>{l.text}</code>
+            {reasons && <span className="muted"> — {l.reason}</span>}
+          </li>
+        ))}
+      </ol>
+      {lines.length > UNPARSED_SHOWN && <p className="muted small">{lines.length - UNPARSED_SHOWN} more</p>}
+    </>
+  );
+}
+
 function InputReport({ p, onKind, onRemove }: { p: ParsedInput; onKind: (k: InputKind | undefined) => void; onRemove?: (() => void) | undefined }) {
   const id = useId();
   const u = p.result ? understood(p.result) : undefined;
   const unparsed = p.result?.unparsed ?? [];
+  const reports = useMemo(() => pieceReports(p), [p]);
+  const around = p.result ? aroundLines(p.result) : [];
+  // The pieces are worth listing when the paste was more than one tool's output.
+  const showPieces = reports.length > 1 || around.length > 0 || reports.some((r) => r.piece.command !== undefined);
+  const inPieces = showPieces ? unparsed.filter((l) => !around.includes(l)) : unparsed;
+  const nPieces = p.result?.pieces?.length ?? 0;
+  // With the pieces listed, their one-line summaries are in the list, and the unit assumption is in the IOMMU unit picker.
+  const unitNote = assumptionSentence(p.result?.host?.unitAssumption);
+  const notes = (p.result?.notes ?? []).filter((n) => n !== unitNote && !(showPieces && /^lines \d+–\d+: /.test(n)));
+  const detected = p.detected === 'mixed' ? `detected: mixed (${plural(nPieces, 'piece')})` : p.detected ? `detected: ${p.detected}` : 'detect (not recognised)';
   return (
     <section className="import-input" aria-label={`input ${p.input.name}`} data-testid="import-input">
       <div className="import-input-head">
@@ -49,12 +126,14 @@ function InputReport({ p, onKind, onRemove }: { p: ParsedInput; onKind: (k: Inpu
           kind
         </label>
         <select id={id} value={p.input.kind ?? ''} onChange={(e) => onKind(e.target.value === '' ? undefined : (e.target.value as InputKind))} aria-label={`kind of ${p.input.name}`}>
-          <option value="">{p.detected ? `detected: ${p.detected}` : 'detect (not recognised)'}</option>
-          {INPUT_KINDS.map((k) => (
-            <option key={k} value={k}>
-              {k}
-            </option>
-          ))}
+          <option value="">{detected}</option>
+          <optgroup label="read the whole text as">
+            {INPUT_KINDS.map((k) => (
+              <option key={k} value={k}>
+                {k}
+              </option>
+            ))}
+          </optgroup>
         </select>
         {onRemove && (
           <button type="button" onClick={onRemove} aria-label={`remove ${p.input.name}`}>
@@ -70,10 +149,11 @@ function InputReport({ p, onKind, onRemove }: { p: ParsedInput; onKind: (k: Inpu
       {u && (
         <div className="understood" data-testid="understood">
           <p>
-            Understood as <strong>{p.kind}</strong>: {u.groups.length} group(s), {u.devices} device(s), {u.regions} reserved region(s)
+            Understood as <strong>{p.kind === 'mixed' ? `mixed (${plural(nPieces, 'piece')})` : p.kind}</strong>: {u.groups.length} group(s), {u.devices} device(s), {u.regions} reserved region(s)
             {u.iommus ? `, ${u.iommus} IOMMU unit(s)` : ''}, {u.guestSections} guest section(s), {u.steps} step(s), {u.events} placed line(s)
             {u.iomem ? `, ${u.iomem} /proc/iomem entries` : ''}.
           </p>
+          {showPieces && <PiecesList reports={reports} />}
           {u.sample.length > 0 && (
             <ul className="plain sample">
               {u.sample.map((s, i) => (
@@ -81,9 +161,9 @@ function InputReport({ p, onKind, onRemove }: { p: ParsedInput; onKind: (k: Inpu
               ))}
             </ul>
           )}
-          {p.result!.notes.length > 0 && (
+          {notes.length > 0 && (
             <ul className="notes">
-              {p.result!.notes.map((n, i) => (
+              {notes.map((n, i) => (
                 <li key={i}>{n}</li>
               ))}
             </ul>
@@ -94,25 +174,98 @@ function InputReport({ p, onKind, onRemove }: { p: ParsedInput; onKind: (k: Inpu
         <div className="not-understood" data-testid="not-understood">
           {unparsed.length === 0 ? (
             <p className="ok small">Every line was understood.</p>
+          ) : showPieces ? (
+            <>
+              <p className="small unparsed-total">Not understood: {unparsed.length} line(s)</p>
+              {inPieces.length > 0 && (
+                <details open={inPieces.length <= 12} data-testid="unread-in-pieces">
+                  <summary>In the pieces, not read by their importer: {inPieces.length} line(s)</summary>
+                  <UnparsedList lines={inPieces} />
+                </details>
+              )}
+              {around.length > 0 && (
+                <details open data-testid="around">
+                  <summary>Text around the pieces, given to no importer: {around.length} line(s)</summary>
+                  <UnparsedList lines={around} reasons={false} />
+                </details>
+              )}
+            </>
           ) : (
             <details open={unparsed.length <= 12}>
-              <summary>
-                Not understood: {unparsed.length} line(s)
-              </summary>
-              <ol className="unparsed">
-                {unparsed.slice(0, UNPARSED_SHOWN).map((l) => (
-                  <li key={l.line} value={l.line}>
-                    <span className="line-no">line {l.line}</span> <code>{l.text}</code> <span className="muted">— {l.reason}</span>
-                  </li>
-                ))}
-              </ol>
-              {unparsed.length > UNPARSED_SHOWN && <p className="muted small">{unparsed.length - UNPARSED_SHOWN} more</p>}
+              <summary>Not understood: {unparsed.length} line(s)</summary>
+              <UnparsedList lines={unparsed} />
             </details>
           )}
         </div>
       )}
     </section>
   );
+}
+
+type PickKind = 'vtd' | 'amd' | 'smmuv3';
+const PICK_KINDS: readonly PickKind[] = ['vtd', 'amd', 'smmuv3'];
+
+/** The IOMMU unit the import assumed for grouped devices no input assigns, and the user's pick. */
+function UnitPicker({
+  assumption,
+  kind,
+  width,
+  widthError,
+  onKind,
+  onWidth,
+}: {
+  assumption: UnitAssumption;
+  kind: PickKind | undefined;
+  width: string;
+  widthError: string | undefined;
+  onKind: (k: PickKind | undefined) => void;
+  onWidth: (w: string) => void;
+}) {
+  const kindId = useId();
+  const widthId = useId();
+  return (
+    <fieldset className="unit-picker" data-testid="unit-picker">
+      <legend>IOMMU unit</legend>
+      <p className={assumption.picked ? 'small' : 'small warn-text'} data-testid="unit-assumption">
+        {assumptionSentence(assumption)}
+        {assumption.picked ? '' : '. Pick the unit if that is wrong: the import is read again with it.'}
+      </p>
+      <label htmlFor={kindId}>kind</label>
+      <select id={kindId} value={kind ?? ''} onChange={(e) => onKind(e.target.value === '' ? undefined : (e.target.value as PickKind))}>
+        <option value="">{assumption.picked ? 'as assumed' : `as assumed (${KIND_NAME[assumption.kind]})`}</option>
+        {PICK_KINDS.map((k) => (
+          <option key={k} value={k}>
+            {KIND_NAME[k]}
+          </option>
+        ))}
+      </select>
+      <label htmlFor={widthId}>address width</label>
+      <input
+        id={widthId}
+        value={width}
+        onChange={(e) => onWidth(e.target.value)}
+        size={4}
+        inputMode="numeric"
+        placeholder={String(assumption.addressWidth)}
+        spellCheck={false}
+        title="the IOMMU's input address width in bits (VT-d MGAW/SAGAW, AMD-Vi VASIZE, SMMU IAS)"
+      />
+      <span className="muted small">bits</span>
+      {widthError && (
+        <p className="field-error" role="alert">
+          {widthError}
+        </p>
+      )}
+    </fieldset>
+  );
+}
+
+/** The width field: empty (the default), or whole bits from 32 to 64. */
+function parseWidth(w: string): { ok: true; width: number | undefined } | { ok: false; error: string } {
+  const t = w.trim();
+  if (t === '') return { ok: true, width: undefined };
+  const n = /^\d+$/.test(t) ? Number(t) : NaN;
+  return n >= 32 && n <= 64 ? { ok: true, width: n } : { ok: false, error: `address width: "${t}" is not a number of bits from 32 to 64` };
 }
 
 /**
@@ -131,6 +284,8 @@ export function ImportDialog({ initial }: { initial: readonly ImportInput[] }) {
   const [qemu, setQemu] = useState('');
   const [aw, setAw] = useState('');
   const [traceGroup, setTraceGroup] = useState<string | undefined>(undefined);
+  const [unitKind, setUnitKind] = useState<PickKind | undefined>(undefined);
+  const [unitWidth, setUnitWidth] = useState('');
   const [error, setError] = useState<string | undefined>(undefined);
   const [dragging, setDragging] = useState(false);
   const fileRef = useRef<HTMLInputElement>(null);
@@ -146,8 +301,12 @@ export function ImportDialog({ initial }: { initial: readonly ImportInput[] }) {
     () => [...files, ...(pasted.trim() !== '' ? [{ id: PASTED_ID, name: 'pasted text', text: pasted, kind: pastedKind }] : [])],
     [files, pasted, pastedKind],
   );
-  const parsed = useMemo(() => inputs.map((i) => parseInput(i)), [inputs]);
-  const merged = useMemo(() => mergeParsed(parsed), [parsed]);
+  const width = parseWidth(unitWidth);
+  const widthPicked = width.ok ? width.width : undefined;
+  const iommu = useMemo<UnitChoice | undefined>(() => (unitKind ? { kind: unitKind, ...(widthPicked !== undefined ? { addressWidth: widthPicked } : {}) } : undefined), [unitKind, widthPicked]);
+  const parsed = useMemo(() => inputs.map((i) => parseInput(i, { iommu })), [inputs, iommu]);
+  const merged = useMemo(() => mergeParsed(parsed, iommu), [parsed, iommu]);
+  const assumption = merged.host.unitAssumption;
   const hasMtree = parsed.some((p) => (p.result?.scenario.guest?.memory.length ?? 0) > 0);
   const guestMode: GuestMode = mode ?? (hasMtree ? 'mtree' : 'none');
   const vendor = hostVendor(merged.host);
@@ -155,7 +314,7 @@ export function ImportDialog({ initial }: { initial: readonly ImportInput[] }) {
   const guest = useMemo(() => resolveGuest(choice, parsed), [choice, parsed]);
   const platform = merged.scenario.platform ?? currentPlatform;
   const { groups, vfio } = platformGroups(platform);
-  const hasTrace = parsed.some((p) => p.kind === 'qemu-trace' && (p.result?.scenario.steps?.length ?? 0) > 0);
+  const hasTrace = parsed.some((p) => readsAs(p, 'qemu-trace') && (p.result?.scenario.steps?.length ?? 0) > 0);
   const traceDefault = vfio[0] ?? groups[0];
   const traceChoice = traceGroup === undefined ? traceDefault : traceGroup === '' ? undefined : Number(traceGroup);
   const explanations = useMemo(
@@ -190,7 +349,7 @@ export function ImportDialog({ initial }: { initial: readonly ImportInput[] }) {
   };
 
   const doImport = () => {
-    const r = buildHostImport(inputs, { guest: choice, traceGroup: hasTrace ? traceChoice : undefined, currentPlatform });
+    const r = buildHostImport(inputs, { guest: choice, traceGroup: hasTrace ? traceChoice : undefined, currentPlatform, iommu });
     if (!r.ok) {
       setError(r.error);
       return;
@@ -252,7 +411,10 @@ export function ImportDialog({ initial }: { initial: readonly ImportInput[] }) {
                 {r}
               </p>
             ))}
-            <label htmlFor={pasteId}>Or paste text</label>
+            <label htmlFor={pasteId}>Or paste anything</label>
+            <p className="muted small paste-hint">
+              A whole terminal session, a mail or a forum post: prompts, quoting and markup are cleaned off, and the text is cut into pieces by kind.
+            </p>
             <textarea
               id={pasteId}
               className="paste"
@@ -260,7 +422,7 @@ export function ImportDialog({ initial }: { initial: readonly ImportInput[] }) {
               spellCheck={false}
               value={pasted}
               onChange={(e) => setPasted(e.target.value)}
-              placeholder={'0x00000000fee00000 0x00000000feefffff msi\n0x000000fd00000000 0x000000ffffffffff reserved'}
+              placeholder={'$ cat /sys/kernel/iommu_groups/9/reserved_regions\n0x00000000fee00000 0x00000000feefffff msi\n$ lspci -nn\n…\nqemu: vfio_dma_map(…) = -22 (Invalid argument)'}
             />
             <fieldset className="guest-picker">
               <legend>Guest layout</legend>
@@ -306,6 +468,23 @@ export function ImportDialog({ initial }: { initial: readonly ImportInput[] }) {
                 </p>
               ))}
             </fieldset>
+            {assumption && (
+              <UnitPicker
+                assumption={assumption}
+                kind={unitKind}
+                width={unitWidth}
+                widthError={width.ok ? undefined : width.error}
+                onKind={(k) => {
+                  setUnitKind(k);
+                  if (k === undefined) setUnitWidth('');
+                }}
+                onWidth={(w) => {
+                  setUnitWidth(w);
+                  // A width alone keeps the assumed kind: the pick is what the user sees now.
+                  if (unitKind === undefined && assumption.kind !== 'mock') setUnitKind(assumption.kind);
+                }}
+              />
+            )}
             {hasTrace && (
               <p className="trace-group">
                 <label htmlFor={traceId}>Replay the trace into group </label>
@@ -362,7 +541,7 @@ export function ImportDialog({ initial }: { initial: readonly ImportInput[] }) {
           <button type="button" onClick={() => store.getState().closeImport()}>
             Cancel
           </button>
-          <button type="button" className="primary" onClick={doImport} disabled={!anyUnderstood || !guest.ok}>
+          <button type="button" className="primary" onClick={doImport} disabled={!anyUnderstood || !guest.ok || !width.ok}>
             Import
           </button>
         </footer>

@@ -99,8 +99,36 @@ export function cleanLine(raw: string, origin: number, bbPaired: boolean): Clean
   return { text: s, origin, raw, logPrefix: log.had };
 }
 
+/**
+ * Mail archives that kept a message quoted-printable: `=3D` for `=`, `=20` for a space, and a
+ * soft line break (`=` at the end of a line) that cut `vfio_dma_map(...` in two. Only decoded when
+ * the text shows both signs, so a real `=` at the end of a line is left alone elsewhere.
+ */
+function isQuotedPrintable(lines: readonly string[]): boolean {
+  return lines.some((l) => /=(?:3D|20|09)/.test(l)) && lines.some((l) => /[^=]=$/.test(l.replace(/\r$/, '')));
+}
+
+function decodeQp(s: string): string {
+  return s.replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+}
+
 /** Every pasted line, cleaned; `markup` lines are kept (as blanks) so line numbers stay exact. */
 export function cleanPaste(text: string): CleanLine[] {
   const bbPaired = /\[\/(?:size|color)\]/i.test(text);
-  return splitLines(text).map((raw, i) => cleanLine(raw, i + 1, bbPaired));
+  const raws = splitLines(text);
+  if (!isQuotedPrintable(raws)) return raws.map((raw, i) => cleanLine(raw, i + 1, bbPaired));
+  const out: CleanLine[] = [];
+  for (let i = 0; i < raws.length; i++) {
+    const first = i;
+    let joined = (raws[i] as string).replace(/\r$/, '');
+    const more: number[] = [];
+    while (/=$/.test(joined) && i + 1 < raws.length) {
+      i++;
+      joined = joined.slice(0, -1) + stripQuoting((raws[i] as string).replace(/\r$/, ''));
+      more.push(i + 1);
+    }
+    const line = cleanLine(decodeQp(joined), first + 1, bbPaired);
+    out.push({ ...line, raw: raws[first] as string, ...(more.length ? { joined: more } : {}) });
+  }
+  return out;
 }

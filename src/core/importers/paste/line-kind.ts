@@ -21,7 +21,7 @@ const TV = /^[-+\\| ]*-\[[0-9a-fA-F]{4}:[0-9a-fA-F]{2}\]-|^\s*[|+\\]-[0-9a-fA-F]
 const VMM = /^(?:Slot|Class|Vendor|Device|IOMMUGroup|SVendor|SDevice|Rev|ProgIf|Driver|Module|NUMANode|PhySlot):\s+\S/;
 const IOMEM = /^\s*[0-9a-fA-F]{8,16}-[0-9a-fA-F]{8,16} : \S/;
 const MTREE = /\(prio -?\d+, [^)]+\):|^\s*address-space(?: \(\w+\))?:|^\s*FlatView #\d+|^\s*AS "[^"]+", root:|^\s*memory-region:|^\s*Root memory region:|^\s*No rendered FlatView/;
-const TRACE = /^(?:\d+@\d+\.\d+:)?(?:vfio_listener_region_|vfio_region_|vfio_dma_|vfio_iommu_|vfio_pci_|vfio_intx|vfio_msi|vfio_populate|vfio_get_|vfio_container_|vfio_device_|vfio_spapr|vfio_known_safe|vfio_ram_discard|iommufd_|vfio_listener_)\w*\s/;
+const TRACE = /^\s*(?:\d+@\d+\.\d+:)?(?:vfio_listener_region_|vfio_region_|vfio_dma_|vfio_iommu_|vfio_pci_|vfio_intx|vfio_msi|vfio_populate|vfio_get_|vfio_container_|vfio_device_|vfio_spapr|vfio_known_safe|vfio_ram_discard|iommufd_|vfio_listener_)\w*\s/;
 const ERROR = /vfio_(?:container_)?dma_map\(|IO_PAGE_FAULT|INVALID_DEVICE_REQUEST|fault addr|iommu width \(\d+\) is not sufficient|VFIO_MAP_DMA|failed to setup container|is not viable|Unhandled context fault|ineligible for IOMMU domain attach|Event logged \[|DMA mappings|iommufd_backend_map_dma|failed to map|Failed to DMA map|Invalid argument|Bad address|Cannot allocate memory|vfio_container_|VFIO_IOMMU_MAP_DMA|IOMMU_IOAS_MAP|Device or resource busy/;
 const KERNEL_IOMMU = /DMAR|AMD-Vi|iommu|IOMMU|smmu|SMMU|\bITS\b|GICv2m|GICv3|\bACS\b|vfio|VFIO|x2apic|X2APIC|IRQ remapping|Interrupt remapping|PCI-DMA|perf\/amd_iommu|ivrs|IVRS|\bIORT\b/;
 
@@ -40,7 +40,11 @@ export function lineKinds(line: CleanLine): InputKind[] {
   if (line.logPrefix || (KERNEL_IOMMU.test(s) && /^(?:pci|vfio-pci|DMAR|AMD-Vi|iommu|arm-smmu|perf|platform|pcieport|x2apic|ACPI|PCI|\w+ \S+: )/.test(s))) {
     out.push('dmesg');
   }
-  if (ERROR.test(s)) out.push('error-lines');
+  if (ERROR.test(s)) {
+    out.push('error-lines');
+    // QEMU's own error lines belong with the trace they interrupt.
+    if (/vfio_(?:container_)?dma_map\(|IOMMU_IOAS_MAP|VFIO_MAP_DMA/.test(s)) out.push('qemu-trace');
+  }
   if (group) out.push('groups');
   if (LSPCI_HEADER.test(s)) {
     out.push('lspci-vvv');

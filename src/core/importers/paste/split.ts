@@ -25,6 +25,10 @@ export interface PieceSpan {
 /** A line a mailer wrapped: the previous line was cut near the wrap column and this one is not a line of its own. */
 function isContinuation(prev: CleanLine, cur: CleanLine, prevKinds: readonly InputKind[]): boolean {
   if (prevKinds.length === 0 || cur.command || cur.markup || cur.text.trim() === '') return false;
+  // A call cut inside its argument list (`vfio_dma_map(0x55.., 0x40000000,`) goes on below,
+  // whatever the next line looks like.
+  const open = (prev.text.match(/\(/g)?.length ?? 0) - (prev.text.match(/\)/g)?.length ?? 0);
+  if (open > 0 && /\b\w+\([^()]*$/.test(prev.text) && /^\s*[\w\s,]*[\w)]/.test(cur.text) && !/^\s*\[\s*\d+\.\d+\]/.test(cur.raw)) return true;
   if (/^\s/.test(cur.text) || lineKinds(cur).length > 0) return false;
   const width = prev.raw.replace(/\r$/, '').length;
   const firstWord = /^\S+/.exec(cur.text.trim())?.[0].length ?? 0;
