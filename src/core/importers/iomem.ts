@@ -45,7 +45,8 @@ export function parseIomem(text: string, log: UnparsedLog, lineOffset = 0): Iome
   if (!zeroed) {
     for (const e of entries) {
       const m = /^PCI Bus ([0-9a-fA-F]{4}):([0-9a-fA-F]{2})$/.exec(e.name);
-      if (!m || e.depth !== 0) continue;
+      // A zero-size entry (`00000000-00000000`) is a hidden address, not a window.
+      if (!m || e.depth !== 0 || (e.start === 0n && e.last === 0n)) continue;
       const id = `pci${(m[1] as string).toLowerCase()}:${(m[2] as string).toLowerCase()}`;
       const list = bridges.get(id) ?? [];
       list.push({ start: e.start, last: e.last, kind: e.last > 0xffffffffn ? 'mem64' : 'mem' });

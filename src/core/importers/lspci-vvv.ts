@@ -148,7 +148,8 @@ export function parseLspciVvv(text: string, log: UnparsedLog, lineOffset = 0): L
       cur.driver = m[1] as string;
       return;
     }
-    m = /^IOMMU group:\s*(\d+)/.exec(s);
+    // `lspci -v` as non-root prints the group at the end of the Flags line.
+    m = /^IOMMU group:\s*(\d+)/.exec(s) ?? /^Flags:.*\bIOMMU group (\d+)\s*$/.exec(s);
     if (m) {
       cur.group = parseInt(m[1] as string, 10);
       return;

@@ -20,7 +20,9 @@ function kindOf(type: string, name: string, target: string | undefined): GuestSe
   if (t === 'ramd' || /BAR \d/.test(n)) return 'bar';
   if (t === 'ram') return 'ram';
   if (t === 'rom' || t === 'romd' || t === 'R-') return /flash|bios|rom/i.test(n) || t !== 'R-' ? 'rom' : 'rom';
-  if (/apic-msi|msi|gicv2m|gic-its|gic_its/i.test(n)) return 'msi';
+  // A device's MSI-X table and PBA are BAR contents, not an MSI window.
+  if (/msix-table|msix-pba|msi-x/i.test(n)) return 'mmio';
+  if (/apic-msi|\bmsi\b|gicv2m|gic-its|gic_its/i.test(n)) return 'msi';
   if (t === 'RW' && /(?:^|[\s.@-])(?:pc\.ram|ram-below-4g|ram-above-4g|mach-virt\.ram|ram)(?:$|[\s@])/i.test(n)) return 'ram';
   if (/pci-hole|pci_bridge_pci|pcie-mmio|pci/i.test(n)) return 'pci-hole';
   return 'mmio';
@@ -112,9 +114,10 @@ export function importMtree(text: string): ImportResult {
     if (memory.length > 0) notes.push(`tree view of address space "memory": ${memory.length} region(s) (use "info mtree -f" for resolved priorities)`);
   }
   const ram = memory.filter((s) => s.kind === 'ram');
+  // pc.ram alone does not make a q35: i440fx "pc" machines have it too.
   if (memory.length === 0) notes.push('no region of the "memory" address space was found');
   else notes.push(`${ram.length} RAM section(s)`);
   const isVirt = memory.some((s) => /mach-virt|virt\.flash|gicv2m|gic_dist/.test(s.name));
-  const guest: GuestLayout = { machine: isVirt ? 'virt' : memory.some((s) => /pc\.ram|q35|ich9|mch/i.test(s.name)) ? 'q35' : 'custom', memory, notes: ['imported from info mtree'] };
+  const guest: GuestLayout = { machine: isVirt ? 'virt' : memory.some((s) => /q35|ich9|mch|pcie-mmcfg|pcie\.0/i.test(s.name)) ? 'q35' : 'custom', memory, notes: ['imported from info mtree'] };
   return makeResult('mtree', { guest }, log.lines, notes, { dropped: log.droppedCount });
 }

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { importText } from '../../../src/core/importers/index.ts';
+
+/** Lines that look like one thing and mean another (issue: "read them right"). */
+const read = (text: string, kind?: Parameters<typeof importText>[1]) => {
+  const r = importText(text, kind);
+  if (!r.ok) throw new Error(r.error);
+  return r.result;
+};
+
+describe('reading pasted lines right', () => {
+  it('"IRQ remapping doesn\'t support X2APIC mode" means remapping is on, in xAPIC mode', () => {
+    const r = read('[    0.129999] DMAR-IR: IRQ remapping doesn\'t support X2APIC mode, disable x2apic.\n[    0.130000] DMAR-IR: Enabled IRQ remapping in xapic mode\n');
+    expect(r.host?.interruptRemapping).toBe(true);
+    expect(r.host?.irqRemapMode).toBe('xapic');
+  });
+
+  it('a zero-size /proc/iomem entry is not a host bridge window', () => {
+    const r = read('00000000-00000000 : PCI Bus 0000:00\nc0000000-febfffff : PCI Bus 0000:00\n');
+    expect(r.scenario.platform?.hostBridges?.[0]?.windows).toEqual([{ start: 0xc0000000n, last: 0xfebfffffn, kind: 'mem' }]);
+  });
+
+  it('in info mtree, msix-table is not an MSI window and pc.ram alone does not make a q35', () => {
+    const r = read(
+      'address-space: memory\n  0000000000000000-ffffffffffffffff (prio 0, i/o): system\n    0000000000000000-000000007fffffff (prio 0, ram): pc.ram\n    00000000fe000000-00000000fe000fff (prio 0, i/o): msix-table\n    00000000fee00000-00000000feefffff (prio 4096, i/o): apic-msi\n',
+    );
+    const kinds = Object.fromEntries((r.scenario.guest?.memory ?? []).map((s) => [s.name, s.kind]));
+    expect(kinds['msix-table']).toBe('mmio');
+    expect(kinds['apic-msi']).toBe('msi');
+    expect(r.scenario.guest?.machine).toBe('custom');
+  });
+
+  it('lspci -v as non-root gives the group at the end of its Flags line', () => {
+    const r = read('01:00.0 VGA compatible controller: NVIDIA Corporation GA102 (rev a1) (prog-if 00 [VGA controller])\n\tFlags: bus master, fast devsel, latency 0, IRQ 16, IOMMU group 13\n\tCapabilities: <access denied>\n');
+    expect(r.scenario.platform?.devices?.find((d) => d.bdf === '0000:01:00.0')).toMatchObject({ group: 13, acs: 'unknown' });
+  });
+
+  it('a wrapped vfio_dma_map line under mail quoting is rejoined and placed', () => {
+    const r = read('>> failed: Region mach-virt.ram: vfio_dma_map(0x55de3c2a97f0, 0x40000000,\n>> 0x100000000, 0x7f8fcbe00000) = -22 (Invalid argument)\n');
+    expect(r.events).toHaveLength(1);
+    expect(r.events[0]).toMatchObject({ line: 1, errnoNumber: -22, range: { start: 0x40000000n, last: 0x13fffffffn } });
+  });
+
+  it('cuts a terminal session into pieces and keeps the group a prompt names', () => {
+    const r = read('$ lspci -nn -s 00:1f.3\n00:1f.3 Audio device [0403]: Intel Corporation Device [8086:02c8]\n$ cat /sys/kernel/iommu_groups/9/reserved_regions\n0x0000000000000000 0x0000000000ffffff direct\n$ find /sys/kernel/iommu_groups/9/devices -type l\n/sys/kernel/iommu_groups/9/devices/0000:00:1f.3\n');
+    expect(r.kind).toBe('mixed');
+    expect(r.pieces?.map((p) => [p.kind, p.first, p.last])).toEqual([
+      ['lspci-vvv', 2, 2],
+      ['reserved-regions', 4, 4],
+      ['groups', 6, 6],
+    ]);
+    expect(r.scenario.platform?.reservedRegions?.[0]).toMatchObject({ group: 9, type: 'direct' });
+    expect(r.scenario.platform?.devices?.[0]).toMatchObject({ group: 9, iommu: 'assumed-vtd' });
+    expect(r.host?.unitAssumption).toMatchObject({ kind: 'vtd', widthAssumed: true });
+  });
+});
