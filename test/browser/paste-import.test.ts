@@ -67,7 +67,7 @@ describe('paste anything, in Chromium', () => {
     );
     // The unit the import had to assume, and why.
     expect(await dialog.getByTestId('unit-assumption').textContent()).toContain(
-      "Assumed: the IOMMU unit is Intel VT-d (the host bridge 0000:00:1f.0 (Intel Corporation Device 0284) is Intel's)",
+      "Assumed: the IOMMU unit is Intel VT-d (the bridge 0000:00:1f.0 (Intel Corporation Device 0284) is Intel's)",
     );
 
     mkdirSync(ARTIFACTS, { recursive: true });

@@ -125,7 +125,7 @@ describe('the IOMMU unit the import assumed', () => {
     paste(SESSION);
     const picker = screen.getByTestId('unit-picker');
     expect(within(picker).getByTestId('unit-assumption').textContent).toContain(
-      "Assumed: the IOMMU unit is Intel VT-d (the host bridge 0000:00:1f.0 (Intel Corporation Device 0284) is Intel's) with a 48-bit address width, which the input does not state",
+      "Assumed: the IOMMU unit is Intel VT-d (the bridge 0000:00:1f.0 (Intel Corporation Device 0284) is Intel's) with a 48-bit address width, which the input does not state",
     );
     expect(within(picker).getByRole('combobox', { name: 'kind' })).toHaveProperty('value', '');
     fireEvent.change(within(picker).getByRole('combobox', { name: 'kind' }), {

@@ -36,11 +36,11 @@ export function inferVendor(platform: PlatformInput, host: HostFacts): { vendor:
   const rank = (d: (typeof devices)[number]) => (d.class?.startsWith('0x0600') ? 0 : d.class?.startsWith('0x06') ? 1 : d.bdf.endsWith(':00:00.0') ? 2 : 3);
   for (const d of [...devices].sort((a, b) => rank(a) - rank(b))) {
     if (rank(d) === 3) break;
-    const what = `${d.bdf}${d.name ? ` (${d.name})` : ''}`;
-    if (d.vendor === '0x8086' || /^Intel Corporation/.test(d.name ?? '')) return { vendor: 'intel', because: `${what}, on the root complex, is Intel's` };
-    if (d.vendor === '0x1022' || d.vendor === '0x1d94' || /^(?:Advanced Micro Devices|AMD)\b/.test(d.name ?? '')) return { vendor: 'amd', because: `the root complex ${what} is AMD's` };
+    const what = `${['the host bridge', 'the bridge', 'the root complex device'][rank(d)]} ${d.bdf}${d.name ? ` (${d.name})` : ''}`;
+    if (d.vendor === '0x8086' || /^Intel Corporation/.test(d.name ?? '')) return { vendor: 'intel', because: `${what} is Intel's` };
+    if (d.vendor === '0x1022' || d.vendor === '0x1d94' || /^(?:Advanced Micro Devices|AMD)\b/.test(d.name ?? '')) return { vendor: 'amd', because: `${what} is AMD's` };
     if ((d.vendor && ARM_VENDOR_IDS.has(d.vendor)) || /Ampere|Rockchip|Broadcom.*BCM27|HiSilicon|Qualcomm|Marvell.*Armada|Tegra|Freescale|NXP/i.test(d.name ?? '')) {
-      return { vendor: 'arm', because: `the root complex ${what} is an Arm SoC's` };
+      return { vendor: 'arm', because: `${what} is an Arm SoC's` };
     }
   }
   return undefined;
