@@ -20,6 +20,7 @@ export interface Cause {
 
 export interface RegionHit extends Range {
   readonly type: ResvType;
+  /** -1: a platform-wide region (reserved_regions pasted without group numbers, no group known). */
   readonly group: number;
   readonly origin?: string | undefined;
 }
@@ -46,7 +47,7 @@ function isaBridgeIn(index: PlatformIndex | undefined, group: number): string | 
 
 /** One sentence for a reserved region the range fell in: what the window is, and the way out. */
 function regionCause(h: RegionHit, ctx: CauseContext): Cause {
-  const where = `group ${h.group}'s ${h.type} region ${formatRange(h)}`;
+  const where = h.group < 0 ? `the ${h.type} region ${formatRange(h)} that every group reports` : `group ${h.group}'s ${h.type} region ${formatRange(h)}`;
   if (h.type === 'msi' && h.start === X86_MSI_WINDOW.start) {
     return {
       text: `the range crosses ${where}, the x86 interrupt (MSI) window 0xfee00000..0xfeefffff that every VT-d and AMD-Vi device reserves (vfio_iommu_iova_dma_valid refuses it with EINVAL): guest RAM or a BAR was placed over it — QEMU's x86 machines leave this hole, a guest layout that does not (an Arm "virt" guest on an x86 host puts RAM at 0x40000000 and up) must keep RAM below 0xfee00000 or split around it`,
@@ -130,6 +131,20 @@ function widthCause(ev: PlacedEvent, ctx: CauseContext): Cause | undefined {
   };
 }
 
+/** What an errno of a DMA map says on its own, for lines that give no address. */
+export function errnoCauses(n: number, call: string): Cause[] {
+  if (n === -22) {
+    return [
+      {
+        text: `${call} refused the IOVA range (EINVAL): it lies in a reserved region of a group in the container (the x86 MSI window 0xfee00000..0xfeefffff, the AMD HyperTransport window 0xfd00000000..0xffffffffff, an RMRR, the Arm MSI window 0x8000000), above the IOMMU's address width, or is not page aligned — or the container has no IOMMU type set yet`,
+        confirm: "the range, which the VMM prints elsewhere (QEMU's vfio_dma_map(...) / vfio_container_dma_map(...) line beside this one, or -trace 'vfio_dma_map*'; DPDK with --log-level=eal,debug), against cat /sys/kernel/iommu_groups/*/reserved_regions and dmesg | grep 'address width'",
+      },
+    ];
+  }
+  const fake: PlacedEvent = { line: 0, kind: 'vfio-dma-map-error', range: { start: 0n, last: 0xfffn }, errnoNumber: n, detail: '', text: '' };
+  return eventCauses(fake, { index: undefined, host: undefined, regionHits: [], width: undefined, vendor: undefined });
+}
+
 /** Ranked causes for one pasted line; the first is the most likely. */
 export function eventCauses(ev: PlacedEvent, ctx: CauseContext): Cause[] {
   const out: Cause[] = [];
@@ -137,10 +152,11 @@ export function eventCauses(ev: PlacedEvent, ctx: CauseContext): Cause[] {
     const n = ev.errnoNumber;
     if (n === -22 || n === undefined) {
       out.push(...ctx.regionHits.map((h) => regionCause(h, ctx)));
+      // A stated width that is too small comes first; a guessed one after the windows.
       const w = widthCause(ev, ctx);
       if (w && ctx.width !== undefined) out.unshift(w);
-      else if (w) out.push(w);
       if (ctx.regionHits.length === 0) out.push(...knownWindowCauses(ev, ctx));
+      if (w && ctx.width === undefined) out.push(w);
       if (ctx.overlaps) out.push({ text: `it overlaps the earlier mapping ${formatRange(ctx.overlaps)} (a second region_add over the same range); type1 answers EEXIST for that, iommufd EEXIST too`, confirm: 'the trace shows both region_add lines' });
       if (ev.range.start % 0x1000n !== 0n || (ev.range.last + 1n) % 0x1000n !== 0n) out.push({ text: 'the IOVA or size is not a multiple of the IOMMU page size (vfio_dma_do_map checks both against the smallest page size)', confirm: 'the numbers in the line are not 4 KiB aligned' });
     } else if (n === -17) {

@@ -7,7 +7,8 @@ import { formatRange, intersection } from '../u64.ts';
 import { assign, userAddressFor } from './dry-run.ts';
 import { groupRegionPhrases } from './group-phrases.ts';
 import type { Finding } from './types.ts';
-import { eventCauses, formatCauses, type RegionHit } from './causes.ts';
+import { errnoCauses, eventCauses, formatCauses, type RegionHit } from './causes.ts';
+import type { PastedError } from '../importers/types.ts';
 import type { HostFacts } from '../importers/types.ts';
 import { assumptionSentence } from '../importers/infer-units.ts';
 
@@ -45,10 +46,24 @@ export function eventFindings(input: PlatformInput, groups: readonly number[], e
     const regionHits: RegionHit[] = [...index.groups.values()]
       .filter(inScope)
       .flatMap((g) => g.resvRegions.filter((r) => intersection(r, ev.range)).map((r) => ({ start: r.start, last: r.last, type: r.type, group: g.id, origin: r.origin })));
+    // No group known: regions that apply to every device still say where the line falls.
+    if (index.groups.size === 0) {
+      for (const r of index.platform.reservedRegions) {
+        if (r.group === undefined && r.device === undefined && intersection(r, ev.range)) regionHits.push({ start: r.start, last: r.last, type: r.type, group: -1, origin: r.origin });
+      }
+    }
     const causes = formatCauses(eventCauses(ev, { index, host, regionHits, width: statedWidth, vendor }));
     const guestHits = (guest?.memory ?? []).filter((s) => intersection(s, ev.range)).map((s) => `guest ${s.kind} ${s.name} ${formatRange(s)}`);
     const barHits = index.platform.devices.flatMap((d) => d.bars.filter((b) => intersection(b, ev.range)).map((b) => `${d.bdf} BAR ${b.index} ${formatRange(b)}`));
-    const where = [...groupRegionPhrases(regionHits), ...guestHits, ...barHits];
+    // reserved_regions pasted without a group (the `grep -h ... | sort -u` union) hold for every group.
+    const union = (o: string | undefined) => o === 'sysfs reserved_regions' || /\(assumed: /.test(o ?? '');
+    const phrased = regionHits.map((h) => ({ ...h, note: union(h.origin) ? (/assumed/.test(h.origin ?? '') ? h.origin?.replace(/^.*\((assumed: [^)]*)\).*$/, '$1') : 'from reserved_regions read without group numbers: every group has it') : undefined }));
+    const where = [
+      ...groupRegionPhrases(phrased.filter((h) => h.group >= 0)),
+      ...phrased.filter((h) => h.group < 0).map((h) => `the ${h.type} region ${formatRange(h)} (${h.note ?? 'platform-wide'})`),
+      ...guestHits,
+      ...barHits,
+    ];
     const placed = where.length ? `it falls in ${[...new Set(where)].join(', ')}` : 'it falls in no reserved region, guest section or BAR known here';
     if (ev.kind === 'vfio-dma-map-error') {
       if (a.container === undefined || a.attached.length === 0) {
@@ -95,6 +110,28 @@ export function eventFindings(input: PlatformInput, groups: readonly number[], e
     });
   }
   return out;
+}
+
+/** Error lines with an errno and no address: what the errno alone says, and what would show the range. */
+export function addresslessFindings(errors: readonly PastedError[]): Finding[] {
+  // One finding per distinct message: a journal repeats the same line for every region QEMU maps.
+  const seen = new Map<string, PastedError[]>();
+  for (const e of errors) {
+    const key = `${e.call}|${e.errnoNumber}`;
+    seen.set(key, [...(seen.get(key) ?? []), e]);
+  }
+  return [...seen.values()].map((list) => {
+    const e = list[0] as PastedError;
+    const lines = list.map((x) => x.line);
+    const where = lines.length > 1 ? `Lines ${lines.slice(0, 6).join(', ')}${lines.length > 6 ? ', ...' : ''}` : `Line ${e.line}`;
+    return {
+      severity: 'error' as const,
+      kind: 'pasted-error' as const,
+      objects: lines.slice(0, 6).map((l) => `line ${l}`),
+      addresses: [],
+      message: `${where}: ${e.call} failed with ${e.errnoNumber}${e.errno ? ` (${e.errno})` : ''}; the line gives no address, so it cannot be placed or dry-run.${formatCauses(errnoCauses(e.errnoNumber, e.call))}`,
+    };
+  });
 }
 
 /** Replays trace steps (map/unmap in `$container`) through the engine, in order. */

@@ -2,7 +2,7 @@ import type { GuestLayout, HostFacts, ImportedStep, PlacedEvent } from '../impor
 import { normalizePlatform, type PlatformInput } from '../platform/normalize.ts';
 import { indexPlatform, type PlatformIndex } from '../platform/platform-index.ts';
 import type { PciDevice } from '../platform/types.ts';
-import { eventFindings, traceFindings } from './events.ts';
+import { addresslessFindings, eventFindings, traceFindings } from './events.ts';
 import { dmaLimitFindings, guestFindings, viommuFindings, type VmmModel } from './guest.ts';
 import { acsOverrideFindings, largeGroupFindings, viabilityFindings } from './groups.ts';
 import { hostFindings } from './host.ts';
@@ -100,6 +100,7 @@ export function analyze(raw: CheckInput): CheckReport {
     findings.push(...viommuFindings(input.guest));
   }
   findings.push(...dmaLimitFindings(input.guest, input.vmm ?? { kind: 'qemu', ...(input.guest ? {} : {}) }, index.platform.moduleParams['vfio_iommu_type1.dma_entry_limit']));
+  if (input.host?.pastedErrors?.length) findings.push(...addresslessFindings(input.host.pastedErrors));
   if (input.events?.length) findings.push(...eventFindings(input.platform, assigned, input.events, input.guest, input.host));
   if (input.steps?.length) findings.push(...traceFindings(input.platform, assigned, input.steps, input.stepLines));
   findings.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);

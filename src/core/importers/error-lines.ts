@@ -3,7 +3,7 @@ import { canonicalBdf } from '../platform/bdf.ts';
 import { errnoFromNumber } from '../outcome.ts';
 import { makeResult } from './result.ts';
 import { isBlank, parseHexU64, splitLines, stripLogPrefix, UnparsedLog } from './text.ts';
-import type { ImportResult, PlacedEvent } from './types.ts';
+import type { ImportResult, PastedError, PlacedEvent } from './types.ts';
 
 /**
  * Error and fault lines users paste, placed on the IOVA axis:
@@ -144,17 +144,64 @@ export function isCompanionErrorLine(raw: string): boolean {
   );
 }
 
+const STRERROR: Record<string, number> = {
+  'operation not permitted': -1,
+  'no such file or directory': -2,
+  'input/output error': -5,
+  'bad address': -14,
+  'device or resource busy': -16,
+  'file exists': -17,
+  'no such device': -19,
+  'invalid argument': -22,
+  'cannot allocate memory': -12,
+  'no space left on device': -28,
+};
+
+/**
+ * An error line that names an errno but no address: QEMU's `VFIO_MAP_DMA failed: Invalid
+ * argument` (vfio_dma_map's caller, when the line with the numbers is not pasted), DPDK's
+ * `EAL: ... error 22 (Invalid argument)`, Rust VMMs' `IommuDmaMap(Error(17))` and
+ * `(os error 14)`. Nothing to place on the axis, but the errno still says which checks refused.
+ */
+export function parseAddresslessError(raw: string, n: number): PastedError | undefined {
+  const s = stripLogPrefix(raw);
+  let m = /(VFIO_MAP_DMA|VFIO_IOMMU_MAP_DMA|IOMMU_IOAS_MAP|VFIO_GROUP_SET_CONTAINER|VFIO_SET_IOMMU|IOMMU_IOAS_MAP_FILE)(?: failed)?:\s*(-?\d+|[A-Za-z][\w /-]+?)\s*$/.exec(s);
+  if (m) {
+    const v = (m[2] as string).trim();
+    const num = /^-?\d+$/.test(v) ? -Math.abs(parseInt(v, 10)) : STRERROR[v.toLowerCase()];
+    if (num === undefined) return undefined;
+    return { line: n, errnoNumber: num, ...(errnoFromNumber(num) ? { errno: errnoFromNumber(num) } : {}), call: m[1] as string, text: raw.trim() };
+  }
+  m = /EAL:.*?(DMA (?:re)?mapping|VFIO)[^,]*,?\s*error (\d+) \(([^)]+)\)/.exec(s) ?? /EAL:.*?(DMA map|DMA remapping|VFIO)[^(]*\berror (\d+)/.exec(s);
+  if (m) {
+    const num = -parseInt(m[2] as string, 10);
+    return { line: n, errnoNumber: num, ...(errnoFromNumber(num) ? { errno: errnoFromNumber(num) } : {}), call: 'DPDK EAL DMA map', text: raw.trim() };
+  }
+  m = /(VfioMapRegion|DmaMap|IommuDmaMap|DMA map)\b.*?(?:Error\((\d+)\)|os error (\d+))/.exec(s);
+  if (m) {
+    const num = -parseInt((m[2] ?? m[3]) as string, 10);
+    return { line: n, errnoNumber: num, ...(errnoFromNumber(num) ? { errno: errnoFromNumber(num) } : {}), call: 'VMM DMA map', text: raw.trim() };
+  }
+  return undefined;
+}
+
 export function importErrorLines(text: string): ImportResult {
   const log = new UnparsedLog();
   const events: PlacedEvent[] = [];
   const ctx: EventParseContext = {};
   const notes: string[] = [];
+  const addressless: PastedError[] = [];
   splitLines(text).forEach((line, i) => {
     if (isBlank(line)) return;
     const ev = parseEventLine(line, i + 1, ctx);
     if (ev === 'consumed') return;
     if (ev) {
       events.push(ev);
+      return;
+    }
+    const bare = parseAddresslessError(line, i + 1);
+    if (bare) {
+      addressless.push(bare);
       return;
     }
     if (isCompanionErrorLine(line)) {
@@ -170,5 +217,8 @@ export function importErrorLines(text: string): ImportResult {
     }
     log.add(i + 1, line, 'not a vfio_dma_map error, an AMD-Vi event or a DMAR fault line');
   });
-  return makeResult('error-lines', {}, log.lines, [`${events.length} error/fault line(s) placed`, ...notes], { events, dropped: log.droppedCount });
+  // `VFIO_MAP_DMA failed: ...` next to the vfio_dma_map(...) line it announces says nothing more.
+  const unplaced = events.some((e) => e.kind === 'vfio-dma-map-error') ? addressless.filter((e) => !/^(?:VFIO_MAP_DMA|VFIO_IOMMU_MAP_DMA|IOMMU_IOAS_MAP)$/.test(e.call)) : addressless;
+  const host = unplaced.length ? { pastedErrors: unplaced } : undefined;
+  return makeResult('error-lines', {}, log.lines, [`${events.length} error/fault line(s) placed${unplaced.length ? `, ${unplaced.length} error line(s) with an errno but no address` : ''}`, ...notes], { events, dropped: log.droppedCount, ...(host ? { host } : {}) });
 }

@@ -49,7 +49,8 @@ export function mergeImports(
     if (p.scenario.guest) scenario.guest = p.scenario.guest;
     if (p.scenario.steps) scenario.steps = [...(scenario.steps ?? []), ...p.scenario.steps];
     events.push(...(p.events ?? []));
-    for (const [k, v] of Object.entries(p.host ?? {})) if (k !== 'unitAssumption' && (host as Record<string, unknown>)[k] === undefined) (host as Record<string, unknown>)[k] = v;
+    for (const [k, v] of Object.entries(p.host ?? {})) if (k !== 'unitAssumption' && k !== 'pastedErrors' && (host as Record<string, unknown>)[k] === undefined) (host as Record<string, unknown>)[k] = v;
+    if (p.host?.pastedErrors?.length) host.pastedErrors = [...(host.pastedErrors ?? []), ...p.host.pastedErrors];
   }
   // sysfs and lspci agree on groups; when several inputs name one device's group, the first wins.
   if (table.size) platform.devices = table.list();

@@ -90,6 +90,16 @@ export interface PlacedEvent {
   readonly text: string;
 }
 
+/** An error line with an errno and no address (`VFIO_MAP_DMA failed: Invalid argument`, DPDK's EAL). */
+export interface PastedError {
+  readonly line: number;
+  readonly errnoNumber: number;
+  readonly errno?: Errno;
+  /** What failed: the ioctl or the tool's call. */
+  readonly call: string;
+  readonly text: string;
+}
+
 /** One `/proc/iomem` entry. */
 export interface IomemEntry extends Range {
   readonly name: string;
@@ -178,6 +188,8 @@ export interface HostFacts {
   msiController?: 'its' | 'gicv2m';
   /** DMAR `Host address width N`. */
   hostAddressWidth?: number;
+  /** Error lines that name an errno but no address. */
+  pastedErrors?: PastedError[];
   /** The IOMMU unit the import had to assume for grouped devices (see infer-units.ts). */
   unitAssumption?: UnitAssumption;
   /** Lines that say interrupt remapping runs in xAPIC mode (`x2apic is disabled`, ...). */

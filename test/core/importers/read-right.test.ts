@@ -54,3 +54,27 @@ describe('reading pasted lines right', () => {
     expect(r.host?.unitAssumption).toMatchObject({ kind: 'vtd', widthAssumed: true });
   });
 });
+
+describe('error lines and their causes', () => {
+  it('an errno with no address is kept, and its finding says what the errno means and what would show the range', async () => {
+    const { analyze } = await import('../../../src/core/analysis/index.ts');
+    const r = read('Oct 01 08:04:49 myhost QEMU[1019150]: kvm: VFIO_MAP_DMA failed: Invalid argument\nEAL:   0000:08:00.0 DMA remapping failed, error 22 (Invalid argument)\n');
+    expect(r.host?.pastedErrors?.map((e) => [e.line, e.errnoNumber, e.call])).toEqual([
+      [1, -22, 'VFIO_MAP_DMA'],
+      [2, -22, 'DPDK EAL DMA map'],
+    ]);
+    const f = analyze({ platform: {}, host: r.host ?? {} }).findings.filter((x) => x.kind === 'pasted-error');
+    expect(f).toHaveLength(2);
+    expect(f[0]?.message).toMatch(/no address.*reserved region.*address width.*to confirm: the range/);
+  });
+
+  it('a map error inside the union of reserved_regions names the window and says every group has it', async () => {
+    const { analyze } = await import('../../../src/core/analysis/index.ts');
+    const r = read(
+      '$ grep -h . /sys/kernel/iommu_groups/*/reserved_regions | sort -u\n0x00000000fee00000 0x00000000feefffff msi\n0x000000fd00000000 0x000000ffffffffff reserved\nqemu-system-x86_64: -device vfio-pci,host=41:00.0: vfio_dma_map(0x55ba53e7a9d0, 0x100000000, 0xff30000000, 0x7ed243e00000) = -22 (Invalid argument)\n',
+    );
+    const [f] = analyze({ platform: r.scenario.platform ?? {}, host: r.host ?? {}, events: r.events }).findings.filter((x) => x.kind === 'pasted-error');
+    expect(f?.message).toMatch(/falls in the reserved region 0xfd00000000\.\.0xffffffffff \(from reserved_regions read without group numbers: every group has it\)/);
+    expect(f?.message).toMatch(/Most likely causes, in order: \(1\) [^;]*HyperTransport/);
+  });
+});

@@ -13,12 +13,8 @@ const KNOWN_GAPS: Record<string, string[]> = {
   // The smmu fault at IOVA 0x40 is a stale DMA, not the MSI window; the thread's cause (guest RAM
   // over 0x8000000) is a different line, which the paste does not show failing.
   'err-arm-smmu-msi-iova-base-conflict': ['cause not stated for line 102'],
-  // Errors with an errno and no address: not placed on the axis, not explained.
-  'err-cloud-hypervisor-two-gpus-eexist': ['not imported'],
-  'err-dpdk-eal-dma-remapping-spdk': ['event vfio-dma-map-error  errno -22 not placed', 'event vfio-dma-map-error  errno -22 not placed'],
-  // reserved_regions lines behind IRC nick prefixes (`14:59 < hrw> 0x...`).
-  'err-tcg-aarch64-guest-x86-msi-launchpad-qp': ['reserved region 0xfee00000..0xfeefffff msi missing', 'reserved region 0xfd00000000..0xffffffffff reserved missing'],
-  // A `Kernel driver in use` line a mailer cut away from its record.
+  // lspci records elided to their Region lines (`. . .`), the device named only by an `lspci -s`
+  // typed without a prompt: the driver line has no record to belong to.
   'mix-bar0-hole-syslog-vfio-trace-wrapped': ['0000:84:00.0 driver: got undefined, want vfio-pci'],
   // The thread's cause is a kernel bug in __domain_mapping's prot handling: not in the paste.
   'mix-hp-dl388-dmar-direct-map-reserved-regions': ['cause not stated'],

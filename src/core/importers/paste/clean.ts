@@ -49,8 +49,11 @@ const SYSLOG = /^(?:[A-Z][a-z]{2}\s+\d{1,2}\s+\d{2}:\d{2}:\d{2}(?:\.\d+)?|\d{4}-
 /** The kernel's own `<6>[    1.234]` (dmesg -r) and `kernel: ` with no header. */
 const KMSG_LEVEL = /^<\d>/;
 
+/** Chat logs (IRC, Matrix bridges): `14:59 < hrw> `, `[14:59] <hrw> `, `14:59 <@aw> `. */
+const CHAT = /^\s*\[?\d{1,2}:\d{2}(?::\d{2})?\]?\s+<[@+%&~ ]?[\w`[\]{}^|.-]{1,32}>\s?/;
+
 export function stripQuoting(line: string): string {
-  return line.replace(QUOTE, '');
+  return line.replace(QUOTE, '').replace(CHAT, '');
 }
 
 /** Removes log prefixes; tells whether one was there. The message itself is left as printed. */

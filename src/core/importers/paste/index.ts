@@ -40,6 +40,7 @@ function remap(result: ImportResult, lines: readonly CleanLine[]): ImportResult 
     unparsed: result.unparsed.map((u) => ({ ...u, line: at(u.line), text: lines[u.line - 1]?.raw ?? u.text })),
     events,
     ...(result.stepLines ? { stepLines: result.stepLines.map((n) => (n > 0 ? at(n) : n)) } : {}),
+    ...(result.host?.pastedErrors ? { host: { ...result.host, pastedErrors: result.host.pastedErrors.map((e) => ({ ...e, line: at(e.line), text: lines[e.line - 1]?.raw.trim() ?? e.text })) } } : {}),
   };
 }
 
