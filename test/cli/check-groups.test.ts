@@ -1,20 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.ts';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { REPO, run, tempDir } from './run-cli.ts';
 
-const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const TMP = mkdtempSync(join(tmpdir(), 'iova-check-groups-'));
-afterAll(() => rmSync(TMP, { recursive: true, force: true }));
-
-async function run(...args: string[]) {
-  let out = '';
-  let err = '';
-  const status = await main(args, { out: (t) => (out += t), err: (t) => (err += t) });
-  return { status, out, err };
-}
+const TMP = tempDir('iova-check-groups-');
 
 /** The default scenario plus a NIC (on e1000e) whose RMRR firmware wants kept 1:1. */
 function hostWithStrictRmrr(): string {

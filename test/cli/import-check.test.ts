@@ -1,23 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.ts';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { REPO, run, tempDir } from './run-cli.ts';
 import { load } from '../../src/core/scenario/index.ts';
 import { collect, FIXTURES } from '../core/importers/fixtures.ts';
 
-const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const TMP = mkdtempSync(join(tmpdir(), 'iova-import-check-'));
-afterAll(() => rmSync(TMP, { recursive: true, force: true }));
-
-async function run(...args: string[]) {
-  let out = '';
-  let err = '';
-  const status = await main(args, { out: (t) => (out += t), err: (t) => (err += t) });
-  return { status, out, err };
-}
+const TMP = tempDir('iova-import-check-');
 
 function bundleFile(host: string): string {
   const p = join(TMP, `${host}.bundle`);
