@@ -4,7 +4,6 @@ import {
   type GuestLayout,
   type HostFacts,
   type ImportedStep,
-  IMPORTERS,
   importText,
   type ImportResult,
   type InputKind,
@@ -14,7 +13,6 @@ import {
   type UnitChoice,
   type UnparsedLine,
 } from '../core/importers/index.ts';
-import { pasteLines, readPiece } from '../core/importers/paste/index.ts';
 import { guestFromScenario, toScenario } from '../core/importers/to-scenario.ts';
 import type { PlatformInput } from '../core/platform/normalize.ts';
 import type { Scenario } from '../core/scenario/index.ts';
@@ -136,20 +134,8 @@ export interface PieceReport {
  * piece's line range, command, notes and unread lines; the counts come from reading the piece
  * again with its importer (the same cleaned lines the paste reader gave it).
  */
-export function pieceReports(p: ParsedInput, options: ParseOptions = {}): PieceReport[] {
-  const pieces = p.result?.pieces ?? [];
-  if (!p.result || pieces.length === 0) return [];
-  if (pieces.length === 1) return [{ piece: pieces[0] as PastePiece, understood: understood(p.result) }];
-  const lines = pasteLines(p.input.text);
-  const importOptions = options.traceGroup !== undefined ? { group: options.traceGroup } : {};
-  return pieces.map((piece) => {
-    const first = lines.findIndex((l) => l.origin === piece.first);
-    let last = first;
-    for (let i = first; i >= 0 && i < lines.length && (lines[i]?.origin ?? Infinity) <= piece.last; i++) last = i;
-    const result: ImportResult =
-      first < 0 ? { kind: piece.kind, scenario: {}, unparsed: [], notes: [], events: [] } : readPiece(lines, { kind: piece.kind, first, last }, (t) => IMPORTERS[piece.kind](t, importOptions));
-    return { piece, understood: understood(result) };
-  });
+export function pieceReports(p: ParsedInput): PieceReport[] {
+  return (p.result?.pieces ?? []).map((piece) => ({ piece, understood: understood(piece.result) }));
 }
 
 /** The pasted lines outside every piece: text around the output, given to no importer. */

@@ -70,7 +70,7 @@ describe('paste anything: the pieces a paste was cut into', () => {
       /lines 49–53\$ find \/sys\/kernel\/iommu_groups\/9\/devices -type l1 group, 5 devices/,
     );
     expect(text[5]).toMatch(
-      /lines 56–57\$ cat \/sys\/kernel\/iommu_groups\/9\/reserved_regions2 reserved regions/,
+      /lines 56–57\$ cat \/sys\/kernel\/iommu_groups\/9\/reserved_regions1 group, 2 reserved regions/,
     );
     // The piece's unread lines and the prose around the pieces are listed apart, with pasted line numbers.
     const inPieces = within(input).getByTestId('unread-in-pieces').textContent ?? '';

@@ -126,6 +126,8 @@ export interface PastePiece {
   /** What the importer said of it. */
   readonly notes: readonly string[];
   readonly unparsed: number;
+  /** The piece's own import, line numbers in the paste (what it understood, before the merge). */
+  readonly result: ImportResult;
 }
 
 export interface ImportResult {

@@ -89,6 +89,7 @@ export function importPaste(text: string, importers: Record<InputKind, Importer>
       ...(s.command ? { command: s.command } : {}),
       notes: r.notes,
       unparsed: r.unparsed.length,
+      result: r,
     };
   });
   const merged = mergeImports(results.map((r) => ({ scenario: r.scenario, events: r.events, ...(r.host ? { host: r.host } : {}) })), options.iommu);
