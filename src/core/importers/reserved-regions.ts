@@ -84,10 +84,12 @@ export function importReservedRegions(text: string, options: { group?: number } 
       origin: group !== undefined ? `group ${group} sysfs reserved_regions` : 'sysfs reserved_regions',
     });
   });
+  const groups = new Set(regions.map((r) => r.group).filter((g) => g !== undefined));
   const notes: string[] = [];
   if (regions.length === 0) notes.push('no reserved region lines were found');
-  else if (regions.some((r) => r.group === undefined)) {
-    notes.push('regions without a group number apply to every device (the union over all groups)');
+  else {
+    notes.push(`${regions.length} region(s)${groups.size ? ` of group${groups.size > 1 ? 's' : ''} ${[...groups].join(', ')}` : ''}`);
+    if (regions.some((r) => r.group === undefined)) notes.push('regions without a group number apply to every device (the union over all groups)');
   }
   return makeResult('reserved-regions', { platform: { reservedRegions: regions } }, log.lines, notes, { dropped: log.droppedCount });
 }

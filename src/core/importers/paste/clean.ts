@@ -24,6 +24,8 @@ export interface CleanLine {
   markup?: boolean;
   /** Further pasted lines folded into this one (a wrapped line's continuations). */
   joined?: number[];
+  /** Mail quoting depth (`> ` = 1, `>> ` = 2): lines of other depths are other messages. */
+  quote?: number;
 }
 
 /** `> `, `>> `, `> > >`, also `>` with no space before the text. */
@@ -89,6 +91,12 @@ function unmarkup(line: string, bbPaired: boolean): string {
 
 /** One pasted line → the cleaned line (or a command, or nothing but markup). */
 export function cleanLine(raw: string, origin: number, bbPaired: boolean): CleanLine {
+  const quote = (QUOTE.exec(raw)?.[0].match(/>/g) ?? []).length;
+  const line = cleanLineAt(raw, origin, bbPaired);
+  return quote ? { ...line, quote } : line;
+}
+
+function cleanLineAt(raw: string, origin: number, bbPaired: boolean): CleanLine {
   const unquoted = stripQuoting(raw.replace(/\r$/, ''));
   if (FENCE.test(unquoted)) return { text: '', origin, raw, logPrefix: false, markup: true };
   let s = unmarkup(unquoted, bbPaired);

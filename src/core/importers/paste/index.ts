@@ -99,6 +99,14 @@ export function importPaste(text: string, importers: Record<InputKind, Importer>
   const single = results.length === 1 ? (results[0] as ImportResult) : undefined;
   const notes = single ? [...single.notes] : pieces.map((p) => `lines ${p.first}–${p.last}: ${p.kind}${p.command ? ` (from "${p.command}")` : ''}: ${p.notes[0] ?? ''}`);
   if (merged.notes.length) notes.push(...merged.notes);
+  // A mail thread: pieces at different quoting depths are different messages, maybe other hosts.
+  const depthOf = (sp: PieceSpan) => pieceLines(lines, sp).find((l) => l.text.trim() !== '')?.quote ?? 0;
+  const depths = new Map<number, PastePiece[]>();
+  spans.forEach((sp, i) => depths.set(depthOf(sp), [...(depths.get(depthOf(sp)) ?? []), pieces[i] as PastePiece]));
+  if (depths.size > 1) {
+    const said = [...depths].sort((a, b) => a[0] - b[0]).map(([d, ps]) => `${ps.map((p) => `lines ${p.first}–${p.last}`).join(', ')} ${d === 0 ? 'are not quoted' : `are quoted ${d === 1 ? 'once' : `${d} times`}`}`);
+    notes.push(`the paste quotes earlier messages: ${said.join('; ')} — they may come from different hosts; if so, import them one at a time`);
+  }
   const joinedCount = lines.reduce((n, l) => n + (l.joined?.length ?? 0), 0);
   if (joinedCount) notes.push(`${joinedCount} wrapped line(s) rejoined to the line above`);
   return {
