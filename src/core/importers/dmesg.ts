@@ -160,6 +160,8 @@ export function parseDmesg(text: string, log: UnparsedLog, lineOffset = 0): Dmes
 
   amdUnits = Math.max(amdUnits, amdUnitKeys.size, amdPerfUnits);
   const armUnits = armUnitNames.size;
+  // AMD-Vi lines without a unit line (`IOMMU performance counters supported`): one unit at least.
+  if (amdUnits === 0 && amdFeatures === undefined && /AMD-Vi:/.test(text)) amdUnits = 1;
   if (amdUnits > 0 || amdFeatures !== undefined) {
     const d = amdFeatures !== undefined ? decodeAmdFeatures(amdFeatures) : undefined;
     for (let u = 0; u < Math.max(1, amdUnits); u++) {

@@ -30,7 +30,7 @@ const GROUP_HEADER = /^\s*(?:IOMMU\s+)?[Gg]roup:?\s+(\d+|\*)\s*:?\s*(.*)$/;
 /** `BDF Class [cccc]: Name` (lspci -nns), also a member given as a PCI path `DDDD:BB:DD.F/BB:DD.F`. */
 const LSPCI_NNS = new RegExp(`^\\s*(?:${BDF}/)*${BDF}\\s+(.+?):\\s+(.*)$`);
 /** ls-iommu: `BDF Class [cccc] Name` (no colon). */
-const LSPCI_NOCOLON = new RegExp(`^\\s*${BDF}\\s+([^:\\[]+?\\s*\\[[0-9a-fA-F]{4}\\])\\s+(.*)$`);
+const LSPCI_NOCOLON = new RegExp(`^\\s*${BDF}\\s+([^:\\[]+?\\s*\\[[0-9a-fA-F]{4}\\])(?:\\s+(.*))?$`);
 /** Helper scripts: `[vvvv:dddd] [R] BB:DD.F  Class name   Device name` (columns of two or more spaces). */
 const HELPER = new RegExp(`^\\s*(?:\\[([0-9a-fA-F]{4}):([0-9a-fA-F]{4})\\]\\s+)?(?:\\[(?:R|RESET)\\]\\s+)?${BDF}\\s{2,}(\\S.*?)(?:\\s{2,}(\\S.*))?$`);
 const DMESG_ADD_NEW = new RegExp(`(?:pci|[\\w-]+)\\s+${BDF}:\\s+Adding to iommu group (\\d+)`);
@@ -48,6 +48,8 @@ export interface GroupLineContext {
   last?: string;
   /** `IOMMU Group *` was seen: the glob matched nothing. */
   glob?: boolean;
+  /** The group came from an `ls` directory header: the lines below are its entries, in columns. */
+  lsDir?: boolean;
   /** The listing prints ACS lines under its members: a member without them has no ACS. */
   printsAcs?: boolean;
   express?: Map<string, boolean>;
@@ -101,7 +103,17 @@ export function parseGroupLine(line: string, table: DeviceTable, ctx: GroupLineC
   m = LS_DIR.exec(s);
   if (m) {
     ctx.group = parseInt(m[1] as string, 10);
+    ctx.lsDir = true;
     return true;
+  }
+  // `ls DIR/devices` prints the entries in columns; names with spaces are quoted ('Fixed MDIO bus.0').
+  if (ctx.lsDir && ctx.group !== undefined && !/^\s*[dl-][rwx-]{9}/.test(s) && !/:\s*$/.test(s)) {
+    const names = [...s.matchAll(/'([^']+)'|(\S+)/g)].map((t) => (t[1] ?? t[2]) as string);
+    if (names.length && names.every((n) => isPciBdf(n) || /^[\w.:@-]+(?: [\w.:@-]+)*$/.test(n))) {
+      for (const n of names) table.merge(n, { group: ctx.group });
+      ctx.last = canonicalBdf(names[names.length - 1] as string);
+      return true;
+    }
   }
   m = GROUP_HEADER.exec(s);
   if (m && (m[2] === '' || /^(?:\[|(?:[0-9a-fA-F]{4}:)?[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7])/.test((m[2] as string).trim()))) {
@@ -113,6 +125,7 @@ export function parseGroupLine(line: string, table: DeviceTable, ctx: GroupLineC
     }
     const g = parseInt(m[1] as string, 10);
     ctx.group = g;
+    ctx.lsDir = false;
     const rest = (m[2] as string).trim();
     if (rest === '') return true;
     return parseMember(rest, table, ctx);
@@ -152,7 +165,7 @@ function parseMember(text: string, table: DeviceTable, ctx: GroupLineContext): b
   }
   m = LSPCI_NOCOLON.exec(text);
   if (m) {
-    addMember(table, m[1] as string, group, m[2] as string, m[3] as string);
+    addMember(table, m[1] as string, group, m[2] as string, m[3] ?? '');
     ctx.last = canonicalBdf(m[1] as string);
     return true;
   }

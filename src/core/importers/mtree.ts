@@ -24,6 +24,8 @@ function kindOf(type: string, name: string, target: string | undefined): GuestSe
   if (/msix-table|msix-pba|msi-x/i.test(n)) return 'mmio';
   if (/apic-msi|\bmsi\b|gicv2m|gic-its|gic_its/i.test(n)) return 'msi';
   if (t === 'RW' && /(?:^|[\s.@-])(?:pc\.ram|ram-below-4g|ram-above-4g|mach-virt\.ram|ram)(?:$|[\s@])/i.test(n)) return 'ram';
+  // An alias of the RAM block (`alias ram-below-4g @pc.ram`) is RAM whatever the alias's own type.
+  if (target && /^(?:pc\.ram|mach-virt\.ram|ram\d*|memdev\S*)$/i.test(target)) return 'ram';
   if (/pci-hole|pci_bridge_pci|pcie-mmio|pci/i.test(n)) return 'pci-hole';
   return 'mmio';
 }
@@ -57,8 +59,9 @@ export function importMtree(text: string): ImportResult {
       mode = (m[1] as string).trim() === 'memory' ? 'as-memory' : 'as-other';
       return;
     }
-    if (/^memory-region:/.test(s)) {
-      mode = 'mr';
+    if ((m = /^memory-region:\s*(.+)$/.exec(s))) {
+      // `memory-region: system` is the root of the "memory" address space (older QEMU prints no address-space header).
+      mode = (m[1] as string).trim() === 'system' && tree.length === 0 ? 'as-memory' : 'mr';
       return;
     }
     if (/^FlatView #\d+/.test(s)) {

@@ -78,3 +78,21 @@ describe('error lines and their causes', () => {
     expect(f?.message).toMatch(/Most likely causes, in order: \(1\) [^;]*HyperTransport/);
   });
 });
+
+describe('listings that travel badly', () => {
+  it('ls of every devices directory: entries in columns, quoted names with spaces, platform devices', () => {
+    const r = read("root@host:~# ls /sys/kernel/iommu_groups/*/devices\n/sys/kernel/iommu_groups/1/devices:\n'Fixed MDIO bus.0'\n\n/sys/kernel/iommu_groups/9/devices:\n0000:00:00.0  0000:01:00.0  0000:02:08.0 \n0000:02:10.0  0000:03:00.0\n");
+    const byGroup = (g: number) => (r.scenario.platform?.devices ?? []).filter((d) => d.group === g).map((d) => d.bdf);
+    expect(byGroup(1)).toEqual(['Fixed MDIO bus.0']);
+    expect(byGroup(9)).toEqual(['0000:00:00.0', '0000:01:00.0', '0000:02:08.0', '0000:02:10.0', '0000:03:00.0']);
+    expect(r.scenario.platform?.iommus?.map((u) => u.kind)).toEqual(['smmuv3']);
+  });
+
+  it('an old info mtree under "memory-region: system" with RAM as aliases of pc.ram', () => {
+    const r = read('memory-region: system\n  0000000000000000-ffffffffffffffff (prio 0, i/o): system\n    0000000000000000-00000000bfffffff (prio 0, i/o): alias ram-below-4g @pc.ram 0000000000000000-00000000bfffffff\n    0000000100000000-000000023fffffff (prio 0, i/o): alias ram-above-4g @pc.ram 00000000c0000000-00000001ffffffff\n');
+    expect((r.scenario.guest?.memory ?? []).filter((s) => s.kind === 'ram').map((s) => [s.start, s.last])).toEqual([
+      [0x0n, 0xbfffffffn],
+      [0x100000000n, 0x23fffffffn],
+    ]);
+  });
+});
