@@ -115,7 +115,7 @@ export function rmrrFindings(input: PlatformInput, index: PlatformIndex, host: H
       kind: 'rmrr-direct',
       objects: [bdf],
       addresses: [],
-      message: `dmesg says ${bdf} "is ineligible for IOMMU domain attach due to platform RMRR requirement": firmware requires a 1:1 mapping for it, so it cannot be assigned (ask the vendor for a firmware option that drops the RMRR)${outside(g) ? ` (${g === undefined ? 'it is in no group of this host' : `group ${g} is not among the groups to assign`})` : ''}.`,
+      message: `dmesg says ${bdf} "is ineligible for IOMMU domain attach due to platform RMRR requirement": firmware requires a 1:1 mapping for it (a strict RMRR: device_rmrr_is_relaxable leaves only USB and graphics devices' RMRRs relaxable), so intel_iommu will not put it in a VFIO domain and it cannot be assigned; HP ProLiant firmware commonly sets such RMRRs on NICs and RAID controllers, and the way out is a firmware setting that drops the RMRR for that device, not a VFIO option; to see the range, collect dmesg | grep -i rmrr and the group's reserved_regions${outside(g) ? ` (${g === undefined ? 'it is in no group of this host' : `group ${g} is not among the groups to assign`})` : ''}.`,
     });
   }
   return out;

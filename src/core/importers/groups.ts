@@ -186,8 +186,12 @@ function parseMember(text: string, table: DeviceTable, ctx: GroupLineContext): b
 }
 
 /** `00:1f.3 Audio device [0403]: Intel Corporation Cannon Lake PCH cAVS [8086:a348] (rev 10)`. */
-function addMember(table: DeviceTable, bdf: string, group: number, className: string, rest: string, parent?: string): void {
+function addMember(table: DeviceTable, bdf: string, group: number, className: string, text: string, parent?: string): void {
   const cls = classFromText(className);
+  // Helper scripts append the bound driver: `... (rev a1)   Driver: vfio-pci`.
+  const driver = /\s+Driver:\s*(\S+)\s*$/.exec(text)?.[1];
+  const rest = text.replace(/\s+Driver:\s*\S*\s*$/, '');
+  if (driver) table.merge(bdf, { hostDriver: driver });
   const name = rest.replace(/\s*\(rev [0-9a-fA-F]+\)\s*$/, '').replace(/\s*\[[0-9a-fA-F]{4}:[0-9a-fA-F]{4}\]\s*$/, '');
   table.merge(bdf, { group, name, ...(cls ? { class: cls } : {}), ...idsFromText(rest), ...(parent && parent !== canonicalBdf(bdf) ? { parent } : {}) });
 }

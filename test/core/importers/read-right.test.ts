@@ -96,3 +96,13 @@ describe('listings that travel badly', () => {
     ]);
   });
 });
+
+describe('helper-script group layouts', () => {
+  it('Group: N BDF ... Driver: x gives the group and the bound driver', () => {
+    const r = read('Group:  1   0000:00:01.0 PCI bridge [0604]: Intel Corporation 6th Gen Core Processor PCIe Controller (x16) [8086:1901] (rev 07)   Driver: pcieport\nGroup:  1   0000:01:00.0 VGA compatible controller [0300]: NVIDIA Corporation GP104 [GeForce GTX 1070] [10de:1b81] (rev a1)   Driver: vfio-pci\n');
+    expect(r.scenario.platform?.devices?.map((d) => [d.bdf, d.group, d.hostDriver, d.name])).toEqual([
+      ['0000:00:01.0', 1, 'pcieport', 'Intel Corporation 6th Gen Core Processor PCIe Controller (x16)'],
+      ['0000:01:00.0', 1, 'vfio-pci', 'NVIDIA Corporation GP104 [GeForce GTX 1070]'],
+    ]);
+  });
+});
