@@ -8,15 +8,25 @@ const coreForbiddenImports = {
   paths: [
     {
       name: 'sorted-btree',
-      message: "Import { BTree } from src/core/ranges/btree.ts: the package's default export differs between Node's ESM loader and bundlers.",
+      message:
+        "Import { BTree } from src/core/ranges/btree.ts: the package's default export differs between Node's ESM loader and bundlers.",
     },
   ],
   patterns: [
-    { group: ['react', 'react-dom', 'react/*', 'react-dom/*'], message: 'src/core is pure: no React.' },
+    {
+      group: ['react', 'react-dom', 'react/*', 'react-dom/*'],
+      message: 'src/core is pure: no React.',
+    },
     { group: ['d3-*', 'd3'], message: 'src/core is pure: no d3.' },
     { group: ['zustand', 'zustand/*'], message: 'src/core is pure: no store.' },
-    { group: ['**/ui/**', '**/store/**', '**/cli/**'], message: 'src/core may not depend on the UI, store or CLI.' },
-    { group: ['node:*', 'fs', 'path', 'child_process'], message: 'src/core runs in the browser too: no Node modules.' },
+    {
+      group: ['**/ui/**', '**/store/**', '**/cli/**'],
+      message: 'src/core may not depend on the UI, store or CLI.',
+    },
+    {
+      group: ['node:*', 'fs', 'path', 'child_process'],
+      message: 'src/core runs in the browser too: no Node modules.',
+    },
   ],
 };
 
@@ -27,7 +37,10 @@ export default tseslint.config(
   {
     languageOptions: { globals: { ...globals.browser, ...globals.node } },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
     },
   },
   {

@@ -9,7 +9,17 @@ export default defineConfig({
       {
         extends: true,
         // Seeded property and fuzz runs are CPU-bound: seconds each on two loaded cores.
-        test: { name: 'core', include: ['test/core/**/*.test.ts', 'test/cli/**/*.test.ts', 'test/conformance/**/*.test.ts', 'test/conformance-extra/**/*.test.ts'], environment: 'node', testTimeout: 30_000 },
+        test: {
+          name: 'core',
+          include: [
+            'test/core/**/*.test.ts',
+            'test/cli/**/*.test.ts',
+            'test/conformance/**/*.test.ts',
+            'test/conformance-extra/**/*.test.ts',
+          ],
+          environment: 'node',
+          testTimeout: 30_000,
+        },
       },
       {
         extends: true,

@@ -11,7 +11,10 @@ export type FlagParse =
  * ioctl's own name table. A name the ioctl does not know cannot be expressed as bits; each op
  * reports it as the ioctl reports an unknown bit (type1: EINVAL, iommufd: EOPNOTSUPP).
  */
-export function parseFlags(flags: FlagList | undefined, names: Readonly<Record<string, bigint>>): FlagParse {
+export function parseFlags(
+  flags: FlagList | undefined,
+  names: Readonly<Record<string, bigint>>,
+): FlagParse {
   let bits = 0n;
   let bad: string | undefined;
   for (const raw of flags ?? []) {

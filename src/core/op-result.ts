@@ -8,8 +8,17 @@ export interface Applied {
 }
 
 /** A refusal: the state is returned untouched. */
-export function refuse(state: EngineState, errno: Errno, rule: string, message: string, result?: ResultRecord): Applied {
-  return { state, outcome: { ok: false, errno, rule, message, warnings: [], ...(result ? { result } : {}) } };
+export function refuse(
+  state: EngineState,
+  errno: Errno,
+  rule: string,
+  message: string,
+  result?: ResultRecord,
+): Applied {
+  return {
+    state,
+    outcome: { ok: false, errno, rule, message, warnings: [], ...(result ? { result } : {}) },
+  };
 }
 
 export function accept(

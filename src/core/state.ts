@@ -17,11 +17,19 @@ export interface EngineState {
 
 export function createState(platform: Platform | PlatformInput): EngineState {
   const normalized = isPlatform(platform) ? platform : normalizePlatform(platform);
-  return Object.freeze({ index: indexPlatform(normalized), vfio: EMPTY_VFIO_STATE, iommufd: EMPTY_IOMMUFD_STATE });
+  return Object.freeze({
+    index: indexPlatform(normalized),
+    vfio: EMPTY_VFIO_STATE,
+    iommufd: EMPTY_IOMMUFD_STATE,
+  });
 }
 
 function isPlatform(p: Platform | PlatformInput): p is Platform {
-  return Object.isFrozen(p) && (p as Platform).process !== undefined && (p as Platform).kernel?.version !== undefined;
+  return (
+    Object.isFrozen(p) &&
+    (p as Platform).process !== undefined &&
+    (p as Platform).kernel?.version !== undefined
+  );
 }
 
 export function platformOf(state: EngineState): Platform {

@@ -31,7 +31,9 @@ export function isU64(v: bigint): boolean {
 /** Sum of two u64 values and whether it wrapped, like the kernel's `check_add_overflow`. */
 export function checkedAdd(a: U64, b: U64): { value: U64; overflow: boolean } {
   const sum = a + b;
-  return sum > U64_MAX ? { value: sum - TWO_POW_64, overflow: true } : { value: sum, overflow: false };
+  return sum > U64_MAX
+    ? { value: sum - TWO_POW_64, overflow: true }
+    : { value: sum, overflow: false };
 }
 
 /**
@@ -170,7 +172,8 @@ export function parseU64(text: string): ParseResult {
     };
   }
   // "0x" or "0xg": the regex reads a decimal 0 with the suffix "x…"; say what is really wrong.
-  if (/^[xX]/.test(m[2] as string)) return { ok: false, error: `"${text}" is not a u64: "0x" must be followed by hex digits` };
+  if (/^[xX]/.test(m[2] as string))
+    return { ok: false, error: `"${text}" is not a u64: "0x" must be followed by hex digits` };
   const digits = (m[1] as string).replace(/_/g, '');
   if (/^0[xX]$/.test(digits) || (m[1] as string).endsWith('_')) {
     return { ok: false, error: `"${text}" has no digits` };
@@ -178,11 +181,17 @@ export function parseU64(text: string): ParseResult {
   const suffix = (m[2] as string).toUpperCase();
   const multiplier = SIZE_SUFFIXES[suffix];
   if (multiplier === undefined) {
-    return { ok: false, error: `"${text}" has an unknown size suffix "${m[2]}" (use K, M, G, T, P, E or KiB, MiB, ...)` };
+    return {
+      ok: false,
+      error: `"${text}" has an unknown size suffix "${m[2]}" (use K, M, G, T, P, E or KiB, MiB, ...)`,
+    };
   }
   const value = BigInt(digits) * multiplier;
   if (value > U64_MAX) {
-    return { ok: false, error: `"${text}" does not fit in 64 bits (the largest u64 is 0xffffffffffffffff)` };
+    return {
+      ok: false,
+      error: `"${text}" does not fit in 64 bits (the largest u64 is 0xffffffffffffffff)`,
+    };
   }
   return { ok: true, value };
 }
@@ -206,7 +215,8 @@ export function hex(v: bigint): string {
 export function hexGrouped(v: bigint): string {
   const digits = v.toString(16);
   const groups: string[] = [];
-  for (let end = digits.length; end > 0; end -= 4) groups.unshift(digits.slice(Math.max(0, end - 4), end));
+  for (let end = digits.length; end > 0; end -= 4)
+    groups.unshift(digits.slice(Math.max(0, end - 4), end));
   return '0x' + groups.join('_');
 }
 

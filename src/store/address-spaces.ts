@@ -23,7 +23,12 @@ export function guestLayout(s: Snapshot): GuestLayout | undefined {
   if (!g?.memory) return undefined;
   return {
     ...(g.machine !== undefined ? { machine: g.machine } : {}),
-    memory: g.memory.map((m) => ({ start: m.start, last: m.last, kind: m.kind ?? 'ram', ...(m.name !== undefined ? { name: m.name } : {}) })),
+    memory: g.memory.map((m) => ({
+      start: m.start,
+      last: m.last,
+      kind: m.kind ?? 'ram',
+      ...(m.name !== undefined ? { name: m.name } : {}),
+    })),
   };
 }
 

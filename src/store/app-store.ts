@@ -3,7 +3,15 @@ import type { Action } from '../core/actions.ts';
 import type { Outcome } from '../core/outcome.ts';
 import type { ThemeName } from '../ui/theme/palette.ts';
 import { FULL_VIEW, type Viewport } from '../ui/viewport/viewport.ts';
-import { canRedo, canUndo, type History, pushHistory, redoHistory, startHistory, undoHistory } from './history.ts';
+import {
+  canRedo,
+  canUndo,
+  type History,
+  pushHistory,
+  redoHistory,
+  startHistory,
+  undoHistory,
+} from './history.ts';
 import { appendLog, type LogEntry, markUndone } from './log.ts';
 import type { PlacedEvent } from '../core/importers/types.ts';
 import type { Range } from '../core/u64.ts';
@@ -77,7 +85,12 @@ export interface StepView {
 
 export interface AppActions {
   /** Opens a scenario (already loaded and replayed) as one history entry. */
-  openWorkspace(opened: Extract<OpenResult, { ok: true }>, builtinId: string | undefined, title: string, host?: HostContext): void;
+  openWorkspace(
+    opened: Extract<OpenResult, { ok: true }>,
+    builtinId: string | undefined,
+    title: string,
+    host?: HostContext,
+  ): void;
   dispatch(action: Action): Outcome | undefined;
   undo(): void;
   redo(): void;
@@ -123,9 +136,19 @@ export function createAppStore(initial: Partial<AppState> = {}): AppStore {
       const failed = opened.reports.filter((r) => !r.matches);
       const detail = [
         `${opened.reports.length} step(s) replayed${failed.length ? `, ${failed.length} not as expected` : ''}`,
-        ...failed.map((r) => `step ${r.index} ${r.op}: ${r.errno ?? ''} ${r.message ?? ''} ${r.mismatch ? `(${r.mismatch})` : ''}`.trim()),
+        ...failed.map((r) =>
+          `step ${r.index} ${r.op}: ${r.errno ?? ''} ${r.message ?? ''} ${r.mismatch ? `(${r.mismatch})` : ''}`.trim(),
+        ),
       ];
-      const snapshot: Snapshot = { scenario: opened.scenario, builtinId, state: opened.state, userSteps: [], logSeq: entrySeq, scenarioSeq: entrySeq, ...(host ? { host } : {}) };
+      const snapshot: Snapshot = {
+        scenario: opened.scenario,
+        builtinId,
+        state: opened.state,
+        userSteps: [],
+        logSeq: entrySeq,
+        scenarioSeq: entrySeq,
+        ...(host ? { host } : {}),
+      };
       set({
         stepView: undefined,
         // Another workspace ends the lesson; opening a lesson sets it again right after.
@@ -133,7 +156,14 @@ export function createAppStore(initial: Partial<AppState> = {}): AppStore {
         focus: undefined,
         explained: [],
         history: history ? pushHistory(history, snapshot) : startHistory(snapshot),
-        log: appendLog(log, { seq: entrySeq, kind: 'scenario', title, detail, changed: true, undone: false }),
+        log: appendLog(log, {
+          seq: entrySeq,
+          kind: 'scenario',
+          title,
+          detail,
+          changed: true,
+          undone: false,
+        }),
         selection: undefined,
         seq: entrySeq,
       });
@@ -147,13 +177,34 @@ export function createAppStore(initial: Partial<AppState> = {}): AppStore {
       const from = stepView?.of === present ? stepView : undefined;
       const r = runAction(from ? from.shown.state : present.state, action);
       if (r.kind === 'engine-error') {
-        set({ log: appendLog(log, { seq: entrySeq, kind: 'engine-error', action, message: r.message, changed: false, undone: false }), seq: entrySeq });
+        set({
+          log: appendLog(log, {
+            seq: entrySeq,
+            kind: 'engine-error',
+            action,
+            message: r.message,
+            changed: false,
+            undone: false,
+          }),
+          seq: entrySeq,
+        });
         return undefined;
       }
       const changed = r.state !== (from ? from.shown.state : present.state);
       const dropped = from ? from.total - from.step + present.userSteps.length : 0;
-      const note = from && dropped > 0 ? `taken at step ${from.step} of ${from.total}: the ${dropped} later step(s) and action(s) are dropped from the workspace (undo brings them back)` : undefined;
-      const entry: LogEntry = { seq: entrySeq, kind: 'action', action, outcome: r.outcome, changed, undone: false, ...(note && changed ? { note } : {}) };
+      const note =
+        from && dropped > 0
+          ? `taken at step ${from.step} of ${from.total}: the ${dropped} later step(s) and action(s) are dropped from the workspace (undo brings them back)`
+          : undefined;
+      const entry: LogEntry = {
+        seq: entrySeq,
+        kind: 'action',
+        action,
+        outcome: r.outcome,
+        changed,
+        undone: false,
+        ...(note && changed ? { note } : {}),
+      };
       if (!changed) {
         set({ log: appendLog(log, entry), seq: entrySeq });
         return r.outcome;
@@ -168,15 +219,29 @@ export function createAppStore(initial: Partial<AppState> = {}): AppStore {
             userSteps: [action],
             logSeq: entrySeq,
           }
-        : { ...present, state: r.state, userSteps: [...present.userSteps, action], logSeq: entrySeq };
-      set({ history: pushHistory(history, next), log: appendLog(log, entry), seq: entrySeq, stepView: undefined });
+        : {
+            ...present,
+            state: r.state,
+            userSteps: [...present.userSteps, action],
+            logSeq: entrySeq,
+          };
+      set({
+        history: pushHistory(history, next),
+        log: appendLog(log, entry),
+        seq: entrySeq,
+        stepView: undefined,
+      });
       return r.outcome;
     },
 
     undo() {
       const { history, log } = get();
       if (!history || !canUndo(history)) return;
-      set({ history: undoHistory(history), log: markUndone(log, history.present.logSeq, true), stepView: undefined });
+      set({
+        history: undoHistory(history),
+        log: markUndone(log, history.present.logSeq, true),
+        stepView: undefined,
+      });
     },
 
     redo() {
@@ -223,7 +288,14 @@ export function createAppStore(initial: Partial<AppState> = {}): AppStore {
       }
       const cur = get().stepView;
       if (cur && cur.of === present && cur.step === k) return;
-      set({ stepView: { of: present, step: k, total, shown: { ...present, state: t.states[k] as EngineState } } });
+      set({
+        stepView: {
+          of: present,
+          step: k,
+          total,
+          shown: { ...present, state: t.states[k] as EngineState },
+        },
+      });
     },
     showTab(tab) {
       set({ tabRequest: { tab } });
@@ -244,9 +316,11 @@ export function createAppStore(initial: Partial<AppState> = {}): AppStore {
 export const selectPresent = (s: AppState): Snapshot | undefined => s.history?.present;
 export const selectEngineState = (s: AppState) => s.history?.present.state;
 /** What the map and inspector show: the viewed replay step, else the present. */
-export const selectShown = (s: AppState): Snapshot | undefined => (s.stepView && s.stepView.of === s.history?.present ? s.stepView.shown : s.history?.present);
+export const selectShown = (s: AppState): Snapshot | undefined =>
+  s.stepView && s.stepView.of === s.history?.present ? s.stepView.shown : s.history?.present;
 export const selectCanUndo = (s: AppState): boolean => !!s.history && canUndo(s.history);
 export const selectCanRedo = (s: AppState): boolean => !!s.history && canRedo(s.history);
 
 /** The lesson is open but the workspace is no longer the state the lesson put there. */
-export const selectLessonDeparted = (s: AppState): boolean => !!s.lesson && s.history?.present !== s.lesson.synced;
+export const selectLessonDeparted = (s: AppState): boolean =>
+  !!s.lesson && s.history?.present !== s.lesson.synced;

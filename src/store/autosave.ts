@@ -43,7 +43,11 @@ function openDb(factory: IDBFactory): Promise<IDBDatabase> {
   });
 }
 
-function request<T>(db: IDBDatabase, mode: IDBTransactionMode, fn: (s: IDBObjectStore) => IDBRequest<T>): Promise<T> {
+function request<T>(
+  db: IDBDatabase,
+  mode: IDBTransactionMode,
+  fn: (s: IDBObjectStore) => IDBRequest<T>,
+): Promise<T> {
   return new Promise((resolve, reject) => {
     const tx = db.transaction(STORE, mode);
     const req = fn(tx.objectStore(STORE));
@@ -74,16 +78,21 @@ export async function clearAutosave(factory: IDBFactory): Promise<void> {
 /** Checks the shape of what was read: an old or corrupt record is reported, not trusted. */
 export function checkSaved(value: unknown): RestoreResult {
   if (value === undefined || value === null) return { kind: 'none' };
-  if (typeof value !== 'object') return { kind: 'unreadable', message: 'the autosaved workspace is not a record' };
+  if (typeof value !== 'object')
+    return { kind: 'unreadable', message: 'the autosaved workspace is not a record' };
   const v = value as Record<string, unknown>;
   if (typeof v['version'] !== 'number' || !READABLE_VERSIONS.includes(v['version'])) {
-    return { kind: 'unreadable', message: `the autosaved workspace has version ${String(v['version'])}; this version of the app reads versions ${READABLE_VERSIONS.join(' and ')}` };
+    return {
+      kind: 'unreadable',
+      message: `the autosaved workspace has version ${String(v['version'])}; this version of the app reads versions ${READABLE_VERSIONS.join(' and ')}`,
+    };
   }
   if (v['hostText'] !== undefined && typeof v['hostText'] !== 'string') {
     return { kind: 'unreadable', message: 'the autosaved workspace has an invalid "hostText"' };
   }
   for (const field of ['savedAt', 'scenarioText', 'userStepsText', 'view'] as const) {
-    if (typeof v[field] !== 'string') return { kind: 'unreadable', message: `the autosaved workspace has no valid "${field}"` };
+    if (typeof v[field] !== 'string')
+      return { kind: 'unreadable', message: `the autosaved workspace has no valid "${field}"` };
   }
   if (v['builtinId'] !== undefined && typeof v['builtinId'] !== 'string') {
     return { kind: 'unreadable', message: 'the autosaved workspace has an invalid "builtinId"' };
@@ -100,6 +109,9 @@ export async function readAutosave(factory: IDBFactory): Promise<RestoreResult> 
       db.close();
     }
   } catch (e) {
-    return { kind: 'unreadable', message: `the autosave could not be read: ${e instanceof Error ? e.message : String(e)}` };
+    return {
+      kind: 'unreadable',
+      message: `the autosave could not be read: ${e instanceof Error ? e.message : String(e)}`,
+    };
   }
 }

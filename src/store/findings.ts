@@ -1,6 +1,11 @@
 import { span } from '../core/ranges/range-set.ts';
 import { analyze, type CheckReport, type Finding } from '../core/analysis/index.ts';
-import { type GuestLayout, type HostFacts, importText, type PlacedEvent } from '../core/importers/index.ts';
+import {
+  type GuestLayout,
+  type HostFacts,
+  importText,
+  type PlacedEvent,
+} from '../core/importers/index.ts';
 import type { PlatformInput } from '../core/platform/normalize.ts';
 import type { Range } from '../core/u64.ts';
 import { fitRange } from '../ui/viewport/viewport.ts';
@@ -26,13 +31,22 @@ export function findingsOf(s: Snapshot): CheckReport {
   const report = analyze({
     platform: platformOf(s),
     ...(guest ? { guest } : {}),
-    ...(s.host ? { host: s.host.facts, events: s.host.events, steps: s.host.steps, stepLines: s.host.stepLines } : {}),
+    ...(s.host
+      ? {
+          host: s.host.facts,
+          events: s.host.events,
+          steps: s.host.steps,
+          stepLines: s.host.stepLines,
+        }
+      : {}),
   });
   cache.set(s.scenario, { host: s.host, report });
   return report;
 }
 
-export type Explained = { ok: true; events: PlacedEvent[]; findings: Finding[]; unparsed: string[] } | { ok: false; error: string };
+export type Explained =
+  | { ok: true; events: PlacedEvent[]; findings: Finding[]; unparsed: string[] }
+  | { ok: false; error: string };
 
 /**
  * "Explain a line": error/fault lines read by the error-lines importer and explained by the
@@ -44,15 +58,34 @@ export function explainLines(s: Snapshot, text: string): Explained {
   if (!r.ok) return { ok: false, error: r.error };
   const events = [...r.result.events];
   const unparsed = r.result.unparsed.map((u) => `line ${u.line}: ${u.reason}: ${u.text}`);
-  if (events.length === 0) return { ok: false, error: `no vfio_dma_map error, AMD-Vi event or DMAR fault line found${unparsed.length ? ` (${unparsed[0]})` : ''}` };
-  const findings = explainEvents(platformOf(s), workspaceGuest(s.scenario, s.host), s.host?.facts, events);
+  if (events.length === 0)
+    return {
+      ok: false,
+      error: `no vfio_dma_map error, AMD-Vi event or DMAR fault line found${unparsed.length ? ` (${unparsed[0]})` : ''}`,
+    };
+  const findings = explainEvents(
+    platformOf(s),
+    workspaceGuest(s.scenario, s.host),
+    s.host?.facts,
+    events,
+  );
   return { ok: true, events, findings, unparsed };
 }
 
 /** The analysis' explanations of placed lines alone (dry runs through the engine), on a platform and guest. */
-export function explainEvents(platform: PlatformInput, guest: GuestLayout | undefined, host: HostFacts | undefined, events: readonly PlacedEvent[]): Finding[] {
+export function explainEvents(
+  platform: PlatformInput,
+  guest: GuestLayout | undefined,
+  host: HostFacts | undefined,
+  events: readonly PlacedEvent[],
+): Finding[] {
   if (events.length === 0) return [];
-  const report = analyze({ platform, ...(guest ? { guest } : {}), ...(host ? { host } : {}), events });
+  const report = analyze({
+    platform,
+    ...(guest ? { guest } : {}),
+    ...(host ? { host } : {}),
+    events,
+  });
   return report.findings.filter((f) => f.kind === 'pasted-error' || f.kind === 'pasted-fault');
 }
 
@@ -61,7 +94,10 @@ export function withMargin(r: Range): Range {
   const len = r.last - r.start + 1n;
   const pad = len / 8n > 0x1000n ? len / 8n : 0x1000n;
   const max = (1n << 64n) - 1n;
-  return { start: r.start > pad ? r.start - pad : 0n, last: r.last + pad > max ? max : r.last + pad };
+  return {
+    start: r.start > pad ? r.start - pad : 0n,
+    last: r.last + pad > max ? max : r.last + pad,
+  };
 }
 
 /** Fits the map on ranges with a margin, and marks them. */
@@ -85,6 +121,8 @@ export function focusFinding(store: AppStore, f: Finding): void {
     s.select({ kind: 'device', bdf }, { quiet: true });
     return;
   }
-  const g = f.objects.map((o) => /^group (\d+)$/.exec(o)?.[1]).find((x) => x !== undefined && index.groups.has(Number(x)));
+  const g = f.objects
+    .map((o) => /^group (\d+)$/.exec(o)?.[1])
+    .find((x) => x !== undefined && index.groups.has(Number(x)));
   if (g !== undefined) s.select({ kind: 'group', group: Number(g) }, { quiet: true });
 }

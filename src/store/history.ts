@@ -17,7 +17,11 @@ export function startHistory<T>(present: T): History<T> {
 /** A new present; the redo branch is dropped and the oldest entries beyond the cap are forgotten. */
 export function pushHistory<T>(h: History<T>, next: T, cap: number = HISTORY_CAP): History<T> {
   const past = [...h.past, h.present];
-  return { past: past.length > cap ? past.slice(past.length - cap) : past, present: next, future: [] };
+  return {
+    past: past.length > cap ? past.slice(past.length - cap) : past,
+    present: next,
+    future: [],
+  };
 }
 
 export function undoHistory<T>(h: History<T>): History<T> {

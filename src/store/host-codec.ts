@@ -8,25 +8,56 @@ import type { HostContext } from './host-import.ts';
 const TAG = '$u64';
 
 export function encodeHost(host: HostContext): string {
-  return JSON.stringify(host, (_k, v: unknown) => (typeof v === 'bigint' ? { [TAG]: `0x${v.toString(16)}` } : v));
+  return JSON.stringify(host, (_k, v: unknown) =>
+    typeof v === 'bigint' ? { [TAG]: `0x${v.toString(16)}` } : v,
+  );
 }
 
-export type DecodedHost = { readonly ok: true; readonly host: HostContext } | { readonly ok: false; readonly error: string };
+export type DecodedHost =
+  | { readonly ok: true; readonly host: HostContext }
+  | { readonly ok: false; readonly error: string };
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isRange = (v: unknown): boolean => isObject(v) && typeof v['start'] === 'bigint' && typeof v['last'] === 'bigint';
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+const isRange = (v: unknown): boolean =>
+  isObject(v) && typeof v['start'] === 'bigint' && typeof v['last'] === 'bigint';
 
 function problem(v: Record<string, unknown>): string | undefined {
   if (!isObject(v['facts'])) return 'no host facts';
   const events = v['events'];
-  if (!Array.isArray(events) || !events.every((e) => isObject(e) && typeof e['line'] === 'number' && typeof e['kind'] === 'string' && isRange(e['range']) && typeof e['detail'] === 'string')) {
+  if (
+    !Array.isArray(events) ||
+    !events.every(
+      (e) =>
+        isObject(e) &&
+        typeof e['line'] === 'number' &&
+        typeof e['kind'] === 'string' &&
+        isRange(e['range']) &&
+        typeof e['detail'] === 'string',
+    )
+  ) {
     return 'its pasted lines are damaged';
   }
-  if (!Array.isArray(v['steps']) || !v['steps'].every((s) => isObject(s) && typeof s['op'] === 'string')) return 'its trace steps are damaged';
-  if (!Array.isArray(v['stepLines']) || !v['stepLines'].every((n) => typeof n === 'number')) return 'its trace line numbers are damaged';
-  if (!Array.isArray(v['sources']) || !v['sources'].every((n) => typeof n === 'string')) return 'its source names are damaged';
+  if (
+    !Array.isArray(v['steps']) ||
+    !v['steps'].every((s) => isObject(s) && typeof s['op'] === 'string')
+  )
+    return 'its trace steps are damaged';
+  if (!Array.isArray(v['stepLines']) || !v['stepLines'].every((n) => typeof n === 'number'))
+    return 'its trace line numbers are damaged';
+  if (!Array.isArray(v['sources']) || !v['sources'].every((n) => typeof n === 'string'))
+    return 'its source names are damaged';
   const g = v['guest'];
-  if (g !== undefined && !(isObject(g) && Array.isArray(g['memory']) && g['memory'].every((m) => isRange(m) && typeof (m as Record<string, unknown>)['kind'] === 'string'))) {
+  if (
+    g !== undefined &&
+    !(
+      isObject(g) &&
+      Array.isArray(g['memory']) &&
+      g['memory'].every(
+        (m) => isRange(m) && typeof (m as Record<string, unknown>)['kind'] === 'string',
+      )
+    )
+  ) {
     return 'its guest layout is damaged';
   }
   return undefined;
@@ -44,7 +75,10 @@ export function decodeHost(text: string): DecodedHost {
       return v;
     });
   } catch (e) {
-    return { ok: false, error: `the saved host import does not read (${e instanceof Error ? e.message : String(e)})` };
+    return {
+      ok: false,
+      error: `the saved host import does not read (${e instanceof Error ? e.message : String(e)})`,
+    };
   }
   if (!isObject(value)) return { ok: false, error: 'the saved host import is not a record' };
   const p = problem(value);

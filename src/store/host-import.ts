@@ -67,7 +67,13 @@ export function parseInput(input: ImportInput, options: ParseOptions = {}): Pars
   });
   if (!r.ok) {
     const detected = input.kind ? detectKind(input.text) : undefined;
-    return { input, detected, kind: input.kind, result: undefined, error: input.kind ? r.error : 'could not tell what this text is: choose its kind' };
+    return {
+      input,
+      detected,
+      kind: input.kind,
+      result: undefined,
+      error: input.kind ? r.error : 'could not tell what this text is: choose its kind',
+    };
   }
   const detected = input.kind ? detectKind(input.text) : r.result.kind;
   return { input, detected, kind: input.kind ?? r.result.kind, result: r.result, error: undefined };
@@ -97,19 +103,27 @@ const SAMPLE = 6;
 export function understood(result: ImportResult): Understood {
   const p = result.scenario.platform ?? {};
   const groups = new Map<number, string[]>();
-  for (const d of p.devices ?? []) if (d.group !== undefined) groups.set(d.group, [...(groups.get(d.group) ?? []), d.bdf]);
-  for (const r of p.reservedRegions ?? []) if (r.group !== undefined && !groups.has(r.group)) groups.set(r.group, []);
+  for (const d of p.devices ?? [])
+    if (d.group !== undefined) groups.set(d.group, [...(groups.get(d.group) ?? []), d.bdf]);
+  for (const r of p.reservedRegions ?? [])
+    if (r.group !== undefined && !groups.has(r.group)) groups.set(r.group, []);
   const sample: string[] = [];
   for (const [g, devs] of [...groups].sort((a, b) => a[0] - b[0]).slice(0, SAMPLE)) {
     const regions = (p.reservedRegions ?? []).filter((r) => r.group === g).map((r) => r.type);
-    sample.push(`group ${g}: ${devs.join(', ') || 'no device listed'}${regions.length ? ` · ${regions.join(', ')}` : ''}`);
+    sample.push(
+      `group ${g}: ${devs.join(', ') || 'no device listed'}${regions.length ? ` · ${regions.join(', ')}` : ''}`,
+    );
   }
   if (groups.size === 0) {
-    for (const d of (p.devices ?? []).slice(0, SAMPLE)) sample.push(`${d.bdf} ${deviceLabel(d)}`.trim());
+    for (const d of (p.devices ?? []).slice(0, SAMPLE))
+      sample.push(`${d.bdf} ${deviceLabel(d)}`.trim());
   }
-  for (const s of (result.scenario.guest?.memory ?? []).slice(0, SAMPLE)) sample.push(`guest ${s.kind} ${s.name}`);
+  for (const s of (result.scenario.guest?.memory ?? []).slice(0, SAMPLE))
+    sample.push(`guest ${s.kind} ${s.name}`);
   for (const e of result.events.slice(0, SAMPLE)) sample.push(`line ${e.line}: ${e.detail}`);
-  const steps = (result.scenario.steps ?? []).filter((s) => s.op === 'vfio.map_dma' || s.op === 'vfio.unmap_dma');
+  const steps = (result.scenario.steps ?? []).filter(
+    (s) => s.op === 'vfio.map_dma' || s.op === 'vfio.unmap_dma',
+  );
   return {
     groups: [...groups.keys()].sort((a, b) => a - b),
     devices: p.devices?.length ?? 0,
@@ -142,19 +156,30 @@ export function pieceReports(p: ParsedInput): PieceReport[] {
 export function aroundLines(result: ImportResult): UnparsedLine[] {
   const pieces = result.pieces ?? [];
   if (pieces.length === 0) return [];
-  return result.unparsed.filter((u) => !pieces.some((piece) => u.line >= piece.first && u.line <= piece.last));
+  return result.unparsed.filter(
+    (u) => !pieces.some((piece) => u.line >= piece.first && u.line <= piece.last),
+  );
 }
 
 /** The guest layout the user picks: none, a QEMU machine preset, or the layout an imported info mtree gave. */
-export type GuestChoice = { readonly kind: 'none' } | { readonly kind: 'preset'; readonly spec: string } | { readonly kind: 'mtree' };
+export type GuestChoice =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'preset'; readonly spec: string }
+  | { readonly kind: 'mtree' };
 
-export type GuestResolution = { ok: true; guest: GuestLayout | undefined } | { ok: false; error: string };
+export type GuestResolution =
+  { ok: true; guest: GuestLayout | undefined } | { ok: false; error: string };
 
 export function resolveGuest(choice: GuestChoice, parsed: readonly ParsedInput[]): GuestResolution {
   if (choice.kind === 'none') return { ok: true, guest: undefined };
   if (choice.kind === 'mtree') {
-    const g = [...parsed].reverse().find((p) => p.result?.scenario.guest && p.result.scenario.guest.memory.length > 0)?.result?.scenario.guest;
-    return g ? { ok: true, guest: g } : { ok: false, error: 'no imported input holds a guest layout (QEMU "info mtree")' };
+    const g = [...parsed]
+      .reverse()
+      .find((p) => p.result?.scenario.guest && p.result.scenario.guest.memory.length > 0)?.result
+      ?.scenario.guest;
+    return g
+      ? { ok: true, guest: g }
+      : { ok: false, error: 'no imported input holds a guest layout (QEMU "info mtree")' };
   }
   const p = parseGuestPreset(choice.spec);
   return p.ok ? { ok: true, guest: guestFromPreset(p.params) } : { ok: false, error: p.error };
@@ -202,7 +227,10 @@ export interface BuildOptions {
 export type BuildResult = { ok: true; plan: HostImportPlan } | { ok: false; error: string };
 
 /** The groups of a merged platform, the ones bound to vfio first (the usual trace target). */
-export function platformGroups(platform: PlatformInput | undefined): { groups: number[]; vfio: number[] } {
+export function platformGroups(platform: PlatformInput | undefined): {
+  groups: number[];
+  vfio: number[];
+} {
   const groups = new Set<number>();
   const vfio = new Set<number>();
   for (const d of platform?.devices ?? []) {
@@ -217,7 +245,17 @@ export function platformGroups(platform: PlatformInput | undefined): { groups: n
 
 export function mergeParsed(parsed: readonly ParsedInput[], iommu?: UnitChoice) {
   return mergeImports(
-    parsed.flatMap((p) => (p.result ? [{ scenario: p.result.scenario, events: p.result.events, ...(p.result.host ? { host: p.result.host } : {}) }] : [])),
+    parsed.flatMap((p) =>
+      p.result
+        ? [
+            {
+              scenario: p.result.scenario,
+              events: p.result.events,
+              ...(p.result.host ? { host: p.result.host } : {}),
+            },
+          ]
+        : [],
+    ),
     iommu,
   );
 }
@@ -226,17 +264,29 @@ export function mergeParsed(parsed: readonly ParsedInput[], iommu?: UnitChoice) 
  * The scenario an import opens: the merged platform (or the current one), the chosen guest
  * layout, and the trace's steps (re-read with the container setup for `traceGroup`).
  */
-export function buildHostImport(inputs: readonly ImportInput[], options: BuildOptions): BuildResult {
+export function buildHostImport(
+  inputs: readonly ImportInput[],
+  options: BuildOptions,
+): BuildResult {
   const iommu = options.iommu ? { iommu: options.iommu } : {};
   const parsed = inputs.map((i) => parseInput(i, iommu));
-  if (!parsed.some((p) => p.result)) return { ok: false, error: 'nothing was understood: paste or drop a host bundle, a listing or error lines' };
+  if (!parsed.some((p) => p.result))
+    return {
+      ok: false,
+      error: 'nothing was understood: paste or drop a host bundle, a listing or error lines',
+    };
   const merged = mergeParsed(parsed, options.iommu);
   const guestR = resolveGuest(options.guest, parsed);
   if (!guestR.ok) return { ok: false, error: `guest layout: ${guestR.error}` };
   const keptPlatform = !merged.scenario.platform;
   const platform = merged.scenario.platform ?? options.currentPlatform;
   const notes: string[] = [];
-  if (keptPlatform) notes.push(options.currentPlatform ? 'the inputs hold no host platform: the current workspace platform is kept' : 'the inputs hold no host platform');
+  if (keptPlatform)
+    notes.push(
+      options.currentPlatform
+        ? 'the inputs hold no host platform: the current workspace platform is kept'
+        : 'the inputs hold no host platform',
+    );
 
   // Trace steps: read again with the container setup for the chosen group, so they replay.
   const steps: ImportedStep[] = [];
@@ -245,7 +295,10 @@ export function buildHostImport(inputs: readonly ImportInput[], options: BuildOp
   for (const p of parsed) {
     if (!p.result?.scenario.steps?.length) continue;
     const trace = readsAs(p, 'qemu-trace');
-    const withSetup = trace && options.traceGroup !== undefined ? parseInput(p.input, { ...iommu, traceGroup: options.traceGroup }).result : p.result;
+    const withSetup =
+      trace && options.traceGroup !== undefined
+        ? parseInput(p.input, { ...iommu, traceGroup: options.traceGroup }).result
+        : p.result;
     const lines = withSetup?.stepLines ?? [];
     (withSetup?.scenario.steps ?? []).forEach((s, i) => {
       steps.push(s);
@@ -254,22 +307,39 @@ export function buildHostImport(inputs: readonly ImportInput[], options: BuildOp
         stepLines.push(lines[i] ?? 0);
       }
     });
-    if (trace && options.traceGroup === undefined) notes.push('the trace is not replayed on the map: choose the group it replays into');
+    if (trace && options.traceGroup === undefined)
+      notes.push('the trace is not replayed on the map: choose the group it replays into');
   }
-  const replayable = steps.filter((s) => !(options.traceGroup === undefined && 'container' in s && s.container === '$container'));
+  const replayable = steps.filter(
+    (s) => !(options.traceGroup === undefined && 'container' in s && s.container === '$container'),
+  );
   const names = inputs.map((i) => i.name);
   const scenario = toScenario(
-    { ...(platform ? { platform } : {}), ...(guestR.guest ? { guest: guestR.guest } : {}), steps: replayable },
+    {
+      ...(platform ? { platform } : {}),
+      ...(guestR.guest ? { guest: guestR.guest } : {}),
+      steps: replayable,
+    },
     {
       title: `Host import: ${names.join(', ')}`,
-      description: [...parsed.flatMap((p) => p.result?.notes ?? []), ...(guestR.guest?.notes ?? [])].join('\n'),
+      description: [
+        ...parsed.flatMap((p) => p.result?.notes ?? []),
+        ...(guestR.guest?.notes ?? []),
+      ].join('\n'),
     },
   );
   return {
     ok: true,
     plan: {
       scenario,
-      host: { facts: merged.host, events: merged.events, steps: dmaSteps, stepLines, guest: guestR.guest, sources: names },
+      host: {
+        facts: merged.host,
+        events: merged.events,
+        steps: dmaSteps,
+        stepLines,
+        guest: guestR.guest,
+        sources: names,
+      },
       notes,
       keptPlatform,
     },
@@ -277,7 +347,10 @@ export function buildHostImport(inputs: readonly ImportInput[], options: BuildOp
 }
 
 /** The guest layout a workspace shows and checks: the import's full one, else the scenario's own. */
-export function workspaceGuest(scenario: Scenario, host: HostContext | undefined): GuestLayout | undefined {
+export function workspaceGuest(
+  scenario: Scenario,
+  host: HostContext | undefined,
+): GuestLayout | undefined {
   if (host?.guest) return host.guest;
   const g = guestFromScenario(scenario.guest);
   return g.ok ? g.guest : undefined;

@@ -1,5 +1,11 @@
 import type { Action } from '../core/actions.ts';
-import { type Lesson, LESSONS, lessonById, type LessonStep, replayLessonThrough } from '../core/lessons/index.ts';
+import {
+  type Lesson,
+  LESSONS,
+  lessonById,
+  type LessonStep,
+  replayLessonThrough,
+} from '../core/lessons/index.ts';
 import type { Outcome } from '../core/outcome.ts';
 import { compareWithExpect, resolveStepRefs } from '../core/scenario/index.ts';
 import { type Range, U64_MAX } from '../core/u64.ts';
@@ -31,7 +37,11 @@ export function lessonAction(lesson: Lesson, stepIndex: number): Action | undefi
 }
 
 /** Undefined when the outcome is the one the lesson expects; otherwise what differs. */
-export function lessonMismatch(lesson: Lesson, stepIndex: number, outcome: Outcome): string | undefined {
+export function lessonMismatch(
+  lesson: Lesson,
+  stepIndex: number,
+  outcome: Outcome,
+): string | undefined {
   const expect = lesson.steps[stepIndex]?.action?.expect;
   if (!expect) return undefined;
   return compareWithExpect(expect, outcome, replayLessonThrough(lesson, stepIndex).bindings);
@@ -40,7 +50,10 @@ export function lessonMismatch(lesson: Lesson, stepIndex: number, outcome: Outco
 /** A range with a sixteenth of its length added on each side (clamped to the space), so its edges are not the screen's. */
 export function withMargin(r: Range): Range {
   const pad = (r.last - r.start + 1n) / 16n;
-  return { start: r.start > pad ? r.start - pad : 0n, last: U64_MAX - r.last > pad ? r.last + pad : U64_MAX };
+  return {
+    start: r.start > pad ? r.start - pad : 0n,
+    last: U64_MAX - r.last > pad ? r.last + pad : U64_MAX,
+  };
 }
 
 /**
@@ -67,7 +80,10 @@ function moveView(store: AppStore, view: Range | undefined): void {
 export function openLesson(store: AppStore, id: string, step = 0, fit = true): boolean {
   const lesson = lessonById(id);
   if (!lesson) {
-    store.getState().notify({ kind: 'error', text: `there is no lesson "${id}" (known: ${LESSONS.map((l) => l.id).join(', ')})` });
+    store.getState().notify({
+      kind: 'error',
+      text: `there is no lesson "${id}" (known: ${LESSONS.map((l) => l.id).join(', ')})`,
+    });
     return false;
   }
   const last = lesson.steps.length - 1;
@@ -82,11 +98,18 @@ export function openLesson(store: AppStore, id: string, step = 0, fit = true): b
   const whole = count === lesson.scenario.steps.length;
   store
     .getState()
-    .openWorkspace({ ok: true, scenario, state: report.state, reports: report.steps }, whole ? lesson.id : undefined, `lesson “${lesson.title}”, step ${at + 1} of ${last + 1}`);
+    .openWorkspace(
+      { ok: true, scenario, state: report.state, reports: report.steps },
+      whole ? lesson.id : undefined,
+      `lesson “${lesson.title}”, step ${at + 1} of ${last + 1}`,
+    );
   const present = store.getState().history?.present;
   if (!present) return false;
   store.getState().setLesson({ id: lesson.id, step: at, synced: present });
-  if (at !== step) store.getState().notify({ kind: 'error', text: `lesson ${id} has steps 0 to ${last}: opened step ${at}` });
+  if (at !== step)
+    store
+      .getState()
+      .notify({ kind: 'error', text: `lesson ${id} has steps 0 to ${last}: opened step ${at}` });
   const view = lesson.steps[at]?.view;
   if (view) moveView(store, view);
   else if (fit) {
@@ -124,7 +147,9 @@ export function doLessonStep(store: AppStore): Outcome | undefined {
   const inSync = s.history?.present === pos.synced;
   const outcome = s.dispatch(action);
   const present = store.getState().history?.present;
-  store.getState().setLesson({ ...pos, synced: inSync && present ? present : pos.synced, done: { outcome } });
+  store
+    .getState()
+    .setLesson({ ...pos, synced: inSync && present ? present : pos.synced, done: { outcome } });
   return outcome;
 }
 
@@ -147,7 +172,9 @@ export function nextLessonStep(store: AppStore): void {
     previous = { step: cur.step.index, outcome: pos.done.outcome };
   }
   const next = cur.step.index + 1;
-  store.getState().setLesson({ id: pos.id, step: next, synced: pos.synced, ...(previous ? { previous } : {}) });
+  store
+    .getState()
+    .setLesson({ id: pos.id, step: next, synced: pos.synced, ...(previous ? { previous } : {}) });
   moveView(store, cur.lesson.steps[next]?.view);
 }
 

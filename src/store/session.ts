@@ -1,7 +1,11 @@
 import { formatLoadError, load } from '../core/scenario/index.ts';
 import type { Action } from '../core/actions.ts';
 import { parseU64, type Range } from '../core/u64.ts';
-import { BUILTIN_SCENARIOS, builtinScenario, DEFAULT_SCENARIO_ID } from '../ui/scenarios/builtin.ts';
+import {
+  BUILTIN_SCENARIOS,
+  builtinScenario,
+  DEFAULT_SCENARIO_ID,
+} from '../ui/scenarios/builtin.ts';
 import { fitRange, formatViewParam, parseViewParam } from '../ui/viewport/viewport.ts';
 import type { AppStore } from './app-store.ts';
 import { AUTOSAVE_VERSION, readAutosave, type SavedWorkspace, writeAutosave } from './autosave.ts';
@@ -24,10 +28,18 @@ function fitWorkspace(store: AppStore): void {
 }
 
 /** Opens scenario text as a new history entry; a load error becomes a notice. */
-export function openText(store: AppStore, text: string, builtinId: string | undefined, fit = true): boolean {
+export function openText(
+  store: AppStore,
+  text: string,
+  builtinId: string | undefined,
+  fit = true,
+): boolean {
   const opened = openScenarioText(text);
   if (!opened.ok) {
-    store.getState().notify({ kind: 'error', text: `the scenario could not be opened: ${opened.errors.map(formatLoadError).join('; ')}` });
+    store.getState().notify({
+      kind: 'error',
+      text: `the scenario could not be opened: ${opened.errors.map(formatLoadError).join('; ')}`,
+    });
     return false;
   }
   const title = opened.scenario.title ?? opened.scenario.id ?? 'untitled scenario';
@@ -39,7 +51,10 @@ export function openText(store: AppStore, text: string, builtinId: string | unde
 export function openBuiltin(store: AppStore, id: string, fit = true): boolean {
   const b = builtinScenario(id);
   if (!b) {
-    store.getState().notify({ kind: 'error', text: `there is no built-in scenario "${id}" (known: ${BUILTIN_SCENARIOS.map((s) => s.id).join(', ')})` });
+    store.getState().notify({
+      kind: 'error',
+      text: `there is no built-in scenario "${id}" (known: ${BUILTIN_SCENARIOS.map((s) => s.id).join(', ')})`,
+    });
     return false;
   }
   return openText(store, b.text, b.id, fit);
@@ -87,16 +102,24 @@ export function restoreSaved(store: AppStore, saved: SavedWorkspace): boolean {
   if (host) {
     const opened = openScenarioText(saved.scenarioText);
     if (!opened.ok) {
-      store.getState().notify({ kind: 'error', text: `the scenario could not be opened: ${opened.errors.map(formatLoadError).join('; ')}` });
+      store.getState().notify({
+        kind: 'error',
+        text: `the scenario could not be opened: ${opened.errors.map(formatLoadError).join('; ')}`,
+      });
       return false;
     }
-    store.getState().openWorkspace(opened, saved.builtinId, `restored ${host.sources.join(', ')}`, host);
+    store
+      .getState()
+      .openWorkspace(opened, saved.builtinId, `restored ${host.sources.join(', ')}`, host);
   } else if (!openText(store, saved.scenarioText, saved.builtinId, false)) {
     return false;
   }
   const problem = applyUserSteps(store, saved.userStepsText);
   if (problem) problems.push(problem);
-  if (problems.length) store.getState().notify({ kind: 'error', text: `restored the scenario, but ${problems.join('; ')}` });
+  if (problems.length)
+    store
+      .getState()
+      .notify({ kind: 'error', text: `restored the scenario, but ${problems.join('; ')}` });
   const view = viewFrom(saved.view);
   if (view) store.getState().setViewport(fitRange(view));
   else fitWorkspace(store);
@@ -107,27 +130,47 @@ export function restoreSaved(store: AppStore, saved: SavedWorkspace): boolean {
  * First open: a share link wins, then the autosave, then the default scenario. Whatever fails
  * says so in a notice and falls through to the next, so the page is never blank.
  */
-export async function boot(store: AppStore, hash: string, idb: IDBFactory | undefined): Promise<void> {
+export async function boot(
+  store: AppStore,
+  hash: string,
+  idb: IDBFactory | undefined,
+): Promise<void> {
   const link = parseHash(hash);
   let opened = false;
   if (link.packed !== undefined) {
     try {
       opened = openText(store, await unpackScenario(link.packed), undefined);
     } catch {
-      store.getState().notify({ kind: 'error', text: 'the scenario in the link is damaged (it does not unpack); opened the default scenario instead' });
+      store.getState().notify({
+        kind: 'error',
+        text: 'the scenario in the link is damaged (it does not unpack); opened the default scenario instead',
+      });
     }
   } else if (link.lesson !== undefined) {
     opened = openLesson(store, link.lesson.id, link.lesson.step, !link.view);
   } else if (link.scenarioId !== undefined) {
     opened = openBuiltin(store, link.scenarioId);
   }
-  if (!opened && idb && link.packed === undefined && link.scenarioId === undefined && link.lesson === undefined) {
+  if (
+    !opened &&
+    idb &&
+    link.packed === undefined &&
+    link.scenarioId === undefined &&
+    link.lesson === undefined
+  ) {
     const restored = await readAutosave(idb);
     if (restored.kind === 'ok') {
       opened = restoreSaved(store, restored.saved);
-      if (!opened) store.getState().notify({ kind: 'error', text: 'the autosaved workspace could not be opened; opened the default scenario instead' });
+      if (!opened)
+        store.getState().notify({
+          kind: 'error',
+          text: 'the autosaved workspace could not be opened; opened the default scenario instead',
+        });
     } else if (restored.kind === 'unreadable') {
-      store.getState().notify({ kind: 'error', text: `${restored.message}; opened the default scenario instead` });
+      store.getState().notify({
+        kind: 'error',
+        text: `${restored.message}; opened the default scenario instead`,
+      });
     }
   }
   if (!opened) openBuiltin(store, DEFAULT_SCENARIO_ID);
@@ -135,7 +178,10 @@ export async function boot(store: AppStore, hash: string, idb: IDBFactory | unde
   if (link.problem) store.getState().notify({ kind: 'error', text: link.problem });
 }
 
-export function savedWorkspace(store: AppStore, scenarioText: (s: Snapshot) => string): SavedWorkspace | undefined {
+export function savedWorkspace(
+  store: AppStore,
+  scenarioText: (s: Snapshot) => string,
+): SavedWorkspace | undefined {
   const { history, viewport } = store.getState();
   if (!history) return undefined;
   const p = history.present;
@@ -151,12 +197,20 @@ export function savedWorkspace(store: AppStore, scenarioText: (s: Snapshot) => s
 }
 
 /** Saves after every workspace change (and, debounced, after view changes). */
-export function startAutosave(store: AppStore, idb: IDBFactory, scenarioText: (s: Snapshot) => string, delayMs = 400): () => void {
+export function startAutosave(
+  store: AppStore,
+  idb: IDBFactory,
+  scenarioText: (s: Snapshot) => string,
+  delayMs = 400,
+): () => void {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const flush = () => {
     timer = undefined;
     const saved = savedWorkspace(store, scenarioText);
-    if (saved) writeAutosave(idb, saved).catch((e: unknown) => store.getState().notify({ kind: 'error', text: `autosave failed: ${String(e)}` }));
+    if (saved)
+      writeAutosave(idb, saved).catch((e: unknown) =>
+        store.getState().notify({ kind: 'error', text: `autosave failed: ${String(e)}` }),
+      );
   };
   const unsubscribe = store.subscribe((s, prev) => {
     if (s.history === prev.history && s.viewport === prev.viewport) return;
@@ -177,12 +231,22 @@ export async function followHash(store: AppStore, hash: string): Promise<void> {
     try {
       openText(store, await unpackScenario(link.packed), undefined);
     } catch {
-      store.getState().notify({ kind: 'error', text: 'the scenario in the link is damaged (it does not unpack)' });
+      store.getState().notify({
+        kind: 'error',
+        text: 'the scenario in the link is damaged (it does not unpack)',
+      });
     }
   } else if (link.lesson !== undefined) {
     const at = store.getState().lesson;
     // The same lesson and step, still in the lesson's state: nothing to open (a Share link followed back).
-    if (!at || at.id !== link.lesson.id || at.step !== link.lesson.step || at.synced !== present || at.done) openLesson(store, link.lesson.id, link.lesson.step, !link.view);
+    if (
+      !at ||
+      at.id !== link.lesson.id ||
+      at.step !== link.lesson.step ||
+      at.synced !== present ||
+      at.done
+    )
+      openLesson(store, link.lesson.id, link.lesson.step, !link.view);
   } else if (link.scenarioId !== undefined && link.scenarioId !== present?.builtinId) {
     openBuiltin(store, link.scenarioId);
   }
@@ -200,10 +264,15 @@ export async function followHash(store: AppStore, hash: string): Promise<void> {
 export function importHost(store: AppStore, plan: HostImportPlan): boolean {
   const opened = openScenario(plan.scenario);
   if (!opened.ok) {
-    store.getState().notify({ kind: 'error', text: `the import could not be opened: ${opened.errors.map(formatLoadError).join('; ')}` });
+    store.getState().notify({
+      kind: 'error',
+      text: `the import could not be opened: ${opened.errors.map(formatLoadError).join('; ')}`,
+    });
     return false;
   }
-  store.getState().openWorkspace(opened, undefined, `imported ${plan.host.sources.join(', ')}`, plan.host);
+  store
+    .getState()
+    .openWorkspace(opened, undefined, `imported ${plan.host.sources.join(', ')}`, plan.host);
   fitWorkspace(store);
   const events = plan.host.events.length;
   store.getState().notify({
@@ -215,7 +284,9 @@ export function importHost(store: AppStore, plan: HostImportPlan): boolean {
 }
 
 /** Reads dropped or chosen files as import inputs; files above 20 MB are refused before reading. */
-export async function readImportFiles(files: Iterable<Blob & { name?: string }>): Promise<{ inputs: ImportInput[]; refused: string[] }> {
+export async function readImportFiles(
+  files: Iterable<Blob & { name?: string }>,
+): Promise<{ inputs: ImportInput[]; refused: string[] }> {
   const inputs: ImportInput[] = [];
   const refused: string[] = [];
   for (const f of files) {
@@ -224,7 +295,11 @@ export async function readImportFiles(files: Iterable<Blob & { name?: string }>)
       refused.push(`${name} is ${(f.size / 1048576).toFixed(1)} MB: files above 20 MB are refused`);
       continue;
     }
-    inputs.push({ id: `${name}:${f.size}:${inputs.length}:${Math.random().toString(36).slice(2, 8)}`, name, text: await f.text() });
+    inputs.push({
+      id: `${name}:${f.size}:${inputs.length}:${Math.random().toString(36).slice(2, 8)}`,
+      name,
+      text: await f.text(),
+    });
   }
   return { inputs, refused };
 }

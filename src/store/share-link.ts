@@ -22,16 +22,24 @@ export interface ParsedHash {
 export function parseHash(hash: string): ParsedHash {
   const params = new URLSearchParams(hash.replace(/^#/, ''));
   const viewText = params.get('view');
-  const view = viewText === null ? undefined : parseViewParam(viewText, (s) => {
-    const r = parseU64(s);
-    return r.ok ? r.value : undefined;
-  });
+  const view =
+    viewText === null
+      ? undefined
+      : parseViewParam(viewText, (s) => {
+          const r = parseU64(s);
+          return r.ok ? r.value : undefined;
+        });
   const lessonId = params.get('lesson');
   const stepText = params.get('step');
-  const step = stepText === null ? 0 : /^\d{1,6}$/.test(stepText.trim()) ? Number(stepText.trim()) : undefined;
+  const step =
+    stepText === null ? 0 : /^\d{1,6}$/.test(stepText.trim()) ? Number(stepText.trim()) : undefined;
   const problems = [
-    viewText !== null && !view ? `the link's view "${viewText}" is not a range START-LAST in hex` : undefined,
-    lessonId !== null && step === undefined ? `the link's step "${stepText ?? ''}" is not a step number; opened the lesson at its start` : undefined,
+    viewText !== null && !view
+      ? `the link's view "${viewText}" is not a range START-LAST in hex`
+      : undefined,
+    lessonId !== null && step === undefined
+      ? `the link's step "${stepText ?? ''}" is not a step number; opened the lesson at its start`
+      : undefined,
   ].filter((p): p is string => p !== undefined);
   return {
     view,
@@ -44,7 +52,8 @@ export function parseHash(hash: string): ParsedHash {
 
 function toBase64Url(bytes: Uint8Array): string {
   let bin = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  for (let i = 0; i < bytes.length; i += 0x8000)
+    bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
@@ -56,7 +65,10 @@ function fromBase64Url(text: string): Uint8Array {
   return out;
 }
 
-async function pipe(bytes: Uint8Array, stream: CompressionStream | DecompressionStream): Promise<Uint8Array> {
+async function pipe(
+  bytes: Uint8Array,
+  stream: CompressionStream | DecompressionStream,
+): Promise<Uint8Array> {
   const writer = stream.writable.getWriter();
   const written = writer.write(bytes as Uint8Array<ArrayBuffer>).then(() => writer.close());
   const chunks: Uint8Array[] = [];
@@ -77,14 +89,19 @@ async function pipe(bytes: Uint8Array, stream: CompressionStream | Decompression
 }
 
 export async function packScenario(text: string): Promise<string> {
-  return toBase64Url(await pipe(new TextEncoder().encode(text), new CompressionStream('deflate-raw')));
+  return toBase64Url(
+    await pipe(new TextEncoder().encode(text), new CompressionStream('deflate-raw')),
+  );
 }
 
 export async function unpackScenario(packed: string): Promise<string> {
-  return new TextDecoder().decode(await pipe(fromBase64Url(packed), new DecompressionStream('deflate-raw')));
+  return new TextDecoder().decode(
+    await pipe(fromBase64Url(packed), new DecompressionStream('deflate-raw')),
+  );
 }
 
-export type ShareLink = { readonly ok: true; readonly hash: string } | { readonly ok: false; readonly message: string };
+export type ShareLink =
+  { readonly ok: true; readonly hash: string } | { readonly ok: false; readonly message: string };
 
 /**
  * The hash for the current view and workspace: the lesson and step while a lesson is open, by id
@@ -97,8 +114,13 @@ export async function buildShareHash(
   lesson?: { readonly id: string; readonly step: number },
 ): Promise<ShareLink> {
   const view = `view=${formatViewParam(viewport)}`;
-  if (lesson) return { ok: true, hash: `#${view}&lesson=${encodeURIComponent(lesson.id)}&step=${lesson.step}` };
-  if (builtinId !== undefined) return { ok: true, hash: `#${view}&scenario=${encodeURIComponent(builtinId)}` };
+  if (lesson)
+    return {
+      ok: true,
+      hash: `#${view}&lesson=${encodeURIComponent(lesson.id)}&step=${lesson.step}`,
+    };
+  if (builtinId !== undefined)
+    return { ok: true, hash: `#${view}&scenario=${encodeURIComponent(builtinId)}` };
   const packed = await packScenario(scenarioText());
   if (packed.length > SHARE_CAP_CHARS) {
     return {

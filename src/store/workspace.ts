@@ -1,7 +1,16 @@
 import type { Action } from '../core/actions.ts';
 import { apply } from '../core/engine.ts';
 import type { Outcome } from '../core/outcome.ts';
-import { type LoadError, load, replay, save, type Scenario, SCENARIO_FORMAT, type ScenarioStep, type StepReport } from '../core/scenario/index.ts';
+import {
+  type LoadError,
+  load,
+  replay,
+  save,
+  type Scenario,
+  SCENARIO_FORMAT,
+  type ScenarioStep,
+  type StepReport,
+} from '../core/scenario/index.ts';
 import type { EngineState } from '../core/state.ts';
 import type { HostContext } from './host-import.ts';
 
@@ -26,7 +35,12 @@ export interface Snapshot {
 }
 
 export type OpenResult =
-  | { readonly ok: true; readonly scenario: Scenario; readonly state: EngineState; readonly reports: readonly StepReport[] }
+  | {
+      readonly ok: true;
+      readonly scenario: Scenario;
+      readonly state: EngineState;
+      readonly reports: readonly StepReport[];
+    }
   | { readonly ok: false; readonly errors: readonly LoadError[] };
 
 /** Loads scenario text with the core loader and replays its steps through the engine. */
@@ -36,7 +50,12 @@ export function openScenarioText(text: string): OpenResult {
   if (loaded.kind !== 'scenario') {
     return {
       ok: false,
-      errors: [{ path: '', message: `this is a conformance file (${loaded.scenarios.length} scenarios), not a scenario: replay it with the CLI, or open one scenario file` }],
+      errors: [
+        {
+          path: '',
+          message: `this is a conformance file (${loaded.scenarios.length} scenarios), not a scenario: replay it with the CLI, or open one scenario file`,
+        },
+      ],
     };
   }
   return openScenario(loaded.scenario);
@@ -44,7 +63,8 @@ export function openScenarioText(text: string): OpenResult {
 
 export function openScenario(scenario: Scenario): OpenResult {
   const report = replay(scenario);
-  if (report.setupError !== undefined) return { ok: false, errors: [{ path: 'platform', message: report.setupError }] };
+  if (report.setupError !== undefined)
+    return { ok: false, errors: [{ path: 'platform', message: report.setupError }] };
   return { ok: true, scenario, state: report.state, reports: report.steps };
 }
 
@@ -69,7 +89,11 @@ export function dryRunAction(state: EngineState, action: Action): ActionResult {
 
 /** The whole workspace as one scenario file: its steps followed by the user's. */
 export function workspaceScenario(s: Snapshot): Scenario {
-  return { ...s.scenario, format: SCENARIO_FORMAT, steps: [...s.scenario.steps, ...(s.userSteps as unknown as ScenarioStep[])] };
+  return {
+    ...s.scenario,
+    format: SCENARIO_FORMAT,
+    steps: [...s.scenario.steps, ...(s.userSteps as unknown as ScenarioStep[])],
+  };
 }
 
 export function workspaceText(s: Snapshot): string {

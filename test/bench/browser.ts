@@ -26,7 +26,12 @@ const LEVELS: Array<{ level: ZoomLevel; label: string }> = [
   { level: '1MiB', label: '1 MiB window' },
 ];
 
-export async function benchMap(opts: { canvasN: number; svgN: number; frames: number; log: (s: string) => void }): Promise<MapBenchResult> {
+export async function benchMap(opts: {
+  canvasN: number;
+  svgN: number;
+  frames: number;
+  log: (s: string) => void;
+}): Promise<MapBenchResult> {
   const root = resolve(import.meta.dirname, 'page');
   const outDir = mkdtempSync(join(tmpdir(), 'iova-bench-page-'));
   const profile = mkdtempSync(join(tmpdir(), 'iova-bench-profile-'));
@@ -39,7 +44,13 @@ export async function benchMap(opts: { canvasN: number; svgN: number; frames: nu
       configFile: false,
       base: './',
       logLevel: 'warn',
-      build: { outDir, emptyOutDir: true, target: 'es2022', sourcemap: false, reportCompressedSize: false },
+      build: {
+        outDir,
+        emptyOutDir: true,
+        target: 'es2022',
+        sourcemap: false,
+        reportCompressedSize: false,
+      },
     });
     const served = await serveStatic(outDir);
     server = served.server;
@@ -60,15 +71,22 @@ export async function benchMap(opts: { canvasN: number; svgN: number; frames: nu
     await page.waitForSelector('body[data-ready="1"]', { timeout: 30_000 });
     opts.log(`building ${opts.canvasN} mappings through the engine in the page`);
     const built = await page.evaluate((n) => window.mapBench.build(n), opts.canvasN);
-    if (built.mappings !== opts.canvasN) throw new Error(`page built ${built.mappings} mappings, wanted ${opts.canvasN}`);
+    if (built.mappings !== opts.canvasN)
+      throw new Error(`page built ${built.mappings} mappings, wanted ${opts.canvasN}`);
     const canvas: MapBenchResult['canvas'] = [];
     for (const { level, label } of LEVELS) {
       opts.log(`canvas frames: ${label}`);
-      const result = await page.evaluate((a) => window.mapBench.canvas(a.level, a.frames), { level, frames: opts.frames });
+      const result = await page.evaluate((a) => window.mapBench.canvas(a.level, a.frames), {
+        level,
+        frames: opts.frames,
+      });
       canvas.push({ level, label, result });
     }
     opts.log(`SVG frames: ${opts.svgN} <rect>s`);
-    const svg = await page.evaluate((a) => window.mapBench.svg(a.n, a.frames), { n: opts.svgN, frames: opts.frames });
+    const svg = await page.evaluate((a) => window.mapBench.svg(a.n, a.frames), {
+      n: opts.svgN,
+      frames: opts.frames,
+    });
     if (errors.length) throw new Error(`bench page errors:\n${errors.join('\n')}`);
     return { build: built, canvas, svg: { n: opts.svgN, result: svg } };
   } finally {

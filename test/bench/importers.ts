@@ -20,7 +20,10 @@ interface Fn {
   bar2: bigint;
 }
 
-function host(buses: number): { ports: Array<{ bdf: string; bus: number; group: number; win: bigint }>; fns: Fn[] } {
+function host(buses: number): {
+  ports: Array<{ bdf: string; bus: number; group: number; win: bigint }>;
+  fns: Fn[];
+} {
   const ports: Array<{ bdf: string; bus: number; group: number; win: bigint }> = [];
   const fns: Fn[] = [];
   let group = 1;
@@ -30,7 +33,13 @@ function host(buses: number): { ports: Array<{ bdf: string; bus: number; group: 
     ports.push({ bdf: port, bus: b, group: group++, win });
     for (let f = 0; f < 4; f++) {
       const bar0 = win + BigInt(f) * 0x2000000n;
-      fns.push({ bdf: `0000:${h2(b)}:00.${f}`, port, group: group++, bar0, bar2: bar0 + 0x1000000n });
+      fns.push({
+        bdf: `0000:${h2(b)}:00.${f}`,
+        port,
+        group: group++,
+        bar0,
+        bar2: bar0 + 0x1000000n,
+      });
     }
   }
   return { ports, fns };
@@ -84,7 +93,8 @@ function lspciVvv(buses: number): string {
 
 function iomem(buses: number): string {
   const { ports, fns } = host(buses);
-  const r = (s: bigint, l: bigint, name: string, depth: number) => `${'  '.repeat(depth)}${hex(s, 8)}-${hex(l, 8)} : ${name}`;
+  const r = (s: bigint, l: bigint, name: string, depth: number) =>
+    `${'  '.repeat(depth)}${hex(s, 8)}-${hex(l, 8)} : ${name}`;
   const out: string[] = [
     r(0x0n, 0xfffn, 'Reserved', 0),
     r(0x1000n, 0x9ffffn, 'System RAM', 0),
@@ -98,14 +108,25 @@ function iomem(buses: number): string {
   // Fragmented RAM as an EFI machine reports it.
   for (let i = 0; i < buses * 4; i++) {
     const s = 0x100000000n + BigInt(i) * 0x40000000n;
-    out.push(r(s, s + 0x3fffefffn, 'System RAM', 0), r(s + 0x3ffff000n, s + 0x3fffffffn, 'Reserved', 0));
+    out.push(
+      r(s, s + 0x3fffefffn, 'System RAM', 0),
+      r(s + 0x3ffff000n, s + 0x3fffffffn, 'Reserved', 0),
+    );
   }
-  out.push(r(0x4000000000n, 0x4000000000n + BigInt(buses + 1) * 0x100000000n - 1n, 'PCI Bus 0000:00', 0));
+  out.push(
+    r(0x4000000000n, 0x4000000000n + BigInt(buses + 1) * 0x100000000n - 1n, 'PCI Bus 0000:00', 0),
+  );
   for (const p of ports) {
     out.push(r(p.win, p.win + 0x7ffffffn, `PCI Bus 0000:${h2(p.bus)}`, 1));
     for (const f of fns.filter((x) => x.port === p.bdf)) {
-      out.push(r(f.bar0, f.bar0 + 0xffffffn, f.bdf, 2), r(f.bar0, f.bar0 + 0xffffffn, 'vfio-pci', 3));
-      out.push(r(f.bar2, f.bar2 + 0xffffffn, f.bdf, 2), r(f.bar2, f.bar2 + 0xffffffn, 'vfio-pci', 3));
+      out.push(
+        r(f.bar0, f.bar0 + 0xffffffn, f.bdf, 2),
+        r(f.bar0, f.bar0 + 0xffffffn, 'vfio-pci', 3),
+      );
+      out.push(
+        r(f.bar2, f.bar2 + 0xffffffn, f.bdf, 2),
+        r(f.bar2, f.bar2 + 0xffffffn, 'vfio-pci', 3),
+      );
     }
   }
   return out.join('\n') + '\n';
@@ -122,16 +143,22 @@ function qemuTrace(lines: number): string {
     const k = out.length % 10;
     if (k < 7) {
       const size = 0x200000n * BigInt(1 + (out.length % 4));
-      out.push(`${stamp()}vfio_listener_region_add_ram region_add [ram] 0x${hex(iova)} - 0x${hex(iova + size - 1n)} [0x${hex(0x7f1c40000000n + iova)}]`);
+      out.push(
+        `${stamp()}vfio_listener_region_add_ram region_add [ram] 0x${hex(iova)} - 0x${hex(iova + size - 1n)} [0x${hex(0x7f1c40000000n + iova)}]`,
+      );
       added.push(iova, size);
       iova += size;
     } else if (k < 9) {
       const s = 0xfe000000n + BigInt(out.length % 16) * 0x1000n;
-      out.push(`${stamp()}vfio_listener_region_add_skip SKIPPING region_add 0x${hex(s)} - 0x${hex(s + 0xfffn)}`);
+      out.push(
+        `${stamp()}vfio_listener_region_add_skip SKIPPING region_add 0x${hex(s)} - 0x${hex(s + 0xfffn)}`,
+      );
     } else {
       const size = added.pop() as bigint;
       const start = added.pop() as bigint;
-      out.push(`${stamp()}vfio_listener_region_del region_del 0x${hex(start)} - 0x${hex(start + size - 1n)}`);
+      out.push(
+        `${stamp()}vfio_listener_region_del region_del 0x${hex(start)} - 0x${hex(start + size - 1n)}`,
+      );
     }
   }
   return out.join('\n') + '\n';
@@ -152,22 +179,68 @@ function bundle(buses: number): string {
     'vendor_id\t: GenuineIntel',
     '=== /sys/kernel/iommu_groups',
   ];
-  const groups = [...ports.map((p) => ({ group: p.group, bdf: p.bdf, path: `pci0000:00/${p.bdf}`, cls: '0x060400', dev: '0x352a', ven: '0x8086', drv: 'pcieport', bars: [] as bigint[] })), ...fns.map((f) => ({ group: f.group, bdf: f.bdf, path: `pci0000:00/${f.port}/${f.bdf}`, cls: '0x020000', dev: '0x101d', ven: '0x15b3', drv: 'vfio-pci', bars: [f.bar0, f.bar2] }))].sort((a, b) => a.group - b.group);
+  const groups = [
+    ...ports.map((p) => ({
+      group: p.group,
+      bdf: p.bdf,
+      path: `pci0000:00/${p.bdf}`,
+      cls: '0x060400',
+      dev: '0x352a',
+      ven: '0x8086',
+      drv: 'pcieport',
+      bars: [] as bigint[],
+    })),
+    ...fns.map((f) => ({
+      group: f.group,
+      bdf: f.bdf,
+      path: `pci0000:00/${f.port}/${f.bdf}`,
+      cls: '0x020000',
+      dev: '0x101d',
+      ven: '0x15b3',
+      drv: 'vfio-pci',
+      bars: [f.bar0, f.bar2],
+    })),
+  ].sort((a, b) => a.group - b.group);
   out.push(...groups.map((g) => String(g.group)));
   for (const g of groups) {
-    out.push(`=== /sys/kernel/iommu_groups/${g.group}/type`, 'DMA-FQ', `=== /sys/kernel/iommu_groups/${g.group}/reserved_regions`, '0x00000000fee00000 0x00000000feefffff msi');
-    out.push(`=== /sys/kernel/iommu_groups/${g.group}/devices`, `${g.bdf} -> ../../../../devices/${g.path}`);
+    out.push(
+      `=== /sys/kernel/iommu_groups/${g.group}/type`,
+      'DMA-FQ',
+      `=== /sys/kernel/iommu_groups/${g.group}/reserved_regions`,
+      '0x00000000fee00000 0x00000000feefffff msi',
+    );
+    out.push(
+      `=== /sys/kernel/iommu_groups/${g.group}/devices`,
+      `${g.bdf} -> ../../../../devices/${g.path}`,
+    );
   }
   const zero = '0x0000000000000000 0x0000000000000000 0x0000000000000000';
   for (const g of groups) {
-    out.push(`=== /sys/bus/pci/devices/${g.bdf}`, `path=../../../devices/${g.path}`, `class=${g.cls}`, `vendor=${g.ven}`, `device=${g.dev}`, `driver=${g.drv}`, `iommu_group=${g.group}`);
+    out.push(
+      `=== /sys/bus/pci/devices/${g.bdf}`,
+      `path=../../../devices/${g.path}`,
+      `class=${g.cls}`,
+      `vendor=${g.ven}`,
+      `device=${g.dev}`,
+      `driver=${g.drv}`,
+      `iommu_group=${g.group}`,
+    );
     out.push(`=== /sys/bus/pci/devices/${g.bdf}/resource`);
     for (let i = 0; i < 13; i++) {
       const bar = i === 0 ? g.bars[0] : i === 2 ? g.bars[1] : undefined;
-      out.push(bar === undefined ? zero : `0x${hex(bar, 16)} 0x${hex(bar + 0xffffffn, 16)} 0x000000000014220c`);
+      out.push(
+        bar === undefined
+          ? zero
+          : `0x${hex(bar, 16)} 0x${hex(bar + 0xffffffn, 16)} 0x000000000014220c`,
+      );
     }
   }
-  out.push('=== /sys/class/iommu/dmar0/intel-iommu/cap', 'd2008c40660462', '=== /sys/class/iommu/dmar0/intel-iommu/ecap', 'f050da');
+  out.push(
+    '=== /sys/class/iommu/dmar0/intel-iommu/cap',
+    'd2008c40660462',
+    '=== /sys/class/iommu/dmar0/intel-iommu/ecap',
+    'f050da',
+  );
   out.push('=== /sys/class/iommu/dmar0/devices', ...groups.map((g) => g.bdf));
   out.push('=== /sys/module/vfio_iommu_type1/parameters/dma_entry_limit', '65535');
   out.push('=== /proc/iomem', iomem(buses).trimEnd());
@@ -186,16 +259,32 @@ export interface ImporterRow {
   produced: string;
 }
 
-function time(kind: InputKind, label: string, text: string, produced: (r: Extract<ReturnType<typeof importText>, { ok: true }>['result']) => string): ImporterRow {
+function time(
+  kind: InputKind,
+  label: string,
+  text: string,
+  produced: (r: Extract<ReturnType<typeof importText>, { ok: true }>['result']) => string,
+): ImporterRow {
   const detected = detectKind(text);
-  if (detected !== kind) throw new Error(`${label}: detected as ${detected ?? 'nothing'}, not ${kind}`);
+  if (detected !== kind)
+    throw new Error(`${label}: detected as ${detected ?? 'nothing'}, not ${kind}`);
   importText(text.slice(0, 20_000)); // warm the JIT on a prefix
   const t0 = performance.now();
   const r = importText(text);
   const ms = performance.now() - t0;
   if (!r.ok) throw new Error(`${label}: ${r.error}`);
-  if (r.result.unparsed.length > 0) throw new Error(`${label}: ${r.result.unparsed.length} unparsed line(s), first: ${JSON.stringify(r.result.unparsed[0])}`);
-  return { kind, label, bytes: Buffer.byteLength(text), lines: text.split('\n').length - (text.endsWith('\n') ? 1 : 0), ms, produced: produced(r.result) };
+  if (r.result.unparsed.length > 0)
+    throw new Error(
+      `${label}: ${r.result.unparsed.length} unparsed line(s), first: ${JSON.stringify(r.result.unparsed[0])}`,
+    );
+  return {
+    kind,
+    label,
+    bytes: Buffer.byteLength(text),
+    lines: text.split('\n').length - (text.endsWith('\n') ? 1 : 0),
+    ms,
+    produced: produced(r.result),
+  };
 }
 
 export function benchImporters(quick: boolean): ImporterRow[] {
@@ -203,9 +292,30 @@ export function benchImporters(quick: boolean): ImporterRow[] {
   const buses = Math.max(8, Math.round(250 * scale));
   const traceLines = Math.round(100_000 * scale);
   return [
-    time('qemu-trace', `QEMU vfio trace, ${traceLines} lines`, qemuTrace(traceLines), (r) => `${r.scenario.steps?.length ?? 0} steps`),
-    time('lspci-vvv', `lspci -vvv, ${buses * 5} functions`, lspciVvv(buses), (r) => `${r.scenario.platform?.devices?.length ?? 0} devices`),
-    time('iomem', `/proc/iomem, ${buses} host bridge windows`, iomem(buses), (r) => `${r.iomem?.length ?? 0} entries`),
-    time('bundle', `host bundle, ${buses * 5} groups`, bundle(buses), (r) => `${r.scenario.platform?.devices?.length ?? 0} devices, ${r.scenario.platform?.reservedRegions?.length ?? 0} regions`),
+    time(
+      'qemu-trace',
+      `QEMU vfio trace, ${traceLines} lines`,
+      qemuTrace(traceLines),
+      (r) => `${r.scenario.steps?.length ?? 0} steps`,
+    ),
+    time(
+      'lspci-vvv',
+      `lspci -vvv, ${buses * 5} functions`,
+      lspciVvv(buses),
+      (r) => `${r.scenario.platform?.devices?.length ?? 0} devices`,
+    ),
+    time(
+      'iomem',
+      `/proc/iomem, ${buses} host bridge windows`,
+      iomem(buses),
+      (r) => `${r.iomem?.length ?? 0} entries`,
+    ),
+    time(
+      'bundle',
+      `host bundle, ${buses * 5} groups`,
+      bundle(buses),
+      (r) =>
+        `${r.scenario.platform?.devices?.length ?? 0} devices, ${r.scenario.platform?.reservedRegions?.length ?? 0} regions`,
+    ),
   ];
 }

@@ -33,7 +33,8 @@ interface Row {
 
 const rows: Row[] = [];
 const t00 = performance.now();
-const log = (s: string) => process.stderr.write(`[bench ${((performance.now() - t00) / 1000).toFixed(1)}s] ${s}\n`);
+const log = (s: string) =>
+  process.stderr.write(`[bench ${((performance.now() - t00) / 1000).toFixed(1)}s] ${s}\n`);
 const fmt = (v: number, digits = 1) => (Number.isFinite(v) ? v.toFixed(digits) : '-');
 const int = (v: number) => Math.round(v).toLocaleString('en-US');
 
@@ -57,7 +58,9 @@ function time(name: string, n: number, fn: () => void, baseline?: number): numbe
 
 function bareTree(n: number): number {
   return time('bare sorted-btree insert', n, () => {
-    const t = new BTree<bigint, { start: bigint; last: bigint }>(undefined, (a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const t = new BTree<bigint, { start: bigint; last: bigint }>(undefined, (a, b) =>
+      a < b ? -1 : a > b ? 1 : 0,
+    );
     for (let i = 0; i < n; i++) {
       const start = iovaOf(i);
       t.set(start, { start, last: start + PAGE - 1n });
@@ -75,7 +78,14 @@ function iommufdMaps(n: number, baseline: number): void {
       state = r.state;
       const ioas = (r.outcome.ok && (r.outcome.result?.id as number)) || 1;
       for (let i = 0; i < n; i++) {
-        const a: Action = { op: 'iommufd.ioas_map', ioas, iova: iovaOf(i), length: PAGE, flags: ['FIXED_IOVA', 'READABLE', 'WRITEABLE'], user_va: 0x7f0000000000n };
+        const a: Action = {
+          op: 'iommufd.ioas_map',
+          ioas,
+          iova: iovaOf(i),
+          length: PAGE,
+          flags: ['FIXED_IOVA', 'READABLE', 'WRITEABLE'],
+          user_va: 0x7f0000000000n,
+        };
         const out = apply(state, a);
         if (!out.outcome.ok) throw new Error(`map ${i} failed: ${out.outcome.message}`);
         state = out.state;
@@ -110,7 +120,14 @@ for (const n of ENGINE_N) {
     const probes = quick ? 10_000 : 100_000;
     time(`dry run vfio.map_dma on the ${int(n)}-mapping container (overlap found)`, probes, () => {
       for (let i = 0; i < probes; i++) {
-        dryRun(state, { op: 'vfio.map_dma', container, iova: iovaOf((i * 7919) % n), size: PAGE, flags: ['READ', 'WRITE'], vaddr: 0x7f0000000000n });
+        dryRun(state, {
+          op: 'vfio.map_dma',
+          container,
+          iova: iovaOf((i * 7919) % n),
+          size: PAGE,
+          flags: ['READ', 'WRITE'],
+          vaddr: 0x7f0000000000n,
+        });
       }
     });
   }
@@ -167,10 +184,19 @@ for (const r of benchImporters(quick)) {
 // One table -----------------------------------------------------------------------------------
 
 log('done');
-const head: Row = { section: 'part', name: 'measurement', n: 'n', ms: 'ms', rate: 'rate', ratio: 'ratio / notes' };
+const head: Row = {
+  section: 'part',
+  name: 'measurement',
+  n: 'n',
+  ms: 'ms',
+  rate: 'rate',
+  ratio: 'ratio / notes',
+};
 const w = (k: keyof Row) => Math.max(...[head, ...rows].map((r) => r[k].length));
 const line = (r: Row) =>
   `${r.section.padEnd(w('section'))}  ${r.name.padEnd(w('name'))}  ${r.n.padStart(w('n'))}  ${r.ms.padStart(w('ms'))}  ${r.rate.padEnd(w('rate'))}  ${r.ratio}`.trimEnd();
-console.log(`\nnpm run bench${quick ? ' --quick' : ''}: Node ${process.versions.node}, ${(await import('node:os')).cpus().length} CPU(s), ${((performance.now() - t00) / 1000).toFixed(0)} s`);
+console.log(
+  `\nnpm run bench${quick ? ' --quick' : ''}: Node ${process.versions.node}, ${(await import('node:os')).cpus().length} CPU(s), ${((performance.now() - t00) / 1000).toFixed(0)} s`,
+);
 console.log(line(head));
 for (const r of rows) console.log(line(r));

@@ -38,7 +38,14 @@ export function vfioContainer(n: number): { state: EngineState; container: numbe
 export function mapMany(state: EngineState, container: number, n: number): EngineState {
   for (let i = 0; i < n; i++) {
     const iova = iovaOf(i);
-    const out = apply(state, { op: 'vfio.map_dma', container, iova, size: PAGE, flags: ['READ', 'WRITE'], vaddr: 0x7f0000000000n + iova });
+    const out = apply(state, {
+      op: 'vfio.map_dma',
+      container,
+      iova,
+      size: PAGE,
+      flags: ['READ', 'WRITE'],
+      vaddr: 0x7f0000000000n + iova,
+    });
     if (!out.outcome.ok) throw new Error(`map ${i} failed: ${out.outcome.message}`);
     state = out.state;
   }

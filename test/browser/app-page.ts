@@ -4,12 +4,23 @@ import type { Page } from 'playwright-core';
 export async function waitForMap(page: Page): Promise<void> {
   await page.waitForSelector('[data-testid="map-canvas"]');
   // A frame has been painted (the top page of the space may hold no rectangle at all).
-  await page.waitForFunction(() => (document.querySelector('[data-testid="map-canvas"]') as HTMLElement | null)?.dataset['frameMs'] !== undefined);
+  await page.waitForFunction(
+    () =>
+      (document.querySelector('[data-testid="map-canvas"]') as HTMLElement | null)?.dataset[
+        'frameMs'
+      ] !== undefined,
+  );
   await page.waitForFunction(() => document.querySelector('.lane-label') !== null);
 }
 
 export async function laneDetail(page: Page, label: string): Promise<string> {
-  return (await page.locator('.lane-label', { hasText: label }).first().locator('.lane-detail').textContent()) ?? '';
+  return (
+    (await page
+      .locator('.lane-label', { hasText: label })
+      .first()
+      .locator('.lane-detail')
+      .textContent()) ?? ''
+  );
 }
 
 export async function fillMapForm(page: Page, iova: string, size: string): Promise<void> {

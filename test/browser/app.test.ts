@@ -4,7 +4,6 @@ import { describe, expect, it } from 'vitest';
 import { appUrl, ARTIFACTS, browserPerTest, expectClean } from './harness.ts';
 import { fillMapForm, hoverLane, laneDetail, waitForMap } from './app-page.ts';
 
-
 const fresh = browserPerTest();
 
 describe('the built app in Chromium', () => {
@@ -12,12 +11,16 @@ describe('the built app in Chromium', () => {
     const s = await fresh();
     const page = await s.open(appUrl);
     await waitForMap(page);
-    expect(await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content')).toContain("default-src 'none'");
+    expect(
+      await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content'),
+    ).toContain("default-src 'none'");
     expect(await laneDetail(page, 'container 1')).toContain('2 mapping(s)');
     expect(await page.locator('.lane-label', { hasText: 'group 4 reserved' }).count()).toBe(1);
     expect(await page.getByTestId('view-readout').textContent()).toContain('0x0 – 0x3_ffff_ffff');
     // The MSI window of group 4, hovered at its place on the map (0xfee00000 of a 16 GiB view).
-    expect(await hoverLane(page, 'group 4 reserved', Number(0xfee80000n) / 2 ** 34)).toContain('0xfee00000..0xfeefffff');
+    expect(await hoverLane(page, 'group 4 reserved', Number(0xfee80000n) / 2 ** 34)).toContain(
+      '0xfee00000..0xfeefffff',
+    );
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: resolve(ARTIFACTS, 'default-scenario.png') });
     expectClean(s);
@@ -39,7 +42,9 @@ describe('the built app in Chromium', () => {
     const labels = await page.locator('[data-testid="axis"] text').allTextContents();
     expect(labels[0]).toBe('0xffff_ffff_ffff_f000');
     expect(labels).toContain('0xffff_ffff_ffff_f800');
-    expect(await page.getByTestId('view-readout').textContent()).toContain('0xffff_ffff_ffff_f000 – 0xffff_ffff_ffff_ffff · 4 KiB across');
+    expect(await page.getByTestId('view-readout').textContent()).toContain(
+      '0xffff_ffff_ffff_f000 – 0xffff_ffff_ffff_ffff · 4 KiB across',
+    );
     await page.screenshot({ path: resolve(ARTIFACTS, 'top-page.png') });
     expectClean(s);
   });
@@ -56,7 +61,9 @@ describe('the built app in Chromium', () => {
     // Click selects it into the inspector, with its best-case page split.
     await page.mouse.down();
     await page.mouse.up();
-    await expect.poll(() => page.getByTestId('inspector-range').textContent()).toBe('0x300000000..0x33fffffff');
+    await expect
+      .poll(() => page.getByTestId('inspector-range').textContent())
+      .toBe('0x300000000..0x33fffffff');
     expect(await page.getByRole('table', { name: 'page split' }).textContent()).toContain('1 GiB');
     await page.screenshot({ path: resolve(ARTIFACTS, 'mapping-selected.png') });
     expectClean(s);
@@ -67,7 +74,9 @@ describe('the built app in Chromium', () => {
     const page = await s.open(appUrl);
     await waitForMap(page);
     await fillMapForm(page, '0xfee00000', '4K');
-    await expect.poll(() => page.getByTestId('dry-run').textContent()).toMatch(/would fail: EINVAL .*0xfee00000/);
+    await expect
+      .poll(() => page.getByTestId('dry-run').textContent())
+      .toMatch(/would fail: EINVAL .*0xfee00000/);
     await page.getByRole('button', { name: 'Run vfio.map_dma' }).click();
     const newest = page.getByTestId('log').locator('li').first();
     await expect.poll(() => newest.textContent()).toMatch(/EINVAL.*vfio\.map_dma/);
@@ -161,12 +170,26 @@ describe('the built app in Chromium', () => {
       delete canvas.dataset['frameMs'];
       // Thirty wheel notches in one task: thirty store updates, each seen by the map and the minimap.
       for (let i = 0; i < 30; i++) {
-        overlay.dispatchEvent(new WheelEvent('wheel', { deltaY: -100, clientX: box.left + box.width / 2, clientY: box.top + 5, bubbles: true, cancelable: true }));
+        overlay.dispatchEvent(
+          new WheelEvent('wheel', {
+            deltaY: -100,
+            clientX: box.left + box.width / 2,
+            clientY: box.top + 5,
+            bubbles: true,
+            cancelable: true,
+          }),
+        );
       }
       const inBurst = requests;
-      await new Promise<void>((ok) => original.call(window, () => original.call(window, () => ok())));
+      await new Promise<void>((ok) =>
+        original.call(window, () => original.call(window, () => ok())),
+      );
       window.requestAnimationFrame = original;
-      return { inBurst, frameMs: canvas.dataset['frameMs'], minimapPainted: minimap.width === minimapWidth && minimapWidth > 1 };
+      return {
+        inBurst,
+        frameMs: canvas.dataset['frameMs'],
+        minimapPainted: minimap.width === minimapWidth && minimapWidth > 1,
+      };
     });
     expect(r.inBurst).toBe(1);
     expect(r.frameMs).toMatch(/^\d+\.\d\d$/);
@@ -194,14 +217,18 @@ describe('the built app in Chromium', () => {
     const page = await s.open(appUrl);
     await waitForMap(page);
     await page.getByRole('button', { name: '2⁶⁴' }).click();
-    await expect.poll(() => page.getByTestId('view-readout').textContent()).toContain('16 EiB across');
+    await expect
+      .poll(() => page.getByTestId('view-readout').textContent())
+      .toContain('16 EiB across');
     const mm = (await page.locator('.minimap').boundingBox())!;
     const y = mm.y + mm.height / 2;
     await page.mouse.move(mm.x + mm.width * 0.2, y);
     await page.mouse.down();
     await page.mouse.move(mm.x + mm.width * 0.4, y, { steps: 5 });
     await page.mouse.up();
-    await expect.poll(() => page.getByTestId('view-readout').textContent()).not.toContain('16 EiB across');
+    await expect
+      .poll(() => page.getByTestId('view-readout').textContent())
+      .not.toContain('16 EiB across');
     expectClean(s);
   });
 
@@ -209,8 +236,14 @@ describe('the built app in Chromium', () => {
     const s = await fresh();
     const page = await s.open(appUrl);
     await waitForMap(page);
-    await page.locator('input[type="file"]').setInputFiles({ name: 'huge.json', mimeType: 'application/json', buffer: Buffer.alloc(21 * 1024 * 1024, 32) });
-    await expect.poll(() => page.getByTestId('notice').textContent()).toContain('files above 20 MB are refused');
+    await page.locator('input[type="file"]').setInputFiles({
+      name: 'huge.json',
+      mimeType: 'application/json',
+      buffer: Buffer.alloc(21 * 1024 * 1024, 32),
+    });
+    await expect
+      .poll(() => page.getByTestId('notice').textContent())
+      .toContain('files above 20 MB are refused');
     expect(await laneDetail(page, 'container 1')).toContain('2 mapping(s)');
     expectClean(s);
   });

@@ -20,7 +20,10 @@ export interface BrowserSession {
 }
 
 /** A fresh persistent context (its own profile dir, so IndexedDB survives reloads within a test). */
-export async function startBrowser(executablePath: string, appUrl: string): Promise<BrowserSession> {
+export async function startBrowser(
+  executablePath: string,
+  appUrl: string,
+): Promise<BrowserSession> {
   const dir = mkdtempSync(join(tmpdir(), 'iova-explorer-profile-'));
   const context = await chromium.launchPersistentContext(dir, {
     executablePath,
@@ -29,11 +32,17 @@ export async function startBrowser(executablePath: string, appUrl: string): Prom
     viewport: { width: 1600, height: 1000 },
     deviceScaleFactor: 1,
   });
-  const problems: PageProblems = { consoleErrors: [], pageErrors: [], cspViolations: [], offsiteRequests: [] };
+  const problems: PageProblems = {
+    consoleErrors: [],
+    pageErrors: [],
+    cspViolations: [],
+    offsiteRequests: [],
+  };
   const origin = new URL(appUrl).origin;
   context.on('request', (r) => {
     const u = r.url();
-    if (!u.startsWith(origin) && !u.startsWith('data:') && !u.startsWith('blob:')) problems.offsiteRequests.push(u);
+    if (!u.startsWith(origin) && !u.startsWith('data:') && !u.startsWith('blob:'))
+      problems.offsiteRequests.push(u);
   });
   const watch = (page: Page) => {
     page.on('console', (m) => {
@@ -51,7 +60,9 @@ export async function startBrowser(executablePath: string, appUrl: string): Prom
       const page = context.pages()[0] ?? (await context.newPage());
       await page.addInitScript(() => {
         document.addEventListener('securitypolicyviolation', (e) => {
-          console.error(`Content Security Policy violation: ${e.violatedDirective} ${e.blockedURI}`);
+          console.error(
+            `Content Security Policy violation: ${e.violatedDirective} ${e.blockedURI}`,
+          );
         });
       });
       await page.goto(url);

@@ -14,7 +14,12 @@ import { fillMapForm, waitForMap } from './app-page.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const outDir = mkdtempSync(join(tmpdir(), 'iova-explorer-shot-'));
-await build({ root, logLevel: 'warn', configFile: resolve(root, 'vite.config.ts'), build: { outDir, emptyOutDir: true } });
+await build({
+  root,
+  logLevel: 'warn',
+  configFile: resolve(root, 'vite.config.ts'),
+  build: { outDir, emptyOutDir: true },
+});
 const { server, url } = await serveStatic(outDir);
 const session = await startBrowser(await chromiumPath(), url);
 try {

@@ -8,20 +8,29 @@ import { withMargin } from '../../src/store/findings.ts';
 import { fitRange, visibleRange } from '../../src/ui/viewport/viewport.ts';
 import { waitForMap } from './app-page.ts';
 
-
 const fresh = browserPerTest();
 
 /** Drops files on an element with a real DataTransfer, as a drag from the file manager does. */
-async function dropFiles(page: Page, selector: string, files: ReadonlyArray<{ name: string; text: string }>): Promise<void> {
+async function dropFiles(
+  page: Page,
+  selector: string,
+  files: ReadonlyArray<{ name: string; text: string }>,
+): Promise<void> {
   await page.evaluate(
     ({ selector, files }) => {
       const target = document.querySelector(selector);
       if (!target) throw new Error(`no ${selector}`);
       const dt = new DataTransfer();
       for (const f of files) dt.items.add(new File([f.text], f.name, { type: 'text/plain' }));
-      target.dispatchEvent(new DragEvent('dragenter', { dataTransfer: dt, bubbles: true, cancelable: true }));
-      target.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
-      target.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      target.dispatchEvent(
+        new DragEvent('dragenter', { dataTransfer: dt, bubbles: true, cancelable: true }),
+      );
+      target.dispatchEvent(
+        new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }),
+      );
+      target.dispatchEvent(
+        new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }),
+      );
     },
     { selector, files },
   );
@@ -36,12 +45,16 @@ describe('Debug a real host, in Chromium', () => {
     mkdirSync(ARTIFACTS, { recursive: true });
 
     // Drop the bundle on the app: the import dialog opens with it.
-    await dropFiles(page, '.app', [{ name: 'amd-server-bundle.txt', text: collectBundle('amd-server') }]);
+    await dropFiles(page, '.app', [
+      { name: 'amd-server-bundle.txt', text: collectBundle('amd-server') },
+    ]);
     const dialog = page.getByRole('dialog', { name: 'Debug a real host' });
     await dialog.waitFor();
     const first = dialog.getByTestId('import-input').first();
     await expect.poll(() => first.textContent()).toContain('detected: bundle');
-    expect(await first.getByTestId('understood').textContent()).toMatch(/9 group\(s\), 12 device\(s\)/);
+    expect(await first.getByTestId('understood').textContent()).toMatch(
+      /9 group\(s\), 12 device\(s\)/,
+    );
 
     // A second file, dropped on the dialog: QEMU's error line and two AMD-Vi faults.
     const errors = readFileSync(resolve(ROOT, 'test/fixtures/hosts/amd-server/errors.txt'), 'utf8');
@@ -49,30 +62,46 @@ describe('Debug a real host, in Chromium', () => {
     await expect.poll(() => dialog.getByTestId('import-input').count()).toBe(2);
     const second = dialog.getByTestId('import-input').nth(1);
     expect(await second.textContent()).toContain('detected: error-lines');
-    expect(await second.getByTestId('not-understood').textContent()).toMatch(/line 6.*some unrelated text/);
+    expect(await second.getByTestId('not-understood').textContent()).toMatch(
+      /line 6.*some unrelated text/,
+    );
 
     // A 1 TiB q35 guest on QEMU 7.0 (before the AMD 1 TiB relocation).
     await dialog.getByLabel('machine').selectOption('q35');
     await dialog.getByLabel('RAM').fill('1T');
     await dialog.getByLabel('QEMU machine version').fill('7.0');
-    expect(await dialog.getByTestId('guest-spec').textContent()).toContain('q35:ram=1T,qemu=7.0,host=amd');
-    await expect.poll(() => dialog.getByRole('region', { name: 'pasted lines explained' }).textContent()).toMatch(/EINVAL/);
+    expect(await dialog.getByTestId('guest-spec').textContent()).toContain(
+      'q35:ram=1T,qemu=7.0,host=amd',
+    );
+    await expect
+      .poll(() => dialog.getByRole('region', { name: 'pasted lines explained' }).textContent())
+      .toMatch(/EINVAL/);
     await page.screenshot({ path: resolve(ARTIFACTS, 'import-dialog.png') });
 
     await dialog.getByRole('button', { name: 'Import', exact: true }).click();
     await dialog.waitFor({ state: 'detached' });
     // The map shows the host's groups and the guest; the findings tab came to the front.
-    await expect.poll(() => page.locator('.lane-label', { hasText: 'group 6 reserved' }).count()).toBe(1);
+    await expect
+      .poll(() => page.locator('.lane-label', { hasText: 'group 6 reserved' }).count())
+      .toBe(1);
     expect(await page.locator('.lane-label', { hasText: 'guest memory' }).count()).toBe(1);
     const findings = page.getByRole('region', { name: 'findings' });
-    await expect.poll(() => findings.getByTestId('findings-summary').textContent()).toMatch(/error/);
-    expect(await findings.getByRole('region', { name: 'Errors' }).textContent()).toContain('guest-ram-in-reserved');
+    await expect
+      .poll(() => findings.getByTestId('findings-summary').textContent())
+      .toMatch(/error/);
+    expect(await findings.getByRole('region', { name: 'Errors' }).textContent()).toContain(
+      'guest-ram-in-reserved',
+    );
 
     // Click the guest-RAM-in-reserved finding: the view fits the HyperTransport window.
     const finding = findings.getByRole('button', { name: /error guest-ram-in-reserved/ });
     await finding.click();
-    const expected = visibleRange(fitRange(withMargin({ start: 0xfd00000000n, last: 0xffffffffffn })));
-    await expect.poll(() => page.getByTestId('view-readout').textContent()).toContain(`${hexGrouped(expected.start)} – ${hexGrouped(expected.last)}`);
+    const expected = visibleRange(
+      fitRange(withMargin({ start: 0xfd00000000n, last: 0xffffffffffn })),
+    );
+    await expect
+      .poll(() => page.getByTestId('view-readout').textContent())
+      .toContain(`${hexGrouped(expected.start)} – ${hexGrouped(expected.last)}`);
     // Its group is selected in the topology, and the findings tab stays in front.
     await expect.poll(() => page.locator('.topology li.selected').textContent()).toMatch(/^3/);
     expect(await findings.isVisible()).toBe(true);
@@ -80,11 +109,15 @@ describe('Debug a real host, in Chromium', () => {
 
     // A finding naming a device selects that device.
     await findings.getByRole('button', { name: /warning p2p-bypass: 0000:03:00.0/ }).click();
-    await expect.poll(() => page.locator('.topology .device.selected .bdf').textContent()).toBe('0000:03:00.0');
+    await expect
+      .poll(() => page.locator('.topology .device.selected .bdf').textContent())
+      .toBe('0000:03:00.0');
 
     // Undo brings the previous workspace back (the import was one history entry).
     await page.getByRole('button', { name: 'undo' }).click();
-    await expect.poll(() => page.locator('.lane-label', { hasText: 'group 6 reserved' }).count()).toBe(0);
+    await expect
+      .poll(() => page.locator('.lane-label', { hasText: 'group 6 reserved' }).count())
+      .toBe(0);
     expectClean(s);
   });
 
@@ -93,11 +126,19 @@ describe('Debug a real host, in Chromium', () => {
     const page = await session.open(appUrl);
     await waitForMap(page);
     await page.getByRole('tab', { name: 'Findings' }).click();
-    await page.getByRole('textbox', { name: 'Explain a line' }).fill('DMAR: [DMA Read NO_PASID] Request device [0x00:0x02.0] fault addr 0x7c346000 [fault reason 0x06] PTE Read access is not set');
+    await page
+      .getByRole('textbox', { name: 'Explain a line' })
+      .fill(
+        'DMAR: [DMA Read NO_PASID] Request device [0x00:0x02.0] fault addr 0x7c346000 [fault reason 0x06] PTE Read access is not set',
+      );
     await page.getByRole('button', { name: 'Explain', exact: true }).click();
-    await expect.poll(() => page.getByTestId('explanation').textContent()).toContain('pasted-fault');
+    await expect
+      .poll(() => page.getByTestId('explanation').textContent())
+      .toContain('pasted-fault');
     const expected = visibleRange(fitRange(withMargin({ start: 0x7c346000n, last: 0x7c346fffn })));
-    await expect.poll(() => page.getByTestId('view-readout').textContent()).toContain(`${hexGrouped(expected.start)} – ${hexGrouped(expected.last)}`);
+    await expect
+      .poll(() => page.getByTestId('view-readout').textContent())
+      .toContain(`${hexGrouped(expected.start)} – ${hexGrouped(expected.last)}`);
     await page.screenshot({ path: resolve(ARTIFACTS, 'explain-line.png') });
     expectClean(session);
   });

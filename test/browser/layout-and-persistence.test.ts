@@ -5,19 +5,23 @@ import { describe, expect, it } from 'vitest';
 import { appUrl, ROOT, ARTIFACTS, browserPerTest, expectClean, collectBundle } from './harness.ts';
 import { laneDetail, waitForMap } from './app-page.ts';
 
-
 const fresh = browserPerTest();
 
 /** Imports the amd-server bundle and its error lines with a 1 TiB q35 guest, through the dialog. */
 async function importAmdServer(page: Page): Promise<void> {
   const files = [
     { name: 'amd-server-bundle.txt', text: collectBundle('amd-server') },
-    { name: 'errors.txt', text: readFileSync(resolve(ROOT, 'test/fixtures/hosts/amd-server/errors.txt'), 'utf8') },
+    {
+      name: 'errors.txt',
+      text: readFileSync(resolve(ROOT, 'test/fixtures/hosts/amd-server/errors.txt'), 'utf8'),
+    },
   ];
   await page.evaluate((files) => {
     const dt = new DataTransfer();
     for (const f of files) dt.items.add(new File([f.text], f.name, { type: 'text/plain' }));
-    document.querySelector('.app')!.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    document
+      .querySelector('.app')!
+      .dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
   }, files);
   const dialog = page.getByRole('dialog', { name: 'Debug a real host' });
   await dialog.waitFor();
@@ -25,10 +29,14 @@ async function importAmdServer(page: Page): Promise<void> {
   await dialog.getByLabel('machine').selectOption('q35');
   await dialog.getByLabel('RAM').fill('1T');
   await dialog.getByLabel('QEMU machine version').fill('7.0');
-  await expect.poll(() => dialog.getByRole('region', { name: 'pasted lines explained' }).textContent()).toMatch(/EINVAL/);
+  await expect
+    .poll(() => dialog.getByRole('region', { name: 'pasted lines explained' }).textContent())
+    .toMatch(/EINVAL/);
   await dialog.getByRole('button', { name: 'Import', exact: true }).click();
   await dialog.waitFor({ state: 'detached' });
-  await expect.poll(() => page.locator('.lane-label', { hasText: 'group 8 reserved' }).count()).toBe(1);
+  await expect
+    .poll(() => page.locator('.lane-label', { hasText: 'group 8 reserved' }).count())
+    .toBe(1);
 }
 
 type Box = { x: number; y: number; width: number; height: number };
@@ -49,8 +57,12 @@ async function expectEveryLaneReachable(page: Page): Promise<void> {
     const axis = await box(page, '[data-testid="axis"]');
     const minimap = await box(page, '.minimap');
     expect(lane.y, `lane ${i} below the axis`).toBeGreaterThanOrEqual(axis.y + axis.height - 0.5);
-    expect(lane.y + lane.height, `lane ${i} inside the map`).toBeLessThanOrEqual(scroll.y + scroll.height + 0.5);
-    expect(lane.y + lane.height, `lane ${i} above the minimap`).toBeLessThanOrEqual(minimap.y + 0.5);
+    expect(lane.y + lane.height, `lane ${i} inside the map`).toBeLessThanOrEqual(
+      scroll.y + scroll.height + 0.5,
+    );
+    expect(lane.y + lane.height, `lane ${i} above the minimap`).toBeLessThanOrEqual(
+      minimap.y + 0.5,
+    );
   }
 }
 
@@ -97,7 +109,9 @@ describe('layout, persistence and replay stepping, in Chromium', () => {
     await waitForMap(page);
     await importAmdServer(page);
     const findings = page.getByRole('region', { name: 'findings' });
-    await expect.poll(() => findings.getByTestId('findings-summary').textContent()).toMatch(/error/);
+    await expect
+      .poll(() => findings.getByTestId('findings-summary').textContent())
+      .toMatch(/error/);
     const summary = await findings.getByTestId('findings-summary').textContent();
     const errors = await findings.getByRole('region', { name: 'Errors' }).textContent();
     expect(errors).toContain('pasted-error');
@@ -106,7 +120,9 @@ describe('layout, persistence and replay stepping, in Chromium', () => {
     await page.waitForTimeout(400); // the autosave is written right after the change
     await page.reload();
     await waitForMap(page);
-    await expect.poll(() => page.locator('.lane-label', { hasText: 'group 8 reserved' }).count()).toBe(1);
+    await expect
+      .poll(() => page.locator('.lane-label', { hasText: 'group 8 reserved' }).count())
+      .toBe(1);
     expect(await page.locator('.lane-label', { hasText: 'guest memory' }).count()).toBe(1);
     await page.getByRole('tab', { name: 'Findings' }).click();
     await expect.poll(() => findings.getByTestId('findings-summary').textContent()).toBe(summary);
@@ -136,7 +152,9 @@ describe('layout, persistence and replay stepping, in Chromium', () => {
     );
     await page.reload();
     await waitForMap(page);
-    await expect.poll(() => page.getByTestId('notice').textContent()).toMatch(/version 0.*opened the default scenario/);
+    await expect
+      .poll(() => page.getByTestId('notice').textContent())
+      .toMatch(/version 0.*opened the default scenario/);
     expectClean(session);
   });
 
@@ -147,10 +165,20 @@ describe('layout, persistence and replay stepping, in Chromium', () => {
     expect(await laneDetail(page, 'container 1')).toContain('2 mapping(s)');
     const bar = page.getByTestId('replay-bar');
     await bar.getByRole('button', { name: 'first step' }).click();
-    await expect.poll(() => page.locator('.lane-label', { hasText: 'container 1' }).count()).toBe(0);
+    await expect
+      .poll(() => page.locator('.lane-label', { hasText: 'container 1' }).count())
+      .toBe(0);
     expect(await page.getByTestId('replay-position').textContent()).toMatch(/after step 0 of 5/);
     // Forward until the container has its first mapping.
-    for (let i = 0; i < 5 && !(await page.locator('.lane-label', { hasText: 'container 1' }).count() && (await laneDetail(page, 'container 1')).includes('1 mapping(s)')); i++) {
+    for (
+      let i = 0;
+      i < 5 &&
+      !(
+        (await page.locator('.lane-label', { hasText: 'container 1' }).count()) &&
+        (await laneDetail(page, 'container 1')).includes('1 mapping(s)')
+      );
+      i++
+    ) {
       await bar.getByRole('button', { name: 'step forward' }).click();
     }
     expect(await laneDetail(page, 'container 1')).toContain('1 mapping(s)');

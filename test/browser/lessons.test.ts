@@ -5,7 +5,6 @@ import { appUrl, ARTIFACTS, browserPerTest, expectClean } from './harness.ts';
 import { lessonById } from '../../src/core/lessons/index.ts';
 import { laneDetail, waitForMap } from './app-page.ts';
 
-
 const fresh = browserPerTest();
 
 /** The narrative step whose title is `title` (the lessons are data; the tests look steps up by title). */
@@ -21,7 +20,9 @@ describe('lessons in Chromium', () => {
     const step = stepOf('iommufd-bind-attach-msi', 'Which is enforced');
     const page = await session.open(`${appUrl}#lesson=iommufd-bind-attach-msi&step=${step}`);
     await waitForMap(page);
-    await expect.poll(() => page.getByTestId('lesson-step').locator('h3').textContent()).toBe('Which is enforced');
+    await expect
+      .poll(() => page.getByTestId('lesson-step').locator('h3').textContent())
+      .toBe('Which is enforced');
     // After bind, attach (both functions), two maps: one IOAS with one automatic HWPT and two areas.
     expect(await laneDetail(page, 'IOAS 1')).toContain('2 area(s)');
     const hwpt = page.locator('.lane-label.nested', { hasText: 'HWPT' });
@@ -29,7 +30,9 @@ describe('lessons in Chromium', () => {
     expect(await hwpt.textContent()).toContain('(auto)');
     expect(await hwpt.textContent()).toContain('0000:01:00.1');
     // The step's view is function 1's reserved window, with a margin around it.
-    expect(await page.getByTestId('view-readout').textContent()).toContain('0x1ff8_0000 – 0x2017_ffff');
+    expect(await page.getByTestId('view-readout').textContent()).toContain(
+      '0x1ff8_0000 – 0x2017_ffff',
+    );
     await page.getByTestId('lesson-step').getByRole('button', { name: 'Do it' }).click();
     await expect.poll(() => page.getByTestId('lesson-outcome').textContent()).toContain('EINVAL');
     expect(await page.getByTestId('log').locator('li').first().textContent()).toContain('EINVAL');
@@ -40,7 +43,9 @@ describe('lessons in Chromium', () => {
     const overlay = await page.getByTestId('map-overlay').boundingBox();
     if (!lane || !overlay) throw new Error('map not laid out');
     await page.mouse.click(overlay.x + overlay.width * 0.75, lane.y + lane.height / 2);
-    await expect.poll(() => page.getByTestId('inspector-range').textContent()).toContain('0x40000000');
+    await expect
+      .poll(() => page.getByTestId('inspector-range').textContent())
+      .toContain('0x40000000');
     const inspector = (await page.locator('section.inspector').textContent()) ?? '';
     expect(inspector).toContain('Area in IOAS 1');
     expect(inspector).toContain('HWPT');
@@ -49,11 +54,19 @@ describe('lessons in Chromium', () => {
     // Jump with the step list to the detach step: Kevin's remark is shown as a quote.
     const detach = stepOf('iommufd-bind-attach-msi', 'Detach function 1: its reservation goes');
     await page.getByTestId('lesson-jump').selectOption(String(detach));
-    await expect.poll(() => page.locator('.lesson-quote figcaption').textContent()).toBe('— Kevin Tian, 2022-11-05');
-    expect(await page.locator('.lesson-quote blockquote').evaluate((el) => getComputedStyle(el).fontStyle)).toBe('italic');
+    await expect
+      .poll(() => page.locator('.lesson-quote figcaption').textContent())
+      .toBe('— Kevin Tian, 2022-11-05');
+    expect(
+      await page
+        .locator('.lesson-quote blockquote')
+        .evaluate((el) => getComputedStyle(el).fontStyle),
+    ).toBe('italic');
     expect(await laneDetail(page, 'IOAS 1')).toContain('2 area(s)');
     await page.getByTestId('lesson-step').getByRole('button', { name: 'Do it' }).click();
-    await expect.poll(() => page.getByTestId('lesson-outcome').textContent()).toContain('as the lesson expects');
+    await expect
+      .poll(() => page.getByTestId('lesson-outcome').textContent())
+      .toContain('as the lesson expects');
     await page.screenshot({ path: resolve(ARTIFACTS, 'lesson-quote.png') });
     expectClean(session);
   });
@@ -67,30 +80,49 @@ describe('lessons in Chromium', () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: resolve(ARTIFACTS, 'lesson-list.png') });
     await page.getByRole('button', { name: /open lesson: .*top/i }).click();
-    await expect.poll(() => page.getByTestId('lesson-position').textContent()).toContain('step 1 of');
+    await expect
+      .poll(() => page.getByTestId('lesson-position').textContent())
+      .toContain('step 1 of');
     const lesson = lessonById('top-of-64bit-space');
     if (!lesson) throw new Error('no lesson top-of-64bit-space');
     // The first step that maps the top page (its action is a map and its view is the top of the space).
-    const target = lesson.steps.find((s) => s.action?.op.endsWith('map_dma') || s.action?.op.endsWith('ioas_map'));
-    const topMap = lesson.steps.find((s) => s.view?.last === 0xffffffffffffffffn && s.view.start > 0n && /map/.test(s.action?.op ?? '') && s.action?.expect?.errno === undefined);
+    const target = lesson.steps.find(
+      (s) => s.action?.op.endsWith('map_dma') || s.action?.op.endsWith('ioas_map'),
+    );
+    const topMap = lesson.steps.find(
+      (s) =>
+        s.view?.last === 0xffffffffffffffffn &&
+        s.view.start > 0n &&
+        /map/.test(s.action?.op ?? '') &&
+        s.action?.expect?.errno === undefined,
+    );
     expect(target).toBeDefined();
     if (!topMap) throw new Error('the lesson has no successful map at the top of the space');
-    for (let i = 0; i < topMap.index; i++) await page.getByRole('button', { name: 'next step' }).click();
-    await expect.poll(() => page.getByTestId('lesson-step').locator('h3').textContent()).toBe(topMap.title);
+    for (let i = 0; i < topMap.index; i++)
+      await page.getByRole('button', { name: 'next step' }).click();
+    await expect
+      .poll(() => page.getByTestId('lesson-step').locator('h3').textContent())
+      .toBe(topMap.title);
     await page.getByTestId('lesson-step').getByRole('button', { name: 'Do it' }).click();
-    await expect.poll(() => page.getByTestId('lesson-outcome').textContent()).toContain('as the lesson expects');
+    await expect
+      .poll(() => page.getByTestId('lesson-outcome').textContent())
+      .toContain('as the lesson expects');
     await waitForMap(page);
     const labels = await page.locator('[data-testid="axis"] text').allTextContents();
     expect(labels).toContain('0xffff_ffff_ffff_f000');
     // Every step went by through the engine: the log holds the outcomes, errnos included.
     const log = (await page.getByTestId('log').textContent()) ?? '';
-    const errnos = lesson.steps.slice(0, topMap.index).flatMap((s) => (s.action?.expect?.errno ? [s.action.expect.errno] : []));
+    const errnos = lesson.steps
+      .slice(0, topMap.index)
+      .flatMap((s) => (s.action?.expect?.errno ? [s.action.expect.errno] : []));
     for (const e of errnos) expect(log).toContain(e);
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: resolve(ARTIFACTS, 'lesson-top-of-64bit-space.png') });
     // Share while the lesson is open: the link names the lesson and the step.
     await page.getByRole('button', { name: 'Share' }).click();
-    await expect.poll(() => page.evaluate(() => location.hash)).toContain(`lesson=top-of-64bit-space&step=${topMap.index}`);
+    await expect
+      .poll(() => page.evaluate(() => location.hash))
+      .toContain(`lesson=top-of-64bit-space&step=${topMap.index}`);
     expectClean(session);
   });
 });

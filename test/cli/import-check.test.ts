@@ -21,8 +21,14 @@ describe('iova-explorer import', () => {
     const l = load(r.out);
     expect(l.ok).toBe(true);
     if (!l.ok || l.kind !== 'scenario') return;
-    expect(l.scenario.platform?.iommus?.[0]).toMatchObject({ id: 'ivhd0', kind: 'amd', addressWidth: 48 });
-    expect(l.scenario.platform?.reservedRegions?.find((x) => x.group === 3 && x.type === 'reserved')).toMatchObject({ start: 0xfd00000000n, last: 0xffffffffffn });
+    expect(l.scenario.platform?.iommus?.[0]).toMatchObject({
+      id: 'ivhd0',
+      kind: 'amd',
+      addressWidth: 48,
+    });
+    expect(
+      l.scenario.platform?.reservedRegions?.find((x) => x.group === 3 && x.type === 'reserved'),
+    ).toMatchObject({ start: 0xfd00000000n, last: 0xffffffffffn });
     expect(r.err).toMatch(/bundle: 0 unparsed line\(s\)/);
   });
 
@@ -30,14 +36,21 @@ describe('iova-explorer import', () => {
     const r = await run('import', join(FIXTURES, 'amd-server/errors.txt'));
     expect(r.status).toBe(0);
     expect(r.err).toMatch(/errors\.txt:6: unparsed \(.*\): some unrelated text/);
-    expect(r.err).toMatch(/errors\.txt:1: placed: vfio_dma_map of 0xff80000000 bytes at IOVA 0x100000000 returned -22/);
+    expect(r.err).toMatch(
+      /errors\.txt:1: placed: vfio_dma_map of 0xff80000000 bytes at IOVA 0x100000000 returned -22/,
+    );
   });
 
   it('imports a QEMU trace as replayable steps, and replay runs them', async () => {
     const r = await run('import', join(FIXTURES, 'intel-client/qemu-trace.txt'), '--group', '1');
     expect(r.status).toBe(0);
     const l = load(r.out);
-    expect(l.ok && l.kind === 'scenario' && l.scenario.steps.map((s) => s.op).slice(0, 4)).toEqual(['vfio.container_create', 'vfio.group_set_container', 'vfio.set_iommu', 'vfio.map_dma']);
+    expect(l.ok && l.kind === 'scenario' && l.scenario.steps.map((s) => s.op).slice(0, 4)).toEqual([
+      'vfio.container_create',
+      'vfio.group_set_container',
+      'vfio.set_iommu',
+      'vfio.map_dma',
+    ]);
     // Put the trace's steps on the imported host and replay them through the engine.
     const host = await run('import', bundleFile('intel-client'));
     const scenario = JSON.parse(host.out) as Record<string, unknown>;
@@ -51,9 +64,18 @@ describe('iova-explorer import', () => {
   });
 
   it('imports an info mtree as a guest layout', async () => {
-    const r = await run('import', join(FIXTURES, 'intel-client/info-mtree-f.txt'), '--kind', 'mtree');
+    const r = await run(
+      'import',
+      join(FIXTURES, 'intel-client/info-mtree-f.txt'),
+      '--kind',
+      'mtree',
+    );
     const l = load(r.out);
-    expect(l.ok && l.kind === 'scenario' && l.scenario.guest?.memory?.filter((m) => m.kind === 'ram').length).toBe(3);
+    expect(
+      l.ok &&
+        l.kind === 'scenario' &&
+        l.scenario.guest?.memory?.filter((m) => m.kind === 'ram').length,
+    ).toBe(3);
   });
 
   it('refuses an unknown kind, a missing file and undetectable text', async () => {
@@ -71,28 +93,60 @@ describe('iova-explorer import', () => {
 
 describe('iova-explorer check', () => {
   it('AMD server + q35 1 TiB on QEMU 7.0: the HT collision, exit 1', async () => {
-    const r = await run('check', bundleFile('amd-server'), join(FIXTURES, 'amd-server/lspci-vvv.txt'), '--guest', 'q35:ram=1024G,qemu=7.0,host=amd');
+    const r = await run(
+      'check',
+      bundleFile('amd-server'),
+      join(FIXTURES, 'amd-server/lspci-vvv.txt'),
+      '--guest',
+      'q35:ram=1024G,qemu=7.0,host=amd',
+    );
     expect(r.status).toBe(1);
-    expect(r.out).toMatch(/ERROR {3}guest-ram-in-reserved \[pc\.ram \(ram-above-4g\), group 3, group 6\] 0xfd00000000\.\.0xffffffffff/);
+    expect(r.out).toMatch(
+      /ERROR {3}guest-ram-in-reserved \[pc\.ram \(ram-above-4g\), group 3, group 6\] 0xfd00000000\.\.0xffffffffff/,
+    );
     expect(r.out).toMatch(/WARNING p2p-bypass/);
     expect(r.err).toMatch(/note: assigned groups: 3, 6 \(bound to vfio-pci\)/);
   });
 
   it('--json gives findings with hex addresses', async () => {
-    const r = await run('check', bundleFile('arm-2018'), join(FIXTURES, 'arm-2018/dmesg.txt'), '--guest', 'virt:ram=4G', '--json');
+    const r = await run(
+      'check',
+      bundleFile('arm-2018'),
+      join(FIXTURES, 'arm-2018/dmesg.txt'),
+      '--guest',
+      'virt:ram=4G',
+      '--json',
+    );
     expect(r.status).toBe(1);
-    const j = JSON.parse(r.out) as { findings: Array<{ kind: string; errno?: string; addresses: Array<{ start: string; last: string }> }>; assigned: number[] };
+    const j = JSON.parse(r.out) as {
+      findings: Array<{
+        kind: string;
+        errno?: string;
+        addresses: Array<{ start: string; last: string }>;
+      }>;
+      assigned: number[];
+    };
     expect(j.assigned).toEqual([2]);
     const hit = j.findings.find((f) => f.kind === 'guest-ram-in-reserved');
-    expect(hit).toMatchObject({ errno: 'EINVAL', addresses: [{ start: '0x60000000', last: '0x7fffffff' }] });
-    expect(j.findings.some((f) => f.kind === 'no-interrupt-remapping' && f.errno === 'EPERM')).toBe(true);
+    expect(hit).toMatchObject({
+      errno: 'EINVAL',
+      addresses: [{ start: '0x60000000', last: '0x7fffffff' }],
+    });
+    expect(j.findings.some((f) => f.kind === 'no-interrupt-remapping' && f.errno === 'EPERM')).toBe(
+      true,
+    );
   });
 
   it('takes an info mtree FILE as the guest and a scenario file as the host', async () => {
     const imported = await run('import', bundleFile('arm-smmuv3'));
     const scen = join(TMP, 'arm.json');
     writeFileSync(scen, imported.out);
-    const r = await run('check', scen, '--guest', join(FIXTURES, 'arm-smmuv3/info-mtree-identity.txt'));
+    const r = await run(
+      'check',
+      scen,
+      '--guest',
+      join(FIXTURES, 'arm-smmuv3/info-mtree-identity.txt'),
+    );
     expect(r.status).toBe(1);
     expect(r.out).toMatch(/guest-ram-in-reserved \[guest\.ram, group 1\] 0x8000000\.\.0x80fffff/);
   });
@@ -118,7 +172,17 @@ describe('iova-explorer check', () => {
   });
 
   it('runs through the real bin launcher', () => {
-    const r = spawnSync(process.execPath, [join(REPO, 'bin/iova-explorer.mjs'), 'check', bundleFile('intel-client'), '--guest', 'q35:ram=8G'], { cwd: REPO, encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync(
+      process.execPath,
+      [
+        join(REPO, 'bin/iova-explorer.mjs'),
+        'check',
+        bundleFile('intel-client'),
+        '--guest',
+        'q35:ram=8G',
+      ],
+      { cwd: REPO, encoding: 'utf8', timeout: 60_000 },
+    );
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/ERROR {3}group-not-viable \[group 8, 0000:00:1f\.4, 0000:00:1f\.5\]/);
     expect(r.stdout).toMatch(/INFO {4}guest-over-relaxable/);

@@ -14,7 +14,9 @@ export function tempDir(prefix: string): string {
   return dir;
 }
 
-export async function run(...args: string[]): Promise<{ status: number; out: string; err: string }> {
+export async function run(
+  ...args: string[]
+): Promise<{ status: number; out: string; err: string }> {
   let out = '';
   let err = '';
   const status = await main(args, { out: (t) => (out += t), err: (t) => (err += t) });

@@ -7,4 +7,7 @@ import { describeConformanceFile } from '../conformance/replay-suite.ts';
  * each derived from a kernel code path or selftest named in its `source`, must replay with zero
  * mismatches.
  */
-describeConformanceFile('iommufd-audit.json', join(dirname(fileURLToPath(import.meta.url)), 'iommufd-audit.json'));
+describeConformanceFile(
+  'iommufd-audit.json',
+  join(dirname(fileURLToPath(import.meta.url)), 'iommufd-audit.json'),
+);

@@ -7,4 +7,7 @@ import { describeConformanceFile } from '../conformance/replay-suite.ts';
  * each derived from a kernel code path or selftest named in its `source`, must replay with zero
  * mismatches.
  */
-describeConformanceFile('vfio-audit.json', join(dirname(fileURLToPath(import.meta.url)), 'vfio-audit.json'));
+describeConformanceFile(
+  'vfio-audit.json',
+  join(dirname(fileURLToPath(import.meta.url)), 'vfio-audit.json'),
+);

@@ -26,7 +26,8 @@ function explain(s: ConformanceScenario, r: ReplayReport): string {
 export function describeConformanceFile(title: string, path: string): void {
   describe(title, () => {
     const loaded = load(readFileSync(path, 'utf8'));
-    const scenarios: ConformanceScenario[] = loaded.ok && loaded.kind === 'conformance' ? loaded.scenarios : [];
+    const scenarios: ConformanceScenario[] =
+      loaded.ok && loaded.kind === 'conformance' ? loaded.scenarios : [];
 
     it('loads as a conformance array', () => {
       expect(loaded.ok ? [] : loaded.errors.map(formatLoadError)).toEqual([]);

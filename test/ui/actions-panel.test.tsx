@@ -26,7 +26,9 @@ describe('ActionsPanel', () => {
     fireEvent.change(field(/^iova$/), { target: { value: '0xfee0-zz' } });
     expect(screen.getByRole('alert').textContent).toMatch(/not a u64/);
     expect(screen.getByTestId('dry-run').textContent).toMatch(/fix the fields/);
-    expect((screen.getByRole('button', { name: /Run vfio.map_dma/ }) as HTMLButtonElement).disabled).toBe(true);
+    expect(
+      (screen.getByRole('button', { name: /Run vfio.map_dma/ }) as HTMLButtonElement).disabled,
+    ).toBe(true);
   });
 
   it('pre-fills vaddr aligned like the iova, and keeps an edited vaddr', () => {
@@ -79,7 +81,9 @@ describe('ActionsPanel', () => {
   it('switches op and shows that op’s fields', () => {
     const store = defaultStore();
     renderWith(store, <ActionsPanel />);
-    fireEvent.change(screen.getByLabelText('operation'), { target: { value: 'iommu.group_resv_regions' } });
+    fireEvent.change(screen.getByLabelText('operation'), {
+      target: { value: 'iommu.group_resv_regions' },
+    });
     expect(field(/^group$/)).toBeTruthy();
     expect(screen.getByTestId('dry-run').textContent).toMatch(/would succeed/);
   });

@@ -8,7 +8,8 @@ import { DEFAULT_SCENARIO_ID } from '../../src/ui/scenarios/builtin.ts';
 /** A store holding the default q35 + GPU scenario, replayed through the engine. */
 export function defaultStore(): AppStore {
   const store = createAppStore();
-  if (!openBuiltin(store, DEFAULT_SCENARIO_ID)) throw new Error(String(store.getState().notice?.text));
+  if (!openBuiltin(store, DEFAULT_SCENARIO_ID))
+    throw new Error(String(store.getState().notice?.text));
   return store;
 }
 

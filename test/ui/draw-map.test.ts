@@ -6,7 +6,12 @@ import { aggregateMappings } from '../../src/ui/map/aggregate.ts';
 import { compressedSegments } from '../../src/ui/map/compressed.ts';
 import { drawMap } from '../../src/ui/map/draw-map.ts';
 import { type Lane, layoutLanes } from '../../src/ui/map/lanes.ts';
-import { columnLast, columnStart, type MapSegment, viewportSegment } from '../../src/ui/map/segments.ts';
+import {
+  columnLast,
+  columnStart,
+  type MapSegment,
+  viewportSegment,
+} from '../../src/ui/map/segments.ts';
 import { PALETTES } from '../../src/ui/theme/palette.ts';
 import { fitRange, FULL_VIEW, makeViewport } from '../../src/ui/viewport/viewport.ts';
 import { recordingContext } from './recording-context.ts';
@@ -14,7 +19,12 @@ import { recordingContext } from './recording-context.ts';
 const value: MappingValue = Object.freeze({ vaddr: 0x7f0000000000n, read: true, write: true });
 
 /** n mappings of `size` bytes every `stride` bytes from `base`. */
-function manyMappings(n: number, base: bigint, size: bigint, stride: bigint): RangeMap<MappingValue> {
+function manyMappings(
+  n: number,
+  base: bigint,
+  size: bigint,
+  stride: bigint,
+): RangeMap<MappingValue> {
   const entries = Array.from({ length: n }, (_, i) => {
     const start = base + BigInt(i) * stride;
     return { start, last: start + size - 1n, value };
@@ -23,14 +33,28 @@ function manyMappings(n: number, base: bigint, size: bigint, stride: bigint): Ra
 }
 
 function lane(mappings: RangeMap<MappingValue>, spans: Lane['spans'] = []): Lane {
-  return { id: 'container:1', kind: 'container', label: 'container 1', detail: '', nested: false, background: [], spans, mappings, mappingOwner: 'container 1' };
+  return {
+    id: 'container:1',
+    kind: 'container',
+    label: 'container 1',
+    detail: '',
+    nested: false,
+    background: [],
+    spans,
+    mappings,
+    mappingOwner: 'container 1',
+  };
 }
 
 describe('LOD aggregation', () => {
   it('draws a bounded number of rectangles for 200k mappings at every zoom', () => {
     const map = manyMappings(200_000, 0x100000000n, 0x1000n, 0x2000n);
     const width = 1200;
-    for (const v of [FULL_VIEW, fitRange({ start: 0x100000000n, last: 0x100000000n + 0x2000n * 200_000n }), makeViewport(0x100000000n, 20)]) {
+    for (const v of [
+      FULL_VIEW,
+      fitRange({ start: 0x100000000n, last: 0x100000000n + 0x2000n * 200_000n }),
+      makeViewport(0x100000000n, 20),
+    ]) {
       const bars = aggregateMappings(map, viewportSegment(v, width));
       expect(bars.length).toBeLessThanOrEqual(width);
     }
@@ -39,7 +63,10 @@ describe('LOD aggregation', () => {
   it('counts every mapping exactly when no bucket hits the cap (oracle: a naive scan)', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.tuple(fc.bigInt({ min: 0n, max: 1n << 20n }), fc.bigInt({ min: 1n, max: 1n << 12n })), { minLength: 1, maxLength: 60 }),
+        fc.array(
+          fc.tuple(fc.bigInt({ min: 0n, max: 1n << 20n }), fc.bigInt({ min: 1n, max: 1n << 12n })),
+          { minLength: 1, maxLength: 60 },
+        ),
         fc.integer({ min: 16, max: 40 }),
         (raw, zoom) => {
           // Build non-overlapping mappings from (gap, size) pairs.
@@ -54,7 +81,8 @@ describe('LOD aggregation', () => {
           const visible = entries.filter((e) => e.start <= seg.last);
           const bars = aggregateMappings(map, seg, 1_000_000);
           expect(bars.reduce((n, b) => n + b.count, 0)).toBe(visible.length);
-          for (let i = 1; i < bars.length; i++) expect(bars[i]!.x0).toBeGreaterThanOrEqual(bars[i - 1]!.x0);
+          for (let i = 1; i < bars.length; i++)
+            expect(bars[i]!.x0).toBeGreaterThanOrEqual(bars[i - 1]!.x0);
         },
       ),
       { seed: 7, numRuns: 200 },
@@ -85,11 +113,19 @@ describe('drawMap with a recording context', () => {
       { start: 0x100000000n, last: 0x27fffffffn, value },
     ]);
     const lanes: Lane[] = [
-      lane(map, [{ start: 0xfee00000n, last: 0xfeefffffn, kind: 'msi', owner: 'group 4', label: 'msi' }]),
+      lane(map, [
+        { start: 0xfee00000n, last: 0xfeefffffn, kind: 'msi', owner: 'group 4', label: 'msi' },
+      ]),
     ];
     const { rows, height } = layoutLanes(lanes);
     const { ctx, calls } = recordingContext();
-    const stats = drawMap(ctx, { rows, segments: [viewportSegment(fitRange({ start: 0n, last: 0x3ffffffffn }), 1000)], width: 1000, height, palette });
+    const stats = drawMap(ctx, {
+      rows,
+      segments: [viewportSegment(fitRange({ start: 0n, last: 0x3ffffffffn }), 1000)],
+      width: 1000,
+      height,
+      palette,
+    });
     const rects = calls.filter((c) => c.name === 'fillRect');
     expect(rects.some((c) => c.fillStyle === palette.spans.msi)).toBe(true);
     expect(rects.filter((c) => c.fillStyle === palette.mapping)).toHaveLength(2);
@@ -104,7 +140,13 @@ describe('drawMap with a recording context', () => {
     const lanes = [lane(map)];
     const { rows, height } = layoutLanes(lanes);
     const { ctx, calls } = recordingContext();
-    const stats = drawMap(ctx, { rows, segments: [viewportSegment(fitRange({ start: 0n, last: 0x1000n * 3n * 200_000n }), 1000)], width: 1000, height, palette: PALETTES.light });
+    const stats = drawMap(ctx, {
+      rows,
+      segments: [viewportSegment(fitRange({ start: 0n, last: 0x1000n * 3n * 200_000n }), 1000)],
+      width: 1000,
+      height,
+      palette: PALETTES.light,
+    });
     expect(calls.filter((c) => c.name === 'fillRect').length).toBeLessThan(1100);
     expect(stats.aggregated).toBeGreaterThan(0);
   });
@@ -122,7 +164,9 @@ describe('drawMap with a recording context', () => {
     const { ctx, calls } = recordingContext();
     drawMap(ctx, { rows, segments, width: 900, height, palette: PALETTES.dark });
     expect(calls.filter((c) => c.name === 'clip')).toHaveLength(3);
-    const mappingRects = calls.filter((c) => c.name === 'fillRect' && c.fillStyle === PALETTES.dark.mapping);
+    const mappingRects = calls.filter(
+      (c) => c.name === 'fillRect' && c.fillStyle === PALETTES.dark.mapping,
+    );
     expect(mappingRects).toHaveLength(3);
     for (const r of mappingRects) expect(r.args[2] as number).toBeGreaterThan(10); // every mapping visible at once
   });
@@ -132,7 +176,11 @@ describe('LOD merging', () => {
   it('merges a dense run of sub-pixel mappings into one bar carrying the count', () => {
     // 2048 mappings of 4 KiB every 8 KiB over 16 MiB: ~0.27 px each on 1124 px.
     const map = manyMappings(2048, 0x400000000n, 0x1000n, 0x2000n);
-    const bars = aggregateMappings(map, viewportSegment(fitRange({ start: 0x400000000n, last: 0x400ffffffn }), 1124), 1_000_000);
+    const bars = aggregateMappings(
+      map,
+      viewportSegment(fitRange({ start: 0x400000000n, last: 0x400ffffffn }), 1124),
+      1_000_000,
+    );
     expect(bars).toHaveLength(1);
     expect(bars[0]!.count).toBe(2048);
   });
@@ -152,16 +200,25 @@ describe('marks (a focused finding, a pasted line)', () => {
       palette,
       marks: [
         { start: 0x7c346000n, last: 0x7c346fffn, kind: 'event', label: 'line 1: dmar-fault' },
-        { start: 0xfd00000000n, last: 0xffffffffffn, kind: 'focus', label: 'guest-ram-in-reserved' },
+        {
+          start: 0xfd00000000n,
+          last: 0xffffffffffn,
+          kind: 'focus',
+          label: 'guest-ram-in-reserved',
+        },
       ],
     });
     const band = calls.find((c) => c.name === 'fillRect' && c.fillStyle === palette.eventBand);
     expect(band?.args[2]).toBeGreaterThanOrEqual(3);
     expect(band?.args[1]).toBe(0);
     expect(band?.args[3]).toBe(height);
-    expect(calls.some((c) => c.name === 'fillRect' && c.fillStyle === palette.focusBand)).toBe(true);
+    expect(calls.some((c) => c.name === 'fillRect' && c.fillStyle === palette.focusBand)).toBe(
+      true,
+    );
     const texts = calls.filter((c) => c.name === 'fillText').map((c) => c.args);
-    const labels = texts.filter((a) => a[0] === 'line 1: dmar-fault' || a[0] === 'guest-ram-in-reserved');
+    const labels = texts.filter(
+      (a) => a[0] === 'line 1: dmar-fault' || a[0] === 'guest-ram-in-reserved',
+    );
     expect(labels.length).toBe(2);
     expect(labels[0]![2]).not.toBe(labels[1]![2]); // stacked, not overprinted
   });

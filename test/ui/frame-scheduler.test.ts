@@ -29,9 +29,14 @@ function fakeRaf() {
     queued.clear();
     for (const cb of cbs) cb(now);
   };
-  return { api, tick, log, get queued() {
-    return queued.size;
-  } };
+  return {
+    api,
+    tick,
+    log,
+    get queued() {
+      return queued.size;
+    },
+  };
 }
 
 describe('FrameScheduler', () => {
@@ -104,7 +109,9 @@ describe('FrameScheduler', () => {
       map.invalidate();
       raf.tick();
     }
-    expect(painted).toEqual(Array.from({ length: 3 }, () => ['map', 'map2', 'minimap', 'overlay']).flat());
+    expect(painted).toEqual(
+      Array.from({ length: 3 }, () => ['map', 'map2', 'minimap', 'overlay']).flat(),
+    );
   });
 
   it('a layer invalidated while the frame paints is painted once more, in the next frame', () => {

@@ -4,7 +4,12 @@ import { resolve } from 'node:path';
 import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { lanesOf } from '../../src/store/address-spaces.ts';
-import { buildHostImport, parseInput, platformGroups, understood } from '../../src/store/host-import.ts';
+import {
+  buildHostImport,
+  parseInput,
+  platformGroups,
+  understood,
+} from '../../src/store/host-import.ts';
 import { findingsOf, withMargin } from '../../src/store/findings.ts';
 import { importHost } from '../../src/store/session.ts';
 import { ImportDialog } from '../../src/ui/import/ImportDialog.tsx';
@@ -17,9 +22,22 @@ afterEach(cleanup);
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const bundle = (host: string) =>
-  execFileSync('sh', [resolve(ROOT, 'public/collect-host.sh'), '--root', resolve(ROOT, `test/fixtures/hosts/${host}/root`)], { encoding: 'utf8' });
+  execFileSync(
+    'sh',
+    [
+      resolve(ROOT, 'public/collect-host.sh'),
+      '--root',
+      resolve(ROOT, `test/fixtures/hosts/${host}/root`),
+    ],
+    { encoding: 'utf8' },
+  );
 
-const REGIONS = ['0x00000000fee00000 0x00000000feefffff msi', '0x000000fd00000000 0x000000ffffffffff reserved', 'this is not a region', ''].join('\n');
+const REGIONS = [
+  '0x00000000fee00000 0x00000000feefffff msi',
+  '0x000000fd00000000 0x000000ffffffffff reserved',
+  'this is not a region',
+  '',
+].join('\n');
 
 function paste(text: string) {
   fireEvent.change(screen.getByLabelText('Or paste anything'), { target: { value: text } });
@@ -31,9 +49,14 @@ describe('ImportDialog', () => {
     renderWith(store, <ImportDialog initial={[]} />);
     paste(REGIONS);
     const input = screen.getByTestId('import-input');
-    expect(within(input).getByRole('combobox', { name: 'kind of pasted text' })).toHaveProperty('value', '');
+    expect(within(input).getByRole('combobox', { name: 'kind of pasted text' })).toHaveProperty(
+      'value',
+      '',
+    );
     expect(within(input).getByText('detected: reserved-regions')).toBeTruthy();
-    expect(within(input).getByTestId('understood').textContent).toMatch(/Understood as reserved-regions: .*2 reserved region\(s\)/);
+    expect(within(input).getByTestId('understood').textContent).toMatch(
+      /Understood as reserved-regions: .*2 reserved region\(s\)/,
+    );
     const not = within(input).getByTestId('not-understood').textContent ?? '';
     expect(not).toContain('Not understood: 1 line(s)');
     expect(not).toMatch(/line 3\s*this is not a region/);
@@ -43,19 +66,32 @@ describe('ImportDialog', () => {
     const store = defaultStore();
     renderWith(store, <ImportDialog initial={[]} />);
     paste(REGIONS);
-    fireEvent.change(screen.getByRole('combobox', { name: 'kind of pasted text' }), { target: { value: 'iomem' } });
+    fireEvent.change(screen.getByRole('combobox', { name: 'kind of pasted text' }), {
+      target: { value: 'iomem' },
+    });
     const input = screen.getByTestId('import-input');
     expect(within(input).getByTestId('understood').textContent).toMatch(/Understood as iomem/);
     // As /proc/iomem, none of the three lines is understood.
-    expect(within(input).getByTestId('not-understood').textContent).toMatch(/Not understood: 3 line\(s\)/);
+    expect(within(input).getByTestId('not-understood').textContent).toMatch(
+      /Not understood: 3 line\(s\)/,
+    );
   });
 
   it('never renders imported text as HTML', () => {
     const store = defaultStore();
-    renderWith(store, <ImportDialog initial={[{ id: 'f', name: '<b>x</b>.txt', text: '<img src=x onerror=alert(1)>\n' + REGIONS }]} />);
+    renderWith(
+      store,
+      <ImportDialog
+        initial={[
+          { id: 'f', name: '<b>x</b>.txt', text: '<img src=x onerror=alert(1)>\n' + REGIONS },
+        ]}
+      />,
+    );
     expect(document.querySelector('img')).toBeNull();
     expect(document.querySelector('b')).toBeNull();
-    expect(screen.getByTestId('not-understood').textContent).toContain('<img src=x onerror=alert(1)>');
+    expect(screen.getByTestId('not-understood').textContent).toContain(
+      '<img src=x onerror=alert(1)>',
+    );
   });
 
   it('refuses a file above 20 MB with a message', async () => {
@@ -63,7 +99,11 @@ describe('ImportDialog', () => {
     renderWith(store, <ImportDialog initial={[]} />);
     const big = new File([new Uint8Array(21 * 1024 * 1024)], 'huge.log');
     fireEvent.drop(screen.getByTestId('drop-zone'), { dataTransfer: { files: [big] } });
-    await waitFor(() => expect(screen.getByRole('alert').textContent).toMatch(/huge\.log is 21\.0 MB: files above 20 MB are refused/));
+    await waitFor(() =>
+      expect(screen.getByRole('alert').textContent).toMatch(
+        /huge\.log is 21\.0 MB: files above 20 MB are refused/,
+      ),
+    );
     expect(screen.queryByTestId('import-input')).toBeNull();
   });
 
@@ -72,8 +112,12 @@ describe('ImportDialog', () => {
     store.getState().openImport();
     const before = store.getState().history!;
     renderWith(store, <ImportDialog initial={[]} />);
-    fireEvent.drop(screen.getByTestId('drop-zone'), { dataTransfer: { files: [new File([bundle('amd-server')], 'host.txt')] } });
-    await waitFor(() => expect(screen.getByTestId('understood').textContent).toMatch(/9 group\(s\), 12 device\(s\)/));
+    fireEvent.drop(screen.getByTestId('drop-zone'), {
+      dataTransfer: { files: [new File([bundle('amd-server')], 'host.txt')] },
+    });
+    await waitFor(() =>
+      expect(screen.getByTestId('understood').textContent).toMatch(/9 group\(s\), 12 device\(s\)/),
+    );
     fireEvent.change(screen.getByLabelText('machine'), { target: { value: 'q35' } });
     fireEvent.change(screen.getByLabelText('RAM'), { target: { value: '16G' } });
     expect(screen.getByTestId('guest-spec').textContent).toContain('q35:ram=16G,host=amd');
@@ -84,7 +128,9 @@ describe('ImportDialog', () => {
     expect(after.past.length).toBe(before.past.length + 1);
     expect(after.present.scenario.title).toBe('Host import: host.txt');
     expect(after.present.state.index.groups.size).toBe(9);
-    expect(after.present.scenario.guest?.memory?.some((m) => m.name === 'pc.ram (ram-above-4g)')).toBe(true);
+    expect(
+      after.present.scenario.guest?.memory?.some((m) => m.name === 'pc.ram (ram-above-4g)'),
+    ).toBe(true);
     expect(store.getState().importDialog).toBeUndefined();
     expect(store.getState().tabRequest?.tab).toBe('findings');
     act(() => store.getState().undo());
@@ -96,8 +142,12 @@ describe('ImportDialog', () => {
     const store = defaultStore();
     store.getState().openImport();
     renderWith(store, <ImportDialog initial={[]} />);
-    fireEvent.drop(screen.getByTestId('drop-zone'), { dataTransfer: { files: [new File([bundle('intel-client')], 'host.txt')] } });
-    await waitFor(() => expect(screen.getByTestId('understood').textContent).toMatch(/Understood as bundle/));
+    fireEvent.drop(screen.getByTestId('drop-zone'), {
+      dataTransfer: { files: [new File([bundle('intel-client')], 'host.txt')] },
+    });
+    await waitFor(() =>
+      expect(screen.getByTestId('understood').textContent).toMatch(/Understood as bundle/),
+    );
     fireEvent.change(screen.getByLabelText('machine'), { target: { value: 'q35' } });
     fireEvent.change(screen.getByLabelText('RAM'), { target: { value: '600G' } });
     fireEvent.change(screen.getByLabelText('vIOMMU aw-bits'), { target: { value: '39' } });
@@ -106,11 +156,16 @@ describe('ImportDialog', () => {
       fireEvent.click(screen.getByRole('button', { name: 'Import' }));
     });
     const report = findingsOf(store.getState().history!.present);
-    expect(report.findings.some((f) => f.kind === 'guest-beyond-viommu' && f.severity === 'error')).toBe(true);
+    expect(
+      report.findings.some((f) => f.kind === 'guest-beyond-viommu' && f.severity === 'error'),
+    ).toBe(true);
   });
 
   it('replays a QEMU trace into the chosen group on the map', () => {
-    const trace = readFileSync(resolve(ROOT, 'test/fixtures/hosts/intel-client/qemu-trace.txt'), 'utf8');
+    const trace = readFileSync(
+      resolve(ROOT, 'test/fixtures/hosts/intel-client/qemu-trace.txt'),
+      'utf8',
+    );
     const inputs = [
       { id: 'b', name: 'bundle', text: bundle('intel-client') },
       { id: 't', name: 'trace', text: trace },
@@ -126,7 +181,9 @@ describe('ImportDialog', () => {
     if (!r.ok) throw new Error(r.error);
     const store = defaultStore();
     expect(importHost(store, r.plan)).toBe(true);
-    const container = lanesOf(store.getState().history!.present).find((l) => l.kind === 'container');
+    const container = lanesOf(store.getState().history!.present).find(
+      (l) => l.kind === 'container',
+    );
     expect(container?.detail).toContain(`groups ${group}`);
     expect(container?.mappings?.size).toBeGreaterThan(0);
   });
@@ -183,14 +240,21 @@ describe('FindingsPanel', () => {
     const store = importedStore();
     renderWith(store, <FindingsPanel />);
     fireEvent.change(screen.getByRole('textbox', { name: 'Explain a line' }), {
-      target: { value: 'qemu: vfio_dma_map(0x5e043daea2f0, 0xfd00000000, 0x200000, 0x771a6ce00000) = -22 (Invalid argument)' },
+      target: {
+        value:
+          'qemu: vfio_dma_map(0x5e043daea2f0, 0xfd00000000, 0x200000, 0x771a6ce00000) = -22 (Invalid argument)',
+      },
     });
     act(() => {
       fireEvent.click(screen.getByRole('button', { name: 'Explain' }));
     });
     const text = screen.getByTestId('explanation').textContent ?? '';
     expect(text).toMatch(/the model answers EINVAL \(-22\) too/);
-    expect(store.getState().explained.map((e) => e.range)).toEqual([{ start: 0xfd00000000n, last: 0xfd001fffffn }]);
-    expect(store.getState().viewport).toEqual(fitRange(withMargin({ start: 0xfd00000000n, last: 0xfd001fffffn })));
+    expect(store.getState().explained.map((e) => e.range)).toEqual([
+      { start: 0xfd00000000n, last: 0xfd001fffffn },
+    ]);
+    expect(store.getState().viewport).toEqual(
+      fitRange(withMargin({ start: 0xfd00000000n, last: 0xfd001fffffn })),
+    );
   });
 });

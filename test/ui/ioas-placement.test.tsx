@@ -89,7 +89,13 @@ describe('IOMMU_IOAS_COPY placement', () => {
   it('dst_iova drives FIXED_IOVA the same way, and the dry run tells where the copy would land', () => {
     const { store, ids } = withIoas(2);
     const [src, dst] = ids as [number, number];
-    const mapped = store.getState().dispatch({ op: 'iommufd.ioas_map', ioas: src, iova: 0x100000n, length: 0x200000n, flags: ['FIXED_IOVA', 'READABLE', 'WRITEABLE'] } as unknown as Action);
+    const mapped = store.getState().dispatch({
+      op: 'iommufd.ioas_map',
+      ioas: src,
+      iova: 0x100000n,
+      length: 0x200000n,
+      flags: ['FIXED_IOVA', 'READABLE', 'WRITEABLE'],
+    } as unknown as Action);
     expect(mapped?.ok).toBe(true);
     renderWith(store, <ActionsPanel initialOp="iommufd.ioas_copy" />);
     fireEvent.change(field(/^source IOAS$/), { target: { value: String(src) } });
@@ -98,12 +104,18 @@ describe('IOMMU_IOAS_COPY placement', () => {
     fireEvent.change(field(/^length$/), { target: { value: '2M' } });
     expect(fixedBox().checked).toBe(false);
     expect(screen.getByTestId('dry-run').textContent).toMatch(/would succeed/);
-    expect(placement()).toMatch(/automatic placement \(no FIXED_IOVA\): the kernel picks the dst_iova — would map at 0x[0-9a-f]+/);
+    expect(placement()).toMatch(
+      /automatic placement \(no FIXED_IOVA\): the kernel picks the dst_iova — would map at 0x[0-9a-f]+/,
+    );
     fireEvent.change(field(/^dst_iova/), { target: { value: '0x80000000' } });
     expect(fixedBox().checked).toBe(true);
-    expect(placement()).toMatch(/fixed placement \(FIXED_IOVA\) at 0x80000000 — would map at 0x80000000/);
+    expect(placement()).toMatch(
+      /fixed placement \(FIXED_IOVA\) at 0x80000000 — would map at 0x80000000/,
+    );
     fireEvent.change(field(/^dst_iova/), { target: { value: '' } });
     expect(fixedBox().checked).toBe(false);
-    expect(within(screen.getByTestId('dry-run')).getByTestId('placement').textContent).toMatch(/automatic/);
+    expect(within(screen.getByTestId('dry-run')).getByTestId('placement').textContent).toMatch(
+      /automatic/,
+    );
   });
 });

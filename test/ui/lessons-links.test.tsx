@@ -41,17 +41,30 @@ describe('lesson share links', () => {
   });
 
   it('builds the lesson link while a lesson is open', async () => {
-    const link = await buildShareHash(fitRange({ start: 0n, last: 0xfffn }), undefined, () => 'unused', { id: ID, step: 7 });
+    const link = await buildShareHash(
+      fitRange({ start: 0n, last: 0xfffn }),
+      undefined,
+      () => 'unused',
+      { id: ID, step: 7 },
+    );
     expect(link).toEqual({ ok: true, hash: `#view=0x0-0xfff&lesson=${ID}&step=7` });
   });
 
   it('every lesson is a built-in scenario by id, with all its steps', () => {
-    for (const id of ['iova-list-host-bridge-windows', ID, 'type1-multi-domain', 'acs-peer-to-peer', 'top-of-64bit-space']) {
+    for (const id of [
+      'iova-list-host-bridge-windows',
+      ID,
+      'type1-multi-domain',
+      'acs-peer-to-peer',
+      'top-of-64bit-space',
+    ]) {
       const b = BUILTIN_SCENARIOS.find((s) => s.id === id);
       expect(b?.lessonId).toBe(id);
       const store = createAppStore();
       expect(openBuiltin(store, id)).toBe(true);
-      expect(store.getState().history?.present.scenario.steps.length).toBe(lessonById(id)?.scenario.steps.length);
+      expect(store.getState().history?.present.scenario.steps.length).toBe(
+        lessonById(id)?.scenario.steps.length,
+      );
       expect(store.getState().history?.present.builtinId).toBe(id);
     }
   });
@@ -147,7 +160,9 @@ describe('iommufd lanes and the inspector on an area (lesson 001)', () => {
     store.getState().select({ kind: 'mapping', laneId: io.id, start: area.start });
     renderWith(store, <InspectorPanel />);
     expect(screen.getByRole('heading', { level: 3 }).textContent).toBe('Area in IOAS 1');
-    expect(screen.getByTestId('inspector-hwpts').textContent).toMatch(/none: no device is attached/);
+    expect(screen.getByTestId('inspector-hwpts').textContent).toMatch(
+      /none: no device is attached/,
+    );
     expect(screen.queryByRole('table', { name: 'page split' })).toBeNull();
   });
 
@@ -160,7 +175,9 @@ describe('iommufd lanes and the inspector on an area (lesson 001)', () => {
     store.getState().select({ kind: 'mapping', laneId: hw.id, start: 0x40000000n });
     renderWith(store, <InspectorPanel />);
     expect(screen.getByTestId('inspector-range').textContent).toBe('0x40000000..0x7fffffff');
-    expect(screen.getByTestId('inspector-hwpts').textContent).toMatch(/\(automatic\) · smmu0 · 0000:01:00\.0, 0000:01:00\.1/);
+    expect(screen.getByTestId('inspector-hwpts').textContent).toMatch(
+      /\(automatic\) · smmu0 · 0000:01:00\.0, 0000:01:00\.1/,
+    );
     const table = screen.getByRole('table', { name: 'page split' });
     expect(table.textContent).toContain('1 GiB');
   });

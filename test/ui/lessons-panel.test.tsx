@@ -1,7 +1,12 @@
 import { act, cleanup, fireEvent, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Action } from '../../src/core/actions.ts';
-import { LESSONS, type Lesson, lessonById, replayLessonThrough } from '../../src/core/lessons/index.ts';
+import {
+  LESSONS,
+  type Lesson,
+  lessonById,
+  replayLessonThrough,
+} from '../../src/core/lessons/index.ts';
 import { show } from '../../src/core/scenario/index.ts';
 import type { EngineState } from '../../src/core/state.ts';
 import { addressSpaces } from '../../src/store/address-spaces.ts';
@@ -31,8 +36,21 @@ function stepOf(title: string, id = ID): number {
 function picture(state: EngineState): string {
   const v = addressSpaces(state);
   return show({
-    containers: v.containers.map((c) => ({ id: c.id, valid: c.validIova, reserved: c.reserved, mappings: c.mappings.toArray(), domains: c.domains })),
-    ioas: v.ioas.map((i) => ({ id: i.id, valid: i.validIova, reserved: i.reserved, areas: i.areas.toArray(), hwpts: i.hwpts, align: i.iovaAlignment })),
+    containers: v.containers.map((c) => ({
+      id: c.id,
+      valid: c.validIova,
+      reserved: c.reserved,
+      mappings: c.mappings.toArray(),
+      domains: c.domains,
+    })),
+    ioas: v.ioas.map((i) => ({
+      id: i.id,
+      valid: i.validIova,
+      reserved: i.reserved,
+      areas: i.areas.toArray(),
+      hwpts: i.hwpts,
+      align: i.iovaAlignment,
+    })),
     devices: v.iommufdDevices,
   });
 }
@@ -83,8 +101,12 @@ describe('the lessons list', () => {
     expect(present(store).scenario.platform).toEqual(lesson().scenario.platform);
     expect(picture(present(store).state)).toBe(picture(replayLessonThrough(lesson(), -1).state));
     // The narrative: the first step's title and prose; the log names the lesson.
-    expect(screen.getByTestId('lesson-step').textContent).toContain(lesson().steps[0]?.prose.slice(0, 40));
-    expect(screen.getByTestId('log').textContent).toContain(`lesson “${lesson().title}”, step 1 of ${lesson().steps.length}`);
+    expect(screen.getByTestId('lesson-step').textContent).toContain(
+      lesson().steps[0]?.prose.slice(0, 40),
+    );
+    expect(screen.getByTestId('log').textContent).toContain(
+      `lesson “${lesson().title}”, step 1 of ${lesson().steps.length}`,
+    );
   });
 });
 
@@ -97,7 +119,9 @@ describe('a lesson step', () => {
     expect(action.textContent).toMatch(/iommufd\.device_detach/);
     expect(action.textContent).toMatch(/expected: succeeds/);
     const quote = screen.getByRole('figure');
-    expect(within(quote).getByText(/not just for last device in a group/).tagName).toBe('BLOCKQUOTE');
+    expect(within(quote).getByText(/not just for last device in a group/).tagName).toBe(
+      'BLOCKQUOTE',
+    );
     expect(quote.querySelector('figcaption')?.textContent).toBe('— Kevin Tian, 2022-11-05');
   });
 
@@ -139,11 +163,16 @@ describe('a lesson step', () => {
     openLesson(store, ID, 0);
     both(store);
     const target = stepOf('The MSI window is off limits');
-    for (let i = 0; i < target; i++) fireEvent.click(screen.getByRole('button', { name: 'next step' }));
+    for (let i = 0; i < target; i++)
+      fireEvent.click(screen.getByRole('button', { name: 'next step' }));
     expect(store.getState().lesson?.step).toBe(target);
-    expect(picture(present(store).state)).toBe(picture(replayLessonThrough(lesson(), target - 1).state));
+    expect(picture(present(store).state)).toBe(
+      picture(replayLessonThrough(lesson(), target - 1).state),
+    );
     // The previous step's answer is repeated in the panel, and every step's outcome is in the log.
-    expect(screen.getByTestId('lesson-previous-outcome').textContent).toContain('as the lesson expects');
+    expect(screen.getByTestId('lesson-previous-outcome').textContent).toContain(
+      'as the lesson expects',
+    );
     expect(screen.getAllByText('iommufd.ioas_map').length).toBeGreaterThan(0);
     fireEvent.click(screen.getByRole('button', { name: 'Do it' }));
     fireEvent.click(screen.getByRole('button', { name: 'next step' }));
@@ -154,18 +183,26 @@ describe('a lesson step', () => {
     fireEvent.click(screen.getByRole('button', { name: 'previous step' }));
     expect(store.getState().lesson?.step).toBe(target);
     expect(pastLength(store)).toBe(entries + 1);
-    expect(picture(present(store).state)).toBe(picture(replayLessonThrough(lesson(), target - 1).state));
+    expect(picture(present(store).state)).toBe(
+      picture(replayLessonThrough(lesson(), target - 1).state),
+    );
 
     const jump = stepOf('Which is enforced');
     fireEvent.change(screen.getByTestId('lesson-jump'), { target: { value: String(jump) } });
     expect(store.getState().lesson?.step).toBe(jump);
-    expect(screen.getByTestId('lesson-step').querySelector('h3')?.textContent).toBe('Which is enforced');
-    expect(picture(present(store).state)).toBe(picture(replayLessonThrough(lesson(), jump - 1).state));
+    expect(screen.getByTestId('lesson-step').querySelector('h3')?.textContent).toBe(
+      'Which is enforced',
+    );
+    expect(picture(present(store).state)).toBe(
+      picture(replayLessonThrough(lesson(), jump - 1).state),
+    );
     // Two devices share the automatic HWPT; function 1's window is reserved in the IOAS.
     const io = addressSpaces(present(store).state).ioas[0];
     expect(io?.hwpts).toHaveLength(1);
     expect(io?.hwpts[0]?.devices).toEqual(['0000:01:00.0', '0000:01:00.1']);
-    expect(io?.reserved.some((r) => r.owner === 'device 0000:01:00.1' && r.start === 0x20000000n)).toBe(true);
+    expect(
+      io?.reserved.some((r) => r.owner === 'device 0000:01:00.1' && r.start === 0x20000000n),
+    ).toBe(true);
   });
 
   it('the step view moves the map to that range with a margin', () => {
@@ -186,13 +223,22 @@ describe('a lesson step', () => {
     expect(screen.queryByTestId('lesson-departed')).toBeNull();
     const ioas = addressSpaces(present(store).state).ioas[0]?.id;
     act(() => {
-      store.getState().dispatch({ op: 'iommufd.ioas_map', ioas, flags: ['FIXED_IOVA', 'READABLE', 'WRITEABLE'], iova: 0x100000000n, length: 0x200000n, user_va: 0x7f0000000000n } as unknown as Action);
+      store.getState().dispatch({
+        op: 'iommufd.ioas_map',
+        ioas,
+        flags: ['FIXED_IOVA', 'READABLE', 'WRITEABLE'],
+        iova: 0x100000000n,
+        length: 0x200000n,
+        user_va: 0x7f0000000000n,
+      } as unknown as Action);
     });
     expect(screen.getByTestId('lesson-departed').textContent).toMatch(/left the lesson/);
     fireEvent.click(screen.getByRole('button', { name: 'Reset to this step' }));
     expect(screen.queryByTestId('lesson-departed')).toBeNull();
     expect(store.getState().lesson?.step).toBe(step);
-    expect(picture(present(store).state)).toBe(picture(replayLessonThrough(lesson(), step - 1).state));
+    expect(picture(present(store).state)).toBe(
+      picture(replayLessonThrough(lesson(), step - 1).state),
+    );
     // Undo after a Do it is a departure too: the map no longer shows the step's state.
     fireEvent.click(screen.getByRole('button', { name: 'Do it' }));
     act(() => store.getState().undo());

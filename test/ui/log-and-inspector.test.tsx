@@ -12,8 +12,20 @@ describe('LogPanel', () => {
     const store = defaultStore();
     renderWith(store, <LogPanel />);
     act(() => {
-      store.getState().dispatch({ op: 'vfio.map_dma', container: 1, iova: 0xfee00000n, size: 0x1000n, flags: ['READ', 'WRITE'] });
-      store.getState().dispatch({ op: 'vfio.map_dma', container: 1, iova: 0x300000000n, size: 0x200000n, flags: ['READ', 'WRITE'] });
+      store.getState().dispatch({
+        op: 'vfio.map_dma',
+        container: 1,
+        iova: 0xfee00000n,
+        size: 0x1000n,
+        flags: ['READ', 'WRITE'],
+      });
+      store.getState().dispatch({
+        op: 'vfio.map_dma',
+        container: 1,
+        iova: 0x300000000n,
+        size: 0x200000n,
+        flags: ['READ', 'WRITE'],
+      });
     });
     const log = screen.getByTestId('log');
     const items = within(log).getAllByRole('listitem');
@@ -26,19 +38,29 @@ describe('LogPanel', () => {
     act(() => {
       fireEvent.click(undo);
     });
-    expect(within(screen.getByTestId('log')).getAllByRole('listitem')[0]!.className).toMatch(/undone/);
-    expect(lanesOf(store.getState().history!.present).find((l) => l.id === 'container:1')!.mappings!.size).toBe(2);
+    expect(within(screen.getByTestId('log')).getAllByRole('listitem')[0]!.className).toMatch(
+      /undone/,
+    );
+    expect(
+      lanesOf(store.getState().history!.present).find((l) => l.id === 'container:1')!.mappings!
+        .size,
+    ).toBe(2);
     act(() => {
       fireEvent.click(screen.getByRole('button', { name: 'redo' }));
     });
-    expect(lanesOf(store.getState().history!.present).find((l) => l.id === 'container:1')!.mappings!.size).toBe(3);
+    expect(
+      lanesOf(store.getState().history!.present).find((l) => l.id === 'container:1')!.mappings!
+        .size,
+    ).toBe(3);
   });
 
   it('renders imported text as text, never as HTML', () => {
     const store = defaultStore();
     renderWith(store, <LogPanel />);
     act(() => {
-      store.getState().dispatch({ op: 'iommufd.device_bind', device: '<img src=x onerror=alert(1)>' });
+      store
+        .getState()
+        .dispatch({ op: 'iommufd.device_bind', device: '<img src=x onerror=alert(1)>' });
     });
     expect(document.querySelector('img')).toBeNull();
     expect(screen.getByTestId('log').textContent).toContain('<img src=x onerror=alert(1)>');
@@ -49,7 +71,9 @@ describe('InspectorPanel', () => {
   it('shows the selected mapping and its best-case page split', () => {
     const store = defaultStore();
     renderWith(store, <InspectorPanel />);
-    act(() => store.getState().select({ kind: 'mapping', laneId: 'container:1', start: 0x100000000n }));
+    act(() =>
+      store.getState().select({ kind: 'mapping', laneId: 'container:1', start: 0x100000000n }),
+    );
     expect(screen.getByTestId('inspector-range').textContent).toBe('0x100000000..0x27fffffff');
     expect(screen.getByText(/best case/)).toBeTruthy();
     const table = screen.getByRole('table', { name: 'page split' });
@@ -81,7 +105,13 @@ describe('InspectorPanel', () => {
     const store = defaultStore();
     renderWith(store, <InspectorPanel />);
     act(() => {
-      store.getState().dispatch({ op: 'vfio.map_dma', container: 1, iova: 0x300000000n, size: 0x200000n, flags: ['READ', 'WRITE'] });
+      store.getState().dispatch({
+        op: 'vfio.map_dma',
+        container: 1,
+        iova: 0x300000000n,
+        size: 0x200000n,
+        flags: ['READ', 'WRITE'],
+      });
       store.getState().select({ kind: 'mapping', laneId: 'container:1', start: 0x300000000n });
     });
     expect(screen.getByTestId('inspector-range').textContent).toBe('0x300000000..0x3001fffff');

@@ -22,13 +22,25 @@ afterEach(cleanup);
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const bundle = (host: string) =>
-  execFileSync('sh', [resolve(ROOT, 'public/collect-host.sh'), '--root', resolve(ROOT, `test/fixtures/hosts/${host}/root`)], { encoding: 'utf8' });
+  execFileSync(
+    'sh',
+    [
+      resolve(ROOT, 'public/collect-host.sh'),
+      '--root',
+      resolve(ROOT, `test/fixtures/hosts/${host}/root`),
+    ],
+    { encoding: 'utf8' },
+  );
 
 function importedStore() {
   const r = buildHostImport(
     [
       { id: 'b', name: 'host.txt', text: bundle('amd-server') },
-      { id: 'e', name: 'errors.txt', text: readFileSync(resolve(ROOT, 'test/fixtures/hosts/amd-server/errors.txt'), 'utf8') },
+      {
+        id: 'e',
+        name: 'errors.txt',
+        text: readFileSync(resolve(ROOT, 'test/fixtures/hosts/amd-server/errors.txt'), 'utf8'),
+      },
     ],
     { guest: { kind: 'preset', spec: 'q35:ram=1T,qemu=7.0,host=amd' }, traceGroup: undefined },
   );
@@ -38,7 +50,8 @@ function importedStore() {
   return store;
 }
 
-const mappingsIn = (s: ReturnType<typeof defaultStore>, laneId: string) => lanesOf(selectShown(s.getState())!).find((l) => l.id === laneId)?.mappings?.size ?? 0;
+const mappingsIn = (s: ReturnType<typeof defaultStore>, laneId: string) =>
+  lanesOf(selectShown(s.getState())!).find((l) => l.id === laneId)?.mappings?.size ?? 0;
 
 describe('stepping through a replay', () => {
   it('keeps one state per step, the last equal to the replayed present', () => {
@@ -68,7 +81,13 @@ describe('stepping through a replay', () => {
     const firstMap = t.reports.findIndex((r) => r.op === 'vfio.map_dma');
     store.getState().viewStep(firstMap);
     expect(mappingsIn(store, 'container:1')).toBe(0);
-    const outcome = store.getState().dispatch({ op: 'vfio.map_dma', container: 1, iova: 0x300000000n, size: 0x200000n, flags: ['READ', 'WRITE'] });
+    const outcome = store.getState().dispatch({
+      op: 'vfio.map_dma',
+      container: 1,
+      iova: 0x300000000n,
+      size: 0x200000n,
+      flags: ['READ', 'WRITE'],
+    });
     expect(outcome?.ok).toBe(true);
     const now = store.getState();
     expect(now.stepView).toBeUndefined();
@@ -78,7 +97,9 @@ describe('stepping through a replay', () => {
     expect(now.history!.present.builtinId).toBeUndefined();
     expect(mappingsIn(store, 'container:1')).toBe(1);
     const entry = now.log.at(-1)!;
-    expect(entry.kind === 'action' && entry.note).toMatch(new RegExp(`taken at step ${firstMap} of ${total}`));
+    expect(entry.kind === 'action' && entry.note).toMatch(
+      new RegExp(`taken at step ${firstMap} of ${total}`),
+    );
     store.getState().undo();
     expect(store.getState().history!.present).toBe(before.present);
     expect(mappingsIn(store, 'container:1')).toBe(full);
@@ -89,14 +110,20 @@ describe('stepping through a replay', () => {
     const total = store.getState().history!.present.scenario.steps.length;
     renderWith(store, <LogPanel />);
     const bar = screen.getByTestId('replay-bar');
-    expect(screen.getByTestId('replay-position').textContent).toContain(`present: all ${total} step(s)`);
+    expect(screen.getByTestId('replay-position').textContent).toContain(
+      `present: all ${total} step(s)`,
+    );
     act(() => fireEvent.click(within(bar).getByRole('button', { name: 'step back' })));
-    expect(screen.getByTestId('replay-position').textContent).toMatch(new RegExp(`after step ${total - 1} of ${total}`));
+    expect(screen.getByTestId('replay-position').textContent).toMatch(
+      new RegExp(`after step ${total - 1} of ${total}`),
+    );
     act(() => fireEvent.click(within(bar).getByRole('button', { name: 'first step' })));
     expect(store.getState().stepView?.step).toBe(0);
     act(() => fireEvent.click(within(bar).getByRole('button', { name: 'step forward' })));
     expect(store.getState().stepView?.step).toBe(1);
-    expect(screen.getByTestId('replay-position').textContent).toMatch(/after step 1 of \d+ · \S+ ok/);
+    expect(screen.getByTestId('replay-position').textContent).toMatch(
+      /after step 1 of \d+ · \S+ ok/,
+    );
 
     // The steps under the scenario entry: click the third one.
     const details = screen.getByText(/step\(s\): click one/).closest('details')!;
@@ -131,7 +158,9 @@ describe('autosave of an imported host', () => {
     const restored = other.getState().history!.present;
     expect(restored.host?.events).toEqual(store.getState().history!.present.host?.events);
     expect(restored.host?.guest).toEqual(store.getState().history!.present.host?.guest);
-    expect(findingsOf(restored).findings.map((f) => f.message)).toEqual(findings.map((f) => f.message));
+    expect(findingsOf(restored).findings.map((f) => f.message)).toEqual(
+      findings.map((f) => f.message),
+    );
     expect(other.getState().notice).toBeUndefined();
   });
 
@@ -142,9 +171,15 @@ describe('autosave of an imported host', () => {
     expect(restoreSaved(other, { ...saved, hostText: '{"facts": 3' })).toBe(true);
     expect(other.getState().notice?.text).toMatch(/saved host import does not read/);
     expect(other.getState().history!.present.host).toBeUndefined();
-    expect(decodeHost(JSON.stringify({ facts: {}, events: [{ line: 1 }] }))).toEqual({ ok: false, error: expect.stringMatching(/pasted lines are damaged/) });
+    expect(decodeHost(JSON.stringify({ facts: {}, events: [{ line: 1 }] }))).toEqual({
+      ok: false,
+      error: expect.stringMatching(/pasted lines are damaged/),
+    });
     expect(decodeHost(encodeHost(store.getState().history!.present.host!)).ok).toBe(true);
-    expect(checkSaved({ ...saved, version: 99 })).toEqual({ kind: 'unreadable', message: expect.stringMatching(/version 99/) });
+    expect(checkSaved({ ...saved, version: 99 })).toEqual({
+      kind: 'unreadable',
+      message: expect.stringMatching(/version 99/),
+    });
     expect(checkSaved({ ...saved, hostText: 5 }).kind).toBe('unreadable');
     // Version 1 records (no host) are still read.
     const { hostText: _h, ...v1 } = saved;
@@ -178,7 +213,9 @@ describe('device labels', () => {
     const topology = screen.getByRole('region', { name: 'topology' });
     expect(topology.textContent).not.toMatch(/0x0[0-9a-f]{5}/);
     expect(topology.textContent).toContain('PCI bridge');
-    expect(within(topology).getByRole('button', { name: /device 0000:03:00.0 .*group 3/ }).textContent).toMatch(/controller|device/i);
+    expect(
+      within(topology).getByRole('button', { name: /device 0000:03:00.0 .*group 3/ }).textContent,
+    ).toMatch(/controller|device/i);
   });
 });
 
@@ -187,7 +224,10 @@ describe('the split between the map and the log', () => {
     let h = 190;
     const container = document.createElement('div');
     Object.defineProperty(container, 'clientHeight', { value: 700 });
-    const { rerender } = renderWith(createAppStore(), <SplitHandle logHeight={h} setLogHeight={(v) => (h = v)} container={() => container} />);
+    const { rerender } = renderWith(
+      createAppStore(),
+      <SplitHandle logHeight={h} setLogHeight={(v) => (h = v)} container={() => container} />,
+    );
     const sep = screen.getByRole('separator', { name: 'resize the map and the log' });
     fireEvent.keyDown(sep, { key: 'ArrowUp' });
     expect(h).toBe(214);
@@ -195,7 +235,9 @@ describe('the split between the map and the log', () => {
     expect(h).toBe(LOG_MIN_PX);
     fireEvent.keyDown(sep, { key: 'End' });
     expect(h).toBe(700 - 160);
-    rerender(<SplitHandle logHeight={h} setLogHeight={(v) => (h = v)} container={() => container} />);
+    rerender(
+      <SplitHandle logHeight={h} setLogHeight={(v) => (h = v)} container={() => container} />,
+    );
     expect(screen.getByRole('separator').getAttribute('aria-valuenow')).toBe(String(700 - 160));
   });
 });

@@ -4,13 +4,24 @@ import { createAppStore } from '../../src/store/app-store.ts';
 import { checkSaved } from '../../src/store/autosave.ts';
 import { pushHistory, redoHistory, startHistory, undoHistory } from '../../src/store/history.ts';
 import { openText, restoreSaved, savedWorkspace } from '../../src/store/session.ts';
-import { buildShareHash, packScenario, parseHash, unpackScenario } from '../../src/store/share-link.ts';
+import {
+  buildShareHash,
+  packScenario,
+  parseHash,
+  unpackScenario,
+} from '../../src/store/share-link.ts';
 import { workspaceText } from '../../src/store/workspace.ts';
 import { BUILTIN_SCENARIOS } from '../../src/ui/scenarios/builtin.ts';
 import { fitRange, makeViewport } from '../../src/ui/viewport/viewport.ts';
 import { defaultStore } from './app-fixture.tsx';
 
-const MAP = { op: 'vfio.map_dma', container: 1, iova: 0x300000000n, size: 0x200000n, flags: ['READ', 'WRITE'] } as const;
+const MAP = {
+  op: 'vfio.map_dma',
+  container: 1,
+  iova: 0x300000000n,
+  size: 0x200000n,
+  flags: ['READ', 'WRITE'],
+} as const;
 
 describe('history', () => {
   it('is capped, and undo/redo walk it', () => {
@@ -46,7 +57,13 @@ describe('app store', () => {
   it('reports a scenario that does not load with its JSON path, keeping the workspace', () => {
     const store = defaultStore();
     const before = store.getState().history;
-    expect(openText(store, '{"format":"iova-explorer.scenario/1","steps":[{"op":"vfio.map_dmaa"}]}', undefined)).toBe(false);
+    expect(
+      openText(
+        store,
+        '{"format":"iova-explorer.scenario/1","steps":[{"op":"vfio.map_dmaa"}]}',
+        undefined,
+      ),
+    ).toBe(false);
     expect(store.getState().notice?.text).toMatch(/steps\[0\]/);
     expect(store.getState().history).toBe(before);
   });
@@ -59,7 +76,9 @@ describe('app store', () => {
     expect(loaded.ok && loaded.kind === 'scenario' && loaded.scenario.steps.length).toBe(6);
     const other = createAppStore();
     expect(openText(other, text, undefined)).toBe(true);
-    expect(other.getState().history!.present.state.vfio).toEqual(store.getState().history!.present.state.vfio);
+    expect(other.getState().history!.present.state.vfio).toEqual(
+      store.getState().history!.present.state.vfio,
+    );
   });
 
   it('restores an autosave with the user actions as undoable entries', () => {
@@ -77,7 +96,10 @@ describe('app store', () => {
   });
 
   it('refuses an old or corrupt autosave with a message', () => {
-    expect(checkSaved({ version: 0 })).toEqual({ kind: 'unreadable', message: expect.stringMatching(/version 0/) });
+    expect(checkSaved({ version: 0 })).toEqual({
+      kind: 'unreadable',
+      message: expect.stringMatching(/version 0/),
+    });
     expect(checkSaved('garbage').kind).toBe('unreadable');
     expect(checkSaved({ version: 1, savedAt: 'x', scenarioText: 3 }).kind).toBe('unreadable');
     expect(checkSaved(undefined).kind).toBe('none');
@@ -93,8 +115,15 @@ describe('share links', () => {
   });
 
   it('names a built-in scenario by id and the view in hex', async () => {
-    const link = await buildShareHash(makeViewport(0xfffffffffffff000n, 12), 'q35-gpu-vtd', () => '');
-    expect(link).toEqual({ ok: true, hash: '#view=0xfffffffffffff000-0xffffffffffffffff&scenario=q35-gpu-vtd' });
+    const link = await buildShareHash(
+      makeViewport(0xfffffffffffff000n, 12),
+      'q35-gpu-vtd',
+      () => '',
+    );
+    expect(link).toEqual({
+      ok: true,
+      hash: '#view=0xfffffffffffff000-0xffffffffffffffff&scenario=q35-gpu-vtd',
+    });
     const parsed = parseHash(link.ok ? link.hash : '');
     expect(parsed.view).toEqual({ start: 0xfffffffffffff000n, last: 0xffffffffffffffffn });
     expect(parsed.scenarioId).toBe('q35-gpu-vtd');

@@ -15,7 +15,12 @@ describe('axis ticks', () => {
   });
 
   it('never lets labels overlap', () => {
-    for (const v of [FULL_VIEW, makeViewport(0n, 32), makeViewport(0xfee00000n, 20), makeViewport(1n << 63n, 6)]) {
+    for (const v of [
+      FULL_VIEW,
+      makeViewport(0n, 32),
+      makeViewport(0xfee00000n, 20),
+      makeViewport(1n << 63n, 6),
+    ]) {
       const { ticks } = axisTicks(v, 1000);
       for (let i = 1; i < ticks.length; i++) {
         const prev = ticks[i - 1]!;
@@ -35,10 +40,22 @@ describe('axis ticks', () => {
 
 describe('go to box', () => {
   it('takes an address, a range and START+SIZE', () => {
-    expect(parseGoto('0xfee00123')).toEqual({ ok: true, range: { start: 0xfee00000n, last: 0xfee00fffn } });
-    expect(parseGoto('0xfee00000-0xfeefffff')).toEqual({ ok: true, range: { start: 0xfee00000n, last: 0xfeefffffn } });
-    expect(parseGoto('0x100000000+6G')).toEqual({ ok: true, range: { start: 0x100000000n, last: 0x27fffffffn } });
-    expect(parseGoto('0xfffffffffffff000..0xffffffffffffffff')).toEqual({ ok: true, range: { start: TWO_POW_64 - 4096n, last: U64_MAX } });
+    expect(parseGoto('0xfee00123')).toEqual({
+      ok: true,
+      range: { start: 0xfee00000n, last: 0xfee00fffn },
+    });
+    expect(parseGoto('0xfee00000-0xfeefffff')).toEqual({
+      ok: true,
+      range: { start: 0xfee00000n, last: 0xfeefffffn },
+    });
+    expect(parseGoto('0x100000000+6G')).toEqual({
+      ok: true,
+      range: { start: 0x100000000n, last: 0x27fffffffn },
+    });
+    expect(parseGoto('0xfffffffffffff000..0xffffffffffffffff')).toEqual({
+      ok: true,
+      range: { start: TWO_POW_64 - 4096n, last: U64_MAX },
+    });
   });
 
   it('explains what does not parse', () => {

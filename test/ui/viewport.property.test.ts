@@ -34,62 +34,90 @@ function viewAround(addr: bigint, zoom: number, px: number) {
 describe('viewport', () => {
   it('zooming in then out around the same pixel returns to the same start', () => {
     fc.assert(
-      fc.property(anchor, zoomLevel, pixel, fc.integer({ min: 1, max: 20 }), (addr, zoom, px, steps) => {
-        const v = viewAround(addr, zoom, px);
-        const zin = zoomAt(v, px, WIDTH, steps);
-        const back = zoomAt(zin, px, WIDTH, -(v.zoom - zin.zoom));
-        expect(back.zoom).toBe(v.zoom);
-        expect(back.start).toBe(v.start);
-        expect(byteAt(back, px, WIDTH)).toBe(byteAt(v, px, WIDTH));
-      }),
+      fc.property(
+        anchor,
+        zoomLevel,
+        pixel,
+        fc.integer({ min: 1, max: 20 }),
+        (addr, zoom, px, steps) => {
+          const v = viewAround(addr, zoom, px);
+          const zin = zoomAt(v, px, WIDTH, steps);
+          const back = zoomAt(zin, px, WIDTH, -(v.zoom - zin.zoom));
+          expect(back.zoom).toBe(v.zoom);
+          expect(back.start).toBe(v.start);
+          expect(byteAt(back, px, WIDTH)).toBe(byteAt(v, px, WIDTH));
+        },
+      ),
       { seed: SEED, numRuns: 400 },
     );
   });
 
   it('keeps the byte under the cursor fixed while zooming in', () => {
     fc.assert(
-      fc.property(anchor, zoomLevel, pixel, fc.integer({ min: 1, max: 64 }), (addr, zoom, px, steps) => {
-        const v = viewAround(addr, zoom, px);
-        const under = byteAt(v, px, WIDTH);
-        const z = zoomAt(v, px, WIDTH, steps);
-        expect(byteAt(z, px, WIDTH)).toBe(under);
-      }),
+      fc.property(
+        anchor,
+        zoomLevel,
+        pixel,
+        fc.integer({ min: 1, max: 64 }),
+        (addr, zoom, px, steps) => {
+          const v = viewAround(addr, zoom, px);
+          const under = byteAt(v, px, WIDTH);
+          const z = zoomAt(v, px, WIDTH, steps);
+          expect(byteAt(z, px, WIDTH)).toBe(under);
+        },
+      ),
       { seed: SEED, numRuns: 400 },
     );
   });
 
   it('keeps the byte under the cursor fixed while zooming out, unless the view hits an end of the space', () => {
     fc.assert(
-      fc.property(anchor, zoomLevel, pixel, fc.integer({ min: 1, max: 10 }), (addr, zoom, px, steps) => {
-        const v = viewAround(addr, zoom, px);
-        const under = byteAt(v, px, WIDTH);
-        const z = zoomAt(v, px, WIDTH, -steps);
-        const offset = byteAt(makeViewport(0n, z.zoom), px, WIDTH);
-        const clamped = clampStart(under - offset, z.zoom) !== under - offset;
-        if (!clamped) expect(byteAt(z, px, WIDTH)).toBe(under);
-      }),
+      fc.property(
+        anchor,
+        zoomLevel,
+        pixel,
+        fc.integer({ min: 1, max: 10 }),
+        (addr, zoom, px, steps) => {
+          const v = viewAround(addr, zoom, px);
+          const under = byteAt(v, px, WIDTH);
+          const z = zoomAt(v, px, WIDTH, -steps);
+          const offset = byteAt(makeViewport(0n, z.zoom), px, WIDTH);
+          const clamped = clampStart(under - offset, z.zoom) !== under - offset;
+          if (!clamped) expect(byteAt(z, px, WIDTH)).toBe(under);
+        },
+      ),
       { seed: SEED, numRuns: 400 },
     );
   });
 
   it('pans by +d then -d exactly when no end of the space is hit', () => {
     fc.assert(
-      fc.property(anchor, zoomLevel, fc.bigInt({ min: -(1n << 62n), max: 1n << 62n }), (addr, zoom, d) => {
-        const v = makeViewport(addr, zoom);
-        const there = panBytes(v, d);
-        if (there.start !== v.start + d) return; // clamped at an end
-        expect(panBytes(there, -d)).toEqual(v);
-      }),
+      fc.property(
+        anchor,
+        zoomLevel,
+        fc.bigInt({ min: -(1n << 62n), max: 1n << 62n }),
+        (addr, zoom, d) => {
+          const v = makeViewport(addr, zoom);
+          const there = panBytes(v, d);
+          if (there.start !== v.start + d) return; // clamped at an end
+          expect(panBytes(there, -d)).toEqual(v);
+        },
+      ),
       { seed: SEED, numRuns: 400 },
     );
   });
 
   it('pans by +dx then -dx pixels exactly away from the ends', () => {
     fc.assert(
-      fc.property(fc.bigInt({ min: 1n << 62n, max: 3n << 62n }), fc.integer({ min: MIN_ZOOM, max: 60 }), fc.double({ min: -3000, max: 3000, noNaN: true }), (addr, zoom, dx) => {
-        const v = makeViewport(addr, zoom);
-        expect(panPixels(panPixels(v, dx, WIDTH), -dx, WIDTH)).toEqual(v);
-      }),
+      fc.property(
+        fc.bigInt({ min: 1n << 62n, max: 3n << 62n }),
+        fc.integer({ min: MIN_ZOOM, max: 60 }),
+        fc.double({ min: -3000, max: 3000, noNaN: true }),
+        (addr, zoom, dx) => {
+          const v = makeViewport(addr, zoom);
+          expect(panPixels(panPixels(v, dx, WIDTH), -dx, WIDTH)).toEqual(v);
+        },
+      ),
       { seed: SEED, numRuns: 400 },
     );
   });

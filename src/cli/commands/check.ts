@@ -1,11 +1,26 @@
 import { analyze, type Finding, type VmmModel } from '../../core/analysis/index.ts';
 import { guestFromPreset, parseGuestPreset } from '../../core/importers/guest-presets.ts';
-import { importText, mergeImports, type GuestLayout, type HostFacts, type ImportedStep, type PlacedEvent } from '../../core/importers/index.ts';
+import {
+  importText,
+  mergeImports,
+  type GuestLayout,
+  type HostFacts,
+  type ImportedStep,
+  type PlacedEvent,
+} from '../../core/importers/index.ts';
 import { guestFromScenario } from '../../core/importers/to-scenario.ts';
 import type { PlatformInput } from '../../core/platform/normalize.ts';
 import { formatLoadError, load } from '../../core/scenario/index.ts';
 import { formatRange, hex, parseU64 } from '../../core/u64.ts';
-import { type CliCommand, type CliIo, EXIT_MISMATCH, EXIT_OK, EXIT_USAGE, parseArgs, UsageError } from '../command.ts';
+import {
+  type CliCommand,
+  type CliIo,
+  EXIT_MISMATCH,
+  EXIT_OK,
+  EXIT_USAGE,
+  parseArgs,
+  UsageError,
+} from '../command.ts';
 import { parseIommu, parseKind, readInput } from './import.ts';
 import type { UnitChoice } from '../../core/importers/index.ts';
 
@@ -69,7 +84,9 @@ function parseGuestOption(v: string, io: CliIo): GuestLayout | undefined | 'erro
   }
   const r = importText(text, { kind: 'mtree' });
   if (!r.ok || !r.result.scenario.guest || r.result.scenario.guest.memory.length === 0) {
-    io.err(`iova-explorer check: ${v}: no guest layout found (expected QEMU "info mtree" output)\n`);
+    io.err(
+      `iova-explorer check: ${v}: no guest layout found (expected QEMU "info mtree" output)\n`,
+    );
     return 'error';
   }
   return r.result.scenario.guest;
@@ -79,7 +96,8 @@ function parseVmm(v: string | true | undefined): VmmModel | undefined {
   if (v === undefined) return undefined;
   if (v === true) throw new UsageError('--vmm needs a value');
   const [kind, rest = ''] = v.split(':', 2) as [string, string?];
-  if (kind !== 'qemu' && kind !== 'dpdk' && kind !== 'spdk') throw new UsageError(`--vmm ${v}: expected qemu, dpdk:... or spdk:...`);
+  if (kind !== 'qemu' && kind !== 'dpdk' && kind !== 'spdk')
+    throw new UsageError(`--vmm ${v}: expected qemu, dpdk:... or spdk:...`);
   const model: VmmModel = { kind };
   for (const kv of rest.split(',').filter(Boolean)) {
     const [k, val = ''] = kv.split('=', 2) as [string, string?];
@@ -93,7 +111,12 @@ function parseVmm(v: string | true | undefined): VmmModel | undefined {
   return model;
 }
 
-function collect(files: readonly string[], kindFlag: string | true | undefined, io: CliIo, iommu?: UnitChoice): Collected | undefined {
+function collect(
+  files: readonly string[],
+  kindFlag: string | true | undefined,
+  io: CliIo,
+  iommu?: UnitChoice,
+): Collected | undefined {
   const kind = parseKind(kindFlag);
   const parts: Array<Parameters<typeof mergeImports>[0][number]> = [];
   const notes: string[] = [];
@@ -110,7 +133,9 @@ function collect(files: readonly string[], kindFlag: string | true | undefined, 
         return undefined;
       }
       if (l.kind !== 'scenario') {
-        io.err(`iova-explorer check: ${file}: a conformance file holds many platforms; check one scenario at a time\n`);
+        io.err(
+          `iova-explorer check: ${file}: a conformance file holds many platforms; check one scenario at a time\n`,
+        );
         return undefined;
       }
       const g = guestFromScenario(l.scenario.guest);
@@ -119,7 +144,9 @@ function collect(files: readonly string[], kindFlag: string | true | undefined, 
         return undefined;
       }
       scenarioGuest = g.guest ?? scenarioGuest;
-      parts.push({ scenario: { ...(l.scenario.platform ? { platform: l.scenario.platform } : {}) } });
+      parts.push({
+        scenario: { ...(l.scenario.platform ? { platform: l.scenario.platform } : {}) },
+      });
       continue;
     }
     const r = importText(text, { ...(kind ? { kind } : {}), ...(iommu ? { iommu } : {}) });
@@ -128,14 +155,21 @@ function collect(files: readonly string[], kindFlag: string | true | undefined, 
       return undefined;
     }
     const res = r.result;
-    for (const p of res.pieces ?? []) io.err(`${file}:${p.first}-${p.last}: read as ${p.kind}${p.command ? ` (after "${p.command}")` : ''}\n`);
+    for (const p of res.pieces ?? [])
+      io.err(
+        `${file}:${p.first}-${p.last}: read as ${p.kind}${p.command ? ` (after "${p.command}")` : ''}\n`,
+      );
     for (const u of res.unparsed) io.err(`${file}:${u.line}: unparsed (${u.reason}): ${u.text}\n`);
     notes.push(...res.notes.map((n) => `${file}: ${n}`));
     if (res.scenario.steps?.length) {
       steps = [...steps, ...res.scenario.steps];
       stepLines = [...stepLines, ...(res.stepLines ?? res.scenario.steps.map(() => 0))];
     }
-    parts.push({ scenario: res.scenario, events: res.events, ...(res.host ? { host: res.host } : {}) });
+    parts.push({
+      scenario: res.scenario,
+      events: res.events,
+      ...(res.host ? { host: res.host } : {}),
+    });
   }
   const merged = mergeImports(parts, iommu);
   notes.push(...merged.notes);
@@ -161,10 +195,19 @@ function findingText(f: Finding): string {
 
 export const checkCommand: CliCommand = {
   name: 'check',
-  summary: 'list conflicts and risks of a host (and a guest layout): groups, ACS, reserved IOVA, P2P, MSI',
+  summary:
+    'list conflicts and risks of a host (and a guest layout): groups, ACS, reserved IOVA, P2P, MSI',
   help: HELP,
   run(args, io) {
-    const { flags, positionals } = parseArgs(args, { guest: true, groups: true, vmm: true, kind: true, iommu: true, json: false, help: false });
+    const { flags, positionals } = parseArgs(args, {
+      guest: true,
+      groups: true,
+      vmm: true,
+      kind: true,
+      iommu: true,
+      json: false,
+      help: false,
+    });
     if (flags.has('help')) {
       io.out(HELP);
       return EXIT_OK;
@@ -173,7 +216,8 @@ export const checkCommand: CliCommand = {
     const groupsFlag = flags.get('groups');
     let groups: number[] | undefined;
     if (groupsFlag !== undefined) {
-      if (groupsFlag === true || !/^\d+(?:,\d+)*$/.test(groupsFlag)) throw new UsageError(`--groups needs a list such as 1,3, got ${String(groupsFlag)}`);
+      if (groupsFlag === true || !/^\d+(?:,\d+)*$/.test(groupsFlag))
+        throw new UsageError(`--groups needs a list such as 1,3, got ${String(groupsFlag)}`);
       groups = groupsFlag.split(',').map((g) => parseInt(g, 10));
     }
     const vmm = parseVmm(flags.get('vmm'));
@@ -189,7 +233,10 @@ export const checkCommand: CliCommand = {
     }
     const presetBlock = typeof guestFlag === 'string' ? parseGuestPreset(guestFlag) : undefined;
     const vmmModel: VmmModel | undefined =
-      vmm ?? (presetBlock && presetBlock.ok && presetBlock.params.virtioMemBlock ? { kind: 'qemu', virtioMemBlock: presetBlock.params.virtioMemBlock } : undefined);
+      vmm ??
+      (presetBlock && presetBlock.ok && presetBlock.params.virtioMemBlock
+        ? { kind: 'qemu', virtioMemBlock: presetBlock.params.virtioMemBlock }
+        : undefined);
     const report = analyze({
       platform: c.platform,
       ...(guest ? { guest } : {}),
@@ -200,7 +247,11 @@ export const checkCommand: CliCommand = {
       ...(vmmModel ? { vmm: vmmModel } : {}),
       ...(groups ? { groups } : {}),
     });
-    const notes = [...c.notes, ...(guest?.notes ?? []), `assigned groups: ${report.assigned.join(', ') || 'none'} (${report.assignedBecause})`];
+    const notes = [
+      ...c.notes,
+      ...(guest?.notes ?? []),
+      `assigned groups: ${report.assigned.join(', ') || 'none'} (${report.assignedBecause})`,
+    ];
     if (flags.has('json')) {
       io.out(
         JSON.stringify(
@@ -215,8 +266,11 @@ export const checkCommand: CliCommand = {
       );
     } else {
       for (const f of report.findings) io.out(findingText(f));
-      const count = (s: Finding['severity']) => report.findings.filter((f) => f.severity === s).length;
-      io.out(`${report.findings.length} finding(s): ${count('error')} error, ${count('warning')} warning, ${count('info')} info\n`);
+      const count = (s: Finding['severity']) =>
+        report.findings.filter((f) => f.severity === s).length;
+      io.out(
+        `${report.findings.length} finding(s): ${count('error')} error, ${count('warning')} warning, ${count('info')} info\n`,
+      );
       for (const n of notes) io.err(`note: ${n}\n`);
     }
     return report.findings.some((f) => f.severity === 'error') ? EXIT_MISMATCH : EXIT_OK;

@@ -1,8 +1,22 @@
 import { readFileSync } from 'node:fs';
-import { importText, INPUT_KINDS, mergeImports, type ImportResult, type InputKind, type UnitChoice } from '../../core/importers/index.ts';
+import {
+  importText,
+  INPUT_KINDS,
+  mergeImports,
+  type ImportResult,
+  type InputKind,
+  type UnitChoice,
+} from '../../core/importers/index.ts';
 import { toScenario } from '../../core/importers/to-scenario.ts';
 import { save } from '../../core/scenario/index.ts';
-import { type CliCommand, type CliIo, EXIT_OK, EXIT_USAGE, parseArgs, UsageError } from '../command.ts';
+import {
+  type CliCommand,
+  type CliIo,
+  EXIT_OK,
+  EXIT_USAGE,
+  parseArgs,
+  UsageError,
+} from '../command.ts';
 
 const HELP = `usage: iova-explorer import FILE [FILE...] [--kind KIND] [--group N] [--iommu KIND[:BITS]]
 
@@ -30,7 +44,9 @@ export function readInput(file: string, io: CliIo, command: string): string | un
     return readFileSync(file === '-' ? 0 : file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    io.err(`iova-explorer ${command}: cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (e as Error).message}\n`);
+    io.err(
+      `iova-explorer ${command}: cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (e as Error).message}\n`,
+    );
     return undefined;
   }
 }
@@ -45,7 +61,8 @@ export function parseKind(v: string | true | undefined): InputKind | undefined {
 
 export function parseGroup(v: string | true | undefined): number | undefined {
   if (v === undefined) return undefined;
-  if (v === true || !/^\d+$/.test(v)) throw new UsageError(`--group needs a group number, got ${String(v)}`);
+  if (v === true || !/^\d+$/.test(v))
+    throw new UsageError(`--group needs a group number, got ${String(v)}`);
   return parseInt(v, 10);
 }
 
@@ -53,16 +70,23 @@ export function parseGroup(v: string | true | undefined): number | undefined {
 export function parseIommu(v: string | true | undefined): UnitChoice | undefined {
   if (v === undefined) return undefined;
   const m = typeof v === 'string' ? /^(vtd|intel|amd|smmu|smmuv3|arm)(?::(\d{2}))?$/.exec(v) : null;
-  if (!m) throw new UsageError(`--iommu needs vtd, amd or smmu, optionally with a width (vtd:39), got ${String(v)}`);
+  if (!m)
+    throw new UsageError(
+      `--iommu needs vtd, amd or smmu, optionally with a width (vtd:39), got ${String(v)}`,
+    );
   const kind = m[1] === 'intel' || m[1] === 'vtd' ? 'vtd' : m[1] === 'amd' ? 'amd' : 'smmuv3';
   const width = m[2] ? parseInt(m[2], 10) : undefined;
-  if (width !== undefined && (width < 32 || width > 64)) throw new UsageError(`--iommu ${v}: the width must be 32 to 64 bits`);
+  if (width !== undefined && (width < 32 || width > 64))
+    throw new UsageError(`--iommu ${v}: the width must be 32 to 64 bits`);
   return { kind, ...(width ? { addressWidth: width } : {}) };
 }
 
 /** Prints what one file's import read, to stderr: its pieces, unread lines, notes and placed lines. */
 export function reportImport(file: string, res: ImportResult, io: CliIo): void {
-  for (const p of res.pieces ?? []) io.err(`${file}:${p.first}-${p.last}: ${p.kind}${p.command ? ` (after "${p.command}")` : ''}: ${p.lines} line(s), ${p.unparsed} not read${p.notes[0] ? `: ${p.notes[0]}` : ''}\n`);
+  for (const p of res.pieces ?? [])
+    io.err(
+      `${file}:${p.first}-${p.last}: ${p.kind}${p.command ? ` (after "${p.command}")` : ''}: ${p.lines} line(s), ${p.unparsed} not read${p.notes[0] ? `: ${p.notes[0]}` : ''}\n`,
+    );
   for (const u of res.unparsed) io.err(`${file}:${u.line}: unparsed (${u.reason}): ${u.text}\n`);
   io.err(`${file}: ${res.kind}: ${res.unparsed.length} unparsed line(s)\n`);
   for (const n of res.notes) io.err(`${file}: note: ${n}\n`);
@@ -74,7 +98,12 @@ export const importCommand: CliCommand = {
   summary: 'turn a host bundle, sysfs/lspci/dmesg text, info mtree or a QEMU trace into a scenario',
   help: HELP,
   run(args, io) {
-    const { flags, positionals } = parseArgs(args, { kind: true, group: true, iommu: true, help: false });
+    const { flags, positionals } = parseArgs(args, {
+      kind: true,
+      group: true,
+      iommu: true,
+      help: false,
+    });
     if (flags.has('help')) {
       io.out(HELP);
       return EXIT_OK;
@@ -87,7 +116,11 @@ export const importCommand: CliCommand = {
     for (const file of positionals) {
       const text = readInput(file, io, 'import');
       if (text === undefined) return EXIT_USAGE;
-      const r = importText(text, { ...(kind ? { kind } : {}), ...(group !== undefined ? { group } : {}), ...(iommu ? { iommu } : {}) });
+      const r = importText(text, {
+        ...(kind ? { kind } : {}),
+        ...(group !== undefined ? { group } : {}),
+        ...(iommu ? { iommu } : {}),
+      });
       if (!r.ok) {
         io.err(`iova-explorer import: ${file}: ${r.error}\n`);
         return EXIT_USAGE;
@@ -95,9 +128,23 @@ export const importCommand: CliCommand = {
       results.push({ file, res: r.result });
     }
     const only = results.length === 1 ? results[0] : undefined;
-    const merged = only ? { scenario: only.res.scenario, notes: [] as string[] } : mergeImports(results.map(({ res }) => ({ scenario: res.scenario, events: res.events, ...(res.host ? { host: res.host } : {}) })), iommu);
-    const title = only ? `Imported ${only.res.kind} from ${only.file}` : `Imported ${results.map((r) => r.file).join(', ')}`;
-    const scenario = toScenario(merged.scenario, { title, description: [...results.flatMap((r) => r.res.notes), ...merged.notes].join('\n') });
+    const merged = only
+      ? { scenario: only.res.scenario, notes: [] as string[] }
+      : mergeImports(
+          results.map(({ res }) => ({
+            scenario: res.scenario,
+            events: res.events,
+            ...(res.host ? { host: res.host } : {}),
+          })),
+          iommu,
+        );
+    const title = only
+      ? `Imported ${only.res.kind} from ${only.file}`
+      : `Imported ${results.map((r) => r.file).join(', ')}`;
+    const scenario = toScenario(merged.scenario, {
+      title,
+      description: [...results.flatMap((r) => r.res.notes), ...merged.notes].join('\n'),
+    });
     io.out(save(scenario));
     for (const { file, res } of results) reportImport(file, res, io);
     for (const n of merged.notes) io.err(`note: ${n}\n`);

@@ -8,4 +8,9 @@ import { replayCommand } from './replay.ts';
  * Every `iova-explorer` command, in the order `--help` lists them. A new command is a module in
  * this folder exporting a `CliCommand`, plus one line here.
  */
-export const COMMANDS: readonly CliCommand[] = [replayCommand, importCommand, checkCommand, lessonsCommand];
+export const COMMANDS: readonly CliCommand[] = [
+  replayCommand,
+  importCommand,
+  checkCommand,
+  lessonsCommand,
+];

@@ -6,7 +6,10 @@ import { assumptionSentence } from '../importers/infer-units.ts';
  * (kind or address width not read from the input, `HostFacts.unitAssumption`), and the finding
  * involves that unit. A unit the user picked is not an assumption: nothing is appended.
  */
-export function unitAssumptionNote(host: HostFacts | undefined, units: ReadonlyArray<string | undefined>): string {
+export function unitAssumptionNote(
+  host: HostFacts | undefined,
+  units: ReadonlyArray<string | undefined>,
+): string {
   const a = host?.unitAssumption;
   if (!a || a.picked || !units.includes(a.unit)) return '';
   const s = assumptionSentence(a);

@@ -46,19 +46,35 @@ function membersOf(input: PlatformInput, groups: readonly number[]): Set<string>
   return new Set(groups.flatMap((g) => [...(index.groups.get(g)?.devices ?? [])]));
 }
 
-export function whatIfPlatform(input: PlatformInput, groups: readonly number[], opts: AssignmentOptions = {}): PlatformInput {
+export function whatIfPlatform(
+  input: PlatformInput,
+  groups: readonly number[],
+  opts: AssignmentOptions = {},
+): PlatformInput {
   const set = new Set(groups);
   const rebind = opts.rebind ?? true;
   const members = rebind ? membersOf(input, groups) : new Set<string>();
-  const inGroups = (d: NonNullable<PlatformInput['devices']>[number]) => members.has(canonicalBdf(d.bdf)) || (d.group !== undefined && set.has(d.group));
+  const inGroups = (d: NonNullable<PlatformInput['devices']>[number]) =>
+    members.has(canonicalBdf(d.bdf)) || (d.group !== undefined && set.has(d.group));
   return {
     ...input,
     moduleParams: {
       ...input.moduleParams,
-      ...(opts.allowUnsafeInterrupts ? { 'vfio_iommu_type1.allow_unsafe_interrupts': true, 'iommufd.allow_unsafe_interrupts': true } : {}),
+      ...(opts.allowUnsafeInterrupts
+        ? {
+            'vfio_iommu_type1.allow_unsafe_interrupts': true,
+            'iommufd.allow_unsafe_interrupts': true,
+          }
+        : {}),
     },
     devices: (input.devices ?? []).map((d) =>
-      rebind && inGroups(d) && !BRIDGE_TYPES.has(d.pcieType ?? '') && !d.class?.startsWith('0x0604') && (isDmaApiDriver(d.hostDriver ?? undefined) || d.hostDriver === undefined || d.hostDriver === null)
+      rebind &&
+      inGroups(d) &&
+      !BRIDGE_TYPES.has(d.pcieType ?? '') &&
+      !d.class?.startsWith('0x0604') &&
+      (isDmaApiDriver(d.hostDriver ?? undefined) ||
+        d.hostDriver === undefined ||
+        d.hostDriver === null)
         ? { ...d, hostDriver: 'vfio-pci' }
         : d,
     ),
@@ -70,7 +86,11 @@ function step(state: EngineState, action: Action): { state: EngineState; outcome
 }
 
 /** Opens a container and sets each group into it, then VFIO_SET_IOMMU(type1v2). */
-export function assign(input: PlatformInput, groups: readonly number[], opts: AssignmentOptions = {}): Assignment {
+export function assign(
+  input: PlatformInput,
+  groups: readonly number[],
+  opts: AssignmentOptions = {},
+): Assignment {
   let state = createState(normalizePlatform(whatIfPlatform(input, groups, opts)));
   const created = step(state, { op: 'vfio.container_create' });
   state = created.state;
@@ -112,7 +132,10 @@ export function assign(input: PlatformInput, groups: readonly number[], opts: As
  */
 export function dryRunMessage(message: string, container: number | undefined): string {
   if (container === undefined) return message;
-  return message.replace(new RegExp(`\\bcontainer ${container}\\b('s)?`, 'g'), (_m, s: string | undefined) => `the container${s ?? ''}`);
+  return message.replace(
+    new RegExp(`\\bcontainer ${container}\\b('s)?`, 'g'),
+    (_m, s: string | undefined) => `the container${s ?? ''}`,
+  );
 }
 
 /** A plausible page-aligned user address for a dry-run map of `size` bytes (QEMU's RAM is mmapped high). */

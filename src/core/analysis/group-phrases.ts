@@ -13,7 +13,7 @@ import { formatRange, type Range } from '../u64.ts';
 export function formatGroupList(groups: readonly number[]): string {
   const sorted = [...new Set(groups)].sort((a, b) => a - b);
   const parts: string[] = [];
-  for (let i = 0; i < sorted.length; ) {
+  for (let i = 0; i < sorted.length;) {
     let j = i;
     while (j + 1 < sorted.length && sorted[j + 1] === (sorted[j] as number) + 1) j++;
     const a = sorted[i] as number;
@@ -41,7 +41,10 @@ export interface GroupRegionHit extends Range {
  * One phrase per distinct region (type, range, note), in first-seen order, each naming all the
  * groups that have it: ["groups 0–8's reserved region 0xfd00000000..0xffffffffff"].
  */
-export function groupRegionPhrases(hits: readonly GroupRegionHit[], describe: (h: GroupRegionHit) => string = (h) => describeResvType(h.type)): string[] {
+export function groupRegionPhrases(
+  hits: readonly GroupRegionHit[],
+  describe: (h: GroupRegionHit) => string = (h) => describeResvType(h.type),
+): string[] {
   const merged = new Map<string, { hit: GroupRegionHit; groups: number[] }>();
   for (const h of hits) {
     const key = `${describe(h)}|${h.start}|${h.last}|${h.note ?? ''}`;
@@ -49,7 +52,10 @@ export function groupRegionPhrases(hits: readonly GroupRegionHit[], describe: (h
     if (m) m.groups.push(h.group);
     else merged.set(key, { hit: h, groups: [h.group] });
   }
-  return [...merged.values()].map(({ hit, groups }) => `${groupsNoun(groups)}'s ${describe(hit)} ${formatRange(hit)}${hit.note ? ` (${hit.note})` : ''}`);
+  return [...merged.values()].map(
+    ({ hit, groups }) =>
+      `${groupsNoun(groups)}'s ${describe(hit)} ${formatRange(hit)}${hit.note ? ` (${hit.note})` : ''}`,
+  );
 }
 
 /** Ranges with exact duplicates removed, in first-seen order. */

@@ -5,7 +5,14 @@ import { isDmaApiDriver, type PlatformIndex } from '../platform/platform-index.t
 import { REQ_ACS_FLAGS } from '../platform/groups.ts';
 import type { PciDevice } from '../platform/types.ts';
 import type { Finding } from './types.ts';
-import { acsEnabled, derivedGroups, isBridge, membersByGroup, missingAcs, pathToRoot } from './topology.ts';
+import {
+  acsEnabled,
+  derivedGroups,
+  isBridge,
+  membersByGroup,
+  missingAcs,
+  pathToRoot,
+} from './topology.ts';
 
 /**
  * Group-level findings: viability (`iommu_group_claim_dma_owner` refuses while a member is bound
@@ -40,12 +47,19 @@ export function viabilityFindings(index: PlatformIndex, groups: readonly number[
 }
 
 /** Why each multi-device group exists, from the topology with pinned numbers set aside. */
-export function largeGroupFindings(input: PlatformInput, index: PlatformIndex, groups: readonly number[], host?: HostFacts): Finding[] {
+export function largeGroupFindings(
+  input: PlatformInput,
+  index: PlatformIndex,
+  groups: readonly number[],
+  host?: HostFacts,
+): Finding[] {
   const out: Finding[] = [];
   // Why ACS is unknown: only what the input shows (the collector's "unreadable lspci" line); the
   // platform cannot tell "<access denied>" from "not collected", so neither is claimed otherwise.
   const lspciUnread = (host?.unreadable ?? []).find((u) => /^lspci\b/.test(u));
-  const acsUnknown = lspciUnread ? `the input has no ACS for it (${lspciUnread})` : 'the input has no ACSCtl line for it';
+  const acsUnknown = lspciUnread
+    ? `the input has no ACS for it (${lspciUnread})`
+    : 'the input has no ACSCtl line for it';
   const { platform, groupOf, reasons } = derivedGroups(input);
   for (const g of groups) {
     const grp = index.groups.get(g);
@@ -61,28 +75,46 @@ export function largeGroupFindings(input: PlatformInput, index: PlatformIndex, g
         const v = acsEnabled(up);
         if (v.enabled) continue;
         if (up.pcieType === 'root_port' || up.pcieType === 'downstream') {
-          if (up.acs === 'unknown') why.push(`${up.bdf} (${up.pcieType.replace('_', ' ')}): its ACS is unknown, ${acsUnknown}`);
-          else if (up.acs === null) why.push(`${up.bdf} (${up.pcieType.replace('_', ' ')}) has no ACS capability`);
-          else why.push(`${up.bdf} (${up.pcieType.replace('_', ' ')}) lacks ACS ${missingAcs(up, REQ_ACS_FLAGS).join(' ')} (ACSCtl)`);
+          if (up.acs === 'unknown')
+            why.push(
+              `${up.bdf} (${up.pcieType.replace('_', ' ')}): its ACS is unknown, ${acsUnknown}`,
+            );
+          else if (up.acs === null)
+            why.push(`${up.bdf} (${up.pcieType.replace('_', ' ')}) has no ACS capability`);
+          else
+            why.push(
+              `${up.bdf} (${up.pcieType.replace('_', ' ')}) lacks ACS ${missingAcs(up, REQ_ACS_FLAGS).join(' ')} (ACSCtl)`,
+            );
         } else if (up.pcieType === 'pcie_to_pci_bridge' || up.pcieType === 'conventional') {
-          why.push(`${up.bdf} is a ${up.pcieType === 'conventional' ? 'conventional PCI bridge' : 'PCIe-to-PCI bridge'}: devices behind it share its requester ID`);
+          why.push(
+            `${up.bdf} is a ${up.pcieType === 'conventional' ? 'conventional PCI bridge' : 'PCIe-to-PCI bridge'}: devices behind it share its requester ID`,
+          );
         }
       }
     }
     const slots = new Map<string, PciDevice[]>();
     for (const b of grp.devices) {
       const d = platform.devices.find((x) => x.bdf === b);
-      if (d?.multifunction && !acsEnabled(d).enabled) slots.set(b.slice(0, -2), [...(slots.get(b.slice(0, -2)) ?? []), d]);
+      if (d?.multifunction && !acsEnabled(d).enabled)
+        slots.set(b.slice(0, -2), [...(slots.get(b.slice(0, -2)) ?? []), d]);
     }
     for (const [slot, fns] of slots) {
-      if (fns.length > 1) why.push(`${slot}.* is a multifunction device whose functions (${fns.map((f) => f.bdf.slice(-1)).join(', ')}) have no usable ACS, so they may talk to each other`);
+      if (fns.length > 1)
+        why.push(
+          `${slot}.* is a multifunction device whose functions (${fns.map((f) => f.bdf.slice(-1)).join(', ')}) have no usable ACS, so they may talk to each other`,
+        );
     }
     const derived = new Set(grp.devices.map((b) => groupOf.get(b)));
     if (why.length === 0) {
-      const r = grp.devices.map((b) => reasons.get(b)).filter((x): x is string => !!x && !/given by the scenario/.test(x));
+      const r = grp.devices
+        .map((b) => reasons.get(b))
+        .filter((x): x is string => !!x && !/given by the scenario/.test(x));
       why.push(...new Set(r));
     }
-    if (why.length === 0) why.push('the topology read here does not explain it (quirks, or ACS state the input does not give)');
+    if (why.length === 0)
+      why.push(
+        'the topology read here does not explain it (quirks, or ACS state the input does not give)',
+      );
     out.push({
       severity: endpoints.length > 1 ? 'warning' : 'info',
       kind: 'group-large',
@@ -95,10 +127,21 @@ export function largeGroupFindings(input: PlatformInput, index: PlatformIndex, g
 }
 
 /** What `pcie_acs_override=downstream,multifunction` would do, and what it gives up. */
-export function acsOverrideFindings(input: PlatformInput, index: PlatformIndex, groups: readonly number[]): Finding[] {
-  const full: AcsInput = { cap: ['SV', 'TB', 'RR', 'CR', 'UF', 'EC', 'DT'], ctl: ['SV', 'RR', 'CR', 'UF'] };
+export function acsOverrideFindings(
+  input: PlatformInput,
+  index: PlatformIndex,
+  groups: readonly number[],
+): Finding[] {
+  const full: AcsInput = {
+    cap: ['SV', 'TB', 'RR', 'CR', 'UF', 'EC', 'DT'],
+    ctl: ['SV', 'RR', 'CR', 'UF'],
+  };
   const forced = derivedGroups(input, (d) =>
-    d.pcieType === 'root_port' || d.pcieType === 'downstream' || d.multifunction || d.pcieType === 'rc_endpoint' || d.pcieType === 'endpoint'
+    d.pcieType === 'root_port' ||
+    d.pcieType === 'downstream' ||
+    d.multifunction ||
+    d.pcieType === 'rc_endpoint' ||
+    d.pcieType === 'endpoint'
       ? { ...d, acs: full }
       : d,
   );
@@ -111,7 +154,10 @@ export function acsOverrideFindings(input: PlatformInput, index: PlatformIndex, 
     for (const b of grp.devices) {
       const f = forced.groupOf.get(canonicalBdf(b));
       if (f === undefined) continue;
-      pieces.set(f, (forcedMembers.get(f) ?? []).filter((x) => grp.devices.includes(x)));
+      pieces.set(
+        f,
+        (forcedMembers.get(f) ?? []).filter((x) => grp.devices.includes(x)),
+      );
     }
     if (pieces.size < 2) continue;
     out.push({

@@ -21,17 +21,27 @@ export function mappedSections(guest: GuestLayout): GuestSection[] {
   return guest.memory.filter((s) => s.kind === 'ram' || s.kind === 'rom' || s.kind === 'bar');
 }
 
-export function guestFindings(input: PlatformInput, groups: readonly number[], guest: GuestLayout, host?: HostFacts): Finding[] {
+export function guestFindings(
+  input: PlatformInput,
+  groups: readonly number[],
+  guest: GuestLayout,
+  host?: HostFacts,
+): Finding[] {
   const out: Finding[] = [];
   if (groups.length === 0) return out;
   const a = assign(input, groups, { allowUnsafeInterrupts: true });
   if (a.container === undefined || a.attached.length === 0) return out;
   const index = a.state.index;
-  const regions = a.attached.flatMap((g) => (index.groups.get(g)?.resvRegions ?? []).map((r) => ({ ...r, group: g })));
-  const apertures = a.attached.map((g) => index.units.get(index.groups.get(g)?.iommu ?? ''))
+  const regions = a.attached.flatMap((g) =>
+    (index.groups.get(g)?.resvRegions ?? []).map((r) => ({ ...r, group: g })),
+  );
+  const apertures = a.attached
+    .map((g) => index.units.get(index.groups.get(g)?.iommu ?? ''))
     .filter((u) => u !== undefined)
     .map((u) => ({ unit: u.id, aperture: u.aperture }));
-  const objectsFor = (hits: Array<{ group: number }>) => [...new Set(hits.map((h) => `group ${h.group}`))];
+  const objectsFor = (hits: Array<{ group: number }>) => [
+    ...new Set(hits.map((h) => `group ${h.group}`)),
+  ];
 
   for (const s of mappedSections(guest)) {
     const size = s.last - s.start + 1n;
@@ -44,7 +54,9 @@ export function guestFindings(input: PlatformInput, groups: readonly number[], g
       vaddr: userAddressFor(s.start, size),
     });
     const hits = regions.filter((r) => intersection(r, s) !== undefined);
-    const beyond = apertures.filter((ap) => s.last > ap.aperture.last || s.start < ap.aperture.start);
+    const beyond = apertures.filter(
+      (ap) => s.last > ap.aperture.last || s.start < ap.aperture.start,
+    );
     const isBar = s.kind === 'bar';
     const consequence = isBar
       ? 'QEMU only warns for a device BAR (ram_device) and goes on; peer-to-peer DMA to it will not work'
@@ -56,7 +68,12 @@ export function guestFindings(input: PlatformInput, groups: readonly number[], g
           severity: isBar ? 'warning' : 'error',
           kind: 'guest-beyond-aperture',
           objects: [s.name, ap.unit, ...a.attached.map((g) => `group ${g}`)],
-          addresses: [{ start: ap.aperture.last + 1n > s.start ? ap.aperture.last + 1n : s.start, last: s.last }],
+          addresses: [
+            {
+              start: ap.aperture.last + 1n > s.start ? ap.aperture.last + 1n : s.start,
+              last: s.last,
+            },
+          ],
           message: `Guest ${s.kind === 'bar' ? 'BAR' : 'RAM'} section ${s.name} ${formatRange(s)} reaches beyond ${ap.unit}'s ${ap.aperture.last.toString(2).length}-bit address space (its last address is ${hex(ap.aperture.last)}): MAP_DMA returns ${outcome.errno} (${outcome.rule}: ${dryRunMessage(outcome.message, a.container)}); ${consequence}.${unitAssumptionNote(host, [ap.unit])}`,
           errno: outcome.errno,
           rule: outcome.rule,
@@ -106,7 +123,9 @@ export function viommuFindings(guest: GuestLayout): Finding[] {
   if (!aw || aw >= 64) return [];
   const limit = (1n << BigInt(aw)) - 1n;
   return guest.memory
-    .filter((s) => s.last > limit && (s.kind === 'ram' || s.kind === 'bar' || s.kind === 'pci-hole'))
+    .filter(
+      (s) => s.last > limit && (s.kind === 'ram' || s.kind === 'bar' || s.kind === 'pci-hole'),
+    )
     .map((s) => ({
       severity: s.kind === 'ram' ? ('error' as const) : ('warning' as const),
       kind: 'guest-beyond-viommu' as const,
@@ -130,7 +149,11 @@ export interface VmmModel {
   virtioMemBlock?: bigint;
 }
 
-export function dmaLimitFindings(guest: GuestLayout | undefined, vmm: VmmModel, limit: number): Finding[] {
+export function dmaLimitFindings(
+  guest: GuestLayout | undefined,
+  vmm: VmmModel,
+  limit: number,
+): Finding[] {
   let count: bigint;
   let how: string;
   if (vmm.kind === 'dpdk' || vmm.kind === 'spdk') {

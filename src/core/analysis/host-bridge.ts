@@ -13,7 +13,11 @@ import type { Finding } from './types.ts';
  */
 export function seed000Findings(index: PlatformIndex, host: HostFacts | undefined): Finding[] {
   if (!index.platform.iommus.some((u) => u.kind === 'smmuv3')) return [];
-  const windows: Array<Range & { id: string }> = index.platform.hostBridges.flatMap((hb) => hb.windows.filter((w) => w.kind !== 'io' && w.kind !== 'bus').map((w) => ({ start: w.start, last: w.last, id: hb.id })));
+  const windows: Array<Range & { id: string }> = index.platform.hostBridges.flatMap((hb) =>
+    hb.windows
+      .filter((w) => w.kind !== 'io' && w.kind !== 'bus')
+      .map((w) => ({ start: w.start, last: w.last, id: hb.id })),
+  );
   const out: Finding[] = [];
   const seen = new Set<string>();
   for (const [g, grp] of index.groups) {
@@ -23,7 +27,13 @@ export function seed000Findings(index: PlatformIndex, host: HostFacts | undefine
       if (seen.has(key)) continue;
       if (!w && windows.length > 0) continue;
       seen.add(key);
-      const groups = [...index.groups.values()].filter((x) => x.resvRegions.some((y) => y.type === 'reserved' && y.start === r.start && y.last === r.last)).map((x) => x.id);
+      const groups = [...index.groups.values()]
+        .filter((x) =>
+          x.resvRegions.some(
+            (y) => y.type === 'reserved' && y.start === r.start && y.last === r.last,
+          ),
+        )
+        .map((x) => x.id);
       out.push({
         severity: 'info',
         kind: 'host-bridge-window-reserved',

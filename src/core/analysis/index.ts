@@ -33,12 +33,15 @@ export interface CheckInput {
  * ARM (an ITS isolates, a GICv2m frame does not) and x86 interrupt remapping being off.
  */
 export function withHostFacts(platform: PlatformInput, host: HostFacts | undefined): PlatformInput {
-  if (!host || (host.msiController === undefined && host.interruptRemapping !== false)) return platform;
+  if (!host || (host.msiController === undefined && host.interruptRemapping !== false))
+    return platform;
   return {
     ...platform,
     iommus: (platform.iommus ?? []).map((u) => {
-      if (u.kind === 'smmuv3' && host.msiController && u.interruptRemapping === undefined) return { ...u, interruptRemapping: host.msiController === 'its' };
-      if ((u.kind === 'vtd' || u.kind === 'amd') && host.interruptRemapping === false) return { ...u, interruptRemapping: false };
+      if (u.kind === 'smmuv3' && host.msiController && u.interruptRemapping === undefined)
+        return { ...u, interruptRemapping: host.msiController === 'its' };
+      if ((u.kind === 'vtd' || u.kind === 'amd') && host.interruptRemapping === false)
+        return { ...u, interruptRemapping: false };
       return u;
     }),
   };
@@ -64,12 +67,25 @@ export function analyze(raw: CheckInput): CheckReport {
   try {
     index = indexPlatform(normalizePlatform(input.platform));
   } catch (e) {
-    findings.push({ severity: 'error', kind: 'guest-map-refused', objects: ['platform'], addresses: [], message: `The platform could not be modelled: ${(e as Error).message}.` });
+    findings.push({
+      severity: 'error',
+      kind: 'guest-map-refused',
+      objects: ['platform'],
+      addresses: [],
+      message: `The platform could not be modelled: ${(e as Error).message}.`,
+    });
     return { findings, assigned: [], assignedBecause: 'no platform' };
   }
-  const vfioGroups = [...index.groups.values()].filter((g) => g.devices.some((b) => index.devices.get(b)?.hostDriver?.startsWith('vfio'))).map((g) => g.id);
+  const vfioGroups = [...index.groups.values()]
+    .filter((g) => g.devices.some((b) => index.devices.get(b)?.hostDriver?.startsWith('vfio')))
+    .map((g) => g.id);
   const endpointGroups = [...index.groups.values()]
-    .filter((g) => g.devices.some((b) => { const d = index.devices.get(b) as PciDevice; return !isBridge(d) && !d.class?.startsWith('0x0600'); }))
+    .filter((g) =>
+      g.devices.some((b) => {
+        const d = index.devices.get(b) as PciDevice;
+        return !isBridge(d) && !d.class?.startsWith('0x0600');
+      }),
+    )
     .map((g) => g.id);
   let assigned: number[];
   let because: string;
@@ -83,13 +99,16 @@ export function analyze(raw: CheckInput): CheckReport {
     assigned = endpointGroups;
     because = 'no group is bound to vfio-pci: every group with an endpoint is assumed assigned';
   }
-  const explicit = because !== 'no group is bound to vfio-pci: every group with an endpoint is assumed assigned';
+  const explicit =
+    because !== 'no group is bound to vfio-pci: every group with an endpoint is assumed assigned';
 
   findings.push(...viabilityFindings(index, explicit ? assigned : [...index.groups.keys()]));
   findings.push(...largeGroupFindings(input.platform, index, [...index.groups.keys()], input.host));
   findings.push(...acsOverrideFindings(input.platform, index, [...index.groups.keys()]));
   // Groups the user named (`--groups`): other groups' RMRRs are info, not errors.
-  findings.push(...rmrrFindings(input.platform, index, input.host, because === 'given' ? assigned : undefined));
+  findings.push(
+    ...rmrrFindings(input.platform, index, input.host, because === 'given' ? assigned : undefined),
+  );
   findings.push(...msiFindings(input.platform, index, assigned, input.host));
   if (explicit) findings.push(...domainFindings(input.platform, index, assigned, input.host));
   const sources = assigned.flatMap((g) => [...(index.groups.get(g)?.devices ?? [])]);
@@ -99,10 +118,21 @@ export function analyze(raw: CheckInput): CheckReport {
     findings.push(...guestFindings(input.platform, assigned, input.guest, input.host));
     findings.push(...viommuFindings(input.guest));
   }
-  findings.push(...dmaLimitFindings(input.guest, input.vmm ?? { kind: 'qemu', ...(input.guest ? {} : {}) }, index.platform.moduleParams['vfio_iommu_type1.dma_entry_limit']));
-  if (input.host?.pastedErrors?.length) findings.push(...addresslessFindings(input.host.pastedErrors));
-  if (input.events?.length) findings.push(...eventFindings(input.platform, assigned, input.events, input.guest, input.host));
-  if (input.steps?.length) findings.push(...traceFindings(input.platform, assigned, input.steps, input.stepLines));
+  findings.push(
+    ...dmaLimitFindings(
+      input.guest,
+      input.vmm ?? { kind: 'qemu', ...(input.guest ? {} : {}) },
+      index.platform.moduleParams['vfio_iommu_type1.dma_entry_limit'],
+    ),
+  );
+  if (input.host?.pastedErrors?.length)
+    findings.push(...addresslessFindings(input.host.pastedErrors));
+  if (input.events?.length)
+    findings.push(
+      ...eventFindings(input.platform, assigned, input.events, input.guest, input.host),
+    );
+  if (input.steps?.length)
+    findings.push(...traceFindings(input.platform, assigned, input.steps, input.stepLines));
   findings.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
   return { findings, assigned, assignedBecause: because };
 }

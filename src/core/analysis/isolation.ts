@@ -25,12 +25,25 @@ import type { Finding } from './types.ts';
 export function withRelaxableRmrrs(platform: PlatformInput): PlatformInput {
   const classes = new Map((platform.devices ?? []).map((d) => [canonicalBdf(d.bdf), d.class]));
   const relax = (r: NonNullable<PlatformInput['reservedRegions']>[number]) =>
-    r.type === 'direct' && r.device !== undefined && /\bRMRR\b/.test(r.origin ?? '') && rmrrIsRelaxable(classes.get(canonicalBdf(r.device)));
+    r.type === 'direct' &&
+    r.device !== undefined &&
+    /\bRMRR\b/.test(r.origin ?? '') &&
+    rmrrIsRelaxable(classes.get(canonicalBdf(r.device)));
   if (!(platform.reservedRegions ?? []).some(relax)) return platform;
-  return { ...platform, reservedRegions: (platform.reservedRegions ?? []).map((r) => (relax(r) ? { ...r, type: 'direct-relaxable' as const } : r)) };
+  return {
+    ...platform,
+    reservedRegions: (platform.reservedRegions ?? []).map((r) =>
+      relax(r) ? { ...r, type: 'direct-relaxable' as const } : r,
+    ),
+  };
 }
 
-export function msiFindings(input: PlatformInput, index: PlatformIndex, groups: readonly number[], host?: HostFacts): Finding[] {
+export function msiFindings(
+  input: PlatformInput,
+  index: PlatformIndex,
+  groups: readonly number[],
+  host?: HostFacts,
+): Finding[] {
   const out: Finding[] = [];
   const bad = groups.filter((g) => index.groups.has(g) && !groupHasIsolatedMsi(index, g));
   if (bad.length === 0) return out;
@@ -40,15 +53,20 @@ export function msiFindings(input: PlatformInput, index: PlatformIndex, groups: 
     const a = assign(input, [g], { allowUnsafeInterrupts: false });
     const refusal = a.refused.find((r) => r.group === g)?.outcome;
     const unit = index.units.get(index.groups.get(g)?.iommu ?? '');
-    const why = unit?.kind === 'smmuv3' ? 'its MSIs go through a GICv2m frame or another controller without an ITS' : `interrupt remapping is off${unit ? ` (${unit.id})` : ''}, and on x86 it is all or nothing`;
+    const why =
+      unit?.kind === 'smmuv3'
+        ? 'its MSIs go through a GICv2m frame or another controller without an ITS'
+        : `interrupt remapping is off${unit ? ` (${unit.id})` : ''}, and on x86 it is all or nothing`;
     out.push({
       severity: allowed ? 'warning' : 'error',
       kind: 'no-interrupt-remapping',
       objects: [`group ${g}`],
       addresses: [],
-      message: (refusal && refusal.errno === 'EPERM'
-        ? `Group ${g} has no MSI isolation (${why}): attaching it to a type1 container returns EPERM (${refusal.rule}); only vfio_iommu_type1.allow_unsafe_interrupts=1 lets it through, and then a guest can forge MSIs to any interrupt.`
-        : `Group ${g} has no MSI isolation (${why}); allow_unsafe_interrupts is set, so VFIO accepts it with a warning and the guest can forge MSIs.`) + unitAssumptionNote(host, [unit?.id]),
+      message:
+        (refusal && refusal.errno === 'EPERM'
+          ? `Group ${g} has no MSI isolation (${why}): attaching it to a type1 container returns EPERM (${refusal.rule}); only vfio_iommu_type1.allow_unsafe_interrupts=1 lets it through, and then a guest can forge MSIs to any interrupt.`
+          : `Group ${g} has no MSI isolation (${why}); allow_unsafe_interrupts is set, so VFIO accepts it with a warning and the guest can forge MSIs.`) +
+        unitAssumptionNote(host, [unit?.id]),
       ...(refusal ? { errno: refusal.errno, rule: refusal.rule } : {}),
     });
   }
@@ -68,9 +86,15 @@ const DIRECT_REGION_RULES = new Set(['__iommu_device_set_domain', 'intel_iommu_a
  * that refusal and claims no errno. `scope`: the groups the user asked for (`--groups`); findings
  * about other groups are info.
  */
-export function rmrrFindings(input: PlatformInput, index: PlatformIndex, host: HostFacts | undefined, scope?: readonly number[]): Finding[] {
+export function rmrrFindings(
+  input: PlatformInput,
+  index: PlatformIndex,
+  host: HostFacts | undefined,
+  scope?: readonly number[],
+): Finding[] {
   const out: Finding[] = [];
-  const outside = (g: number | undefined) => scope !== undefined && (g === undefined || !scope.includes(g));
+  const outside = (g: number | undefined) =>
+    scope !== undefined && (g === undefined || !scope.includes(g));
   for (const [g, grp] of index.groups) {
     const direct = grp.resvRegions.filter((r) => r.type === 'direct');
     const relax = grp.resvRegions.filter((r) => r.type === 'direct-relaxable');
@@ -121,8 +145,17 @@ export function rmrrFindings(input: PlatformInput, index: PlatformIndex, host: H
   return out;
 }
 
-export function domainFindings(input: PlatformInput, index: PlatformIndex, groups: readonly number[], host?: HostFacts): Finding[] {
-  const units = [...new Set(groups.map((g) => index.groups.get(g)?.iommu).filter((u): u is string => !!u))].map((u) => index.units.get(u)).filter((u) => u !== undefined);
+export function domainFindings(
+  input: PlatformInput,
+  index: PlatformIndex,
+  groups: readonly number[],
+  host?: HostFacts,
+): Finding[] {
+  const units = [
+    ...new Set(groups.map((g) => index.groups.get(g)?.iommu).filter((u): u is string => !!u)),
+  ]
+    .map((u) => index.units.get(u))
+    .filter((u) => u !== undefined);
   const sc = units.filter((u) => u.snoopControl);
   const nosc = units.filter((u) => !u.snoopControl);
   if (sc.length === 0 || nosc.length === 0) return [];
@@ -130,21 +163,30 @@ export function domainFindings(input: PlatformInput, index: PlatformIndex, group
   const a = assign(input, groups, { allowUnsafeInterrupts: true });
   let cc: string | undefined;
   if (a.container !== undefined && a.attached.length > 1) {
-    const o = dryRun(a.state, { op: 'vfio.check_extension', container: a.container, extension: 'VFIO_DMA_CC_IOMMU' });
+    const o = dryRun(a.state, {
+      op: 'vfio.check_extension',
+      container: a.container,
+      extension: 'VFIO_DMA_CC_IOMMU',
+    });
     if (o.ok) cc = String(o.result?.['value']);
   }
   // Only a container the dry run built is spoken of; otherwise say what could not be read.
-  const ccText = cc !== undefined
-    ? `VFIO_DMA_CC_IOMMU reads ${cc} for a container holding them, so KVM must honour guest no-snoop`
-    : `the dry run could not set them into one container (${a.refused.map((r) => `group ${r.group}: ${r.outcome.errno} from ${r.outcome.rule}`).join('; ') || 'no container'}), so VFIO_DMA_CC_IOMMU could not be read`;
-  const groupsOn = (ids: string[]) => groups.filter((g) => ids.includes(index.groups.get(g)?.iommu ?? ''));
+  const ccText =
+    cc !== undefined
+      ? `VFIO_DMA_CC_IOMMU reads ${cc} for a container holding them, so KVM must honour guest no-snoop`
+      : `the dry run could not set them into one container (${a.refused.map((r) => `group ${r.group}: ${r.outcome.errno} from ${r.outcome.rule}`).join('; ') || 'no container'}), so VFIO_DMA_CC_IOMMU could not be read`;
+  const groupsOn = (ids: string[]) =>
+    groups.filter((g) => ids.includes(index.groups.get(g)?.iommu ?? ''));
   return [
     {
       severity: 'warning',
       kind: 'incompatible-domains',
       objects: [...units.map((u) => u.id), ...groups.map((g) => `group ${g}`)],
       addresses: [],
-      message: `The groups sit behind IOMMU units that differ in snoop control (${sc.map((u) => u.id).join(', ')} can enforce cache coherency, ${nosc.map((u) => u.id).join(', ')} cannot): type1 puts groups ${groupsOn(nosc.map((u) => u.id)).join(', ')} in a separate domain (every mapping is programmed and pinned-accounted once but written into each domain), and ${ccText}.${unitAssumptionNote(host, units.map((u) => u.id))}`,
+      message: `The groups sit behind IOMMU units that differ in snoop control (${sc.map((u) => u.id).join(', ')} can enforce cache coherency, ${nosc.map((u) => u.id).join(', ')} cannot): type1 puts groups ${groupsOn(nosc.map((u) => u.id)).join(', ')} in a separate domain (every mapping is programmed and pinned-accounted once but written into each domain), and ${ccText}.${unitAssumptionNote(
+        host,
+        units.map((u) => u.id),
+      )}`,
     },
   ];
 }

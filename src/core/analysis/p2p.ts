@@ -29,7 +29,8 @@ interface Route {
 function subtree(index: PlatformIndex, root: string): PciDevice[] {
   const out: PciDevice[] = [];
   const kids = new Map<string, PciDevice[]>();
-  for (const d of index.platform.devices) if (d.parent) kids.set(d.parent, [...(kids.get(d.parent) ?? []), d]);
+  for (const d of index.platform.devices)
+    if (d.parent) kids.set(d.parent, [...(kids.get(d.parent) ?? []), d]);
   const stack = [...(kids.get(root) ?? [])];
   const seen = new Set<string>();
   while (stack.length) {
@@ -54,13 +55,19 @@ export function bypassRoutes(index: PlatformIndex, sources: readonly string[]): 
     if (!missing.includes('RR')) continue;
     const upstream = port.parent ? index.devices.get(port.parent) : undefined;
     const domain = upstream ? subtree(index, upstream.bdf) : subtree(index, port.bdf);
-    const peers = domain.filter((d) => d.bdf !== from.bdf).flatMap((d) => d.bars.map((bar) => ({ dev: d, bar })));
+    const peers = domain
+      .filter((d) => d.bdf !== from.bdf)
+      .flatMap((d) => d.bars.map((bar) => ({ dev: d, bar })));
     routes.push({ from, port, peers, own: [...from.bars], unknown, missing });
   }
   return routes;
 }
 
-export function p2pFindings(index: PlatformIndex, sources: readonly string[], guest: GuestLayout | undefined): Finding[] {
+export function p2pFindings(
+  index: PlatformIndex,
+  sources: readonly string[],
+  guest: GuestLayout | undefined,
+): Finding[] {
   const out: Finding[] = [];
   for (const r of bypassRoutes(index, sources)) {
     const g = index.groupOf.get(r.from.bdf);
@@ -73,12 +80,18 @@ export function p2pFindings(index: PlatformIndex, sources: readonly string[], gu
       severity: otherGroup.length > 0 ? 'warning' : 'info',
       kind: 'p2p-bypass',
       objects: [r.from.bdf, r.port.bdf, ...peerNames],
-      addresses: [...r.peers.map((p) => ({ start: p.bar.start, last: p.bar.last })), ...r.own.map((b) => ({ start: b.start, last: b.last }))],
+      addresses: [
+        ...r.peers.map((p) => ({ start: p.bar.start, last: p.bar.last })),
+        ...r.own.map((b) => ({ start: b.start, last: b.last })),
+      ],
       message: `DMA from ${r.from.bdf} (group ${g}) can bypass the IOMMU: ${cause}, so requests addressed to ${peerNames.length ? `the BARs of ${peerNames.join(', ')}` : 'other devices below the switch'}${r.own.length ? ` or back to its own BAR${r.own.length > 1 ? 's' : ''} ${r.own.map((b) => formatRange(b)).join(', ')}` : ''} are routed by the switch without translation${otherGroup.length ? ` — across IOMMU groups (${[...new Set(otherGroup.map((p) => `group ${index.groupOf.get(p.dev.bdf)}`))].join(', ')}), which the kernel's classic grouping does not account for` : ''}.`,
     });
     if (!guest) continue;
     for (const s of mappedSections(guest).filter((x) => x.kind === 'ram')) {
-      for (const p of [...r.peers.map((x) => ({ name: `${x.dev.bdf} BAR ${x.bar.index}`, bar: x.bar as Range })), ...r.own.map((b) => ({ name: `${r.from.bdf}'s own BAR ${b.index}`, bar: b as Range }))]) {
+      for (const p of [
+        ...r.peers.map((x) => ({ name: `${x.dev.bdf} BAR ${x.bar.index}`, bar: x.bar as Range })),
+        ...r.own.map((b) => ({ name: `${r.from.bdf}'s own BAR ${b.index}`, bar: b as Range })),
+      ]) {
         const hit = intersection(s, p.bar);
         if (!hit) continue;
         out.push({

@@ -30,7 +30,12 @@ export function missingAcs(d: PciDevice, flags: readonly AcsFlag[]): AcsFlag[] {
 }
 
 /** Groups as `pci_device_group` would form them, ignoring the numbers pinned by an import. */
-export function derivedGroups(input: PlatformInput, transform?: (d: NonNullable<PlatformInput['devices']>[number]) => NonNullable<PlatformInput['devices']>[number]) {
+export function derivedGroups(
+  input: PlatformInput,
+  transform?: (
+    d: NonNullable<PlatformInput['devices']>[number],
+  ) => NonNullable<PlatformInput['devices']>[number],
+) {
   const devices = (input.devices ?? []).map((d) => {
     const { group: _g, ...rest } = d;
     return transform ? transform(rest) : rest;

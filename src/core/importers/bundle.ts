@@ -28,7 +28,10 @@ interface Section {
   lines: string[];
 }
 
-function sections(text: string, log: UnparsedLog): { header: boolean; list: Section[]; unreadable: string[] } {
+function sections(
+  text: string,
+  log: UnparsedLog,
+): { header: boolean; list: Section[]; unreadable: string[] } {
   const list: Section[] = [];
   const unreadable: string[] = [];
   let cur: Section | undefined;
@@ -66,7 +69,13 @@ const BOOL = (v: string) => /^(?:Y|y|1|true)$/.test(v.trim());
 
 /** `resource` lines: `0x%016llx 0x%016llx 0x%016llx` start, end, flags (IORESOURCE_*). */
 function parseResource(lines: string[], first: number, log: UnparsedLog) {
-  const bars: Array<{ index: number; start: bigint; last: bigint; prefetchable: boolean; is64: boolean }> = [];
+  const bars: Array<{
+    index: number;
+    start: bigint;
+    last: bigint;
+    prefetchable: boolean;
+    is64: boolean;
+  }> = [];
   lines.forEach((l, i) => {
     if (isBlank(l)) return;
     const p = l.trim().split(/\s+/);
@@ -79,7 +88,13 @@ function parseResource(lines: string[], first: number, log: UnparsedLog) {
     }
     // Lines 0-5 are the BARs (PCI_STD_RESOURCES); IORESOURCE_MEM = 0x200, PREFETCH = 0x2000, MEM_64 = 0x100000.
     if (i > 5 || (flags & 0x200n) === 0n || last === 0n || last < start) return;
-    bars.push({ index: i, start, last, prefetchable: (flags & 0x2000n) !== 0n, is64: (flags & 0x100000n) !== 0n });
+    bars.push({
+      index: i,
+      start,
+      last,
+      prefetchable: (flags & 0x2000n) !== 0n,
+      is64: (flags & 0x100000n) !== 0n,
+    });
   });
   return bars;
 }
@@ -109,7 +124,10 @@ export function importBundle(text: string): ImportResult {
   const events: PlacedEvent[] = [];
   const reservedRegions: NonNullable<PlatformInput['reservedRegions']> = [];
   const iommus: NonNullable<PlatformInput['iommus']> = [];
-  const unitCaps = new Map<string, { cap?: bigint; ecap?: bigint; features?: bigint; kind?: 'vtd' | 'amd' | 'smmuv3' }>();
+  const unitCaps = new Map<
+    string,
+    { cap?: bigint; ecap?: bigint; features?: bigint; kind?: 'vtd' | 'amd' | 'smmuv3' }
+  >();
   const unitDevices = new Map<string, string[]>();
   const moduleParams: NonNullable<PlatformInput['moduleParams']> = {};
   let groupsSeen = false;
@@ -146,7 +164,8 @@ export function importBundle(text: string): ImportResult {
       continue;
     }
     if (name === 'diagnosis' || name === 'end') continue;
-    if (/^\/sys\/class\/iommu\/[^/]+\/(?:intel-iommu|amd-iommu)\/(?:version|address)$/.test(name)) continue;
+    if (/^\/sys\/class\/iommu\/[^/]+\/(?:intel-iommu|amd-iommu)\/(?:version|address)$/.test(name))
+      continue;
     if (name === '/sys/kernel/iommu_groups') {
       groupsSeen = true;
       if (sec.lines.every(isBlank)) host.iommuGroupsEmpty = true;
@@ -161,24 +180,38 @@ export function importBundle(text: string): ImportResult {
           if (isBlank(l)) return;
           const r = parseResvLine(l);
           if (typeof r === 'string') log.add(sec.first + i, l, r);
-          else reservedRegions.push({ ...r, group: g, origin: `group ${g} sysfs reserved_regions` });
+          else
+            reservedRegions.push({ ...r, group: g, origin: `group ${g} sysfs reserved_regions` });
         });
       } else {
         sec.lines.forEach((l, i) => {
           if (isBlank(l)) return;
-          const lm = /^([0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7])(?:\s*->\s*(\S+))?\s*$/.exec(l.trim());
+          const lm =
+            /^([0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7])(?:\s*->\s*(\S+))?\s*$/.exec(
+              l.trim(),
+            );
           if (!lm) {
-            if (!/^\S+(?:\s*->\s*\S+)?$/.test(l.trim())) log.add(sec.first + i, l, 'not a "BDF -> PATH" devices link');
+            if (!/^\S+(?:\s*->\s*\S+)?$/.test(l.trim()))
+              log.add(sec.first + i, l, 'not a "BDF -> PATH" devices link');
             return; // a non-PCI member (platform device): no PCI model for it
           }
           const topo = lm[2] ? topologyFromSysfsPath(lm[2]) : {};
           sysfsGroupOf.set(canonicalBdf(lm[1] as string), g);
-          table.merge(lm[1] as string, { group: g, ...(topo.parent ? { parent: topo.parent } : {}), ...(topo.hostBridge ? { hostBridge: topo.hostBridge } : {}) });
+          table.merge(lm[1] as string, {
+            group: g,
+            ...(topo.parent ? { parent: topo.parent } : {}),
+            ...(topo.hostBridge ? { hostBridge: topo.hostBridge } : {}),
+          });
         });
       }
       continue;
     }
-    if ((m = /^\/sys\/bus\/pci\/devices\/([0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7])(\/resource)?$/.exec(name))) {
+    if (
+      (m =
+        /^\/sys\/bus\/pci\/devices\/([0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7])(\/resource)?$/.exec(
+          name,
+        ))
+    ) {
       const bdf = m[1] as string;
       if (m[2]) {
         const bars = parseResource(sec.lines, sec.first, log);
@@ -193,7 +226,10 @@ export function importBundle(text: string): ImportResult {
         else kv[e[1] as string] = (e[2] as string).trim();
       });
       const topo = kv['path'] ? topologyFromSysfsPath(kv['path']) : {};
-      const group = kv['iommu_group'] && /^\d+$/.test(kv['iommu_group']) ? parseInt(kv['iommu_group'], 10) : undefined;
+      const group =
+        kv['iommu_group'] && /^\d+$/.test(kv['iommu_group'])
+          ? parseInt(kv['iommu_group'], 10)
+          : undefined;
       table.merge(bdf, {
         ...(kv['class'] ? { class: kv['class'].toLowerCase() } : {}),
         ...(kv['vendor'] ? { vendor: kv['vendor'].toLowerCase() } : {}),
@@ -205,7 +241,11 @@ export function importBundle(text: string): ImportResult {
       });
       continue;
     }
-    if ((m = /^\/sys\/class\/iommu\/([^/]+)\/(intel-iommu|amd-iommu)\/(cap|ecap|features)$/.exec(name))) {
+    if (
+      (m = /^\/sys\/class\/iommu\/([^/]+)\/(intel-iommu|amd-iommu)\/(cap|ecap|features)$/.exec(
+        name,
+      ))
+    ) {
       const u = unitCaps.get(m[1] as string) ?? {};
       const v = parseHexU64(sec.lines[0] ?? '');
       if (v === undefined) log.add(sec.first, sec.lines[0] ?? '', 'not a hex register value');
@@ -219,18 +259,27 @@ export function importBundle(text: string): ImportResult {
     if ((m = /^\/sys\/class\/iommu\/([^/]+)\/devices$/.exec(name))) {
       const unit = m[1] as string;
       if (!unitCaps.has(unit)) unitCaps.set(unit, /smmu/i.test(unit) ? { kind: 'smmuv3' } : {});
-      unitDevices.set(unit, sec.lines.map((l) => l.trim()).filter((l) => /^[0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7]$/.test(l)));
+      unitDevices.set(
+        unit,
+        sec.lines
+          .map((l) => l.trim())
+          .filter((l) => /^[0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7]$/.test(l)),
+      );
       continue;
     }
     if ((m = /^\/sys\/class\/iommu\/([^/]+)$/.exec(name))) {
-      if (!unitCaps.has(m[1] as string)) unitCaps.set(m[1] as string, /smmu/i.test(m[1] as string) ? { kind: 'smmuv3' } : {});
+      if (!unitCaps.has(m[1] as string))
+        unitCaps.set(m[1] as string, /smmu/i.test(m[1] as string) ? { kind: 'smmuv3' } : {});
       continue;
     }
     if ((m = /^\/sys\/module\/(vfio_iommu_type1|iommufd)\/parameters\/(\w+)$/.exec(name))) {
       const v = (sec.lines[0] ?? '').trim();
-      if (m[1] === 'vfio_iommu_type1' && m[2] === 'allow_unsafe_interrupts') moduleParams['vfio_iommu_type1.allow_unsafe_interrupts'] = BOOL(v);
-      else if (m[1] === 'vfio_iommu_type1' && m[2] === 'dma_entry_limit' && /^\d+$/.test(v)) moduleParams['vfio_iommu_type1.dma_entry_limit'] = parseInt(v, 10);
-      else if (m[1] === 'iommufd' && m[2] === 'allow_unsafe_interrupts') moduleParams['iommufd.allow_unsafe_interrupts'] = BOOL(v);
+      if (m[1] === 'vfio_iommu_type1' && m[2] === 'allow_unsafe_interrupts')
+        moduleParams['vfio_iommu_type1.allow_unsafe_interrupts'] = BOOL(v);
+      else if (m[1] === 'vfio_iommu_type1' && m[2] === 'dma_entry_limit' && /^\d+$/.test(v))
+        moduleParams['vfio_iommu_type1.dma_entry_limit'] = parseInt(v, 10);
+      else if (m[1] === 'iommufd' && m[2] === 'allow_unsafe_interrupts')
+        moduleParams['iommufd.allow_unsafe_interrupts'] = BOOL(v);
       continue;
     }
     if (name === '/proc/iomem') {
@@ -247,7 +296,11 @@ export function importBundle(text: string): ImportResult {
       for (const d of p.table.list()) {
         const { bdf, ...rest } = d;
         // lspci is authoritative for what it read (type, ACS, BAR placement); sysfs for the rest.
-        table.set(bdf, { ...(rest.pcieType ? { pcieType: rest.pcieType } : {}), ...(rest.acs !== undefined ? { acs: rest.acs } : {}), ...(rest.name ? { name: rest.name } : {}) });
+        table.set(bdf, {
+          ...(rest.pcieType ? { pcieType: rest.pcieType } : {}),
+          ...(rest.acs !== undefined ? { acs: rest.acs } : {}),
+          ...(rest.name ? { name: rest.name } : {}),
+        });
         table.merge(bdf, rest);
       }
       continue;
@@ -269,11 +322,26 @@ export function importBundle(text: string): ImportResult {
   for (const [id, u] of unitCaps) {
     if (u.kind === 'vtd' && u.cap !== undefined && u.ecap !== undefined) {
       const d = decodeVtd(u.cap, u.ecap);
-      iommus.push({ id, kind: 'vtd', addressWidth: d.addressWidth, pageSizes: d.pageSizes, snoopControl: d.snoopControl as boolean, interruptRemapping: host.interruptRemapping === false ? false : (d.interruptRemapping as boolean) });
+      iommus.push({
+        id,
+        kind: 'vtd',
+        addressWidth: d.addressWidth,
+        pageSizes: d.pageSizes,
+        snoopControl: d.snoopControl as boolean,
+        interruptRemapping:
+          host.interruptRemapping === false ? false : (d.interruptRemapping as boolean),
+      });
       notes.push(`${id}: ${d.detail}`);
     } else if (u.kind === 'amd') {
       const d = u.features !== undefined ? decodeAmdFeatures(u.features) : undefined;
-      iommus.push({ id, kind: 'amd', ...(d ? { addressWidth: d.addressWidth } : {}), ...(host.interruptRemapping !== undefined ? { interruptRemapping: host.interruptRemapping } : {}) });
+      iommus.push({
+        id,
+        kind: 'amd',
+        ...(d ? { addressWidth: d.addressWidth } : {}),
+        ...(host.interruptRemapping !== undefined
+          ? { interruptRemapping: host.interruptRemapping }
+          : {}),
+      });
       if (d) notes.push(`${id}: ${d.detail}`);
     } else if (u.kind === 'smmuv3' || /smmu/i.test(id)) {
       const fromDmesg = dmesgIommus.find((x) => x.kind === 'smmuv3');
@@ -289,13 +357,18 @@ export function importBundle(text: string): ImportResult {
   if (iommus.length === 0 && table.list().some((d) => d.group !== undefined)) {
     const arm = /aarch64|arm/.test(host.machine ?? '');
     iommus.push({ id: arm ? 'smmu0' : 'iommu0', kind: arm ? 'smmuv3' : 'vtd' });
-    notes.push('no IOMMU unit was readable: assumed one unit of the usual kind for this architecture');
+    notes.push(
+      'no IOMMU unit was readable: assumed one unit of the usual kind for this architecture',
+    );
   }
   // Which unit translates which device: /sys/class/iommu/UNIT/devices; else the only unit.
-  for (const [unit, devs] of unitDevices) for (const b of devs) if (table.has(b)) table.set(b, { iommu: unit });
+  for (const [unit, devs] of unitDevices)
+    for (const b of devs) if (table.has(b)) table.set(b, { iommu: unit });
   const units = iommus.map((u) => u.id);
   if (units.length > 1) {
-    for (const d of table.list()) if (d.iommu === undefined && d.group !== undefined && units.length > 0) table.set(d.bdf, { iommu: units[0] as string });
+    for (const d of table.list())
+      if (d.iommu === undefined && d.group !== undefined && units.length > 0)
+        table.set(d.bdf, { iommu: units[0] as string });
   }
   // PCIe types and ACS that lspci could not give.
   const byDepth = table.list().sort((a, b) => depthOf(table, a.bdf) - depthOf(table, b.bdf));
@@ -306,19 +379,35 @@ export function importBundle(text: string): ImportResult {
     }
     if (d.acs === undefined) table.set(d.bdf, { acs: 'unknown' });
   }
-  if (!lspciSeen) notes.push('no lspci -vvv section: PCIe types are guessed from the topology and ACS is unknown');
+  if (!lspciSeen)
+    notes.push(
+      'no lspci -vvv section: PCIe types are guessed from the topology and ACS is unknown',
+    );
 
   // SW_MSI on SMMU hosts: sysfs prints it as "msi" (iommu_group_resv_type_string); restore the type.
   const arm = iommus.some((u) => u.kind === 'smmuv3');
   const regions = reservedRegions.map((r) =>
-    arm && r.type === 'msi' && r.start === ARM_SW_MSI_WINDOW.start && r.last === ARM_SW_MSI_WINDOW.last
-      ? { ...r, type: 'sw-msi' as const, origin: 'SW_MSI window (MSI_IOVA_BASE), printed as msi by sysfs' }
+    arm &&
+    r.type === 'msi' &&
+    r.start === ARM_SW_MSI_WINDOW.start &&
+    r.last === ARM_SW_MSI_WINDOW.last
+      ? {
+          ...r,
+          type: 'sw-msi' as const,
+          origin: 'SW_MSI window (MSI_IOVA_BASE), printed as msi by sysfs',
+        }
       : r,
   );
 
   host.groupTypes = groupTypes;
-  const groupCount = new Set(table.list().map((d) => d.group).filter((g) => g !== undefined)).size;
-  if (groupsSeen && groupCount === 0 && Object.keys(groupTypes).length === 0) host.iommuGroupsEmpty = true;
+  const groupCount = new Set(
+    table
+      .list()
+      .map((d) => d.group)
+      .filter((g) => g !== undefined),
+  ).size;
+  if (groupsSeen && groupCount === 0 && Object.keys(groupTypes).length === 0)
+    host.iommuGroupsEmpty = true;
   if (!groupsSeen) host.iommuGroupsEmpty = true;
 
   // A device without an IOMMU group has no IOMMU translating it: leave it out of the model
@@ -326,7 +415,8 @@ export function importBundle(text: string): ImportResult {
   const all = table.list();
   const devices = groupCount > 0 ? all.filter((d) => d.group !== undefined) : all;
   const ungrouped = all.filter((d) => d.group === undefined).map((d) => d.bdf);
-  if (groupCount > 0 && ungrouped.length) notes.push(`no IOMMU group (not translated, left out): ${ungrouped.join(', ')}`);
+  if (groupCount > 0 && ungrouped.length)
+    notes.push(`no IOMMU group (not translated, left out): ${ungrouped.join(', ')}`);
   const version = /^(\d+\.\d+)/.exec(host.kernelRelease ?? '')?.[1];
   const platform: PlatformInput = {
     arch: arm || /aarch64/.test(host.machine ?? '') ? 'aarch64' : 'x86_64',
@@ -337,9 +427,16 @@ export function importBundle(text: string): ImportResult {
     devices,
     reservedRegions: regions,
   };
-  notes.unshift(`${devices.length} PCI device(s), ${groupCount} IOMMU group(s), ${iommus.length} IOMMU unit(s)${host.kernelRelease ? `, kernel ${host.kernelRelease}` : ''}`);
+  notes.unshift(
+    `${devices.length} PCI device(s), ${groupCount} IOMMU group(s), ${iommus.length} IOMMU unit(s)${host.kernelRelease ? `, kernel ${host.kernelRelease}` : ''}`,
+  );
   for (const u of unreadable) notes.push(`the collector could not read ${u}`);
-  return makeResult('bundle', { platform }, log.lines, notes, { events, host, ...(iomem ? { iomem } : {}), dropped: log.droppedCount });
+  return makeResult('bundle', { platform }, log.lines, notes, {
+    events,
+    host,
+    ...(iomem ? { iomem } : {}),
+    dropped: log.droppedCount,
+  });
 }
 
 function depthOf(table: DeviceTable, bdf: string): number {

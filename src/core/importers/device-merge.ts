@@ -20,7 +20,8 @@ export class DeviceTable {
     const next: DeviceInput = { ...cur };
     for (const [k, v] of Object.entries(fields) as Array<[keyof DeviceInput, unknown]>) {
       if (v === undefined || k === 'bdf') continue;
-      if ((next as Record<string, unknown>)[k] === undefined) (next as Record<string, unknown>)[k] = v;
+      if ((next as Record<string, unknown>)[k] === undefined)
+        (next as Record<string, unknown>)[k] = v;
     }
     this.map.set(key, next);
     return next;
@@ -78,7 +79,7 @@ export const CLASS_NAMES: Record<string, string> = {
   'infiniband controller': '0207',
   'fibre channel': '0c04',
   'serial attached scsi controller': '0107',
-  'iommu': '0806',
+  iommu: '0806',
 };
 
 /** "Audio device [0403]" / "Audio device" → "0x040300". */
@@ -91,11 +92,20 @@ export function classFromText(text: string): string | undefined {
 /** The trailing `[vvvv:dddd]` of an `lspci -nn` line. */
 export function idsFromText(text: string): { vendor?: string; device?: string } {
   const m = /\[([0-9a-fA-F]{4}):([0-9a-fA-F]{4})\]/.exec(text);
-  return m ? { vendor: `0x${(m[1] as string).toLowerCase()}`, device: `0x${(m[2] as string).toLowerCase()}` } : {};
+  return m
+    ? {
+        vendor: `0x${(m[1] as string).toLowerCase()}`,
+        device: `0x${(m[2] as string).toLowerCase()}`,
+      }
+    : {};
 }
 
 /** Parent and host bridge from a sysfs device path (`.../devices/pci0000:00/0000:00:01.0/0000:01:00.0`). */
-export function topologyFromSysfsPath(path: string): { bdf?: string; parent?: string; hostBridge?: string } {
+export function topologyFromSysfsPath(path: string): {
+  bdf?: string;
+  parent?: string;
+  hostBridge?: string;
+} {
   const parts = path.split('/').filter((p) => p !== '' && p !== '..' && p !== '.');
   const hb = parts.find((p) => /^pci[0-9a-fA-F]{4}:[0-9a-fA-F]{2}$/.test(p));
   const bdfs = parts.filter((p) => /^[0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7]$/.test(p));

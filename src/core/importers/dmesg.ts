@@ -54,34 +54,67 @@ export function parseDmesg(text: string, log: UnparsedLog, lineOffset = 0): Dmes
     if (isBlank(raw)) return;
     const s = stripLogPrefix(raw);
     let m: RegExpExecArray | null;
-    if ((m = /\bpci ([0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7]): \[[0-9a-fA-F]{4}:[0-9a-fA-F]{4}\] type [0-9a-fA-F]{2} class (0x[0-9a-fA-F]{6})/.exec(s))) {
+    if (
+      (m =
+        /\bpci ([0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7]): \[[0-9a-fA-F]{4}:[0-9a-fA-F]{4}\] type [0-9a-fA-F]{2} class (0x[0-9a-fA-F]{6})/.exec(
+          s,
+        ))
+    ) {
       classes.set((m[1] as string).toLowerCase(), (m[2] as string).toLowerCase());
     }
     if ((m = /DMAR: Host address width (\d+)/.exec(s))) {
       host.hostAddressWidth = parseInt(m[1] as string, 10);
       return;
     }
-    if ((m = /DMAR: (dmar\d+): reg_base_addr ([0-9a-fA-F]+) ver \S+ cap ([0-9a-fA-F]+) ecap ([0-9a-fA-F]+)/.exec(s))) {
+    if (
+      (m =
+        /DMAR: (dmar\d+): reg_base_addr ([0-9a-fA-F]+) ver \S+ cap ([0-9a-fA-F]+) ecap ([0-9a-fA-F]+)/.exec(
+          s,
+        ))
+    ) {
       const d = decodeVtd(BigInt('0x' + m[3]), BigInt('0x' + m[4]));
-      iommus.push({ id: m[1] as string, kind: 'vtd', addressWidth: d.addressWidth, pageSizes: d.pageSizes, snoopControl: d.snoopControl as boolean, interruptRemapping: d.interruptRemapping as boolean });
+      iommus.push({
+        id: m[1] as string,
+        kind: 'vtd',
+        addressWidth: d.addressWidth,
+        pageSizes: d.pageSizes,
+        snoopControl: d.snoopControl as boolean,
+        interruptRemapping: d.interruptRemapping as boolean,
+      });
       return;
     }
     if ((m = /DMAR: RMRR base: (0x[0-9a-fA-F]+) end: (0x[0-9a-fA-F]+)/.exec(s))) {
       const start = parseHexU64(m[1] as string);
       const last = parseHexU64(m[2] as string);
-      if (start !== undefined && last !== undefined && last >= start) (host.rmrrs ??= []).push({ start, last });
+      if (start !== undefined && last !== undefined && last >= start)
+        (host.rmrrs ??= []).push({ start, last });
       return;
     }
-    if ((m = /Setting identity map for device ([0-9a-fA-F:.]+) \[(0x[0-9a-fA-F]+) - (0x[0-9a-fA-F]+)\]/.exec(s))) {
+    if (
+      (m =
+        /Setting identity map for device ([0-9a-fA-F:.]+) \[(0x[0-9a-fA-F]+) - (0x[0-9a-fA-F]+)\]/.exec(
+          s,
+        ))
+    ) {
       const start = parseHexU64(m[2] as string);
       const last = parseHexU64(m[3] as string);
       if (start !== undefined && last !== undefined && last >= start) {
         (host.rmrrs ??= []).push({ start, last, device: m[1] as string });
-        reservedRegions.push({ start, last, type: 'direct', device: m[1] as string, origin: 'RMRR (dmesg identity map)' });
+        reservedRegions.push({
+          start,
+          last,
+          type: 'direct',
+          device: m[1] as string,
+          origin: 'RMRR (dmesg identity map)',
+        });
       }
       return;
     }
-    if (/DMAR-IR: Enabled IRQ remapping|DMAR-IR: IRQ remapping was enabled|AMD-Vi: Interrupt remapping enabled|Enabled IRQ remapping in/.test(s)) {
+    if (
+      /DMAR-IR: Enabled IRQ remapping|DMAR-IR: IRQ remapping was enabled|AMD-Vi: Interrupt remapping enabled|Enabled IRQ remapping in/.test(
+        s,
+      )
+    ) {
       host.interruptRemapping = true;
       const mode = /in (x2apic|xapic) mode/.exec(s)?.[1];
       if (mode) host.irqRemapMode = mode as 'x2apic' | 'xapic';
@@ -90,11 +123,19 @@ export function parseDmesg(text: string, log: UnparsedLog, lineOffset = 0): Dmes
     // `x2apic is disabled` / `IRQ remapping doesn't support X2APIC mode, disable x2apic`: the
     // kernel falls back to xAPIC and keeps remapping interrupts (intel_setup_irq_remapping,
     // x2apic_setup): remapping is on, in xAPIC mode — not off.
-    if (/IRQ remapping doesn't support X2APIC mode|x2apic is disabled|x2apic: IRQ remapping doesn't support|DMAR-IR: x2apic is disabled/.test(s)) {
+    if (
+      /IRQ remapping doesn't support X2APIC mode|x2apic is disabled|x2apic: IRQ remapping doesn't support|DMAR-IR: x2apic is disabled/.test(
+        s,
+      )
+    ) {
       host.irqRemapMode = 'xapic';
       return;
     }
-    if (/DMAR-IR: .*(?:disabled|Not enabling interrupt remapping)|AMD-Vi: .*[Ii]nterrupt remapping (?:disabled|not)/.test(s)) {
+    if (
+      /DMAR-IR: .*(?:disabled|Not enabling interrupt remapping)|AMD-Vi: .*[Ii]nterrupt remapping (?:disabled|not)/.test(
+        s,
+      )
+    ) {
       host.interruptRemapping = false;
       return;
     }
@@ -104,7 +145,12 @@ export function parseDmesg(text: string, log: UnparsedLog, lineOffset = 0): Dmes
     }
     // AMD-Vi units, from every line that names one: `AMD-Vi: Found IOMMU at 0000:00:00.2 cap 0x40`,
     // `pci 0000:00:00.2: AMD-Vi: Found IOMMU cap 0x40`, `perf/amd_iommu: Detected AMD IOMMU #3`.
-    if ((m = /(?:([0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7]): AMD-Vi: Found IOMMU|AMD-Vi: Found IOMMU at ([0-9a-fA-F:.]+))/.exec(s))) {
+    if (
+      (m =
+        /(?:([0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7]): AMD-Vi: Found IOMMU|AMD-Vi: Found IOMMU at ([0-9a-fA-F:.]+))/.exec(
+          s,
+        ))
+    ) {
       amdUnitKeys.add(canonicalBdf((m[1] ?? m[2]) as string));
       amdUnits++;
       return;
@@ -117,7 +163,10 @@ export function parseDmesg(text: string, log: UnparsedLog, lineOffset = 0): Dmes
       amdUnits++;
       return;
     }
-    if ((m = /arm-smmu(?:-v3)?[ .]\S*?\s*(\S+): ias (\d+)-bit, oas (\d+)-bit/.exec(s)) || (m = /arm-smmu(?:-v3)? (\S+):\s+Stage-2: (\d+)-bit IPA/.exec(s))) {
+    if (
+      (m = /arm-smmu(?:-v3)?[ .]\S*?\s*(\S+): ias (\d+)-bit, oas (\d+)-bit/.exec(s)) ||
+      (m = /arm-smmu(?:-v3)? (\S+):\s+Stage-2: (\d+)-bit IPA/.exec(s))
+    ) {
       armIas = parseInt(m[2] as string, 10);
       armUnitNames.add(m[1] as string);
       return;
@@ -134,7 +183,12 @@ export function parseDmesg(text: string, log: UnparsedLog, lineOffset = 0): Dmes
       if (host.msiController !== 'its') host.msiController = 'gicv2m';
       return;
     }
-    if ((m = /(?:vfio-pci )?([0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7]): DMAR: Device is ineligible for IOMMU domain attach due to platform RMRR/.exec(s))) {
+    if (
+      (m =
+        /(?:vfio-pci )?([0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7]): DMAR: Device is ineligible for IOMMU domain attach due to platform RMRR/.exec(
+          s,
+        ))
+    ) {
       (host.rmrrIneligible ??= []).push(m[1] as string);
       return;
     }
@@ -150,10 +204,18 @@ export function parseDmesg(text: string, log: UnparsedLog, lineOffset = 0): Dmes
     }
     if (parseGroupLine(raw, table, groupCtx)) return;
     if (isCompanionErrorLine(raw)) return;
-    if (/DMAR: (?:DRHD base|ATSR|SATC|IOMMU enabled|Intel\(R\) Virtualization|dmar\d+: Using Queued|No RMRR|No ATSR|No SATC|Setting RMRR|RHSA|Dmar\s)|DMAR-IR: (?:IOAPIC|HPET|Queued|Enabled)|AMD-Vi: (?:IOMMU performance|Lazy IO|Using|Virtual APIC|IVRS|X2APIC|Found IOMMU)|AMD-Vi: IOMMU performance|iommu: Default domain type|iommu: DMA domain TLB|PCI-DMA: |Adding to iommu group|arm-smmu/.test(s)) {
+    if (
+      /DMAR: (?:DRHD base|ATSR|SATC|IOMMU enabled|Intel\(R\) Virtualization|dmar\d+: Using Queued|No RMRR|No ATSR|No SATC|Setting RMRR|RHSA|Dmar\s)|DMAR-IR: (?:IOAPIC|HPET|Queued|Enabled)|AMD-Vi: (?:IOMMU performance|Lazy IO|Using|Virtual APIC|IVRS|X2APIC|Found IOMMU)|AMD-Vi: IOMMU performance|iommu: Default domain type|iommu: DMA domain TLB|PCI-DMA: |Adding to iommu group|arm-smmu/.test(
+        s,
+      )
+    ) {
       return; // known IOMMU lines carrying nothing the model needs
     }
-    if (IOMMU_WORDS.test(s) && /(?:DMAR|AMD-Vi|SMMU|smmu)[:\s-]/.test(s) && !/^ACPI: (?:DMAR|IVRS|IORT) /.test(s)) {
+    if (
+      IOMMU_WORDS.test(s) &&
+      /(?:DMAR|AMD-Vi|SMMU|smmu)[:\s-]/.test(s) &&
+      !/^ACPI: (?:DMAR|IVRS|IORT) /.test(s)
+    ) {
       log.add(n, raw, 'an IOMMU line this importer does not read');
     }
   });
@@ -165,23 +227,39 @@ export function parseDmesg(text: string, log: UnparsedLog, lineOffset = 0): Dmes
   if (amdUnits > 0 || amdFeatures !== undefined) {
     const d = amdFeatures !== undefined ? decodeAmdFeatures(amdFeatures) : undefined;
     for (let u = 0; u < Math.max(1, amdUnits); u++) {
-      iommus.push({ id: `ivhd${u}`, kind: 'amd', ...(d ? { addressWidth: d.addressWidth } : {}), ...(host.interruptRemapping !== undefined ? { interruptRemapping: host.interruptRemapping } : {}) });
+      iommus.push({
+        id: `ivhd${u}`,
+        kind: 'amd',
+        ...(d ? { addressWidth: d.addressWidth } : {}),
+        ...(host.interruptRemapping !== undefined
+          ? { interruptRemapping: host.interruptRemapping }
+          : {}),
+      });
     }
   }
   if (armUnits > 0) {
     for (let u = 0; u < armUnits; u++) {
-      iommus.push({ id: `smmu${u}`, kind: 'smmuv3', ...(armIas ? { addressWidth: armIas } : {}), ...(host.msiController ? { interruptRemapping: host.msiController === 'its' } : {}) });
+      iommus.push({
+        id: `smmu${u}`,
+        kind: 'smmuv3',
+        ...(armIas ? { addressWidth: armIas } : {}),
+        ...(host.msiController ? { interruptRemapping: host.msiController === 'its' } : {}),
+      });
     }
   }
   if (host.interruptRemapping !== undefined) {
-    for (const u of iommus) if (u.kind === 'vtd' && host.interruptRemapping === false) u.interruptRemapping = false;
+    for (const u of iommus)
+      if (u.kind === 'vtd' && host.interruptRemapping === false) u.interruptRemapping = false;
   }
   // `device_rmrr_is_relaxable`: a graphics or USB device's RMRR is direct-relaxable, when dmesg gives its class.
   for (const r of reservedRegions) {
     const cls = r.device !== undefined ? classes.get(r.device.toLowerCase()) : undefined;
     if (r.type === 'direct' && cls !== undefined) r.type = rmrrRegionType(cls);
   }
-  if (host.rmrrs?.length) notes.push(`${host.rmrrs.length} RMRR(s): dmesg does not say which devices they cover unless it prints the identity maps`);
+  if (host.rmrrs?.length)
+    notes.push(
+      `${host.rmrrs.length} RMRR(s): dmesg does not say which devices they cover unless it prints the identity maps`,
+    );
   return { iommus, table, events, host, notes, reservedRegions };
 }
 
@@ -194,6 +272,13 @@ export function importDmesg(text: string): ImportResult {
     ...(devices.length ? { devices } : {}),
     ...(d.reservedRegions.length ? { reservedRegions: d.reservedRegions } : {}),
   };
-  const notes = [`${d.iommus.length} IOMMU unit(s), ${devices.length} device(s) with groups, ${d.events.length} fault/error line(s)`, ...d.notes];
-  return makeResult('dmesg', { platform }, log.lines, notes, { events: d.events, host: d.host, dropped: log.droppedCount });
+  const notes = [
+    `${d.iommus.length} IOMMU unit(s), ${devices.length} device(s) with groups, ${d.events.length} fault/error line(s)`,
+    ...d.notes,
+  ];
+  return makeResult('dmesg', { platform }, log.lines, notes, {
+    events: d.events,
+    host: d.host,
+    dropped: log.droppedCount,
+  });
 }

@@ -18,12 +18,17 @@ import type { ImportResult, PastedError, PlacedEvent } from './types.ts';
  * - `intel_iommu_map: iommu width (39) is not sufficient for the mapped address (8800001000)`.
  */
 
-const DMA_MAP = /(vfio_(?:container_)?dma_map)\((0x[0-9a-fA-F]+|\(nil\)|[0-9a-fA-F]+),\s*(0x[0-9a-fA-F]+),\s*(0x[0-9a-fA-F]+),\s*(0x[0-9a-fA-F]+|\(nil\))\)\s*=\s*(-?\d+)(?:\s*\(([^)]*)\))?/;
-const AMD_FAULT = /(IO_PAGE_FAULT|INVALID_DEVICE_REQUEST|PAGE_TAB_HARDWARE_ERROR|ILLEGAL_DEV_TABLE_ENTRY|INVALID_PPR_REQUEST|DEV_TAB_HARDWARE_ERROR|COMMAND_HARDWARE_ERROR|IOTLB_INV_TIMEOUT)\b([^\]]*)/;
-const DMAR_FAULT = /\[(DMA (?:Read|Write)[^\]]*|INTR-REMAP[^\]]*)\]\s*Request device \[(?:0x)?([0-9a-fA-F]{1,2}):(?:0x)?([0-9a-fA-F]{1,2})\.([0-7])\]\s*(?:PASID \S+\s*)?fault addr (?:0x)?([0-9a-fA-F]+)(.*)$/;
+const DMA_MAP =
+  /(vfio_(?:container_)?dma_map)\((0x[0-9a-fA-F]+|\(nil\)|[0-9a-fA-F]+),\s*(0x[0-9a-fA-F]+),\s*(0x[0-9a-fA-F]+),\s*(0x[0-9a-fA-F]+|\(nil\))\)\s*=\s*(-?\d+)(?:\s*\(([^)]*)\))?/;
+const AMD_FAULT =
+  /(IO_PAGE_FAULT|INVALID_DEVICE_REQUEST|PAGE_TAB_HARDWARE_ERROR|ILLEGAL_DEV_TABLE_ENTRY|INVALID_PPR_REQUEST|DEV_TAB_HARDWARE_ERROR|COMMAND_HARDWARE_ERROR|IOTLB_INV_TIMEOUT)\b([^\]]*)/;
+const DMAR_FAULT =
+  /\[(DMA (?:Read|Write)[^\]]*|INTR-REMAP[^\]]*)\]\s*Request device \[(?:0x)?([0-9a-fA-F]{1,2}):(?:0x)?([0-9a-fA-F]{1,2})\.([0-7])\]\s*(?:PASID \S+\s*)?fault addr (?:0x)?([0-9a-fA-F]+)(.*)$/;
 /** arm-smmu `Unhandled context fault: fsr=0x402, iova=0xfd7ff000, fsynr=..., cbfrsynra=0x19c3, cb=10` (arm_smmu_context_fault). */
-const SMMU_FAULT = /(arm-smmu(?:-v3)?\s+\S+):\s+Unhandled context fault: fsr=(0x[0-9a-fA-F]+), iova=(0x[0-9a-fA-F]+)(?:, fsynr=(0x[0-9a-fA-F]+))?(?:, cbfrsynra=(0x[0-9a-fA-F]+))?/;
-const WIDTH = /iommu width \((\d+)\) is not sufficient for the mapped address \((?:0x)?([0-9a-fA-F]+)\)/;
+const SMMU_FAULT =
+  /(arm-smmu(?:-v3)?\s+\S+):\s+Unhandled context fault: fsr=(0x[0-9a-fA-F]+), iova=(0x[0-9a-fA-F]+)(?:, fsynr=(0x[0-9a-fA-F]+))?(?:, cbfrsynra=(0x[0-9a-fA-F]+))?/;
+const WIDTH =
+  /iommu width \((\d+)\) is not sufficient for the mapped address \((?:0x)?([0-9a-fA-F]+)\)/;
 
 export interface EventParseContext {
   /** The previous line ended with `Event logged [` (AMD-Vi split form). */
@@ -32,7 +37,11 @@ export interface EventParseContext {
 }
 
 /** Tries to read one line as an error/fault event; returns undefined when it is none. */
-export function parseEventLine(raw: string, n: number, ctx: EventParseContext): PlacedEvent | 'consumed' | undefined {
+export function parseEventLine(
+  raw: string,
+  n: number,
+  ctx: EventParseContext,
+): PlacedEvent | 'consumed' | undefined {
   const s = stripLogPrefix(raw);
   let m = DMA_MAP.exec(s);
   if (m) {
@@ -66,9 +75,15 @@ export function parseEventLine(raw: string, n: number, ctx: EventParseContext): 
   if (m && (/AMD-Vi|address=/.test(s) || ctx.amdPending)) {
     const fields = m[2] as string;
     const addr = /address=(0x[0-9a-fA-F]+)/.exec(fields)?.[1];
-    const devField = /device=(?:([0-9a-fA-F]{4}):)?([0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7])/.exec(fields);
+    const devField = /device=(?:([0-9a-fA-F]{4}):)?([0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7])/.exec(
+      fields,
+    );
     const prefixDev = /([0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7]):/.exec(s)?.[1];
-    const device = devField ? canonicalBdf(`${devField[1] ?? '0000'}:${devField[2]}`) : prefixDev ? canonicalBdf(prefixDev) : ctx.amdPending?.device;
+    const device = devField
+      ? canonicalBdf(`${devField[1] ?? '0000'}:${devField[2]}`)
+      : prefixDev
+        ? canonicalBdf(prefixDev)
+        : ctx.amdPending?.device;
     ctx.amdPending = undefined;
     const a = addr ? parseHexU64(addr) : undefined;
     if (a === undefined) return undefined;
@@ -86,7 +101,9 @@ export function parseEventLine(raw: string, n: number, ctx: EventParseContext): 
   if (m) {
     const a = parseHexU64(m[5] as string);
     if (a === undefined) return undefined;
-    const device = canonicalBdf(`${(m[2] as string).padStart(2, '0')}:${(m[3] as string).padStart(2, '0')}.${m[4]}`);
+    const device = canonicalBdf(
+      `${(m[2] as string).padStart(2, '0')}:${(m[3] as string).padStart(2, '0')}.${m[4]}`,
+    );
     const reason = /fault reason (?:0x)?([0-9a-fA-F]+)\]?\s*(.*)$/.exec(m[6] as string);
     const page = a & ~0xfffn;
     const ev: PlacedEvent = {
@@ -165,22 +182,45 @@ const STRERROR: Record<string, number> = {
  */
 export function parseAddresslessError(raw: string, n: number): PastedError | undefined {
   const s = stripLogPrefix(raw);
-  let m = /(VFIO_MAP_DMA|VFIO_IOMMU_MAP_DMA|IOMMU_IOAS_MAP|VFIO_GROUP_SET_CONTAINER|VFIO_SET_IOMMU|IOMMU_IOAS_MAP_FILE)(?: failed)?:\s*(-?\d+|[A-Za-z][\w /-]+?)\s*$/.exec(s);
+  let m =
+    /(VFIO_MAP_DMA|VFIO_IOMMU_MAP_DMA|IOMMU_IOAS_MAP|VFIO_GROUP_SET_CONTAINER|VFIO_SET_IOMMU|IOMMU_IOAS_MAP_FILE)(?: failed)?:\s*(-?\d+|[A-Za-z][\w /-]+?)\s*$/.exec(
+      s,
+    );
   if (m) {
     const v = (m[2] as string).trim();
     const num = /^-?\d+$/.test(v) ? -Math.abs(parseInt(v, 10)) : STRERROR[v.toLowerCase()];
     if (num === undefined) return undefined;
-    return { line: n, errnoNumber: num, ...(errnoFromNumber(num) ? { errno: errnoFromNumber(num) } : {}), call: m[1] as string, text: raw.trim() };
+    return {
+      line: n,
+      errnoNumber: num,
+      ...(errnoFromNumber(num) ? { errno: errnoFromNumber(num) } : {}),
+      call: m[1] as string,
+      text: raw.trim(),
+    };
   }
-  m = /EAL:.*?(DMA (?:re)?mapping|VFIO)[^,]*,?\s*error (\d+) \(([^)]+)\)/.exec(s) ?? /EAL:.*?(DMA map|DMA remapping|VFIO)[^(]*\berror (\d+)/.exec(s);
+  m =
+    /EAL:.*?(DMA (?:re)?mapping|VFIO)[^,]*,?\s*error (\d+) \(([^)]+)\)/.exec(s) ??
+    /EAL:.*?(DMA map|DMA remapping|VFIO)[^(]*\berror (\d+)/.exec(s);
   if (m) {
     const num = -parseInt(m[2] as string, 10);
-    return { line: n, errnoNumber: num, ...(errnoFromNumber(num) ? { errno: errnoFromNumber(num) } : {}), call: 'DPDK EAL DMA map', text: raw.trim() };
+    return {
+      line: n,
+      errnoNumber: num,
+      ...(errnoFromNumber(num) ? { errno: errnoFromNumber(num) } : {}),
+      call: 'DPDK EAL DMA map',
+      text: raw.trim(),
+    };
   }
   m = /(VfioMapRegion|DmaMap|IommuDmaMap|DMA map)\b.*?(?:Error\((\d+)\)|os error (\d+))/.exec(s);
   if (m) {
     const num = -parseInt((m[2] ?? m[3]) as string, 10);
-    return { line: n, errnoNumber: num, ...(errnoFromNumber(num) ? { errno: errnoFromNumber(num) } : {}), call: 'VMM DMA map', text: raw.trim() };
+    return {
+      line: n,
+      errnoNumber: num,
+      ...(errnoFromNumber(num) ? { errno: errnoFromNumber(num) } : {}),
+      call: 'VMM DMA map',
+      text: raw.trim(),
+    };
   }
   return undefined;
 }
@@ -209,7 +249,10 @@ export function importErrorLines(text: string): ImportResult {
       const r = /\[fault reason (?:0x)?([0-9a-fA-F]+)\]\s*(.*)$/.exec(s);
       const last = events[events.length - 1];
       if (r && last && last.kind === 'dmar-fault' && ctx.dmarPending === last) {
-        events[events.length - 1] = { ...last, detail: `${last.detail} (fault reason 0x${r[1]}: ${(r[2] as string).trim()})` };
+        events[events.length - 1] = {
+          ...last,
+          detail: `${last.detail} (fault reason 0x${r[1]}: ${(r[2] as string).trim()})`,
+        };
         ctx.dmarPending = undefined;
       }
       if (/not viable/.test(s)) notes.push(`line ${i + 1}: ${s.trim()}`);
@@ -218,7 +261,20 @@ export function importErrorLines(text: string): ImportResult {
     log.add(i + 1, line, 'not a vfio_dma_map error, an AMD-Vi event or a DMAR fault line');
   });
   // `VFIO_MAP_DMA failed: ...` next to the vfio_dma_map(...) line it announces says nothing more.
-  const unplaced = events.some((e) => e.kind === 'vfio-dma-map-error') ? addressless.filter((e) => !/^(?:VFIO_MAP_DMA|VFIO_IOMMU_MAP_DMA|IOMMU_IOAS_MAP)$/.test(e.call)) : addressless;
+  const unplaced = events.some((e) => e.kind === 'vfio-dma-map-error')
+    ? addressless.filter(
+        (e) => !/^(?:VFIO_MAP_DMA|VFIO_IOMMU_MAP_DMA|IOMMU_IOAS_MAP)$/.test(e.call),
+      )
+    : addressless;
   const host = unplaced.length ? { pastedErrors: unplaced } : undefined;
-  return makeResult('error-lines', {}, log.lines, [`${events.length} error/fault line(s) placed${unplaced.length ? `, ${unplaced.length} error line(s) with an errno but no address` : ''}`, ...notes], { events, dropped: log.droppedCount, ...(host ? { host } : {}) });
+  return makeResult(
+    'error-lines',
+    {},
+    log.lines,
+    [
+      `${events.length} error/fault line(s) placed${unplaced.length ? `, ${unplaced.length} error line(s) with an errno but no address` : ''}`,
+      ...notes,
+    ],
+    { events, dropped: log.droppedCount, ...(host ? { host } : {}) },
+  );
 }

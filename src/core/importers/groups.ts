@@ -30,9 +30,13 @@ const GROUP_HEADER = /^\s*(?:IOMMU\s+)?[Gg]roup:?\s+(\d+|\*)\s*:?\s*(.*)$/;
 /** `BDF Class [cccc]: Name` (lspci -nns), also a member given as a PCI path `DDDD:BB:DD.F/BB:DD.F`. */
 const LSPCI_NNS = new RegExp(`^\\s*(?:${BDF}/)*${BDF}\\s+(.+?):\\s+(.*)$`);
 /** ls-iommu: `BDF Class [cccc] Name` (no colon). */
-const LSPCI_NOCOLON = new RegExp(`^\\s*${BDF}\\s+([^:\\[]+?\\s*\\[[0-9a-fA-F]{4}\\])(?:\\s+(.*))?$`);
+const LSPCI_NOCOLON = new RegExp(
+  `^\\s*${BDF}\\s+([^:\\[]+?\\s*\\[[0-9a-fA-F]{4}\\])(?:\\s+(.*))?$`,
+);
 /** Helper scripts: `[vvvv:dddd] [R] BB:DD.F  Class name   Device name` (columns of two or more spaces). */
-const HELPER = new RegExp(`^\\s*(?:\\[([0-9a-fA-F]{4}):([0-9a-fA-F]{4})\\]\\s+)?(?:\\[(?:R|RESET)\\]\\s+)?${BDF}\\s{2,}(\\S.*?)(?:\\s{2,}(\\S.*))?$`);
+const HELPER = new RegExp(
+  `^\\s*(?:\\[([0-9a-fA-F]{4}):([0-9a-fA-F]{4})\\]\\s+)?(?:\\[(?:R|RESET)\\]\\s+)?${BDF}\\s{2,}(\\S.*?)(?:\\s{2,}(\\S.*))?$`,
+);
 const DMESG_ADD_NEW = new RegExp(`(?:pci|[\\w-]+)\\s+${BDF}:\\s+Adding to iommu group (\\d+)`);
 const DMESG_ADD_OLD = new RegExp(`iommu:\\s+Adding device ${BDF} to group (\\d+)`);
 const LS_DIR = /iommu_groups\/(\d+)\/devices\/?\s*:?\s*$/;
@@ -73,7 +77,9 @@ function parseMemberDetail(s: string, table: DeviceTable, ctx: GroupLineContext)
     ctx.printsAcs = true;
     const cur = table.get(ctx.last)?.acs;
     const pair = cur && typeof cur === 'object' && !Array.isArray(cur) ? cur : { cap: [], ctl: [] };
-    table.set(ctx.last, { acs: m[1] === 'ACSCap' ? { cap: flags, ctl: pair.ctl } : { cap: pair.cap, ctl: flags } });
+    table.set(ctx.last, {
+      acs: m[1] === 'ACSCap' ? { cap: flags, ctl: pair.ctl } : { cap: pair.cap, ctl: flags },
+    });
     return true;
   }
   m = /^Kernel driver in use:\s*(\S+)/.exec(t);
@@ -96,7 +102,11 @@ export function parseGroupLine(line: string, table: DeviceTable, ctx: GroupLineC
   if (m && (isPciBdf(m[2] as string) || !/^\.\.?$/.test(m[2] as string))) {
     const g = parseInt(m[1] as string, 10);
     const topo = m[3] ? topologyFromSysfsPath(m[3]) : {};
-    table.merge(m[2] as string, { group: g, ...(topo.parent ? { parent: topo.parent } : {}), ...(topo.hostBridge ? { hostBridge: topo.hostBridge } : {}) });
+    table.merge(m[2] as string, {
+      group: g,
+      ...(topo.parent ? { parent: topo.parent } : {}),
+      ...(topo.hostBridge ? { hostBridge: topo.hostBridge } : {}),
+    });
     ctx.last = canonicalBdf(m[2] as string);
     return true;
   }
@@ -116,7 +126,13 @@ export function parseGroupLine(line: string, table: DeviceTable, ctx: GroupLineC
     }
   }
   m = GROUP_HEADER.exec(s);
-  if (m && (m[2] === '' || /^(?:\[|(?:[0-9a-fA-F]{4}:)?[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7])/.test((m[2] as string).trim()))) {
+  if (
+    m &&
+    (m[2] === '' ||
+      /^(?:\[|(?:[0-9a-fA-F]{4}:)?[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7])/.test(
+        (m[2] as string).trim(),
+      ))
+  ) {
     if (m[1] === '*') {
       // The glob `/sys/kernel/iommu_groups/*` matched nothing: there are no groups.
       ctx.glob = true;
@@ -133,7 +149,11 @@ export function parseGroupLine(line: string, table: DeviceTable, ctx: GroupLineC
   m = LS_LINK.exec(s);
   if (m && ctx.group !== undefined) {
     const topo = topologyFromSysfsPath(m[2] as string);
-    table.merge(m[1] as string, { group: ctx.group, ...(topo.parent ? { parent: topo.parent } : {}), ...(topo.hostBridge ? { hostBridge: topo.hostBridge } : {}) });
+    table.merge(m[1] as string, {
+      group: ctx.group,
+      ...(topo.parent ? { parent: topo.parent } : {}),
+      ...(topo.hostBridge ? { hostBridge: topo.hostBridge } : {}),
+    });
     return true;
   }
   if (ctx.group !== undefined && parseMember(s, table, ctx)) return true;
@@ -157,8 +177,14 @@ function parseMember(text: string, table: DeviceTable, ctx: GroupLineContext): b
     // A PCI path: the device is the last address, on the domain of the first; its parent the one before.
     const path = /^\s*(\S+)/.exec(text)?.[1]?.split('/') ?? [];
     const domain = /^([0-9a-fA-F]{4}):/.exec(path[0] ?? '')?.[1] ?? '0000';
-    const bdf = path.length > 1 ? canonicalBdf(`${domain}:${path[path.length - 1]}`) : canonicalBdf(m[2] as string);
-    const parent = path.length > 1 ? canonicalBdf(path.length > 2 ? `${domain}:${path[path.length - 2]}` : (path[0] as string)) : undefined;
+    const bdf =
+      path.length > 1
+        ? canonicalBdf(`${domain}:${path[path.length - 1]}`)
+        : canonicalBdf(m[2] as string);
+    const parent =
+      path.length > 1
+        ? canonicalBdf(path.length > 2 ? `${domain}:${path[path.length - 2]}` : (path[0] as string))
+        : undefined;
     addMember(table, bdf, group, m[3] as string, m[4] as string, parent);
     ctx.last = bdf;
     return true;
@@ -177,7 +203,12 @@ function parseMember(text: string, table: DeviceTable, ctx: GroupLineContext): b
       group,
       ...(m[5] ? { name: (m[5] as string).trim() } : {}),
       ...(cls ? { class: cls } : {}),
-      ...(m[1] ? { vendor: `0x${(m[1] as string).toLowerCase()}`, device: `0x${(m[2] as string).toLowerCase()}` } : {}),
+      ...(m[1]
+        ? {
+            vendor: `0x${(m[1] as string).toLowerCase()}`,
+            device: `0x${(m[2] as string).toLowerCase()}`,
+          }
+        : {}),
     });
     ctx.last = bdf;
     return true;
@@ -186,14 +217,29 @@ function parseMember(text: string, table: DeviceTable, ctx: GroupLineContext): b
 }
 
 /** `00:1f.3 Audio device [0403]: Intel Corporation Cannon Lake PCH cAVS [8086:a348] (rev 10)`. */
-function addMember(table: DeviceTable, bdf: string, group: number, className: string, text: string, parent?: string): void {
+function addMember(
+  table: DeviceTable,
+  bdf: string,
+  group: number,
+  className: string,
+  text: string,
+  parent?: string,
+): void {
   const cls = classFromText(className);
   // Helper scripts append the bound driver: `... (rev a1)   Driver: vfio-pci`.
   const driver = /\s+Driver:\s*(\S+)\s*$/.exec(text)?.[1];
   const rest = text.replace(/\s+Driver:\s*\S*\s*$/, '');
   if (driver) table.merge(bdf, { hostDriver: driver });
-  const name = rest.replace(/\s*\(rev [0-9a-fA-F]+\)\s*$/, '').replace(/\s*\[[0-9a-fA-F]{4}:[0-9a-fA-F]{4}\]\s*$/, '');
-  table.merge(bdf, { group, name, ...(cls ? { class: cls } : {}), ...idsFromText(rest), ...(parent && parent !== canonicalBdf(bdf) ? { parent } : {}) });
+  const name = rest
+    .replace(/\s*\(rev [0-9a-fA-F]+\)\s*$/, '')
+    .replace(/\s*\[[0-9a-fA-F]{4}:[0-9a-fA-F]{4}\]\s*$/, '');
+  table.merge(bdf, {
+    group,
+    name,
+    ...(cls ? { class: cls } : {}),
+    ...idsFromText(rest),
+    ...(parent && parent !== canonicalBdf(bdf) ? { parent } : {}),
+  });
 }
 
 export function importGroups(text: string): ImportResult {
@@ -208,14 +254,26 @@ export function importGroups(text: string): ImportResult {
       return;
     }
     if (/^\s*[dl-][rwx-]{9}.*\s(?:\.|\.\.)\s*$/.test(line)) return; // "." and ".." entries of ls -la
-    if (!parseGroupLine(line, table, ctx)) log.add(i + 1, line, 'not a group header, a group member or a sysfs devices link');
+    if (!parseGroupLine(line, table, ctx))
+      log.add(i + 1, line, 'not a group header, a group member or a sysfs devices link');
   });
   // A script that prints ACS lines prints them for every member that has the capability.
-  if (ctx.printsAcs) for (const [bdf] of ctx.express ?? []) if (table.get(bdf)?.acs === undefined) table.set(bdf, { acs: null });
+  if (ctx.printsAcs)
+    for (const [bdf] of ctx.express ?? [])
+      if (table.get(bdf)?.acs === undefined) table.set(bdf, { acs: null });
   const devices = table.list().map((d) => ({ ...d, bdf: canonicalBdf(d.bdf) }));
   const groups = new Set(devices.map((d) => d.group).filter((g): g is number => g !== undefined));
-  const notes = devices.length === 0 ? ['no group members were found'] : [`${devices.length} device(s) in ${groups.size} group(s)`];
+  const notes =
+    devices.length === 0
+      ? ['no group members were found']
+      : [`${devices.length} device(s) in ${groups.size} group(s)`];
   const off = ctx.glob && groups.size === 0;
-  if (off) notes.unshift('"IOMMU Group *": the listing script found no /sys/kernel/iommu_groups/N — there are no IOMMU groups, so the IOMMU is off (enable VT-d/AMD-Vi in the firmware and boot with intel_iommu=on or amd_iommu=on)');
-  return makeResult('groups', { platform: { devices: off ? [] : devices } }, log.lines, notes, { dropped: log.droppedCount, ...(off ? { host: { iommuGroupsEmpty: true } } : {}) });
+  if (off)
+    notes.unshift(
+      '"IOMMU Group *": the listing script found no /sys/kernel/iommu_groups/N — there are no IOMMU groups, so the IOMMU is off (enable VT-d/AMD-Vi in the firmware and boot with intel_iommu=on or amd_iommu=on)',
+    );
+  return makeResult('groups', { platform: { devices: off ? [] : devices } }, log.lines, notes, {
+    dropped: log.droppedCount,
+    ...(off ? { host: { iommuGroupsEmpty: true } } : {}),
+  });
 }

@@ -73,16 +73,24 @@ export function q35Layout(p: GuestPresetParams): GuestLayout {
   const maxUsed = alignUp(above4gStart + above, GiB) + hole64Size - 1n;
   if (p.host === 'amd' && versionAtLeast(p.qemu, '7.1') && maxUsed >= AMD_HT_START) {
     above4gStart = AMD_ABOVE_1TB_START;
-    notes.push(`AMD host, QEMU ${p.qemu ?? 'newest'}: the highest guest address ${hex(maxUsed)} would reach the HyperTransport window at 0xfd00000000, so RAM above 4G starts at 1 TiB (x86_update_above_4g_mem_start)`);
+    notes.push(
+      `AMD host, QEMU ${p.qemu ?? 'newest'}: the highest guest address ${hex(maxUsed)} would reach the HyperTransport window at 0xfd00000000, so RAM above 4G starts at 1 TiB (x86_update_above_4g_mem_start)`,
+    );
   } else if (p.host === 'amd' && maxUsed >= AMD_HT_START) {
-    notes.push(`AMD host, QEMU ${p.qemu}: machine types before 7.1 keep RAM above 4G at 4 GiB, across the HyperTransport window`);
+    notes.push(
+      `AMD host, QEMU ${p.qemu}: machine types before 7.1 keep RAM above 4G at 4 GiB, across the HyperTransport window`,
+    );
   }
-  notes.push(`q35 with ${formatSize(p.ram)}: ${formatSize(below)} below 4G, ${formatSize(above)} above (pc_q35_init: lowmem ${hex(lowmem)})`);
+  notes.push(
+    `q35 with ${formatSize(p.ram)}: ${formatSize(below)} below 4G, ${formatSize(above)} above (pc_q35_init: lowmem ${hex(lowmem)})`,
+  );
   const m: GuestSection[] = [];
   m.push(sec(0n, 0xa0000n, 'ram', 'pc.ram (below 640K)'));
   m.push(sec(0xa0000n, 0x20000n, 'mmio', 'vga-lowmem'));
-  if (below > 0xc0000n) m.push({ start: 0xc0000n, last: below - 1n, kind: 'ram', name: 'pc.ram (ram-below-4g)' });
-  if (below < 0xb0000000n) m.push({ start: below, last: 0xafffffffn, kind: 'pci-hole', name: 'pci-hole (32-bit)' });
+  if (below > 0xc0000n)
+    m.push({ start: 0xc0000n, last: below - 1n, kind: 'ram', name: 'pc.ram (ram-below-4g)' });
+  if (below < 0xb0000000n)
+    m.push({ start: below, last: 0xafffffffn, kind: 'pci-hole', name: 'pci-hole (32-bit)' });
   m.push(sec(0xb0000000n, 0x10000000n, 'mmio', 'pcie-mmcfg-mmio (MMCONFIG)'));
   m.push({ start: 0xc0000000n, last: 0xfebfffffn, kind: 'pci-hole', name: 'pci-hole (32-bit)' });
   m.push(sec(0xfec00000n, 0x1000n, 'mmio', 'ioapic'));
@@ -121,7 +129,12 @@ export function virtLayout(p: GuestPresetParams): GuestLayout {
   const mmio = alignUp(base + 0x20000000n, 512n * GiB);
   m.push(sec(mmio, 512n * GiB, 'pci-hole', 'pcie-mmio (high)'));
   if (p.virtioMem) m.push(sec(alignUp(mmio + 512n * GiB, GiB), p.virtioMem, 'ram', 'virtio-mem'));
-  return { machine: 'virt', memory: m, ...(p.aw ? { viommuAwBits: p.aw } : {}), notes: [`virt with ${formatSize(p.ram)} of RAM at 1 GiB`] };
+  return {
+    machine: 'virt',
+    memory: m,
+    ...(p.aw ? { viommuAwBits: p.aw } : {}),
+    notes: [`virt with ${formatSize(p.ram)} of RAM at 1 GiB`],
+  };
 }
 
 export type PresetParse = { ok: true; params: GuestPresetParams } | { ok: false; error: string };
@@ -129,7 +142,8 @@ export type PresetParse = { ok: true; params: GuestPresetParams } | { ok: false;
 /** `q35:ram=8G,qemu=7.1,host=amd`, `virt:ram=4G`, `q35` (ram defaults to 4 GiB). */
 export function parseGuestPreset(spec: string): PresetParse {
   const [machine, rest = ''] = spec.split(':', 2) as [string, string?];
-  if (machine !== 'q35' && machine !== 'virt') return { ok: false, error: `unknown machine "${machine}" (q35 or virt)` };
+  if (machine !== 'q35' && machine !== 'virt')
+    return { ok: false, error: `unknown machine "${machine}" (q35 or virt)` };
   const params: GuestPresetParams = { machine, ram: 4n * GiB };
   for (const kv of rest.split(',').filter((s) => s !== '')) {
     const [k, v] = kv.split('=', 2) as [string, string?];
@@ -145,11 +159,13 @@ export function parseGuestPreset(spec: string): PresetParse {
           params.ram = size();
           break;
         case 'qemu':
-          if (!/^\d+\.\d+(?:\.\d+)?$/.test(v)) return { ok: false, error: `qemu=${v}: expected a version such as 7.1` };
+          if (!/^\d+\.\d+(?:\.\d+)?$/.test(v))
+            return { ok: false, error: `qemu=${v}: expected a version such as 7.1` };
           params.qemu = v;
           break;
         case 'host':
-          if (v !== 'amd' && v !== 'intel') return { ok: false, error: `host=${v}: expected amd or intel` };
+          if (v !== 'amd' && v !== 'intel')
+            return { ok: false, error: `host=${v}: expected amd or intel` };
           params.host = v;
           break;
         case 'lowmem':
@@ -172,7 +188,10 @@ export function parseGuestPreset(spec: string): PresetParse {
           params.virtioMemBlock = size();
           break;
         default:
-          return { ok: false, error: `unknown parameter "${k}" (ram, qemu, host, lowmem, hole64, aw, virtio-mem, block)` };
+          return {
+            ok: false,
+            error: `unknown parameter "${k}" (ram, qemu, host, lowmem, hole64, aw, virtio-mem, block)`,
+          };
       }
     } catch (e) {
       return { ok: false, error: (e as Error).message };

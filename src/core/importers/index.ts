@@ -29,19 +29,21 @@ export interface ImportOptions {
   iommu?: UnitChoice;
 }
 
-export const IMPORTERS: Record<InputKind, (text: string, options: ImportOptions) => ImportResult> = {
-  bundle: (t) => importBundle(t),
-  'reserved-regions': (t, o) => importReservedRegions(t, o.group !== undefined ? { group: o.group } : {}),
-  groups: (t) => importGroups(t),
-  'lspci-vvv': (t) => importLspciVvv(t),
-  'lspci-tv': (t) => importLspciTv(t),
-  'lspci-vmm': (t) => importLspciVmm(t),
-  iomem: (t) => importIomem(t),
-  dmesg: (t) => importDmesg(t),
-  mtree: (t) => importMtree(t),
-  'qemu-trace': (t, o) => importQemuTrace(t, o.group !== undefined ? { group: o.group } : {}),
-  'error-lines': (t) => importErrorLines(t),
-};
+export const IMPORTERS: Record<InputKind, (text: string, options: ImportOptions) => ImportResult> =
+  {
+    bundle: (t) => importBundle(t),
+    'reserved-regions': (t, o) =>
+      importReservedRegions(t, o.group !== undefined ? { group: o.group } : {}),
+    groups: (t) => importGroups(t),
+    'lspci-vvv': (t) => importLspciVvv(t),
+    'lspci-tv': (t) => importLspciTv(t),
+    'lspci-vmm': (t) => importLspciVmm(t),
+    iomem: (t) => importIomem(t),
+    dmesg: (t) => importDmesg(t),
+    mtree: (t) => importMtree(t),
+    'qemu-trace': (t, o) => importQemuTrace(t, o.group !== undefined ? { group: o.group } : {}),
+    'error-lines': (t) => importErrorLines(t),
+  };
 
 export type ImportTextResult = { ok: true; result: ImportResult } | { ok: false; error: string };
 
@@ -51,12 +53,18 @@ export type ImportTextResult = { ok: true; result: ImportResult } | { ok: false;
  * and the pieces merged (paste/index.ts). Line numbers always point into `text`.
  */
 export function importText(text: string, options: ImportOptions = {}): ImportTextResult {
-  const importers = Object.fromEntries(INPUT_KINDS.map((k) => [k, (t: string) => IMPORTERS[k](t, options)])) as Record<InputKind, (t: string) => ImportResult>;
-  const result = importPaste(text, importers, { ...(options.kind ? { kind: options.kind } : {}), ...(options.iommu ? { iommu: options.iommu } : {}) });
+  const importers = Object.fromEntries(
+    INPUT_KINDS.map((k) => [k, (t: string) => IMPORTERS[k](t, options)]),
+  ) as Record<InputKind, (t: string) => ImportResult>;
+  const result = importPaste(text, importers, {
+    ...(options.kind ? { kind: options.kind } : {}),
+    ...(options.iommu ? { iommu: options.iommu } : {}),
+  });
   if (!result) {
     return {
       ok: false,
-      error: 'could not tell what this text is: no line of it looks like reserved_regions, a group listing, lspci, /proc/iomem, dmesg, info mtree, a QEMU trace or an error line; give the kind (bundle, reserved-regions, groups, lspci-vvv, lspci-tv, lspci-vmm, iomem, dmesg, mtree, qemu-trace, error-lines)',
+      error:
+        'could not tell what this text is: no line of it looks like reserved_regions, a group listing, lspci, /proc/iomem, dmesg, info mtree, a QEMU trace or an error line; give the kind (bundle, reserved-regions, groups, lspci-vvv, lspci-tv, lspci-vmm, iomem, dmesg, mtree, qemu-trace, error-lines)',
     };
   }
   return { ok: true, result };

@@ -38,7 +38,12 @@ export function parseIomem(text: string, log: UnparsedLog, lineOffset = 0): Iome
       log.add(n, line, 'end below start (the end is inclusive)');
       return;
     }
-    entries.push({ start, last, name: (m[4] as string).trim(), depth: Math.floor((m[1] as string).length / 2) });
+    entries.push({
+      start,
+      last,
+      name: (m[4] as string).trim(),
+      depth: Math.floor((m[1] as string).length / 2),
+    });
   });
   const zeroed = entries.length > 0 && entries.every((e) => e.start === 0n && e.last === 0n);
   const bridges = new Map<string, Array<{ start: bigint; last: bigint; kind: 'mem' | 'mem64' }>>();

@@ -38,7 +38,14 @@ export function decodeVtd(cap: bigint, ecap: bigint): DecodedUnit {
     pageSizes,
     snoopControl,
     interruptRemapping,
-    detail: `MGAW ${mgaw} bits, SAGAW ${widths.join('/') || 'none'} → ${addressWidth}-bit domains; superpages ${pageSizes.length > 1 ? pageSizes.slice(1).map((p) => (p === M2 ? '2M' : '1G')).join('+') : 'none'}; SC ${snoopControl ? 'yes' : 'no'}; IR ${interruptRemapping ? 'yes' : 'no'}; page-walk coherent ${pageWalkCoherent ? 'yes' : 'no'}`,
+    detail: `MGAW ${mgaw} bits, SAGAW ${widths.join('/') || 'none'} → ${addressWidth}-bit domains; superpages ${
+      pageSizes.length > 1
+        ? pageSizes
+            .slice(1)
+            .map((p) => (p === M2 ? '2M' : '1G'))
+            .join('+')
+        : 'none'
+    }; SC ${snoopControl ? 'yes' : 'no'}; IR ${interruptRemapping ? 'yes' : 'no'}; page-walk coherent ${pageWalkCoherent ? 'yes' : 'no'}`,
   };
 }
 

@@ -10,7 +10,8 @@ import type { ImportResult } from './types.ts';
  * bridge at column >= c. Gives parent links, bridges' secondary buses, and names.
  */
 
-const TOKEN = /(\[([0-9a-fA-F]{4}):([0-9a-fA-F]{2})\])|(?<=[-+\\])([0-9a-fA-F]{2})\.([0-7])(?:-\[([0-9a-fA-F]{2})(?:-([0-9a-fA-F]{2}))?\])?/g;
+const TOKEN =
+  /(\[([0-9a-fA-F]{4}):([0-9a-fA-F]{2})\])|(?<=[-+\\])([0-9a-fA-F]{2})\.([0-7])(?:-\[([0-9a-fA-F]{2})(?:-([0-9a-fA-F]{2}))?\])?/g;
 
 interface Level {
   col: number;
@@ -40,7 +41,11 @@ export function parseLspciTv(text: string, log: UnparsedLog, lineOffset = 0): De
       found++;
       stack = stack.filter((l) => l.col < col);
       if (m[1]) {
-        const level: Level = { col, domain: (m[2] as string).toLowerCase(), bus: (m[3] as string).toLowerCase() };
+        const level: Level = {
+          col,
+          domain: (m[2] as string).toLowerCase(),
+          bus: (m[3] as string).toLowerCase(),
+        };
         stack = [level];
         continue;
       }
@@ -52,11 +57,16 @@ export function parseLspciTv(text: string, log: UnparsedLog, lineOffset = 0): De
       const bdf = `${top.domain}:${top.bus}:${(m[4] as string).toLowerCase()}.${m[5]}`;
       const after = line.slice(col + m[0].length);
       const name = /^\s{1,2}(\S.*)$/.exec(after)?.[1]?.trim();
-      table.merge(bdf, { ...(top.bridge ? { parent: top.bridge } : {}), ...(name ? { name } : {}) });
-      if (m[6]) stack.push({ col, domain: top.domain, bus: (m[6] as string).toLowerCase(), bridge: bdf });
+      table.merge(bdf, {
+        ...(top.bridge ? { parent: top.bridge } : {}),
+        ...(name ? { name } : {}),
+      });
+      if (m[6])
+        stack.push({ col, domain: top.domain, bus: (m[6] as string).toLowerCase(), bridge: bdf });
       if (name) break;
     }
-    if (found === 0 && !/^[\s|]*$/.test(line)) log.add(n, line, 'no device or root found in this tree line');
+    if (found === 0 && !/^[\s|]*$/.test(line))
+      log.add(n, line, 'no device or root found in this tree line');
   });
   return table;
 }
@@ -65,5 +75,11 @@ export function importLspciTv(text: string): ImportResult {
   const log = new UnparsedLog();
   const table = parseLspciTv(text, log);
   const devices = table.list();
-  return makeResult('lspci-tv', { platform: { devices } }, log.lines, [`${devices.length} device(s) in the tree`], { dropped: log.droppedCount });
+  return makeResult(
+    'lspci-tv',
+    { platform: { devices } },
+    log.lines,
+    [`${devices.length} device(s) in the tree`],
+    { dropped: log.droppedCount },
+  );
 }

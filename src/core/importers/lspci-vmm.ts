@@ -9,7 +9,21 @@ import type { ImportResult } from './types.ts';
  * `NUMANode`, `PhySlot`). With `-nn` the ids are the last `[hhhh]` of a value.
  */
 
-const KNOWN = new Set(['Slot', 'Class', 'Vendor', 'Device', 'SVendor', 'SDevice', 'Rev', 'ProgIf', 'Driver', 'Module', 'IOMMUGroup', 'NUMANode', 'PhySlot']);
+const KNOWN = new Set([
+  'Slot',
+  'Class',
+  'Vendor',
+  'Device',
+  'SVendor',
+  'SDevice',
+  'Rev',
+  'ProgIf',
+  'Driver',
+  'Module',
+  'IOMMUGroup',
+  'NUMANode',
+  'PhySlot',
+]);
 
 export function importLspciVmm(text: string): ImportResult {
   const log = new UnparsedLog();
@@ -20,7 +34,8 @@ export function importLspciVmm(text: string): ImportResult {
     const slot = rec['Slot'];
     if (slot) {
       const bdf = slot.length === 7 ? `0000:${slot}` : slot;
-      const lastId = (v: string | undefined) => (v ? /\[([0-9a-fA-F]{4})\]\s*$/.exec(v)?.[1] : undefined);
+      const lastId = (v: string | undefined) =>
+        v ? /\[([0-9a-fA-F]{4})\]\s*$/.exec(v)?.[1] : undefined;
       const strip = (v: string | undefined) => v?.replace(/\s*\[[0-9a-fA-F]{4}\]\s*$/, '');
       const cls = rec['Class'] ? classFromText(rec['Class']) : undefined;
       const progIf = rec['ProgIf'];
@@ -28,14 +43,27 @@ export function importLspciVmm(text: string): ImportResult {
       const device = lastId(rec['Device']);
       table.merge(bdf, {
         name: [strip(rec['Vendor']), strip(rec['Device'])].filter(Boolean).join(' ') || undefined,
-        ...(cls ? { class: progIf && /^[0-9a-fA-F]{2}$/.test(progIf) ? cls.slice(0, 6) + progIf.toLowerCase() : cls } : {}),
+        ...(cls
+          ? {
+              class:
+                progIf && /^[0-9a-fA-F]{2}$/.test(progIf)
+                  ? cls.slice(0, 6) + progIf.toLowerCase()
+                  : cls,
+            }
+          : {}),
         ...(vendor ? { vendor: `0x${vendor.toLowerCase()}` } : {}),
         ...(device ? { device: `0x${device.toLowerCase()}` } : {}),
         ...(rec['Driver'] ? { hostDriver: rec['Driver'] } : {}),
-        ...(rec['IOMMUGroup'] && /^\d+$/.test(rec['IOMMUGroup']) ? { group: parseInt(rec['IOMMUGroup'], 10) } : {}),
+        ...(rec['IOMMUGroup'] && /^\d+$/.test(rec['IOMMUGroup'])
+          ? { group: parseInt(rec['IOMMUGroup'], 10) }
+          : {}),
       });
     } else if (Object.keys(rec).length > 0) {
-      log.add(recLine, `record without Slot: ${Object.keys(rec).join(', ')}`, 'a -vmm record needs a Slot: line');
+      log.add(
+        recLine,
+        `record without Slot: ${Object.keys(rec).join(', ')}`,
+        'a -vmm record needs a Slot: line',
+      );
     }
     rec = {};
   };
@@ -55,5 +83,11 @@ export function importLspciVmm(text: string): ImportResult {
   });
   flush();
   const devices = table.list();
-  return makeResult('lspci-vmm', { platform: { devices } }, log.lines, [`${devices.length} device record(s)`], { dropped: log.droppedCount });
+  return makeResult(
+    'lspci-vmm',
+    { platform: { devices } },
+    log.lines,
+    [`${devices.length} device record(s)`],
+    { dropped: log.droppedCount },
+  );
 }

@@ -15,9 +15,11 @@ import type { ImportResult } from './types.ts';
 
 const HEADER = /^((?:[0-9a-fA-F]{4}:)?[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7])\s+([^:]+?):\s*(.*)$/;
 const EXPRESS = /Express \((?:v\d)\) (.+?)(?:,|\s*\(|$)/;
-const REGION = /^Region (\d+): (Memory|I\/O ports) at ([0-9a-fA-F]+|<unassigned>|<ignored>)(?: \(([^)]*)\))?(?: \[[^\]]*\])*?(?:.*\[size=(\d+)([KMGT]?)\])?/;
+const REGION =
+  /^Region (\d+): (Memory|I\/O ports) at ([0-9a-fA-F]+|<unassigned>|<ignored>)(?: \(([^)]*)\))?(?: \[[^\]]*\])*?(?:.*\[size=(\d+)([KMGT]?)\])?/;
 const ACS_LINE = /^(ACSCap|ACSCtl):\s*(.*)$/;
-const BUS_LINE = /^Bus: primary=([0-9a-fA-F]{2}), secondary=([0-9a-fA-F]{2}), subordinate=([0-9a-fA-F]{2})/;
+const BUS_LINE =
+  /^Bus: primary=([0-9a-fA-F]{2}), secondary=([0-9a-fA-F]{2}), subordinate=([0-9a-fA-F]{2})/;
 
 const ACS_NAMES: Record<string, AcsFlag> = {
   SrcValid: 'SV',
@@ -35,7 +37,8 @@ export function pcieTypeFromExpress(text: string): PcieType | undefined {
   if (t.startsWith('root port')) return 'root_port';
   if (t.startsWith('downstream port')) return 'downstream';
   if (t.startsWith('upstream port')) return 'upstream';
-  if (t.startsWith('pci-express to pci') || t.startsWith('pci-express to pci/pci-x')) return 'pcie_to_pci_bridge';
+  if (t.startsWith('pci-express to pci') || t.startsWith('pci-express to pci/pci-x'))
+    return 'pcie_to_pci_bridge';
   if (t.startsWith('pci/pci-x to pci-express')) return 'conventional';
   if (t.startsWith('root complex integrated endpoint')) return 'rc_endpoint';
   if (t.startsWith('root complex event collector')) return 'rc_endpoint';
@@ -58,7 +61,13 @@ export function parseAcsFlags(text: string): AcsFlag[] | undefined {
   return seen > 0 ? ACS_FLAGS.filter((f) => out.includes(f)) : undefined;
 }
 
-const SIZE_MULT: Record<string, bigint> = { '': 1n, K: 1n << 10n, M: 1n << 20n, G: 1n << 30n, T: 1n << 40n };
+const SIZE_MULT: Record<string, bigint> = {
+  '': 1n,
+  K: 1n << 10n,
+  M: 1n << 20n,
+  G: 1n << 30n,
+  T: 1n << 40n,
+};
 
 interface Rec {
   bdf: string;
@@ -102,7 +111,16 @@ export function parseLspciVvv(text: string, log: UnparsedLog, lineOffset = 0): L
     if (header) {
       const b = header[1] as string;
       const bdf = b.length === 7 ? `0000:${b}` : b;
-      cur = { bdf: bdf.toLowerCase(), line: n, className: header[2] as string, rest: header[3] as string, sawExpress: false, accessDenied: false, sawCapabilities: false, bars: [] };
+      cur = {
+        bdf: bdf.toLowerCase(),
+        line: n,
+        className: header[2] as string,
+        rest: header[3] as string,
+        sawExpress: false,
+        accessDenied: false,
+        sawCapabilities: false,
+        bars: [],
+      };
       recs.push(cur);
       inAcs = false;
       return;
@@ -140,7 +158,13 @@ export function parseLspciVvv(text: string, log: UnparsedLog, lineOffset = 0): L
       if (addr === undefined || region[5] === undefined) return; // unassigned / virtual without size
       const size = BigInt(region[5]) * (SIZE_MULT[region[6] ?? ''] ?? 1n);
       if (size === 0n) return;
-      cur.bars.push({ index: parseInt(region[1] as string, 10), start: addr, last: addr + size - 1n, prefetchable: /(?<!non-)prefetchable/.test(attrs), is64: /64-bit/.test(attrs) });
+      cur.bars.push({
+        index: parseInt(region[1] as string, 10),
+        start: addr,
+        last: addr + size - 1n,
+        prefetchable: /(?<!non-)prefetchable/.test(attrs),
+        is64: /64-bit/.test(attrs),
+      });
       return;
     }
     let m = /^Kernel driver in use:\s*(\S+)/.exec(s);
@@ -171,14 +195,18 @@ export function parseLspciVvv(text: string, log: UnparsedLog, lineOffset = 0): L
   for (const r of recs) {
     const isBridge = /bridge/i.test(r.className) && !/host bridge|isa bridge/i.test(r.className);
     let pcieType: PcieType | undefined = r.express;
-    if (!r.sawExpress && !r.accessDenied && r.sawCapabilities && isBridge) pcieType = 'conventional';
+    if (!r.sawExpress && !r.accessDenied && r.sawCapabilities && isBridge)
+      pcieType = 'conventional';
     let acs: AcsInput | undefined;
     if (r.acsCap && r.acsCtl) acs = { cap: r.acsCap, ctl: r.acsCtl };
     else if (r.accessDenied) acs = 'unknown';
     else if (r.sawCapabilities) acs = null; // capabilities were readable and had no ACS block
     const parent = busOwner.get(r.bdf.slice(0, 7));
     table.merge(r.bdf, {
-      name: r.rest.replace(/\s*\(rev [0-9a-fA-F]+\)\s*$/, '').replace(/\s*\(prog-if[^)]*\)/, '').replace(/\s*\[[0-9a-fA-F]{4}:[0-9a-fA-F]{4}\]\s*$/, ''),
+      name: r.rest
+        .replace(/\s*\(rev [0-9a-fA-F]+\)\s*$/, '')
+        .replace(/\s*\(prog-if[^)]*\)/, '')
+        .replace(/\s*\[[0-9a-fA-F]{4}:[0-9a-fA-F]{4}\]\s*$/, ''),
       ...(classFromText(r.className) ? { class: classFromText(r.className) } : {}),
       ...idsFromText(r.rest),
       ...(pcieType ? { pcieType } : {}),
@@ -199,7 +227,11 @@ export function importLspciVvv(text: string): ImportResult {
   const notes: string[] = [`${records} device record(s)`];
   const denied = devices.filter((d) => d.acs === 'unknown').length;
   if (denied > 0) {
-    notes.push(`${denied} device(s) showed "Capabilities: <access denied>": their ACS is unknown (run lspci -vvv as root)`);
+    notes.push(
+      `${denied} device(s) showed "Capabilities: <access denied>": their ACS is unknown (run lspci -vvv as root)`,
+    );
   }
-  return makeResult('lspci-vvv', { platform: { devices } }, log.lines, notes, { dropped: log.droppedCount });
+  return makeResult('lspci-vvv', { platform: { devices } }, log.lines, notes, {
+    dropped: log.droppedCount,
+  });
 }

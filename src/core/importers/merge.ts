@@ -1,6 +1,11 @@
 import type { PlatformInput } from '../platform/normalize.ts';
 import { DeviceTable } from './device-merge.ts';
-import { ASSUMED_UNIT_PREFIX, assumptionSentence, inferUnits, type UnitChoice } from './infer-units.ts';
+import {
+  ASSUMED_UNIT_PREFIX,
+  assumptionSentence,
+  inferUnits,
+  type UnitChoice,
+} from './infer-units.ts';
 import type { HostFacts, PartialScenario, PlacedEvent } from './types.ts';
 
 /**
@@ -10,7 +15,11 @@ import type { HostFacts, PartialScenario, PlacedEvent } from './types.ts';
  * again over the whole (infer-units.ts): another part may name the real one.
  */
 export function mergeImports(
-  parts: ReadonlyArray<{ scenario: PartialScenario; events?: readonly PlacedEvent[]; host?: HostFacts }>,
+  parts: ReadonlyArray<{
+    scenario: PartialScenario;
+    events?: readonly PlacedEvent[];
+    host?: HostFacts;
+  }>,
   choice?: UnitChoice,
 ): {
   scenario: PartialScenario;
@@ -33,14 +42,22 @@ export function mergeImports(
         const cur = table.get(d.bdf);
         // lspci -vvv (the source that reads ACS) knows the PCIe type and ACS better than a
         // bundle's guess from topology, which marks ACS 'unknown'.
-        if (cur && d.acs !== undefined && d.acs !== 'unknown' && (cur.acs === 'unknown' || cur.acs === undefined)) {
+        if (
+          cur &&
+          d.acs !== undefined &&
+          d.acs !== 'unknown' &&
+          (cur.acs === 'unknown' || cur.acs === undefined)
+        ) {
           table.set(d.bdf, { acs: d.acs, ...(d.pcieType ? { pcieType: d.pcieType } : {}) });
         }
         const { iommu, ...rest } = d;
         table.merge(d.bdf, iommu?.startsWith(ASSUMED_UNIT_PREFIX) ? rest : d);
       }
-      for (const u of pl.iommus ?? []) if (!iommus.has(u.id) && !u.id.startsWith(ASSUMED_UNIT_PREFIX)) iommus.set(u.id, u);
-      regions.push(...(pl.reservedRegions ?? []).filter((r) => !/\(assumed: /.test(r.origin ?? '')));
+      for (const u of pl.iommus ?? [])
+        if (!iommus.has(u.id) && !u.id.startsWith(ASSUMED_UNIT_PREFIX)) iommus.set(u.id, u);
+      regions.push(
+        ...(pl.reservedRegions ?? []).filter((r) => !/\(assumed: /.test(r.origin ?? '')),
+      );
       for (const b of pl.hostBridges ?? []) if (!bridges.has(b.id)) bridges.set(b.id, b);
       if (pl.arch && !platform.arch) platform.arch = pl.arch;
       if (pl.kernel && !platform.kernel) platform.kernel = pl.kernel;
@@ -49,8 +66,15 @@ export function mergeImports(
     if (p.scenario.guest) scenario.guest = p.scenario.guest;
     if (p.scenario.steps) scenario.steps = [...(scenario.steps ?? []), ...p.scenario.steps];
     events.push(...(p.events ?? []));
-    for (const [k, v] of Object.entries(p.host ?? {})) if (k !== 'unitAssumption' && k !== 'pastedErrors' && (host as Record<string, unknown>)[k] === undefined) (host as Record<string, unknown>)[k] = v;
-    if (p.host?.pastedErrors?.length) host.pastedErrors = [...(host.pastedErrors ?? []), ...p.host.pastedErrors];
+    for (const [k, v] of Object.entries(p.host ?? {}))
+      if (
+        k !== 'unitAssumption' &&
+        k !== 'pastedErrors' &&
+        (host as Record<string, unknown>)[k] === undefined
+      )
+        (host as Record<string, unknown>)[k] = v;
+    if (p.host?.pastedErrors?.length)
+      host.pastedErrors = [...(host.pastedErrors ?? []), ...p.host.pastedErrors];
   }
   // sysfs and lspci agree on groups; when several inputs name one device's group, the first wins.
   if (table.size) platform.devices = table.list();

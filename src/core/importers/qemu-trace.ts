@@ -14,13 +14,18 @@ import type { ImportedStep, ImportResult, PlacedEvent } from './types.ts';
  * also emits the container setup (create, set the group, VFIO_TYPE1v2_IOMMU).
  */
 
-const ADD_RAM = /vfio_listener_region_add_ram\s+region_add \[ram\] (0x[0-9a-fA-F]+) - (0x[0-9a-fA-F]+) \[(0x[0-9a-fA-F]+|\(nil\))\]/;
+const ADD_RAM =
+  /vfio_listener_region_add_ram\s+region_add \[ram\] (0x[0-9a-fA-F]+) - (0x[0-9a-fA-F]+) \[(0x[0-9a-fA-F]+|\(nil\))\]/;
 const DEL = /vfio_listener_region_del\s+region_del (0x[0-9a-fA-F]+) - (0x[0-9a-fA-F]+)/;
-const SKIP = /vfio_listener_region_(?:add_)?skip\s+SKIPPING (region_add|region_del) (0x[0-9a-fA-F]+) - (0x[0-9a-fA-F]+)/;
+const SKIP =
+  /vfio_listener_region_(?:add_)?skip\s+SKIPPING (region_add|region_del) (0x[0-9a-fA-F]+) - (0x[0-9a-fA-F]+)/;
 /** iommufd backend (QEMU 9.0+): the IOMMU_IOAS_MAP / MAP_FILE / UNMAP calls themselves, with their result in parentheses. */
-const IOMMUFD_MAP = /iommufd_backend_map(?:_file)?_dma\s+iommufd=\d+ ioas=(\d+) iova=(0x[0-9a-fA-F]+) size=(0x[0-9a-fA-F]+)(?: addr=(0x[0-9a-fA-F]+))?(?: fd=\d+ start=\d+)? readonly=(\d)(?: \((-?\d+)\))?/;
-const IOMMUFD_UNMAP = /iommufd_backend_unmap_dma\s+iommufd=\d+ ioas=(\d+) iova=(0x[0-9a-fA-F]+) size=(0x[0-9a-fA-F]+)(?: \((-?\d+)\))?/;
-const ADD_IOMMU = /vfio_listener_region_add_iommu\s+region_add \[iommu\](?: (\S+))? (0x[0-9a-fA-F]+) - (0x[0-9a-fA-F]+)/;
+const IOMMUFD_MAP =
+  /iommufd_backend_map(?:_file)?_dma\s+iommufd=\d+ ioas=(\d+) iova=(0x[0-9a-fA-F]+) size=(0x[0-9a-fA-F]+)(?: addr=(0x[0-9a-fA-F]+))?(?: fd=\d+ start=\d+)? readonly=(\d)(?: \((-?\d+)\))?/;
+const IOMMUFD_UNMAP =
+  /iommufd_backend_unmap_dma\s+iommufd=\d+ ioas=(\d+) iova=(0x[0-9a-fA-F]+) size=(0x[0-9a-fA-F]+)(?: \((-?\d+)\))?/;
+const ADD_IOMMU =
+  /vfio_listener_region_add_iommu\s+region_add \[iommu\](?: (\S+))? (0x[0-9a-fA-F]+) - (0x[0-9a-fA-F]+)/;
 
 export function importQemuTrace(text: string, options: { group?: number } = {}): ImportResult {
   const log = new UnparsedLog();
@@ -47,14 +52,28 @@ export function importQemuTrace(text: string, options: { group?: number } = {}):
     if (m) {
       const iova = BigInt(m[2] as string);
       const size = BigInt(m[3] as string);
-      steps.push({ op: 'vfio.map_dma', container: '$container', iova, size, flags: m[5] === '1' ? ['READ'] : ['READ', 'WRITE'], ...(m[4] ? { vaddr: BigInt(m[4]) } : {}) });
+      steps.push({
+        op: 'vfio.map_dma',
+        container: '$container',
+        iova,
+        size,
+        flags: m[5] === '1' ? ['READ'] : ['READ', 'WRITE'],
+        ...(m[4] ? { vaddr: BigInt(m[4]) } : {}),
+      });
       stepLines.push(n);
-      if (m[6] !== undefined && m[6] !== '0') notes.push(`line ${n}: IOMMU_IOAS_MAP of ${m[3]} bytes at ${m[2]} returned ${m[6]}`);
+      if (m[6] !== undefined && m[6] !== '0')
+        notes.push(`line ${n}: IOMMU_IOAS_MAP of ${m[3]} bytes at ${m[2]} returned ${m[6]}`);
       return;
     }
     m = IOMMUFD_UNMAP.exec(s);
     if (m) {
-      steps.push({ op: 'vfio.unmap_dma', container: '$container', iova: BigInt(m[2] as string), size: BigInt(m[3] as string), flags: [] });
+      steps.push({
+        op: 'vfio.unmap_dma',
+        container: '$container',
+        iova: BigInt(m[2] as string),
+        size: BigInt(m[3] as string),
+        flags: [],
+      });
       stepLines.push(n);
       return;
     }
@@ -69,7 +88,14 @@ export function importQemuTrace(text: string, options: { group?: number } = {}):
         log.add(n, raw, 'bad region_add range');
         return;
       }
-      steps.push({ op: 'vfio.map_dma', container: '$container', iova: start, size: last - start + 1n, flags: ['READ', 'WRITE'], ...(vaddr !== undefined ? { vaddr } : {}) });
+      steps.push({
+        op: 'vfio.map_dma',
+        container: '$container',
+        iova: start,
+        size: last - start + 1n,
+        flags: ['READ', 'WRITE'],
+        ...(vaddr !== undefined ? { vaddr } : {}),
+      });
       stepLines.push(n);
       return;
     }
@@ -81,7 +107,13 @@ export function importQemuTrace(text: string, options: { group?: number } = {}):
         log.add(n, raw, 'bad region_del range');
         return;
       }
-      steps.push({ op: 'vfio.unmap_dma', container: '$container', iova: start, size: last - start + 1n, flags: [] });
+      steps.push({
+        op: 'vfio.unmap_dma',
+        container: '$container',
+        iova: start,
+        size: last - start + 1n,
+        flags: [],
+      });
       stepLines.push(n);
       return;
     }
@@ -92,7 +124,9 @@ export function importQemuTrace(text: string, options: { group?: number } = {}):
     }
     m = ADD_IOMMU.exec(s);
     if (m) {
-      notes.push(`line ${n}: ${m[1] ? `${m[1]} ` : ''}${m[2]}..${m[3]} is a vIOMMU region: its DMA mappings come from IOMMU notifiers (vfio_iommu_map_notify), not from this listener`);
+      notes.push(
+        `line ${n}: ${m[1] ? `${m[1]} ` : ''}${m[2]}..${m[3]} is a vIOMMU region: its DMA mappings come from IOMMU notifiers (vfio_iommu_map_notify), not from this listener`,
+      );
       return;
     }
     const ev = parseEventLine(raw, n, ctx);
@@ -102,17 +136,30 @@ export function importQemuTrace(text: string, options: { group?: number } = {}):
     }
     if (ev === 'consumed' || isCompanionErrorLine(raw)) return;
     if (/^vfio_\w+/.test(s)) {
-      log.add(n, raw, `vfio trace event "${/^(vfio_\w+)/.exec(s)?.[1]}" is not a DMA map/unmap event`);
+      log.add(
+        n,
+        raw,
+        `vfio trace event "${/^(vfio_\w+)/.exec(s)?.[1]}" is not a DMA map/unmap event`,
+      );
       return;
     }
     log.add(n, raw, 'not a vfio_listener_region_* trace line');
   });
-  if (skipped.length) notes.push(`${skipped.length} section(s) skipped by QEMU (not RAM, not mapped): ${skipped.slice(0, 8).join(', ')}${skipped.length > 8 ? ', ...' : ''}`);
+  if (skipped.length)
+    notes.push(
+      `${skipped.length} section(s) skipped by QEMU (not RAM, not mapped): ${skipped.slice(0, 8).join(', ')}${skipped.length > 8 ? ', ...' : ''}`,
+    );
   const maps = steps.filter((s) => s.op === 'vfio.map_dma').length;
   const unmaps = steps.filter((s) => s.op === 'vfio.unmap_dma').length;
   notes.unshift(`${maps} map and ${unmaps} unmap step(s)`);
   if (options.group === undefined && steps.length > 0) {
-    notes.push('the steps use "$container": give the group number (--group N) to add the container setup, or replay them after your own');
+    notes.push(
+      'the steps use "$container": give the group number (--group N) to add the container setup, or replay them after your own',
+    );
   }
-  return makeResult('qemu-trace', { steps }, log.lines, notes, { events, stepLines, dropped: log.droppedCount });
+  return makeResult('qemu-trace', { steps }, log.lines, notes, {
+    events,
+    stepLines,
+    dropped: log.droppedCount,
+  });
 }

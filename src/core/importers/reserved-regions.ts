@@ -45,9 +45,18 @@ export function parseResvLine(line: string): ParsedResvLine | string {
   return { start, last, type };
 }
 
-export function importReservedRegions(text: string, options: { group?: number } = {}): ImportResult {
+export function importReservedRegions(
+  text: string,
+  options: { group?: number } = {},
+): ImportResult {
   const log = new UnparsedLog();
-  const regions: Array<{ start: bigint; last: bigint; type: ResvType; group?: number; origin: string }> = [];
+  const regions: Array<{
+    start: bigint;
+    last: bigint;
+    type: ResvType;
+    group?: number;
+    origin: string;
+  }> = [];
   let group = options.group;
   const lines = splitLines(text);
   lines.forEach((raw, i) => {
@@ -81,15 +90,27 @@ export function importReservedRegions(text: string, options: { group?: number } 
     regions.push({
       ...r,
       ...(group !== undefined ? { group } : {}),
-      origin: group !== undefined ? `group ${group} sysfs reserved_regions` : 'sysfs reserved_regions',
+      origin:
+        group !== undefined ? `group ${group} sysfs reserved_regions` : 'sysfs reserved_regions',
     });
   });
   const groups = new Set(regions.map((r) => r.group).filter((g) => g !== undefined));
   const notes: string[] = [];
   if (regions.length === 0) notes.push('no reserved region lines were found');
   else {
-    notes.push(`${regions.length} region(s)${groups.size ? ` of group${groups.size > 1 ? 's' : ''} ${[...groups].join(', ')}` : ''}`);
-    if (regions.some((r) => r.group === undefined)) notes.push('regions without a group number apply to every device (the union over all groups)');
+    notes.push(
+      `${regions.length} region(s)${groups.size ? ` of group${groups.size > 1 ? 's' : ''} ${[...groups].join(', ')}` : ''}`,
+    );
+    if (regions.some((r) => r.group === undefined))
+      notes.push(
+        'regions without a group number apply to every device (the union over all groups)',
+      );
   }
-  return makeResult('reserved-regions', { platform: { reservedRegions: regions } }, log.lines, notes, { dropped: log.droppedCount });
+  return makeResult(
+    'reserved-regions',
+    { platform: { reservedRegions: regions } },
+    log.lines,
+    notes,
+    { dropped: log.droppedCount },
+  );
 }

@@ -1,4 +1,11 @@
-import type { HostFacts, ImportResult, InputKind, PartialScenario, PlacedEvent, UnparsedLine } from './types.ts';
+import type {
+  HostFacts,
+  ImportResult,
+  InputKind,
+  PartialScenario,
+  PlacedEvent,
+  UnparsedLine,
+} from './types.ts';
 
 /** Builds an ImportResult, adding a note when unparsed lines were dropped from a huge input. */
 export function makeResult(
@@ -6,7 +13,9 @@ export function makeResult(
   scenario: PartialScenario,
   unparsed: readonly UnparsedLine[],
   notes: readonly string[],
-  extra: { events?: readonly PlacedEvent[]; host?: HostFacts; dropped?: number } & Partial<Pick<ImportResult, 'iomem' | 'stepLines'>> = {},
+  extra: { events?: readonly PlacedEvent[]; host?: HostFacts; dropped?: number } & Partial<
+    Pick<ImportResult, 'iomem' | 'stepLines'>
+  > = {},
 ): ImportResult {
   const allNotes = [...notes];
   if (extra.dropped) allNotes.push(`${extra.dropped} more unparsed line(s) were not listed`);

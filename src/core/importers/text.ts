@@ -42,7 +42,8 @@ export class UnparsedLog {
   readonly lines: UnparsedLine[] = [];
   private dropped = 0;
   add(line: number, text: string, reason: string): void {
-    if (this.lines.length < 2000) this.lines.push({ line, text: text.length > 300 ? text.slice(0, 300) + '…' : text, reason });
+    if (this.lines.length < 2000)
+      this.lines.push({ line, text: text.length > 300 ? text.slice(0, 300) + '…' : text, reason });
     else this.dropped++;
   }
   get droppedCount(): number {

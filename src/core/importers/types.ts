@@ -72,12 +72,19 @@ export type ImportedStep =
       readonly flags: readonly string[];
       readonly vaddr?: U64;
     }
-  | { readonly op: 'vfio.unmap_dma'; readonly container: string; readonly iova: U64; readonly size: U64; readonly flags: readonly string[] };
+  | {
+      readonly op: 'vfio.unmap_dma';
+      readonly container: string;
+      readonly iova: U64;
+      readonly size: U64;
+      readonly flags: readonly string[];
+    };
 
 /** A pasted error or fault line placed on the IOVA axis. */
 export interface PlacedEvent {
   readonly line: number;
-  readonly kind: 'vfio-dma-map-error' | 'amd-vi-fault' | 'dmar-fault' | 'arm-smmu-fault' | 'iommu-width-error';
+  readonly kind:
+    'vfio-dma-map-error' | 'amd-vi-fault' | 'dmar-fault' | 'arm-smmu-fault' | 'iommu-width-error';
   readonly range: Range;
   /** The errno QEMU printed, for vfio_dma_map lines. */
   readonly errno?: Errno;

@@ -1,5 +1,15 @@
 import type { Errno } from '../outcome.ts';
-import { alignUp, formatRange, hex, intersection, lowestSetBit, roundUpPowerOfTwo, U64_MAX, type Range, type U64 } from '../u64.ts';
+import {
+  alignUp,
+  formatRange,
+  hex,
+  intersection,
+  lowestSetBit,
+  roundUpPowerOfTwo,
+  U64_MAX,
+  type Range,
+  type U64,
+} from '../u64.ts';
 import {
   describeOwner,
   insertReservation,
@@ -37,14 +47,24 @@ export function firstAllowedIn(ioas: IoasObject, r: Range): Range | undefined {
 }
 
 export function describeReservation(r: Reservation): string {
-  const what = r.type === 'aperture' ? 'aperture reservation' : r.type === 'test' ? 'test reservation' : `${r.type} region`;
-  const owner = r.owner.kind === 'device' ? `device ${r.owner.bdf}'s ${what}` : `${describeOwner(r.owner)} (${what})`;
+  const what =
+    r.type === 'aperture'
+      ? 'aperture reservation'
+      : r.type === 'test'
+        ? 'test reservation'
+        : `${r.type} region`;
+  const owner =
+    r.owner.kind === 'device'
+      ? `device ${r.owner.bdf}'s ${what}`
+      : `${describeOwner(r.owner)} (${what})`;
   return `${owner} ${formatRange(r)}`;
 }
 
 /** Merged reserved ranges, ascending. */
 export function mergedReserved(ioas: IoasObject): Range[] {
-  const sorted = [...ioas.reserved].sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+  const sorted = [...ioas.reserved].sort((a, b) =>
+    a.start < b.start ? -1 : a.start > b.start ? 1 : 0,
+  );
   const out: Range[] = [];
   for (const r of sorted) {
     const top = out[out.length - 1];
@@ -78,7 +98,11 @@ export function checkIova(ioas: IoasObject, iova: U64, length: U64): OpError | u
   }
   const last = iova + length - 1n;
   if (last > U64_MAX) {
-    return err('EOVERFLOW', 'iopt_check_iova', `iova ${hex(iova)} + length ${hex(length)} - 1 overflows 64 bits`);
+    return err(
+      'EOVERFLOW',
+      'iopt_check_iova',
+      `iova ${hex(iova)} + length ${hex(length)} - 1 overflows 64 bits`,
+    );
   }
   const r = { start: iova, last };
   const resv = firstReservedIn(ioas, r);
@@ -91,7 +115,11 @@ export function checkIova(ioas: IoasObject, iova: U64, length: U64): OpError | u
   }
   const area = ioas.areas.firstOverlapping(r);
   if (area) {
-    return err('EEXIST', 'iopt_check_iova', `iova ${formatRange(r)} overlaps the existing area ${formatRange(area)} in IOAS ${ioas.id}`);
+    return err(
+      'EEXIST',
+      'iopt_check_iova',
+      `iova ${formatRange(r)} overlaps the existing area ${formatRange(area)} in IOAS ${ioas.id}`,
+    );
   }
   return undefined;
 }
@@ -166,7 +194,11 @@ export interface AllocParams {
  */
 export function allocIova(ioas: IoasObject, uptr: U64, length: U64, p: AllocParams): U64 | OpError {
   if (length === 0n || length >= U64_MAX / 2n) {
-    return err('EOVERFLOW', 'iopt_alloc_iova', `length ${hex(length)} is too large for automatic IOVA allocation (>= ULONG_MAX / 2)`);
+    return err(
+      'EOVERFLOW',
+      'iopt_alloc_iova',
+      `length ${hex(length)} is too large for automatic IOVA allocation (>= ULONG_MAX / 2)`,
+    );
   }
   const pageOffset = uptr % p.pageSize;
   let align = roundUpPowerOfTwo(length);
@@ -184,7 +216,8 @@ export function allocIova(ioas: IoasObject, uptr: U64, length: U64, p: AllocPara
     );
   }
   const window: Range = { start: p.pageSize, last: U64_MAX - p.pageSize };
-  const spans: Range[] = ioas.allowed.length === 0 ? [window] : allowedSpans(ioas.allowed, window.start, window.last);
+  const spans: Range[] =
+    ioas.allowed.length === 0 ? [window] : allowedSpans(ioas.allowed, window.start, window.last);
   for (const span of spans) {
     const start = fitIn(span, length, align, pageOffset);
     if (start === undefined) continue;
@@ -193,7 +226,10 @@ export function allocIova(ioas: IoasObject, uptr: U64, length: U64, p: AllocPara
       if (at !== undefined) return at;
     }
   }
-  const where = ioas.allowed.length === 0 ? `[${formatRange(window)}]` : `the allowed ranges ${ioas.allowed.map(formatRange).join(', ')}`;
+  const where =
+    ioas.allowed.length === 0
+      ? `[${formatRange(window)}]`
+      : `the allowed ranges ${ioas.allowed.map(formatRange).join(', ')}`;
   return err(
     'ENOSPC',
     'iopt_alloc_iova',
@@ -210,7 +246,13 @@ export function reserveIova(
   origin: string | undefined,
   rule = 'iopt_reserve_iova',
 ): IoasObject | OpError {
-  const resv: Reservation = { start: r.start, last: r.last, owner, type, ...(origin ? { origin } : {}) };
+  const resv: Reservation = {
+    start: r.start,
+    last: r.last,
+    owner,
+    type,
+    ...(origin ? { origin } : {}),
+  };
   const area = ioas.areas.firstOverlapping(r);
   if (area) {
     return err(
@@ -233,18 +275,31 @@ export function reserveIova(
 /** `__iopt_remove_reserved_iova`: drops every reservation of one owner. */
 export function removeReservedOwner(ioas: IoasObject, owner: ReservationOwner): IoasObject {
   if (!ioas.reserved.some((r) => sameOwner(r.owner, owner))) return ioas;
-  return Object.freeze({ ...ioas, reserved: Object.freeze(ioas.reserved.filter((r) => !sameOwner(r.owner, owner))) });
+  return Object.freeze({
+    ...ioas,
+    reserved: Object.freeze(ioas.reserved.filter((r) => !sameOwner(r.owner, owner))),
+  });
 }
 
 /** `iopt_check_iova_alignment`: every area must conform to a raised alignment. */
-export function checkAreasAligned(ioas: IoasObject, align: U64, pageSize: U64, rule: string, why: string): OpError | undefined {
+export function checkAreasAligned(
+  ioas: IoasObject,
+  align: U64,
+  pageSize: U64,
+  rule: string,
+  why: string,
+): OpError | undefined {
   if (align <= 1n) return undefined;
   for (const a of ioas.areas.entries()) {
     const length = a.last - a.start + 1n;
     const pageOffset = a.value.vaddr % pageSize;
     if (a.start % align !== 0n || length % align !== 0n || pageOffset % align !== 0n) {
       const what =
-        a.start % align !== 0n ? `its iova ${hex(a.start)}` : length % align !== 0n ? `its length ${hex(length)}` : `its user address page offset ${hex(pageOffset)}`;
+        a.start % align !== 0n
+          ? `its iova ${hex(a.start)}`
+          : length % align !== 0n
+            ? `its length ${hex(length)}`
+            : `its user address page offset ${hex(pageOffset)}`;
       return err(
         'EADDRINUSE',
         rule,
@@ -256,7 +311,11 @@ export function checkAreasAligned(ioas: IoasObject, align: U64, pageSize: U64, r
 }
 
 /** `iopt_calculate_iova_alignment`: PAGE_SIZE without huge pages, else 1; raised by every domain. */
-export function computeAlignment(disableLargePages: boolean, domainPgsizes: readonly U64[], pageSize: U64): U64 {
+export function computeAlignment(
+  disableLargePages: boolean,
+  domainPgsizes: readonly U64[],
+  pageSize: U64,
+): U64 {
   let align = disableLargePages ? pageSize : 1n;
   for (const bitmap of domainPgsizes) {
     const min = lowestSetBit(bitmap);

@@ -3,7 +3,11 @@ import { accept, refuse, type Applied } from '../op-result.ts';
 import type { OpTable } from '../op-table.ts';
 import { parseFlags } from '../flag-bits.ts';
 import type { ResultRecord } from '../outcome.ts';
-import { groupHasIsolatedMsi, nonViableMembers, requireDirectMembers } from '../platform/platform-index.ts';
+import {
+  groupHasIsolatedMsi,
+  nonViableMembers,
+  requireDirectMembers,
+} from '../platform/platform-index.ts';
 import { describeResvType, isEnforcedResv } from '../platform/resv-regions.ts';
 import type { IommuUnit } from '../platform/types.ts';
 import type { EngineState } from '../state.ts';
@@ -29,7 +33,12 @@ import { Txn } from './txn.ts';
 
 // uAPI bit values (include/uapi/linux/iommufd.h)
 const IOAS_MAP_FLAGS: Record<string, bigint> = { FIXED_IOVA: 1n, WRITEABLE: 2n, READABLE: 4n };
-const HWPT_ALLOC_FLAGS: Record<string, bigint> = { NEST_PARENT: 1n, DIRTY_TRACKING: 2n, FAULT_ID_VALID: 4n, PASID: 8n };
+const HWPT_ALLOC_FLAGS: Record<string, bigint> = {
+  NEST_PARENT: 1n,
+  DIRTY_TRACKING: 2n,
+  FAULT_ID_VALID: 4n,
+  PASID: 8n,
+};
 const MAP_FIXED = 1n;
 const MAP_WRITE = 2n;
 const MAP_READ = 4n;
@@ -59,11 +68,20 @@ function fail(state: EngineState, e: OpError, result?: ResultRecord): Applied {
   return refuse(state, e.errno, e.rule, e.message, result);
 }
 
-function noIoas(state: EngineState, ref: ObjectRef | undefined, rule = 'iommufd_get_ioas'): Applied {
+function noIoas(
+  state: EngineState,
+  ref: ObjectRef | undefined,
+  rule = 'iommufd_get_ioas',
+): Applied {
   return refuse(state, 'ENOENT', rule, `no IOAS with id ${refText(ref)} in this iommufd`);
 }
 
-function done(txn: Txn, message: string, result?: ResultRecord, warnings: readonly string[] = []): Applied {
+function done(
+  txn: Txn,
+  message: string,
+  result?: ResultRecord,
+  warnings: readonly string[] = [],
+): Applied {
   return accept(txn.commit(), message, result, warnings);
 }
 
@@ -72,7 +90,13 @@ function done(txn: Txn, message: string, result?: ResultRecord, warnings: readon
 
 function ioasAlloc(state: EngineState, a: ActionOf<'iommufd.ioas_alloc'>): Applied {
   const flags = flagBits(a.flags, {});
-  if (flags !== 0n) return refuse(state, 'EOPNOTSUPP', 'iommufd_ioas_alloc_ioctl', `IOMMU_IOAS_ALLOC flags ${hex(flags)}: no flag is defined`);
+  if (flags !== 0n)
+    return refuse(
+      state,
+      'EOPNOTSUPP',
+      'iommufd_ioas_alloc_ioctl',
+      `IOMMU_IOAS_ALLOC flags ${hex(flags)}: no flag is defined`,
+    );
   const txn = new Txn(state);
   const id = txn.newId();
   txn.put(emptyIoas(id));
@@ -149,14 +173,29 @@ function mapPieces(
 function ioasMap(state: EngineState, a: ActionOf<'iommufd.ioas_map'>): Applied {
   const flags = flagBits(a.flags, IOAS_MAP_FLAGS);
   if (flags & ~(MAP_FIXED | MAP_WRITE | MAP_READ)) {
-    return refuse(state, 'EOPNOTSUPP', 'iommufd_ioas_map', `IOMMU_IOAS_MAP flags ${hex(flags)} contain bits outside FIXED_IOVA|WRITEABLE|READABLE (0x7)`);
+    return refuse(
+      state,
+      'EOPNOTSUPP',
+      'iommufd_ioas_map',
+      `IOMMU_IOAS_MAP flags ${hex(flags)} contain bits outside FIXED_IOVA|WRITEABLE|READABLE (0x7)`,
+    );
   }
   const iova = a.iova ?? 0n;
   if (iova >= U64_MAX || a.length >= U64_MAX) {
-    return refuse(state, 'EOVERFLOW', 'iommufd_ioas_map', `iova ${hex(iova)} or length ${hex(a.length)} is >= ULONG_MAX`);
+    return refuse(
+      state,
+      'EOVERFLOW',
+      'iommufd_ioas_map',
+      `iova ${hex(iova)} or length ${hex(a.length)} is >= ULONG_MAX`,
+    );
   }
   if (!(flags & (MAP_READ | MAP_WRITE))) {
-    return refuse(state, 'EINVAL', 'conv_iommu_prot', 'IOMMU_IOAS_MAP needs READABLE and/or WRITEABLE');
+    return refuse(
+      state,
+      'EINVAL',
+      'conv_iommu_prot',
+      'IOMMU_IOAS_MAP needs READABLE and/or WRITEABLE',
+    );
   }
   const txn = new Txn(state);
   const ioas = txn.ioas(idOf(a.ioas));
@@ -164,18 +203,39 @@ function ioasMap(state: EngineState, a: ActionOf<'iommufd.ioas_map'>): Applied {
   const uptr = a.user_va ?? DEFAULT_USER_VA;
   // iopt_alloc_user_pages / iopt_alloc_pages
   if (uptr + a.length > U64_MAX) {
-    return refuse(state, 'EOVERFLOW', 'iopt_alloc_user_pages', `user_va ${hex(uptr)} + length ${hex(a.length)} overflows`);
+    return refuse(
+      state,
+      'EOVERFLOW',
+      'iopt_alloc_user_pages',
+      `user_va ${hex(uptr)} + length ${hex(a.length)} overflows`,
+    );
   }
   if (a.length === 0n || a.length > U64_MAX - txn.pageSize) {
-    return refuse(state, 'EINVAL', 'iopt_alloc_pages', `length ${hex(a.length)} must be non-zero and at most SIZE_MAX - PAGE_SIZE`);
+    return refuse(
+      state,
+      'EINVAL',
+      'iopt_alloc_pages',
+      `length ${hex(a.length)} must be non-zero and at most SIZE_MAX - PAGE_SIZE`,
+    );
   }
   const write = (flags & MAP_WRITE) !== 0n;
   const pages = txn.newPages(uptr, a.length, write);
   const fixed = flags & MAP_FIXED ? iova : undefined;
-  const r = mapPieces(txn, ioas, [{ pages, vaddr: uptr, length: a.length, writablePages: write }], a.length, fixed, (flags & MAP_READ) !== 0n, write, 'iopt_map_user_pages');
+  const r = mapPieces(
+    txn,
+    ioas,
+    [{ pages, vaddr: uptr, length: a.length, writablePages: write }],
+    a.length,
+    fixed,
+    (flags & MAP_READ) !== 0n,
+    write,
+    'iopt_map_user_pages',
+  );
   if (isErr(r)) return fail(state, r);
   const range = { start: r, last: r + a.length - 1n };
-  return done(txn, `mapped ${formatRange(range)} (user ${hex(uptr)}) into IOAS ${ioas.id}`, { iova: r });
+  return done(txn, `mapped ${formatRange(range)} (user ${hex(uptr)}) into IOAS ${ioas.id}`, {
+    iova: r,
+  });
 }
 
 function ioasUnmap(state: EngineState, a: ActionOf<'iommufd.ioas_unmap'>): Applied {
@@ -190,11 +250,21 @@ function ioasUnmap(state: EngineState, a: ActionOf<'iommufd.ioas_unmap'>): Appli
     last = U64_MAX;
   } else {
     if (a.iova >= U64_MAX || a.length >= U64_MAX) {
-      return refuse(state, 'EOVERFLOW', 'iommufd_ioas_unmap', `iova ${hex(a.iova)} or length ${hex(a.length)} is >= ULONG_MAX (only iova 0 with length U64_MAX means "all")`);
+      return refuse(
+        state,
+        'EOVERFLOW',
+        'iommufd_ioas_unmap',
+        `iova ${hex(a.iova)} or length ${hex(a.length)} is >= ULONG_MAX (only iova 0 with length U64_MAX means "all")`,
+      );
     }
     if (a.length === 0n) return refuse(state, 'EINVAL', 'iopt_unmap_iova', 'length 0');
     if (a.iova + a.length - 1n > U64_MAX) {
-      return refuse(state, 'EOVERFLOW', 'iopt_unmap_iova', `iova ${hex(a.iova)} + length ${hex(a.length)} - 1 overflows 64 bits`);
+      return refuse(
+        state,
+        'EOVERFLOW',
+        'iopt_unmap_iova',
+        `iova ${hex(a.iova)} + length ${hex(a.length)} - 1 overflows 64 bits`,
+      );
     }
     start = a.iova;
     last = a.iova + a.length - 1n;
@@ -207,8 +277,7 @@ function ioasUnmap(state: EngineState, a: ActionOf<'iommufd.ioas_unmap'>): Appli
     const area = ioas.areas.firstOverlapping(range);
     if (!area) break;
     if (area.start < start || area.last > last) {
-      const msg =
-        `area ${formatRange(area)} is only partly inside ${formatRange(range)}; iommufd unmaps whole areas only`;
+      const msg = `area ${formatRange(area)} is only partly inside ${formatRange(range)}; iommufd unmaps whole areas only`;
       if (removed === 0n) return refuse(state, 'ENOENT', 'iopt_unmap_iova_range', msg);
       const next = txn.commit();
       return {
@@ -229,7 +298,12 @@ function ioasUnmap(state: EngineState, a: ActionOf<'iommufd.ioas_unmap'>): Appli
     removedRanges.push({ start: area.start, last: area.last });
   }
   if (removed === 0n && !all) {
-    return refuse(state, 'ENOENT', 'iommufd_ioas_unmap', `nothing is mapped in ${formatRange(range)} of IOAS ${ioas.id}`);
+    return refuse(
+      state,
+      'ENOENT',
+      'iommufd_ioas_unmap',
+      `nothing is mapped in ${formatRange(range)} of IOAS ${ioas.id}`,
+    );
   }
   return done(txn, `unmapped ${hex(removed)} bytes from IOAS ${ioas.id}`, { length: removed });
 }
@@ -242,7 +316,13 @@ function ioasIovaRanges(state: EngineState, a: ActionOf<'iommufd.ioas_iova_range
   const ranges = holes.slice(0, capacity).map((h) => ({ start: h.start, last: h.last }));
   const result = { num_iovas: holes.length, ranges, iova_alignment: obj.iovaAlignment };
   if (holes.length > capacity) {
-    return refuse(state, 'EMSGSIZE', 'iommufd_ioas_iova_ranges', `IOAS ${obj.id} has ${holes.length} valid ranges but the caller provided room for ${capacity}`, result);
+    return refuse(
+      state,
+      'EMSGSIZE',
+      'iommufd_ioas_iova_ranges',
+      `IOAS ${obj.id} has ${holes.length} valid ranges but the caller provided room for ${capacity}`,
+      result,
+    );
   }
   return accept(state, `IOAS ${obj.id}: ${holes.map(formatRange).join(', ')}`, result);
 }
@@ -255,11 +335,21 @@ function ioasAllowIovas(state: EngineState, a: ActionOf<'iommufd.ioas_allow_iova
   const loaded: Range[] = [];
   for (const r of a.ranges) {
     if (r.start >= r.last) {
-      return refuse(state, 'EINVAL', 'iommufd_ioas_load_iovas', `allowed range ${formatRange(r)}: start must be below last`);
+      return refuse(
+        state,
+        'EINVAL',
+        'iommufd_ioas_load_iovas',
+        `allowed range ${formatRange(r)}: start must be below last`,
+      );
     }
     const clash = loaded.find((x) => x.start <= r.last && r.start <= x.last);
     if (clash) {
-      return refuse(state, 'EINVAL', 'iommufd_ioas_load_iovas', `allowed ranges ${formatRange(clash)} and ${formatRange(r)} overlap`);
+      return refuse(
+        state,
+        'EINVAL',
+        'iommufd_ioas_load_iovas',
+        `allowed ranges ${formatRange(clash)} and ${formatRange(r)} overlap`,
+      );
     }
     loaded.push({ start: r.start, last: r.last });
   }
@@ -267,37 +357,74 @@ function ioasAllowIovas(state: EngineState, a: ActionOf<'iommufd.ioas_allow_iova
   for (const r of loaded) {
     const resv = firstReservedIn(ioas, r);
     if (resv) {
-      return refuse(state, 'EADDRINUSE', 'iopt_set_allow_iova', `allowed range ${formatRange(r)} intersects ${describeReservation(resv)}; the old allowed list is kept`);
+      return refuse(
+        state,
+        'EADDRINUSE',
+        'iopt_set_allow_iova',
+        `allowed range ${formatRange(r)} intersects ${describeReservation(resv)}; the old allowed list is kept`,
+      );
     }
   }
   loaded.sort((x, y) => (x.start < y.start ? -1 : 1));
   txn.put({ ...ioas, allowed: Object.freeze(loaded.map((r) => Object.freeze(r))) });
-  return done(txn, loaded.length ? `IOAS ${ioas.id} allows ${loaded.map(formatRange).join(', ')}` : `IOAS ${ioas.id}: allowed list cleared`);
+  return done(
+    txn,
+    loaded.length
+      ? `IOAS ${ioas.id} allows ${loaded.map(formatRange).join(', ')}`
+      : `IOAS ${ioas.id}: allowed list cleared`,
+  );
 }
 
 function ioasCopy(state: EngineState, a: ActionOf<'iommufd.ioas_copy'>): Applied {
   const flags = flagBits(a.flags, IOAS_MAP_FLAGS);
   if (flags & ~(MAP_FIXED | MAP_WRITE | MAP_READ)) {
-    return refuse(state, 'EOPNOTSUPP', 'iommufd_ioas_copy', `IOMMU_IOAS_COPY flags ${hex(flags)} contain bits outside FIXED_IOVA|WRITEABLE|READABLE`);
+    return refuse(
+      state,
+      'EOPNOTSUPP',
+      'iommufd_ioas_copy',
+      `IOMMU_IOAS_COPY flags ${hex(flags)} contain bits outside FIXED_IOVA|WRITEABLE|READABLE`,
+    );
   }
   const dstIova = a.dst_iova ?? 0n;
   if (a.length >= U64_MAX || a.src_iova >= U64_MAX || dstIova >= U64_MAX) {
-    return refuse(state, 'EOVERFLOW', 'iommufd_ioas_copy', 'length, src_iova or dst_iova is >= ULONG_MAX');
+    return refuse(
+      state,
+      'EOVERFLOW',
+      'iommufd_ioas_copy',
+      'length, src_iova or dst_iova is >= ULONG_MAX',
+    );
   }
-  if (!(flags & (MAP_READ | MAP_WRITE))) return refuse(state, 'EINVAL', 'conv_iommu_prot', 'IOMMU_IOAS_COPY needs READABLE and/or WRITEABLE');
+  if (!(flags & (MAP_READ | MAP_WRITE)))
+    return refuse(
+      state,
+      'EINVAL',
+      'conv_iommu_prot',
+      'IOMMU_IOAS_COPY needs READABLE and/or WRITEABLE',
+    );
   const txn = new Txn(state);
   const src = txn.ioas(idOf(a.src_ioas));
   if (!src) return noIoas(state, a.src_ioas);
   // iopt_get_pages: contiguous areas covering the source range
   if (a.length === 0n) return refuse(state, 'EINVAL', 'iopt_get_pages', 'length 0');
   const srcLast = a.src_iova + a.length - 1n;
-  if (srcLast > U64_MAX) return refuse(state, 'EOVERFLOW', 'iopt_get_pages', `src_iova ${hex(a.src_iova)} + length ${hex(a.length)} - 1 overflows`);
+  if (srcLast > U64_MAX)
+    return refuse(
+      state,
+      'EOVERFLOW',
+      'iopt_get_pages',
+      `src_iova ${hex(a.src_iova)} + length ${hex(a.length)} - 1 overflows`,
+    );
   const pieces: { pages: number; vaddr: U64; length: U64; writablePages: boolean }[] = [];
   let cur = a.src_iova;
   for (;;) {
     const area = src.areas.find(cur);
     if (!area || (pieces.length > 0 && area.start !== cur)) {
-      return refuse(state, 'ENOENT', 'iopt_get_pages', `source ${formatRange({ start: a.src_iova, last: srcLast })} is not fully mapped in IOAS ${src.id}: nothing contiguous at ${hex(cur)}`);
+      return refuse(
+        state,
+        'ENOENT',
+        'iopt_get_pages',
+        `source ${formatRange({ start: a.src_iova, last: srcLast })} is not fully mapped in IOAS ${src.id}: nothing contiguous at ${hex(cur)}`,
+      );
     }
     const pieceLast = area.last < srcLast ? area.last : srcLast;
     const pages = state.iommufd.pages.get(area.value.pages);
@@ -313,9 +440,22 @@ function ioasCopy(state: EngineState, a: ActionOf<'iommufd.ioas_copy'>): Applied
   const dst = txn.ioas(idOf(a.dst_ioas));
   if (!dst) return noIoas(state, a.dst_ioas);
   const fixed = flags & MAP_FIXED ? dstIova : undefined;
-  const r = mapPieces(txn, dst, pieces, a.length, fixed, (flags & MAP_READ) !== 0n, (flags & MAP_WRITE) !== 0n, 'iopt_map_pages');
+  const r = mapPieces(
+    txn,
+    dst,
+    pieces,
+    a.length,
+    fixed,
+    (flags & MAP_READ) !== 0n,
+    (flags & MAP_WRITE) !== 0n,
+    'iopt_map_pages',
+  );
   if (isErr(r)) return fail(state, r);
-  return done(txn, `copied IOAS ${src.id} ${formatRange({ start: a.src_iova, last: srcLast })} to IOAS ${dst.id} at ${hex(r)}`, { dst_iova: r });
+  return done(
+    txn,
+    `copied IOAS ${src.id} ${formatRange({ start: a.src_iova, last: srcLast })} to IOAS ${dst.id} at ${hex(r)}`,
+    { dst_iova: r },
+  );
 }
 
 function testAddReserved(state: EngineState, a: ActionOf<'iommufd.test_add_reserved'>): Applied {
@@ -323,13 +463,29 @@ function testAddReserved(state: EngineState, a: ActionOf<'iommufd.test_add_reser
   const ioas = txn.ioas(idOf(a.ioas));
   if (!ioas) return noIoas(state, a.ioas);
   // The selftest op passes start + length - 1 straight through; the model refuses the nonsense cases.
-  if (a.length === 0n) return refuse(state, 'EINVAL', 'iommufd_test_add_reserved', 'length 0 reserves nothing');
+  if (a.length === 0n)
+    return refuse(state, 'EINVAL', 'iommufd_test_add_reserved', 'length 0 reserves nothing');
   const last = a.start + a.length - 1n;
-  if (last > U64_MAX) return refuse(state, 'EOVERFLOW', 'iommufd_test_add_reserved', `start ${hex(a.start)} + length ${hex(a.length)} - 1 overflows`);
-  const r = reserveIova(ioas, { start: a.start, last }, { kind: 'test' }, 'test', 'IOMMU_TEST_OP_ADD_RESERVED');
+  if (last > U64_MAX)
+    return refuse(
+      state,
+      'EOVERFLOW',
+      'iommufd_test_add_reserved',
+      `start ${hex(a.start)} + length ${hex(a.length)} - 1 overflows`,
+    );
+  const r = reserveIova(
+    ioas,
+    { start: a.start, last },
+    { kind: 'test' },
+    'test',
+    'IOMMU_TEST_OP_ADD_RESERVED',
+  );
   if (isErr(r)) return fail(state, r);
   txn.put(r);
-  return done(txn, `reserved ${formatRange({ start: a.start, last })} in IOAS ${ioas.id} (selftest)`);
+  return done(
+    txn,
+    `reserved ${formatRange({ start: a.start, last })} in IOAS ${ioas.id} (selftest)`,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -338,32 +494,65 @@ function testAddReserved(state: EngineState, a: ActionOf<'iommufd.test_add_reser
 function deviceBind(state: EngineState, a: ActionOf<'iommufd.device_bind'>): Applied {
   const index = state.index;
   const dev = index.devices.get(a.device);
-  if (!dev) return refuse(state, 'ENODEV', 'vfio_device_fops_cdev_open', `no device ${a.device} on this platform`);
+  if (!dev)
+    return refuse(
+      state,
+      'ENODEV',
+      'vfio_device_fops_cdev_open',
+      `no device ${a.device} on this platform`,
+    );
   const unit = dev.iommu !== undefined ? index.units.get(dev.iommu) : undefined;
   const group = index.groupOf.get(a.device);
   if (!unit || group === undefined) {
-    return refuse(state, 'ENODEV', 'iommufd_get_group', `${a.device} is not behind an IOMMU: it has no iommu_group (and so no VFIO device cdev)`);
+    return refuse(
+      state,
+      'ENODEV',
+      'iommufd_get_group',
+      `${a.device} is not behind an IOMMU: it has no iommu_group (and so no VFIO device cdev)`,
+    );
   }
   // vfio_df_ioctl_bind_iommufd → vfio_device_block_group: the legacy group fd is in use
   const container = state.vfio.groups.get(group)?.container;
   if (container !== undefined) {
-    return refuse(state, 'EBUSY', 'vfio_device_block_group', `group ${group} of ${a.device} is open through /dev/vfio/${group} and set into VFIO container ${container}; the cdev cannot be bound while the legacy group fd is in use`);
+    return refuse(
+      state,
+      'EBUSY',
+      'vfio_device_block_group',
+      `group ${group} of ${a.device} is open through /dev/vfio/${group} and set into VFIO container ${container}; the cdev cannot be bound while the legacy group fd is in use`,
+    );
   }
   const bound = state.iommufd.boundDevices.get(a.device);
   if (bound !== undefined) {
-    return refuse(state, 'EINVAL', 'vfio_df_ioctl_bind_iommufd', `${a.device} is already bound to this iommufd as device ${bound}; one device cannot be bound twice`);
+    return refuse(
+      state,
+      'EINVAL',
+      'vfio_df_ioctl_bind_iommufd',
+      `${a.device} is already bound to this iommufd as device ${bound}; one device cannot be bound twice`,
+    );
   }
   // iommufd_device_bind
   if (!unit.coherent) {
-    return refuse(state, 'EINVAL', 'iommufd_device_bind', `${unit.id} does not report IOMMU_CAP_CACHE_COHERENCY; iommufd always maps with IOMMU_CACHE`);
+    return refuse(
+      state,
+      'EINVAL',
+      'iommufd_device_bind',
+      `${unit.id} does not report IOMMU_CAP_CACHE_COHERENCY; iommufd always maps with IOMMU_CACHE`,
+    );
   }
   const warnings: string[] = [];
   if (unit.kind !== 'mock' && !groupHasIsolatedMsi(index, group)) {
     const msg = `group ${group} of ${a.device} has no isolated MSI (no interrupt remapping / IRQ_DOMAIN_FLAG_ISOLATED_MSI): a DMA write could raise arbitrary interrupts`;
     if (!index.platform.moduleParams['iommufd.allow_unsafe_interrupts']) {
-      return refuse(state, 'EPERM', 'iommufd_device_bind', `${msg}; set iommufd.allow_unsafe_interrupts=1 to accept the risk`);
+      return refuse(
+        state,
+        'EPERM',
+        'iommufd_device_bind',
+        `${msg}; set iommufd.allow_unsafe_interrupts=1 to accept the risk`,
+      );
     }
-    warnings.push(`MSI interrupts are not secure, they cannot be isolated by the platform (iommufd.allow_unsafe_interrupts=1): ${msg}`);
+    warnings.push(
+      `MSI interrupts are not secure, they cannot be isolated by the platform (iommufd.allow_unsafe_interrupts=1): ${msg}`,
+    );
   }
   // iommu_device_claim_dma_owner: shared with this ictx when a sibling is already bound
   const members = index.groups.get(group)?.devices ?? [a.device];
@@ -371,12 +560,22 @@ function deviceBind(state: EngineState, a: ActionOf<'iommufd.device_bind'>): App
   if (!ownedHere) {
     const busy = nonViableMembers(index, group);
     if (busy.length > 0) {
-      return refuse(state, 'EPERM', 'iommu_device_claim_dma_owner', `group ${group} is in use by the kernel DMA API: ${busy.map((d) => `${d.bdf} is bound to ${d.hostDriver}`).join(', ')}`);
+      return refuse(
+        state,
+        'EPERM',
+        'iommu_device_claim_dma_owner',
+        `group ${group} is in use by the kernel DMA API: ${busy.map((d) => `${d.bdf} is bound to ${d.hostDriver}`).join(', ')}`,
+      );
     }
     const direct = requireDirectMembers(index, members);
     const first = direct[0];
     if (first) {
-      return refuse(state, 'EINVAL', '__iommu_device_set_domain', `${first.bdf} has a non-relaxable direct (1:1) region ${formatRange(first.region)}${first.region.origin ? ` (${first.region.origin})` : ''}: its group cannot take the blocking domain DMA ownership needs`);
+      return refuse(
+        state,
+        'EINVAL',
+        '__iommu_device_set_domain',
+        `${first.bdf} has a non-relaxable direct (1:1) region ${formatRange(first.region)}${first.region.origin ? ` (${first.region.origin})` : ''}: its group cannot take the blocking domain DMA ownership needs`,
+      );
     }
   }
   const txn = new Txn(state);
@@ -389,21 +588,28 @@ function deviceBind(state: EngineState, a: ActionOf<'iommufd.device_bind'>): App
 /** Why the driver refuses to attach a device on `unit` to the domain of `hwpt` (EINVAL), if it does. */
 function incompatibility(txn: Txn, hwpt: HwptObject, unit: IommuUnit): string | undefined {
   const home = txn.base.index.units.get(hwpt.unit);
-  if (!home || home.kind !== unit.kind) return `${unit.id} (${unit.kind}) uses a different IOMMU driver than hwpt ${hwpt.id}'s domain (${home?.kind ?? '?'})`;
+  if (!home || home.kind !== unit.kind)
+    return `${unit.id} (${unit.kind}) uses a different IOMMU driver than hwpt ${hwpt.id}'s domain (${home?.kind ?? '?'})`;
   switch (unit.kind) {
     case 'vtd':
       // intel/iommu.c: paging_domain_compatible
-      if (hwpt.enforceCacheCoherency && !unit.snoopControl) return `hwpt ${hwpt.id} enforces cache coherency (snoop control) but ${unit.id} has no SC`;
-      if (hwpt.pgsizeBitmap !== unit.pgsizeBitmap) return `${unit.id}'s superpage sizes (${hex(unit.pgsizeBitmap)}) differ from hwpt ${hwpt.id}'s (${hex(hwpt.pgsizeBitmap)})`;
-      if (hwpt.aperture.last > unit.aperture.last) return `hwpt ${hwpt.id}'s address width (last ${hex(hwpt.aperture.last)}) exceeds ${unit.id}'s (last ${hex(unit.aperture.last)})`;
-      if (home.firstStage !== unit.firstStage) return `${unit.id} and hwpt ${hwpt.id} use different translation stages`;
+      if (hwpt.enforceCacheCoherency && !unit.snoopControl)
+        return `hwpt ${hwpt.id} enforces cache coherency (snoop control) but ${unit.id} has no SC`;
+      if (hwpt.pgsizeBitmap !== unit.pgsizeBitmap)
+        return `${unit.id}'s superpage sizes (${hex(unit.pgsizeBitmap)}) differ from hwpt ${hwpt.id}'s (${hex(hwpt.pgsizeBitmap)})`;
+      if (hwpt.aperture.last > unit.aperture.last)
+        return `hwpt ${hwpt.id}'s address width (last ${hex(hwpt.aperture.last)}) exceeds ${unit.id}'s (last ${hex(unit.aperture.last)})`;
+      if (home.firstStage !== unit.firstStage)
+        return `${unit.id} and hwpt ${hwpt.id} use different translation stages`;
       return undefined;
     case 'amd':
-      if (hwpt.aperture.last > unit.aperture.last) return `hwpt ${hwpt.id}'s page table reaches ${hex(hwpt.aperture.last)}, beyond ${unit.id}'s ${hex(unit.aperture.last)}`;
+      if (hwpt.aperture.last > unit.aperture.last)
+        return `hwpt ${hwpt.id}'s page table reaches ${hex(hwpt.aperture.last)}, beyond ${unit.id}'s ${hex(unit.aperture.last)}`;
       return undefined;
     case 'smmuv3':
       // arm-smmu-v3: a paging domain belongs to the one SMMU instance it was finalised on
-      if (hwpt.unit !== unit.id) return `hwpt ${hwpt.id}'s domain belongs to ${hwpt.unit}; an SMMUv3 domain cannot span SMMU instances (${unit.id})`;
+      if (hwpt.unit !== unit.id)
+        return `hwpt ${hwpt.id}'s domain belongs to ${hwpt.unit}; an SMMUv3 domain cannot span SMMU instances (${unit.id})`;
       return undefined;
     case 'mock':
       return undefined;
@@ -415,17 +621,30 @@ function incompatibility(txn: Txn, hwpt: HwptObject, unit: IommuUnit): string | 
  * in an IOAS with the device as owner. Returns the new IOAS value or the error.
  */
 function enforceDevResv(txn: Txn, ioas: IoasObject, dev: DeviceObject): IoasObject | OpError {
-  const regions = (txn.base.index.deviceResv.get(dev.bdf) ?? []).filter((r) => isEnforcedResv(r.type));
+  const regions = (txn.base.index.deviceResv.get(dev.bdf) ?? []).filter((r) =>
+    isEnforcedResv(r.type),
+  );
   let cur: IoasObject = ioas;
   for (const r of regions) {
-    const next = reserveIova(cur, r, { kind: 'device', dev: dev.id, bdf: dev.bdf }, r.type, r.origin ?? describeResvType(r.type), 'iopt_table_enforce_dev_resv_regions');
+    const next = reserveIova(
+      cur,
+      r,
+      { kind: 'device', dev: dev.id, bdf: dev.bdf },
+      r.type,
+      r.origin ?? describeResvType(r.type),
+      'iopt_table_enforce_dev_resv_regions',
+    );
     if (isErr(next)) return next;
     cur = next;
   }
   const hw = regions.filter((r) => r.type === 'msi').length;
   const sw = regions.filter((r) => r.type === 'sw-msi').length;
   if ((sw > 0 && hw > 0) || sw > 1) {
-    return err('EINVAL', 'iopt_table_enforce_dev_resv_regions', `${dev.bdf} reports ${sw} sw-msi and ${hw} msi regions; drivers must offer one SW-MSI window or only hardware MSI regions`);
+    return err(
+      'EINVAL',
+      'iopt_table_enforce_dev_resv_regions',
+      `${dev.bdf} reports ${sw} sw-msi and ${hw} msi regions; drivers must offer one SW-MSI window or only hardware MSI regions`,
+    );
   }
   return cur;
 }
@@ -434,7 +653,11 @@ function enforceDevResv(txn: Txn, ioas: IoasObject, dev: DeviceObject): IoasObje
 function hwptAttach(txn: Txn, dev: DeviceObject, hwpt: HwptObject): OpError | undefined {
   const groupHwpt = txn.groupHwpt.get(dev.group);
   if (groupHwpt !== undefined && groupHwpt !== hwpt.id) {
-    return err('EINVAL', 'iommufd_hw_pagetable_attach', `${dev.bdf}'s iommu_group ${dev.group} is attached to hwpt ${groupHwpt}; every device of a group must use the same HWPT (not hwpt ${hwpt.id})`);
+    return err(
+      'EINVAL',
+      'iommufd_hw_pagetable_attach',
+      `${dev.bdf}'s iommu_group ${dev.group} is attached to hwpt ${groupHwpt}; every device of a group must use the same HWPT (not hwpt ${hwpt.id})`,
+    );
   }
   const ioas = txn.ioas(hwpt.ioas);
   if (!ioas) throw new Error(`iommufd model: hwpt ${hwpt.id} without IOAS`);
@@ -443,7 +666,8 @@ function hwptAttach(txn: Txn, dev: DeviceObject, hwpt: HwptObject): OpError | un
   if (groupHwpt === undefined) {
     const unit = txn.unitOf(dev.bdf);
     const why = unit ? incompatibility(txn, hwpt, unit) : 'no IOMMU';
-    if (why) return err('EINVAL', 'iommu_attach_group', `${dev.bdf} cannot join hwpt ${hwpt.id}: ${why}`);
+    if (why)
+      return err('EINVAL', 'iommu_attach_group', `${dev.bdf} cannot join hwpt ${hwpt.id}: ${why}`);
     txn.groupHwpt.set(dev.group, hwpt.id);
   }
   txn.put(reserved);
@@ -453,7 +677,13 @@ function hwptAttach(txn: Txn, dev: DeviceObject, hwpt: HwptObject): OpError | un
 }
 
 /** A new paging domain for `dev`'s unit in `ioas` (`iommufd_hwpt_paging_alloc`), not yet in the IOAS. */
-function newHwpt(txn: Txn, dev: DeviceObject, ioas: IoasObject, auto: boolean, nestParent: boolean): HwptObject {
+function newHwpt(
+  txn: Txn,
+  dev: DeviceObject,
+  ioas: IoasObject,
+  auto: boolean,
+  nestParent: boolean,
+): HwptObject {
   const unit = txn.unitOf(dev.bdf) as IommuUnit;
   const hwpt: HwptObject = Object.freeze({
     kind: 'hwpt',
@@ -474,7 +704,8 @@ function newHwpt(txn: Txn, dev: DeviceObject, ioas: IoasObject, auto: boolean, n
 /** Devices of `group` attached to the group's HWPT (`igroup->device_list`). */
 function attachedGroupDevices(txn: Txn, group: number): DeviceObject[] {
   const out: DeviceObject[] = [];
-  for (const o of txn.objects.values()) if (o.kind === 'device' && o.group === group && o.hwpt !== undefined) out.push(o);
+  for (const o of txn.objects.values())
+    if (o.kind === 'device' && o.group === group && o.hwpt !== undefined) out.push(o);
   return out;
 }
 
@@ -492,7 +723,8 @@ function destroyHwpt(txn: Txn, hwpt: HwptObject): void {
 /** `iommufd_device_do_replace`: moves the device's whole group to `hwpt`. */
 function hwptReplace(txn: Txn, dev: DeviceObject, hwpt: HwptObject): OpError | undefined {
   const oldId = txn.groupHwpt.get(dev.group);
-  if (oldId === undefined || dev.hwpt === undefined) return err('EINVAL', 'iommufd_device_do_replace', `${dev.bdf} is not attached`);
+  if (oldId === undefined || dev.hwpt === undefined)
+    return err('EINVAL', 'iommufd_device_do_replace', `${dev.bdf} is not attached`);
   if (oldId === hwpt.id) return undefined;
   const old = txn.hwpt(oldId) as HwptObject;
   const members = attachedGroupDevices(txn, dev.group);
@@ -506,11 +738,17 @@ function hwptReplace(txn: Txn, dev: DeviceObject, hwpt: HwptObject): OpError | u
   }
   const unit = txn.unitOf(dev.bdf);
   const why = unit ? incompatibility(txn, hwpt, unit) : 'no IOMMU';
-  if (why) return err('EINVAL', 'iommu_replace_group_handle', `${dev.bdf} cannot move to hwpt ${hwpt.id}: ${why}`);
+  if (why)
+    return err(
+      'EINVAL',
+      'iommu_replace_group_handle',
+      `${dev.bdf} cannot move to hwpt ${hwpt.id}: ${why}`,
+    );
   txn.put(ioas);
   if (old.ioas !== hwpt.ioas) {
     let oldIoas = txn.ioas(old.ioas) as IoasObject;
-    for (const m of members) oldIoas = removeReservedOwner(oldIoas, { kind: 'device', dev: m.id, bdf: m.bdf });
+    for (const m of members)
+      oldIoas = removeReservedOwner(oldIoas, { kind: 'device', dev: m.id, bdf: m.bdf });
     txn.put(oldIoas);
   }
   const ids = new Set(members.map((m) => m.id));
@@ -526,13 +764,31 @@ function hwptReplace(txn: Txn, dev: DeviceObject, hwpt: HwptObject): OpError | u
 function deviceAttach(state: EngineState, a: ActionOf<'iommufd.device_attach'>): Applied {
   const txn = new Txn(state);
   const dev = txn.device(idOf(a.dev));
-  if (!dev) return refuse(state, 'ENOENT', 'iommufd_get_device', `no bound device with id ${refText(a.dev)}`);
+  if (!dev)
+    return refuse(
+      state,
+      'ENOENT',
+      'iommufd_get_device',
+      `no bound device with id ${refText(a.dev)}`,
+    );
   const ptId = idOf(a.pt);
   const pt = ptId === undefined ? undefined : txn.objects.get(ptId);
-  if (!pt) return refuse(state, 'ENOENT', 'iommufd_device_change_pt', `no object with id ${refText(a.pt)} to attach to`);
+  if (!pt)
+    return refuse(
+      state,
+      'ENOENT',
+      'iommufd_device_change_pt',
+      `no object with id ${refText(a.pt)} to attach to`,
+    );
   const replace = dev.hwpt !== undefined;
   const verb = replace ? 'moved' : 'attached';
-  if (pt.kind === 'device') return refuse(state, 'EINVAL', 'iommufd_device_change_pt', `object ${pt.id} is a device, not an IOAS or HWPT`);
+  if (pt.kind === 'device')
+    return refuse(
+      state,
+      'EINVAL',
+      'iommufd_device_change_pt',
+      `object ${pt.id} is a device, not an IOAS or HWPT`,
+    );
   if (pt.kind === 'hwpt') {
     const e = replace ? hwptReplace(txn, dev, pt) : hwptAttach(txn, dev, pt);
     if (e) return fail(state, e);
@@ -548,7 +804,11 @@ function deviceAttach(state: EngineState, a: ActionOf<'iommufd.device_attach'>):
     if (!e) {
       const pin = trial.checkPins('iopt_table_add_domain');
       if (pin) return fail(state, pin);
-      return accept(trial.commit(), `${verb} ${dev.bdf} to IOAS ${pt.id} through its automatic hwpt ${hwpt.id}`, { id: hwpt.id });
+      return accept(
+        trial.commit(),
+        `${verb} ${dev.bdf} to IOAS ${pt.id} through its automatic hwpt ${hwpt.id}`,
+        { id: hwpt.id },
+      );
     }
     if (e.errno !== 'EINVAL') return fail(state, e);
     tried.push(e.message);
@@ -562,42 +822,95 @@ function deviceAttach(state: EngineState, a: ActionOf<'iommufd.device_attach'>):
     if (e) return fail(state, e);
   } else {
     const e = hwptAttach(txn, dev, hwpt);
-    if (e) return fail(state, tried.length ? { ...e, message: `${e.message} (existing automatic domains refused too: ${tried.join('; ')})` } : e);
+    if (e)
+      return fail(
+        state,
+        tried.length
+          ? {
+              ...e,
+              message: `${e.message} (existing automatic domains refused too: ${tried.join('; ')})`,
+            }
+          : e,
+      );
     const add = txn.addDomain(pt.id, txn.hwpt(hwpt.id) as HwptObject);
     if (add) return fail(state, add);
   }
   const pin = txn.checkPins('iopt_table_add_domain');
   if (pin) return fail(state, pin);
-  return done(txn, `${verb} ${dev.bdf} to IOAS ${pt.id} with a new automatic hwpt ${hwpt.id} (${hwpt.unit})`, { id: hwpt.id });
+  return done(
+    txn,
+    `${verb} ${dev.bdf} to IOAS ${pt.id} with a new automatic hwpt ${hwpt.id} (${hwpt.unit})`,
+    { id: hwpt.id },
+  );
 }
 
 function hwptAlloc(state: EngineState, a: ActionOf<'iommufd.hwpt_alloc'>): Applied {
   const txn = new Txn(state);
   const dev = txn.device(idOf(a.dev));
-  if (!dev) return refuse(state, 'ENOENT', 'iommufd_get_device', `dev_id ${refText(a.dev)} is not a bound device`);
+  if (!dev)
+    return refuse(
+      state,
+      'ENOENT',
+      'iommufd_get_device',
+      `dev_id ${refText(a.dev)} is not a bound device`,
+    );
   const ptId = idOf(a.pt);
   const pt = ptId === undefined ? undefined : txn.objects.get(ptId);
-  if (!pt) return refuse(state, 'EINVAL', 'iommufd_hwpt_alloc', `pt_id ${refText(a.pt)} does not exist (HWPT_ALLOC reports a failed pt lookup as EINVAL)`);
+  if (!pt)
+    return refuse(
+      state,
+      'EINVAL',
+      'iommufd_hwpt_alloc',
+      `pt_id ${refText(a.pt)} does not exist (HWPT_ALLOC reports a failed pt lookup as EINVAL)`,
+    );
   const flags = flagBits(a.flags, HWPT_ALLOC_FLAGS);
   if (pt.kind === 'hwpt') {
     // iommufd_hwpt_nested_alloc: needs driver-specific user data, which this model does not carry
-    return refuse(state, 'EOPNOTSUPP', 'iommufd_hwpt_nested_alloc', `pt_id ${pt.id} is a paging HWPT: a nested HWPT needs driver-specific data (data_len > 0)`);
+    return refuse(
+      state,
+      'EOPNOTSUPP',
+      'iommufd_hwpt_nested_alloc',
+      `pt_id ${pt.id} is a paging HWPT: a nested HWPT needs driver-specific data (data_len > 0)`,
+    );
   }
-  if (pt.kind !== 'ioas') return refuse(state, 'EINVAL', 'iommufd_hwpt_alloc', `pt_id ${pt.id} is a device, not an IOAS`);
-  if (flags & ~HWPT_KNOWN) return refuse(state, 'EOPNOTSUPP', 'iommufd_hwpt_paging_alloc', `unknown IOMMU_HWPT_ALLOC flags ${hex(flags & ~HWPT_KNOWN)}`);
+  if (pt.kind !== 'ioas')
+    return refuse(state, 'EINVAL', 'iommufd_hwpt_alloc', `pt_id ${pt.id} is a device, not an IOAS`);
+  if (flags & ~HWPT_KNOWN)
+    return refuse(
+      state,
+      'EOPNOTSUPP',
+      'iommufd_hwpt_paging_alloc',
+      `unknown IOMMU_HWPT_ALLOC flags ${hex(flags & ~HWPT_KNOWN)}`,
+    );
   const unit = txn.unitOf(dev.bdf) as IommuUnit;
   if (flags & HWPT_DIRTY && unit.kind !== 'mock') {
-    return refuse(state, 'EOPNOTSUPP', 'iommufd_hwpt_paging_alloc', `${unit.id} does not report IOMMU_CAP_DIRTY_TRACKING in this model`);
+    return refuse(
+      state,
+      'EOPNOTSUPP',
+      'iommufd_hwpt_paging_alloc',
+      `${unit.id} does not report IOMMU_CAP_DIRTY_TRACKING in this model`,
+    );
   }
   if (flags & HWPT_FAULT_ID && flags & HWPT_NEST_PARENT) {
-    return refuse(state, 'EOPNOTSUPP', 'iommufd_hwpt_paging_alloc', 'FAULT_ID_VALID cannot be combined with NEST_PARENT: a nesting parent never reports faults');
+    return refuse(
+      state,
+      'EOPNOTSUPP',
+      'iommufd_hwpt_paging_alloc',
+      'FAULT_ID_VALID cannot be combined with NEST_PARENT: a nesting parent never reports faults',
+    );
   }
   const hwpt = newHwpt(txn, dev, pt, false, (flags & HWPT_NEST_PARENT) !== 0n);
   const add = txn.addDomain(pt.id, hwpt);
   if (add) return fail(state, add);
   const pin = txn.checkPins('iopt_table_add_domain');
   if (pin) return fail(state, pin);
-  if (flags & HWPT_FAULT_ID) return refuse(state, 'ENOENT', 'iommufd_get_fault', 'FAULT_ID_VALID given but no fault object exists (fault_id 0)');
+  if (flags & HWPT_FAULT_ID)
+    return refuse(
+      state,
+      'ENOENT',
+      'iommufd_get_fault',
+      'FAULT_ID_VALID given but no fault object exists (fault_id 0)',
+    );
   return done(txn, `allocated hwpt ${hwpt.id} (${unit.id}) in IOAS ${pt.id}`, { id: hwpt.id });
 }
 
@@ -616,18 +929,37 @@ function detachDevice(txn: Txn, dev: DeviceObject): void {
 function deviceDetach(state: EngineState, a: ActionOf<'iommufd.device_detach'>): Applied {
   const txn = new Txn(state);
   const dev = txn.device(idOf(a.dev));
-  if (!dev) return refuse(state, 'ENOENT', 'iommufd_get_device', `no bound device with id ${refText(a.dev)}`);
-  if (dev.hwpt === undefined) return accept(state, `${dev.bdf} was not attached (VFIO_DEVICE_DETACH_IOMMUFD_PT does nothing)`);
+  if (!dev)
+    return refuse(
+      state,
+      'ENOENT',
+      'iommufd_get_device',
+      `no bound device with id ${refText(a.dev)}`,
+    );
+  if (dev.hwpt === undefined)
+    return accept(
+      state,
+      `${dev.bdf} was not attached (VFIO_DEVICE_DETACH_IOMMUFD_PT does nothing)`,
+    );
   const hwptId = dev.hwpt;
   detachDevice(txn, dev);
   const gone = !txn.objects.has(hwptId);
-  return done(txn, `detached ${dev.bdf} from hwpt ${hwptId}${gone ? ` (automatic hwpt ${hwptId} destroyed with its last device)` : ''}`);
+  return done(
+    txn,
+    `detached ${dev.bdf} from hwpt ${hwptId}${gone ? ` (automatic hwpt ${hwptId} destroyed with its last device)` : ''}`,
+  );
 }
 
 function deviceUnbind(state: EngineState, a: ActionOf<'iommufd.device_unbind'>): Applied {
   const txn = new Txn(state);
   const dev = txn.device(idOf(a.dev));
-  if (!dev) return refuse(state, 'ENOENT', 'iommufd_get_device', `no bound device with id ${refText(a.dev)}`);
+  if (!dev)
+    return refuse(
+      state,
+      'ENOENT',
+      'iommufd_get_device',
+      `no bound device with id ${refText(a.dev)}`,
+    );
   detachDevice(txn, dev);
   txn.objects.delete(dev.id);
   txn.boundDevices.delete(dev.bdf);
@@ -638,25 +970,44 @@ function destroy(state: EngineState, a: ActionOf<'iommufd.destroy'>): Applied {
   const txn = new Txn(state);
   const id = idOf(a.id);
   const obj = id === undefined ? undefined : txn.objects.get(id);
-  if (!obj) return refuse(state, 'ENOENT', 'iommufd_object_remove', `no object with id ${refText(a.id)}`);
+  if (!obj)
+    return refuse(state, 'ENOENT', 'iommufd_object_remove', `no object with id ${refText(a.id)}`);
   switch (obj.kind) {
     case 'device':
-      return refuse(state, 'EBUSY', 'iommufd_object_remove', `device ${obj.id} (${obj.bdf}) is held by its VFIO cdev until unbind`);
+      return refuse(
+        state,
+        'EBUSY',
+        'iommufd_object_remove',
+        `device ${obj.id} (${obj.bdf}) is held by its VFIO cdev until unbind`,
+      );
     case 'hwpt':
       if (obj.devices.length > 0) {
         const bdfs = obj.devices.map((d) => txn.device(d)?.bdf ?? String(d));
-        return refuse(state, 'EBUSY', 'iommufd_object_remove', `hwpt ${obj.id} is attached to ${bdfs.join(', ')}`);
+        return refuse(
+          state,
+          'EBUSY',
+          'iommufd_object_remove',
+          `hwpt ${obj.id} is attached to ${bdfs.join(', ')}`,
+        );
       }
       destroyHwpt(txn, obj);
       return done(txn, `destroyed hwpt ${obj.id}`);
     case 'ioas': {
       if (obj.hwpts.length > 0) {
-        return refuse(state, 'EBUSY', 'iommufd_object_remove', `IOAS ${obj.id} is used by hwpt ${obj.hwpts.join(', ')}`);
+        return refuse(
+          state,
+          'EBUSY',
+          'iommufd_object_remove',
+          `IOAS ${obj.id} is used by hwpt ${obj.hwpts.join(', ')}`,
+        );
       }
       let ioas = obj;
       for (const area of obj.areas.toArray()) ioas = txn.removeArea(ioas, area.start);
       txn.objects.delete(obj.id);
-      return done(txn, `destroyed IOAS ${obj.id}${obj.areas.size ? ` and its ${obj.areas.size} areas` : ''}`);
+      return done(
+        txn,
+        `destroyed IOAS ${obj.id}${obj.areas.size ? ` and its ${obj.areas.size} areas` : ''}`,
+      );
     }
   }
 }
@@ -664,10 +1015,31 @@ function destroy(state: EngineState, a: ActionOf<'iommufd.destroy'>): Applied {
 function option(state: EngineState, a: ActionOf<'iommufd.option'>): Applied {
   if (a.option === 'rlimit_mode') {
     // iommufd_option_rlimit_mode (the model's process is taken to hold CAP_SYS_RESOURCE)
-    if (a.object_id !== undefined && a.object_id !== 0) return refuse(state, 'EOPNOTSUPP', 'iommufd_option_rlimit_mode', 'RLIMIT_MODE takes object_id 0');
-    if (a.mode === 'get') return accept(state, `rlimit mode ${state.iommufd.accountMode}`, { val: state.iommufd.accountMode === 'mm' ? 1 : 0 });
-    if (state.iommufd.objects.size > 0) return refuse(state, 'EBUSY', 'iommufd_option_rlimit_mode', 'the accounting mode can only change while the iommufd has no objects');
-    if (a.val !== 0 && a.val !== 1) return refuse(state, 'EINVAL', 'iommufd_option_rlimit_mode', `val ${String(a.val)}: 0 (user) or 1 (mm)`);
+    if (a.object_id !== undefined && a.object_id !== 0)
+      return refuse(
+        state,
+        'EOPNOTSUPP',
+        'iommufd_option_rlimit_mode',
+        'RLIMIT_MODE takes object_id 0',
+      );
+    if (a.mode === 'get')
+      return accept(state, `rlimit mode ${state.iommufd.accountMode}`, {
+        val: state.iommufd.accountMode === 'mm' ? 1 : 0,
+      });
+    if (state.iommufd.objects.size > 0)
+      return refuse(
+        state,
+        'EBUSY',
+        'iommufd_option_rlimit_mode',
+        'the accounting mode can only change while the iommufd has no objects',
+      );
+    if (a.val !== 0 && a.val !== 1)
+      return refuse(
+        state,
+        'EINVAL',
+        'iommufd_option_rlimit_mode',
+        `val ${String(a.val)}: 0 (user) or 1 (mm)`,
+      );
     const txn = new Txn(state);
     txn.accountMode = a.val === 1 ? 'mm' : 'user';
     return done(txn, `pinned pages are now charged to the ${txn.accountMode}`);
@@ -675,23 +1047,47 @@ function option(state: EngineState, a: ActionOf<'iommufd.option'>): Applied {
   const txn = new Txn(state);
   const ioas = txn.ioas(idOf(a.object_id));
   if (!ioas) return noIoas(state, a.object_id, 'iommufd_ioas_option');
-  if (a.mode === 'get') return accept(state, `IOAS ${ioas.id} huge pages ${ioas.disableLargePages ? 'off' : 'on'}`, { val: ioas.disableLargePages ? 0 : 1 });
+  if (a.mode === 'get')
+    return accept(state, `IOAS ${ioas.id} huge pages ${ioas.disableLargePages ? 'off' : 'on'}`, {
+      val: ioas.disableLargePages ? 0 : 1,
+    });
   if (a.val === 1) {
     // iopt_enable_large_pages
     const pgsizes = ioas.hwpts.map((h) => txn.hwpt(h)?.pgsizeBitmap ?? 1n);
-    txn.put({ ...ioas, disableLargePages: false, iovaAlignment: computeAlignment(false, pgsizes, txn.pageSize) });
+    txn.put({
+      ...ioas,
+      disableLargePages: false,
+      iovaAlignment: computeAlignment(false, pgsizes, txn.pageSize),
+    });
     return done(txn, `IOAS ${ioas.id}: huge pages enabled`);
   }
-  if (a.val !== 0) return refuse(state, 'EINVAL', 'iommufd_ioas_option_huge_pages', `val ${String(a.val)}: 0 or 1`);
+  if (a.val !== 0)
+    return refuse(
+      state,
+      'EINVAL',
+      'iommufd_ioas_option_huge_pages',
+      `val ${String(a.val)}: 0 or 1`,
+    );
   // iopt_disable_large_pages
   if (ioas.disableLargePages) return accept(state, `IOAS ${ioas.id}: huge pages already disabled`);
   if (ioas.hwpts.length > 0 && ioas.areas.size > 0) {
-    return refuse(state, 'EINVAL', 'iopt_disable_large_pages', `IOAS ${ioas.id} already has areas mapped into its domains (hwpt ${ioas.hwpts.join(', ')}); disable huge pages before mapping`);
+    return refuse(
+      state,
+      'EINVAL',
+      'iopt_disable_large_pages',
+      `IOAS ${ioas.id} already has areas mapped into its domains (hwpt ${ioas.hwpts.join(', ')}); disable huge pages before mapping`,
+    );
   }
   const pgsizes = ioas.hwpts.map((h) => txn.hwpt(h)?.pgsizeBitmap ?? 1n);
   const align = computeAlignment(true, pgsizes, txn.pageSize);
   if (align > ioas.iovaAlignment) {
-    const e = checkAreasAligned(ioas, align, txn.pageSize, 'iopt_calculate_iova_alignment', 'disabling huge pages');
+    const e = checkAreasAligned(
+      ioas,
+      align,
+      txn.pageSize,
+      'iopt_calculate_iova_alignment',
+      'disabling huge pages',
+    );
     if (e) return fail(state, e);
   }
   txn.put({ ...ioas, disableLargePages: true, iovaAlignment: align });
@@ -714,4 +1110,3 @@ export const iommufdOps: OpTable<'iommufd'> = {
   'iommufd.destroy': destroy,
   'iommufd.option': option,
 };
-

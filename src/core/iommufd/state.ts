@@ -169,8 +169,17 @@ export function describeOwner(o: ReservationOwner): string {
 }
 
 /** Inserts keeping the (start, owner) order; returns a new frozen array. */
-export function insertReservation(list: readonly Reservation[], r: Reservation): readonly Reservation[] {
+export function insertReservation(
+  list: readonly Reservation[],
+  r: Reservation,
+): readonly Reservation[] {
   const out = [...list, Object.freeze({ ...r })];
-  out.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : ownerKey(a.owner).localeCompare(ownerKey(b.owner))));
+  out.sort((a, b) =>
+    a.start < b.start
+      ? -1
+      : a.start > b.start
+        ? 1
+        : ownerKey(a.owner).localeCompare(ownerKey(b.owner)),
+  );
   return Object.freeze(out);
 }

@@ -57,7 +57,10 @@ export class Txn {
 
   get allocParams(): AllocParams {
     const k = this.base.index.platform.kernel;
-    return { pageSize: k.kernelPageSize, maxAlignment: k.CONFIG_TRANSPARENT_HUGEPAGE ? k.HPAGE_SIZE : k.kernelPageSize };
+    return {
+      pageSize: k.kernelPageSize,
+      maxAlignment: k.CONFIG_TRANSPARENT_HUGEPAGE ? k.HPAGE_SIZE : k.kernelPageSize,
+    };
   }
 
   ioas(id: number | undefined): IoasObject | undefined {
@@ -97,7 +100,15 @@ export class Txn {
     const end = alignUp(va + length, this.pageSize);
     this.pages.set(
       id,
-      Object.freeze({ id, va, length, writable, users: 0, pinnedUsers: 0, chargeBytes: end - first }),
+      Object.freeze({
+        id,
+        va,
+        length,
+        writable,
+        users: 0,
+        pinnedUsers: 0,
+        chargeBytes: end - first,
+      }),
     );
     return id;
   }
@@ -120,7 +131,10 @@ export class Txn {
   /** Inserts an area; its pages are pinned when the IOAS has a domain. */
   addArea(ioas: IoasObject, start: U64, last: U64, value: IoasArea): IoasObject {
     this.bumpPages(value.pages, 1, ioas.hwpts.length > 0 ? 1 : 0);
-    const next = Object.freeze({ ...ioas, areas: ioas.areas.with({ start, last, value: Object.freeze({ ...value }) }) });
+    const next = Object.freeze({
+      ...ioas,
+      areas: ioas.areas.with({ start, last, value: Object.freeze({ ...value }) }),
+    });
     this.put(next);
     return next;
   }
@@ -153,10 +167,16 @@ export class Txn {
       const range = { start: p.va, last: p.va + p.length - 1n };
       const va = checkUserVa(platform, range);
       if (!va.ok) {
-        return err('EFAULT', 'pin_user_pages', `cannot pin user memory ${formatRange(range)}: ${describeVaHole(va.hole)}`);
+        return err(
+          'EFAULT',
+          'pin_user_pages',
+          `cannot pin user memory ${formatRange(range)}: ${describeVaHole(va.hole)}`,
+        );
       }
       if (va.kind === 'pfnmap') {
-        const names = va.pieces.filter((x) => x.kind === 'pfnmap').map((x) => x.name ?? formatRange(x));
+        const names = va.pieces
+          .filter((x) => x.kind === 'pfnmap')
+          .map((x) => x.name ?? formatRange(x));
         return err(
           'EFAULT',
           'pin_user_pages',
@@ -164,7 +184,11 @@ export class Txn {
         );
       }
       if (va.kind === 'readonly' && p.writable) {
-        return err('EFAULT', 'pin_user_pages', `cannot pin user memory ${formatRange(range)} for write (WRITEABLE): the process maps it read-only`);
+        return err(
+          'EFAULT',
+          'pin_user_pages',
+          `cannot pin user memory ${formatRange(range)} for write (WRITEABLE): the process maps it read-only`,
+        );
       }
     }
     const limit = platform.process.memlockLimit;
@@ -199,20 +223,44 @@ export class Txn {
       );
     }
     if (newAlign !== ioas.iovaAlignment) {
-      const e = checkAreasAligned(ioas, newAlign, this.pageSize, 'iopt_check_iova_alignment', `adding hwpt ${hwpt.id} (${hwpt.unit})`);
+      const e = checkAreasAligned(
+        ioas,
+        newAlign,
+        this.pageSize,
+        'iopt_check_iova_alignment',
+        `adding hwpt ${hwpt.id} (${hwpt.unit})`,
+      );
       if (e) return e;
     }
     let next: IoasObject | OpError = ioas;
     const owner = { kind: 'domain', hwpt: hwpt.id } as const;
     if (hwpt.aperture.start !== 0n) {
-      next = reserveIova(next, { start: 0n, last: hwpt.aperture.start - 1n }, owner, 'aperture', `below ${hwpt.unit}'s aperture`, 'iopt_table_add_domain');
+      next = reserveIova(
+        next,
+        { start: 0n, last: hwpt.aperture.start - 1n },
+        owner,
+        'aperture',
+        `below ${hwpt.unit}'s aperture`,
+        'iopt_table_add_domain',
+      );
       if (isErr(next)) return next;
     }
     if (hwpt.aperture.last !== U64_MAX) {
-      next = reserveIova(next, { start: hwpt.aperture.last + 1n, last: U64_MAX }, owner, 'aperture', `above ${hwpt.unit}'s aperture`, 'iopt_table_add_domain');
+      next = reserveIova(
+        next,
+        { start: hwpt.aperture.last + 1n, last: U64_MAX },
+        owner,
+        'aperture',
+        `above ${hwpt.unit}'s aperture`,
+        'iopt_table_add_domain',
+      );
       if (isErr(next)) return next;
     }
-    const final = Object.freeze({ ...next, iovaAlignment: newAlign, hwpts: Object.freeze([...ioas.hwpts, hwpt.id]) });
+    const final = Object.freeze({
+      ...next,
+      iovaAlignment: newAlign,
+      hwpts: Object.freeze([...ioas.hwpts, hwpt.id]),
+    });
     this.put(final);
     if (ioas.hwpts.length === 0) this.pinAll(final, 1);
     return undefined;

@@ -7,7 +7,10 @@ import { describeOwner, type IommufdState } from './state.ts';
  * The read-only description of every IOAS and bound device for the map, inspector and CLI.
  * O(objects + reservations): the area trees are the engine's own copy-on-write maps, shared.
  */
-export function describeIommufd(input: EngineState | IommufdState): { ioas: IoasView[]; devices: IommufdDeviceView[] } {
+export function describeIommufd(input: EngineState | IommufdState): {
+  ioas: IoasView[];
+  devices: IommufdDeviceView[];
+} {
   const state: IommufdState = 'iommufd' in input ? input.iommufd : input;
   const ioas: IoasView[] = [];
   const devices: IommufdDeviceView[] = [];

@@ -21,16 +21,29 @@ export interface AcsVerdict {
  * advertise counts as hard-wired on (`flags &= cap | EC`), so only advertised features must be
  * enabled in ACSCtl.
  */
-export function acsFlagsEnabled(dev: PciDevice, flags: readonly AcsFlag[] = REQ_ACS_FLAGS): AcsVerdict {
+export function acsFlagsEnabled(
+  dev: PciDevice,
+  flags: readonly AcsFlag[] = REQ_ACS_FLAGS,
+): AcsVerdict {
   const acs = dev.acs;
   if (acs === null) return { enabled: false, reason: `${dev.bdf} has no ACS capability` };
-  if (acs === 'unknown') return { enabled: false, reason: `${dev.bdf}'s ACS could not be read (lspci: <access denied>)` };
+  if (acs === 'unknown')
+    return {
+      enabled: false,
+      reason: `${dev.bdf}'s ACS could not be read (lspci: <access denied>)`,
+    };
   const required = flags.filter((f) => acs.cap.includes(f) || f === 'EC');
   const missing = required.filter((f) => !acs.ctl.includes(f));
   if (missing.length > 0) {
-    return { enabled: false, reason: `${dev.bdf} advertises but does not enable ACS ${missing.join(' ')}` };
+    return {
+      enabled: false,
+      reason: `${dev.bdf} advertises but does not enable ACS ${missing.join(' ')}`,
+    };
   }
-  return { enabled: true, reason: `${dev.bdf} enables ACS ${required.join(' ') || '(all hard-wired)'}` };
+  return {
+    enabled: true,
+    reason: `${dev.bdf} enables ACS ${required.join(' ') || '(all hard-wired)'}`,
+  };
 }
 
 /** `pci_acs_enabled` for the REQ_ACS_FLAGS, by PCIe type (kernel-semantics §6.5, medium). */
@@ -40,14 +53,20 @@ export function acsEnabled(dev: PciDevice, flags: readonly AcsFlag[] = REQ_ACS_F
     case 'conventional':
       return { enabled: false, reason: `${dev.bdf} is conventional PCI, which has no ACS` };
     case 'pcie_to_pci_bridge':
-      return { enabled: false, reason: `${dev.bdf} is a PCIe-to-PCI bridge; ACS never applies to it` };
+      return {
+        enabled: false,
+        reason: `${dev.bdf} is a PCIe-to-PCI bridge; ACS never applies to it`,
+      };
     case 'root_port':
     case 'downstream':
       return acsFlagsEnabled(dev, flags);
     default:
       // Endpoints, RC-integrated endpoints and upstream ports need ACS only when multifunction.
       if (dev.multifunction) return acsFlagsEnabled(dev, flags);
-      return { enabled: true, reason: `${dev.bdf} is a single-function ${dev.pcieType}; it needs no ACS` };
+      return {
+        enabled: true,
+        reason: `${dev.bdf} is a single-function ${dev.pcieType}; it needs no ACS`,
+      };
   }
 }
 
@@ -87,9 +106,12 @@ export function deriveGroups(platform: Platform): GroupDerivation {
     }
     return n;
   };
-  const order = [...platform.devices].sort((a, b) => depth(a) - depth(b) || compareBdf(a.bdf, b.bdf));
+  const order = [...platform.devices].sort(
+    (a, b) => depth(a) - depth(b) || compareBdf(a.bdf, b.bdf),
+  );
 
-  const parentOf = (d: PciDevice): PciDevice | undefined => (d.parent ? byBdf.get(d.parent) : undefined);
+  const parentOf = (d: PciDevice): PciDevice | undefined =>
+    d.parent ? byBdf.get(d.parent) : undefined;
 
   const acsPathEnabled = (start: PciDevice): AcsVerdict => {
     const seen = new Set<string>();
@@ -110,7 +132,11 @@ export function deriveGroups(platform: Platform): GroupDerivation {
     if (dev.iommu === undefined || groupOf.has(dev.bdf)) continue;
     if (!isPciBdf(dev.bdf)) {
       // generic_device_group: a non-PCI device gets a group of its own.
-      assign(dev, next++, `${dev.bdf} is not a PCI device: a group of its own (generic_device_group)`);
+      assign(
+        dev,
+        next++,
+        `${dev.bdf} is not a PCI device: a group of its own (generic_device_group)`,
+      );
       continue;
     }
 
@@ -122,7 +148,11 @@ export function deriveGroups(platform: Platform): GroupDerivation {
     const seen = new Set<string>();
     for (let up = parentOf(dev); up && !seen.has(up.bdf); up = parentOf(up)) {
       seen.add(up.bdf);
-      if (up.pcieType === 'pcie_to_pci_bridge' || up.pcieType === 'conventional' || up.pcieType === undefined) {
+      if (
+        up.pcieType === 'pcie_to_pci_bridge' ||
+        up.pcieType === 'conventional' ||
+        up.pcieType === undefined
+      ) {
         pdev = up;
         const g = groupOf.get(up.bdf);
         if (g !== undefined) {
@@ -140,7 +170,11 @@ export function deriveGroups(platform: Platform): GroupDerivation {
     // 2. Climb toward the root until a bridge with ACS on the whole path above it.
     let reason = '';
     const climbed = new Set<string>();
-    for (let bridge = parentOf(pdev); bridge && !climbed.has(bridge.bdf); bridge = parentOf(bridge)) {
+    for (
+      let bridge = parentOf(pdev);
+      bridge && !climbed.has(bridge.bdf);
+      bridge = parentOf(bridge)
+    ) {
       climbed.add(bridge.bdf);
       const path = acsPathEnabled(bridge);
       if (path.enabled) break;
@@ -179,7 +213,13 @@ export function deriveGroups(platform: Platform): GroupDerivation {
     }
 
     // 5. A new group.
-    assign(dev, next++, reason ? `${dev.bdf} heads a new group: ${reason}` : `${dev.bdf} is isolated: a group of its own`);
+    assign(
+      dev,
+      next++,
+      reason
+        ? `${dev.bdf} heads a new group: ${reason}`
+        : `${dev.bdf} is isolated: a group of its own`,
+    );
   }
 
   // A device that started a group is told "a group of its own" when it is added; devices probed
@@ -189,7 +229,10 @@ export function deriveGroups(platform: Platform): GroupDerivation {
   for (const [bdf, reason] of reasons) {
     const others = (members.get(groupOf.get(bdf) as number) ?? []).filter((b) => b !== bdf);
     if (others.length > 0 && reason.endsWith('is isolated: a group of its own')) {
-      reasons.set(bdf, `${bdf} heads group ${groupOf.get(bdf)}, which ${others.join(', ')} ${others.length === 1 ? 'joins' : 'join'}`);
+      reasons.set(
+        bdf,
+        `${bdf} heads group ${groupOf.get(bdf)}, which ${others.join(', ')} ${others.length === 1 ? 'joins' : 'join'}`,
+      );
     }
   }
   return { groupOf, reasons };

@@ -30,7 +30,12 @@ import type {
  */
 export interface PlatformInput {
   arch?: 'x86_64' | 'aarch64';
-  kernel?: { kernelPageSize?: U64; CONFIG_TRANSPARENT_HUGEPAGE?: boolean; HPAGE_SIZE?: U64; version?: string };
+  kernel?: {
+    kernelPageSize?: U64;
+    CONFIG_TRANSPARENT_HUGEPAGE?: boolean;
+    HPAGE_SIZE?: U64;
+    version?: string;
+  };
   moduleParams?: {
     'vfio_iommu_type1.allow_unsafe_interrupts'?: boolean;
     'vfio_iommu_type1.dma_entry_limit'?: number;
@@ -48,7 +53,10 @@ export interface PlatformInput {
     interruptRemapping?: boolean;
     firstStage?: boolean;
   }>;
-  hostBridges?: Array<{ id: string; windows?: Array<{ start: U64; last: U64; kind?: HostBridgeWindow['kind'] }> }>;
+  hostBridges?: Array<{
+    id: string;
+    windows?: Array<{ start: U64; last: U64; kind?: HostBridgeWindow['kind'] }>;
+  }>;
   hostBridgeWindowsReserved?: boolean;
   devices?: Array<{
     bdf: string;
@@ -66,7 +74,14 @@ export interface PlatformInput {
     group?: number;
     hostBridge?: string;
   }>;
-  reservedRegions?: Array<{ start: U64; last: U64; type: ResvType; group?: number; device?: string; origin?: string }>;
+  reservedRegions?: Array<{
+    start: U64;
+    last: U64;
+    type: ResvType;
+    group?: number;
+    device?: string;
+    origin?: string;
+  }>;
   process?: {
     memlockLimit?: U64 | null;
     vaBacking?: Array<{ start: U64; last: U64; kind: VaBacking['kind']; name?: string }>;
@@ -110,13 +125,20 @@ export function normalizePlatform(input: PlatformInput = {}): Platform {
     // AMD v1 domains spanned the whole 64-bit space until 6.17 (025d1371cc8c) sized the aperture
     // from the page-table levels the hardware reports (kernel-semantics §7.2).
     const width =
-      u.addressWidth ?? (u.kind === 'amd' && kernelOlderThan(version, '6.17') ? 64 : DEFAULT_ADDRESS_WIDTH[u.kind]);
-    const pgsizeBitmap = u.pgsizeBitmap ?? (u.pageSizes ? pageSizesToBitmap(u.pageSizes) : DEFAULT_PGSIZE_BITMAP[u.kind]);
+      u.addressWidth ??
+      (u.kind === 'amd' && kernelOlderThan(version, '6.17') ? 64 : DEFAULT_ADDRESS_WIDTH[u.kind]);
+    const pgsizeBitmap =
+      u.pgsizeBitmap ??
+      (u.pageSizes ? pageSizesToBitmap(u.pageSizes) : DEFAULT_PGSIZE_BITMAP[u.kind]);
     return Object.freeze({
       id: u.id,
       kind: u.kind,
       addressWidth: u.aperture ? u.addressWidth : width,
-      aperture: Object.freeze(u.aperture ? { start: u.aperture.start, last: u.aperture.last } : apertureOf(u.kind, width, firstStage)),
+      aperture: Object.freeze(
+        u.aperture
+          ? { start: u.aperture.start, last: u.aperture.last }
+          : apertureOf(u.kind, width, firstStage),
+      ),
       pgsizeBitmap,
       snoopControl: u.snoopControl ?? u.kind !== 'smmuv3',
       coherent: u.coherent ?? true,
@@ -167,13 +189,22 @@ export function normalizePlatform(input: PlatformInput = {}): Platform {
     Object.freeze({
       id: hb.id,
       windows: Object.freeze(
-        (hb.windows ?? []).map((w) => Object.freeze({ start: w.start, last: w.last, kind: w.kind ?? 'mem' })),
+        (hb.windows ?? []).map((w) =>
+          Object.freeze({ start: w.start, last: w.last, kind: w.kind ?? 'mem' }),
+        ),
       ),
     }),
   );
 
   const reservedRegions: ReservedRegionSpec[] = (input.reservedRegions ?? []).map((r) =>
-    Object.freeze({ start: r.start, last: r.last, type: r.type, group: r.group, device: r.device, origin: r.origin }),
+    Object.freeze({
+      start: r.start,
+      last: r.last,
+      type: r.type,
+      group: r.group,
+      device: r.device,
+      origin: r.origin,
+    }),
   );
 
   const kernel = input.kernel ?? {};
@@ -189,8 +220,10 @@ export function normalizePlatform(input: PlatformInput = {}): Platform {
       version,
     }),
     moduleParams: Object.freeze({
-      'vfio_iommu_type1.allow_unsafe_interrupts': params['vfio_iommu_type1.allow_unsafe_interrupts'] ?? false,
-      'vfio_iommu_type1.dma_entry_limit': params['vfio_iommu_type1.dma_entry_limit'] ?? DEFAULT_DMA_ENTRY_LIMIT,
+      'vfio_iommu_type1.allow_unsafe_interrupts':
+        params['vfio_iommu_type1.allow_unsafe_interrupts'] ?? false,
+      'vfio_iommu_type1.dma_entry_limit':
+        params['vfio_iommu_type1.dma_entry_limit'] ?? DEFAULT_DMA_ENTRY_LIMIT,
       'iommufd.allow_unsafe_interrupts': params['iommufd.allow_unsafe_interrupts'] ?? false,
     }),
     iommus: Object.freeze(iommus),
@@ -201,7 +234,11 @@ export function normalizePlatform(input: PlatformInput = {}): Platform {
     process: Object.freeze({
       memlockLimit: proc.memlockLimit ?? undefined,
       vaBacking: proc.vaBacking
-        ? Object.freeze(proc.vaBacking.map((v) => Object.freeze({ start: v.start, last: v.last, kind: v.kind, name: v.name })))
+        ? Object.freeze(
+            proc.vaBacking.map((v) =>
+              Object.freeze({ start: v.start, last: v.last, kind: v.kind, name: v.name }),
+            ),
+          )
         : undefined,
     }),
   });

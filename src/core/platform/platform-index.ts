@@ -61,7 +61,15 @@ export function indexPlatform(platform: Platform): PlatformIndex {
     );
   }
 
-  return Object.freeze({ platform, groups, groupOf, groupReasons: reasons, devices, units, deviceResv });
+  return Object.freeze({
+    platform,
+    groups,
+    groupOf,
+    groupReasons: reasons,
+    devices,
+    units,
+    deviceResv,
+  });
 }
 
 /**
@@ -74,7 +82,9 @@ export function deviceHasIsolatedMsi(index: PlatformIndex, bdf: string): boolean
   const unit = dev?.iommu !== undefined ? index.units.get(dev.iommu) : undefined;
   if (!unit) return false;
   if (unit.kind === 'vtd' || unit.kind === 'amd') {
-    return index.platform.iommus.filter((u) => u.kind === 'vtd' || u.kind === 'amd').every((u) => u.interruptRemapping);
+    return index.platform.iommus
+      .filter((u) => u.kind === 'vtd' || u.kind === 'amd')
+      .every((u) => u.interruptRemapping);
   }
   return unit.interruptRemapping;
 }
@@ -89,21 +99,36 @@ export function groupHasIsolatedMsi(index: PlatformIndex, group: number): boolea
  * Drivers that take DMA ownership from the kernel's DMA API (`driver_managed_dma`): a device bound
  * to any other driver keeps its group "not viable" (`iommu_group_claim_dma_owner` → EPERM).
  */
-export const DMA_SAFE_DRIVERS: ReadonlySet<string> = new Set(['vfio-pci', 'pci-stub', 'pcieport', 'vfio-platform']);
+export const DMA_SAFE_DRIVERS: ReadonlySet<string> = new Set([
+  'vfio-pci',
+  'pci-stub',
+  'pcieport',
+  'vfio-platform',
+]);
 
 export function isDmaApiDriver(driver: string | undefined): boolean {
-  return driver !== undefined && driver !== '' && !DMA_SAFE_DRIVERS.has(driver) && !driver.startsWith('vfio');
+  return (
+    driver !== undefined &&
+    driver !== '' &&
+    !DMA_SAFE_DRIVERS.has(driver) &&
+    !driver.startsWith('vfio')
+  );
 }
 
 /** The members that keep a group from being viable, with their drivers. */
 export function nonViableMembers(index: PlatformIndex, group: number): PciDevice[] {
   const g = index.groups.get(group);
   if (!g) return [];
-  return g.devices.map((b) => index.devices.get(b) as PciDevice).filter((d) => isDmaApiDriver(d.hostDriver));
+  return g.devices
+    .map((b) => index.devices.get(b) as PciDevice)
+    .filter((d) => isDmaApiDriver(d.hostDriver));
 }
 
 /** Members with a non-relaxable 1:1 region (`require_direct`): they refuse the blocking domain. */
-export function requireDirectMembers(index: PlatformIndex, bdfs: readonly string[]): Array<{ bdf: string; region: ResvRegion }> {
+export function requireDirectMembers(
+  index: PlatformIndex,
+  bdfs: readonly string[],
+): Array<{ bdf: string; region: ResvRegion }> {
   const out: Array<{ bdf: string; region: ResvRegion }> = [];
   for (const b of bdfs) {
     const region = (index.deviceResv.get(b) ?? []).find((r) => r.type === 'direct');

@@ -14,18 +14,30 @@ export interface ResvRegion extends Range {
  * switch on, the PCI host bridge windows as `reserved` (commit 273df9635385, reverted by
  * cd2c9fcf5c66 — kernel-semantics §6.2).
  */
-export function deviceResvRegions(platform: Platform, bdf: string, group: number | undefined): ResvRegion[] {
+export function deviceResvRegions(
+  platform: Platform,
+  bdf: string,
+  group: number | undefined,
+): ResvRegion[] {
   const dev = platform.devices.find((d) => d.bdf === bdf);
   const out: ResvRegion[] = [];
   for (const r of platform.reservedRegions) {
-    if (appliesTo(r, bdf, group)) out.push(Object.freeze({ start: r.start, last: r.last, type: r.type, origin: r.origin }));
+    if (appliesTo(r, bdf, group))
+      out.push(Object.freeze({ start: r.start, last: r.last, type: r.type, origin: r.origin }));
   }
   if (platform.hostBridgeWindowsReserved && dev?.iommu !== undefined) {
     for (const hb of platform.hostBridges) {
       if (dev.hostBridge !== undefined && dev.hostBridge !== hb.id) continue;
       for (const w of hb.windows) {
         if (w.kind === 'io' || w.kind === 'bus') continue;
-        out.push(Object.freeze({ start: w.start, last: w.last, type: 'reserved', origin: `host bridge ${hb.id} window` }));
+        out.push(
+          Object.freeze({
+            start: w.start,
+            last: w.last,
+            type: 'reserved',
+            origin: `host bridge ${hb.id} window`,
+          }),
+        );
       }
     }
   }
@@ -46,7 +58,9 @@ function appliesTo(r: ReservedRegionSpec, bdf: string, group: number | undefined
 export function insertResvRegion(list: readonly ResvRegion[], region: ResvRegion): ResvRegion[] {
   const out = [...list];
   let at = out.findIndex(
-    (it) => region.start < it.start || (region.start === it.start && RESV_TYPE_ORDER[region.type] <= RESV_TYPE_ORDER[it.type]),
+    (it) =>
+      region.start < it.start ||
+      (region.start === it.start && RESV_TYPE_ORDER[region.type] <= RESV_TYPE_ORDER[it.type]),
   );
   if (at < 0) at = out.length;
   out.splice(at, 0, region);

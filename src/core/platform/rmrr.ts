@@ -5,7 +5,9 @@
  * every other RMRR is IOMMU_RESV_DIRECT. `pciClass` is `0xCCSSPP` (or `0xCCSS`, with or without 0x).
  */
 export function rmrrIsRelaxable(pciClass: string | undefined): boolean {
-  const digits = /^(?:0x)?([0-9a-f]{4}|[0-9a-f]{6})$/i.exec(pciClass?.trim() ?? '')?.[1]?.toLowerCase();
+  const digits = /^(?:0x)?([0-9a-f]{4}|[0-9a-f]{6})$/i
+    .exec(pciClass?.trim() ?? '')?.[1]
+    ?.toLowerCase();
   if (!digits) return false;
   const base = digits.slice(0, 2);
   const sub = digits.slice(2, 4);

@@ -46,9 +46,7 @@ export const ACS_FLAGS: readonly AcsFlag[] = ['SV', 'TB', 'RR', 'CR', 'UF', 'EC'
  * (lspci's `<access denied>`).
  */
 export type AcsState =
-  | { readonly cap: readonly AcsFlag[]; readonly ctl: readonly AcsFlag[] }
-  | null
-  | 'unknown';
+  { readonly cap: readonly AcsFlag[]; readonly ctl: readonly AcsFlag[] } | null | 'unknown';
 
 export interface Bar {
   readonly index: number;

@@ -17,7 +17,11 @@ export function checkUserVa(platform: Platform, va: Range): VaCheck {
   const pieces: VaBacking[] = [];
   for (const b of sorted) {
     if (b.last < cursor) continue;
-    if (b.start > cursor) return { ok: false, hole: { start: cursor, last: b.start - 1n < va.last ? b.start - 1n : va.last } };
+    if (b.start > cursor)
+      return {
+        ok: false,
+        hole: { start: cursor, last: b.start - 1n < va.last ? b.start - 1n : va.last },
+      };
     pieces.push(b);
     if (b.last >= va.last) {
       // The most restrictive kind among the pieces decides.

@@ -6,7 +6,8 @@ import { type Range, U64_MAX } from '../u64.ts';
  * ranges are few (tens), so plain arrays beat a tree for them.
  */
 
-const byStart = (a: Range, b: Range): number => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0);
+const byStart = (a: Range, b: Range): number =>
+  a.start < b.start ? -1 : a.start > b.start ? 1 : 0;
 
 /** Sorts and merges ranges that overlap or touch. */
 export function normalize(ranges: readonly Range[]): Range[] {
@@ -68,7 +69,10 @@ export function intersect(a: readonly Range[], b: readonly Range[]): Range[] {
 }
 
 /** The parts of `within` (default: the whole 64-bit space) that no range of `ranges` covers. */
-export function complement(ranges: readonly Range[], within: Range = { start: 0n, last: U64_MAX }): Range[] {
+export function complement(
+  ranges: readonly Range[],
+  within: Range = { start: 0n, last: U64_MAX },
+): Range[] {
   return subtract([within], ranges);
 }
 
@@ -82,7 +86,9 @@ export function anyIntersects(set: readonly Range[], r: Range): boolean {
 }
 
 export function rangesEqual(a: readonly Range[], b: readonly Range[]): boolean {
-  return a.length === b.length && a.every((r, i) => r.start === b[i]?.start && r.last === b[i]?.last);
+  return (
+    a.length === b.length && a.every((r, i) => r.start === b[i]?.start && r.last === b[i]?.last)
+  );
 }
 
 /** The smallest single range holding all of `ranges` (undefined for none). */

@@ -67,7 +67,13 @@ export function replay(scenario: ReplayableScenario, options: ReplayOptions = {}
   let bindings: ReadonlyMap<string, number> = new Map();
   for (const item of replaySteps(scenario, options)) {
     if (item.kind === 'setup-error') {
-      return { steps: [], mismatches: 1, state: createState({}), bindings: new Map(), setupError: item.setupError };
+      return {
+        steps: [],
+        mismatches: 1,
+        state: createState({}),
+        bindings: new Map(),
+        setupError: item.setupError,
+      };
     }
     state = item.state;
     bindings = item.bindings;
@@ -82,7 +88,11 @@ export function replay(scenario: ReplayableScenario, options: ReplayOptions = {}
 /** One position of a step-by-step replay: the platform alone, then the state after each step. */
 export type ReplayItem =
   | { readonly kind: 'setup-error'; readonly setupError: string }
-  | { readonly kind: 'start'; readonly state: EngineState; readonly bindings: ReadonlyMap<string, number> }
+  | {
+      readonly kind: 'start';
+      readonly state: EngineState;
+      readonly bindings: ReadonlyMap<string, number>;
+    }
   | {
       readonly kind: 'step';
       readonly report: StepReport;
@@ -96,7 +106,10 @@ export type ReplayItem =
  * then each step's report with the state after it. `replay()` is this iterator run to the end;
  * a timeline that keeps every intermediate state (the UI's step-through) reads it directly.
  */
-export function* replaySteps(scenario: ReplayableScenario, options: ReplayOptions = {}): Generator<ReplayItem, void, undefined> {
+export function* replaySteps(
+  scenario: ReplayableScenario,
+  options: ReplayOptions = {},
+): Generator<ReplayItem, void, undefined> {
   let state: EngineState;
   try {
     state = options.initialState ?? createState(scenario.platform ?? {});

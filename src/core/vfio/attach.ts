@@ -69,7 +69,8 @@ export function pgsizeOfDomains(domains: readonly VfioDomain[], pageSize: bigint
 export function domainRefusal(domain: VfioDomain, unit: IommuUnit): string | undefined {
   if (domain.kind === 'smmuv3' || domain.kind === 'mock') {
     // An SMMUv3 (or selftest mock) domain's page tables belong to one SMMU instance.
-    if (domain.iommu !== unit.id) return `domain ${domain.id} belongs to ${domain.iommu}, not ${unit.id}`;
+    if (domain.iommu !== unit.id)
+      return `domain ${domain.id} belongs to ${domain.iommu}, not ${unit.id}`;
     return undefined;
   }
   if (domain.kind === 'vtd' && domain.enforceCacheCoherency && !unit.snoopControl) {
@@ -96,7 +97,12 @@ export interface AttachDone {
 
 export type AttachResult = AttachDone | ({ readonly ok: false } & Refusal);
 
-const fail = (errno: Refusal['errno'], rule: string, message: string): AttachResult => ({ ok: false, errno, rule, message });
+const fail = (errno: Refusal['errno'], rule: string, message: string): AttachResult => ({
+  ok: false,
+  errno,
+  rule,
+  message,
+});
 
 /**
  * `vfio_iommu_type1_attach_group`, checks in the kernel's order (kernel-semantics §4.3): vaddr
@@ -104,10 +110,16 @@ const fail = (errno: Refusal['errno'], rule: string, message: string): AttachRes
  * EINVAL, MSI isolation EPERM (after the IOVA checks), then domain reuse or a new domain with the
  * existing mappings replayed into it.
  */
-export function attachGroup(index: PlatformIndex, driver: Type1State, group: number, lockedElsewhere: bigint): AttachResult {
+export function attachGroup(
+  index: PlatformIndex,
+  driver: Type1State,
+  group: number,
+  lockedElsewhere: bigint,
+): AttachResult {
   const platform = index.platform;
   const unit = groupUnit(index, group);
-  if (!unit) return fail('ENODEV', 'vfio_iommu_type1_attach_group', `group ${group} has no IOMMU unit`);
+  if (!unit)
+    return fail('ENODEV', 'vfio_iommu_type1_attach_group', `group ${group} has no IOMMU unit`);
 
   if (driver.vaddrInvalidCount !== 0) {
     return fail(
@@ -138,8 +150,16 @@ export function attachGroup(index: PlatformIndex, driver: Type1State, group: num
   // SMMUv3 refuses with -EPERM once the domain is finalised, which `domain_alloc_paging` does.
   if (driver.nesting) {
     return unit.kind === 'smmuv3'
-      ? fail('EPERM', 'arm_smmu_enable_nesting', `group ${group}: the ${unit.id} paging domain is already finalised, so nesting cannot be enabled (VFIO_TYPE1_NESTING_IOMMU, kernel ${platform.kernel.version})`)
-      : fail('EINVAL', 'iommu_enable_nesting', `group ${group}: ${unit.id} (${unit.kind}) domains have no enable_nesting op (VFIO_TYPE1_NESTING_IOMMU, kernel ${platform.kernel.version})`);
+      ? fail(
+          'EPERM',
+          'arm_smmu_enable_nesting',
+          `group ${group}: the ${unit.id} paging domain is already finalised, so nesting cannot be enabled (VFIO_TYPE1_NESTING_IOMMU, kernel ${platform.kernel.version})`,
+        )
+      : fail(
+          'EINVAL',
+          'iommu_enable_nesting',
+          `group ${group}: ${unit.id} (${unit.kind}) domains have no enable_nesting op (VFIO_TYPE1_NESTING_IOMMU, kernel ${platform.kernel.version})`,
+        );
   }
 
   const aperture = unit.aperture;
@@ -203,7 +223,9 @@ export function attachGroup(index: PlatformIndex, driver: Type1State, group: num
   for (const d of driver.domains) {
     if (d.kind !== unit.kind) continue;
     if (d.enforceCacheCoherency !== enforce) {
-      refusals.push(`domain ${d.id} ${d.enforceCacheCoherency ? 'enforces' : 'does not enforce'} cache coherency`);
+      refusals.push(
+        `domain ${d.id} ${d.enforceCacheCoherency ? 'enforces' : 'does not enforce'} cache coherency`,
+      );
       continue;
     }
     const why = domainRefusal(d, unit);
@@ -232,14 +254,30 @@ export function attachGroup(index: PlatformIndex, driver: Type1State, group: num
     const repinned: VfioMapping[] = [];
     let extra = 0n;
     for (const m of dma.entries()) {
-      const pin = pinUserRange(platform, { start: m.value.vaddr, last: m.value.vaddr + (m.last - m.start) }, m.value.write, lockedElsewhere + extra);
-      if (!pin.ok) return fail(pin.errno, 'vfio_iommu_replay', `replaying mapping ${formatRange(m)}: ${pin.message}`);
+      const pin = pinUserRange(
+        platform,
+        { start: m.value.vaddr, last: m.value.vaddr + (m.last - m.start) },
+        m.value.write,
+        lockedElsewhere + extra,
+      );
+      if (!pin.ok)
+        return fail(
+          pin.errno,
+          'vfio_iommu_replay',
+          `replaying mapping ${formatRange(m)}: ${pin.message}`,
+        );
       extra += pin.locked;
       repinned.push({ ...m.value, locked: pin.locked, pfnmap: pin.pfnmap });
     }
     const entries = Array.from(dma.entries());
     dma = dma.edit((draft) => {
-      entries.forEach((e, i) => draft.set({ start: e.start, last: e.last, value: Object.freeze(repinned[i] as VfioMapping) }));
+      entries.forEach((e, i) =>
+        draft.set({
+          start: e.start,
+          last: e.last,
+          value: Object.freeze(repinned[i] as VfioMapping),
+        }),
+      );
     });
     locked = extra;
   }
@@ -256,7 +294,8 @@ export function attachGroup(index: PlatformIndex, driver: Type1State, group: num
   });
   const domains = Object.freeze([...driver.domains, domain]);
   const why = refusals.length > 0 ? ` (${refusals.join('; ')})` : '';
-  const replayed = driver.dma.size > 0 ? `, ${driver.dma.size} existing mapping(s) replayed into it` : '';
+  const replayed =
+    driver.dma.size > 0 ? `, ${driver.dma.size} existing mapping(s) replayed into it` : '';
   return {
     ok: true,
     warnings,
@@ -278,7 +317,11 @@ export function attachGroup(index: PlatformIndex, driver: Type1State, group: num
  * mapping when it was the only one), the list's ends grow back to the remaining apertures, and the
  * list is rebuilt minus the remaining groups' reserved regions (kept as is if that leaves nothing).
  */
-export function detachGroup(index: PlatformIndex, driver: Type1State, group: number): { driver: Type1State; note: string } {
+export function detachGroup(
+  index: PlatformIndex,
+  driver: Type1State,
+  group: number,
+): { driver: Type1State; note: string } {
   const domain = driver.domains.find((d) => d.groups.includes(group));
   if (!domain) return { driver, note: '' };
   let domains = driver.domains;
@@ -291,7 +334,9 @@ export function detachGroup(index: PlatformIndex, driver: Type1State, group: num
   let note: string;
   const remaining = domain.groups.filter((g) => g !== group);
   if (remaining.length > 0) {
-    domains = domains.map((d) => (d.id === domain.id ? Object.freeze({ ...d, groups: Object.freeze(remaining) }) : d));
+    domains = domains.map((d) =>
+      d.id === domain.id ? Object.freeze({ ...d, groups: Object.freeze(remaining) }) : d,
+    );
     note = `group ${group} left domain ${domain.id}`;
   } else {
     if (domains.length === 1) {
@@ -302,7 +347,10 @@ export function detachGroup(index: PlatformIndex, driver: Type1State, group: num
       vaddrInvalid = 0;
     }
     domains = domains.filter((d) => d.id !== domain.id);
-    list = expandToApertures(list, domains.map((d) => d.aperture));
+    list = expandToApertures(
+      list,
+      domains.map((d) => d.aperture),
+    );
     pgsize = pgsizeOfDomains(domains, index.platform.kernel.kernelPageSize);
     note = `group ${group} left; domain ${domain.id} freed`;
   }

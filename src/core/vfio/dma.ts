@@ -3,7 +3,16 @@ import { kernelOlderThan } from '../platform/defaults.ts';
 import type { PlatformIndex } from '../platform/platform-index.ts';
 import { describeResvType } from '../platform/resv-regions.ts';
 import type { RangeEntry } from '../ranges/range-map.ts';
-import { formatRange, formatSize, hex, lastOf, lowestSetBit, type Range, type U64, U64_MAX } from '../u64.ts';
+import {
+  formatRange,
+  formatSize,
+  hex,
+  lastOf,
+  lowestSetBit,
+  type Range,
+  type U64,
+  U64_MAX,
+} from '../u64.ts';
 import { describeKnown, MAP_FLAGS, parseFlags, UNMAP_FLAGS } from './flags.ts';
 import { enforcedRegions, inOneNode, listSpan } from './iova-list.ts';
 import { pinUserRange, type Refusal } from './pinning.ts';
@@ -16,10 +25,20 @@ import type { Type1State, VfioContainer, VfioMapping } from './state.ts';
  */
 
 export type DmaResult =
-  | { readonly ok: true; readonly driver: Type1State; readonly message: string; readonly size?: U64 }
+  | {
+      readonly ok: true;
+      readonly driver: Type1State;
+      readonly message: string;
+      readonly size?: U64;
+    }
   | ({ readonly ok: false } & Refusal);
 
-const no = (errno: Refusal['errno'], rule: string, message: string): DmaResult => ({ ok: false, errno, rule, message });
+const no = (errno: Refusal['errno'], rule: string, message: string): DmaResult => ({
+  ok: false,
+  errno,
+  rule,
+  message,
+});
 
 /** The kernel behaviour before the late-2025 overflow series (EINVAL instead of EOVERFLOW, §9). */
 export function legacyOverflow(index: PlatformIndex): boolean {
@@ -44,7 +63,12 @@ function prot(m: { read: boolean; write: boolean }): string {
 }
 
 /** Why a range fails `vfio_iommu_iova_dma_valid`, naming the object that carved the gap. */
-function explainInvalid(index: PlatformIndex, container: VfioContainer, driver: Type1State, r: Range): string {
+function explainInvalid(
+  index: PlatformIndex,
+  container: VfioContainer,
+  driver: Type1State,
+  r: Range,
+): string {
   for (const d of driver.domains) {
     for (const g of d.groups) {
       for (const region of enforcedRegions(index.groups.get(g)?.resvRegions ?? [])) {
@@ -56,25 +80,45 @@ function explainInvalid(index: PlatformIndex, container: VfioContainer, driver: 
   }
   const span = listSpan(driver.iovaList);
   if (span && (r.start < span.start || r.last > span.last)) {
-    const narrow = driver.domains.find((d) => r.start < d.aperture.start || r.last > d.aperture.last);
-    const who = narrow ? ` (domain ${narrow.id} on ${narrow.iommu} translates ${formatRange(narrow.aperture)})` : '';
+    const narrow = driver.domains.find(
+      (d) => r.start < d.aperture.start || r.last > d.aperture.last,
+    );
+    const who = narrow
+      ? ` (domain ${narrow.id} on ${narrow.iommu} translates ${formatRange(narrow.aperture)})`
+      : '';
     return `iova ${formatRange(r)} is outside container ${container.id}'s IOMMU aperture ${formatRange(span)}${who}`;
   }
   const ranges =
-    driver.iovaList.length <= 6 ? driver.iovaList.map(formatRange).join(', ') : `${driver.iovaList.length} ranges`;
+    driver.iovaList.length <= 6
+      ? driver.iovaList.map(formatRange).join(', ')
+      : `${driver.iovaList.length} ranges`;
   return `iova ${formatRange(r)} does not fit inside one valid IOVA range of container ${container.id} (${ranges})`;
 }
 
-export function mapDma(index: PlatformIndex, container: VfioContainer, driver: Type1State, a: VfioMapDma, processLocked: bigint): DmaResult {
+export function mapDma(
+  index: PlatformIndex,
+  container: VfioContainer,
+  driver: Type1State,
+  a: VfioMapDma,
+  processLocked: bigint,
+): DmaResult {
   const page = index.platform.kernel.kernelPageSize;
   const legacy = legacyOverflow(index);
   const flags = parseFlags(a.flags, MAP_FLAGS);
   if (!flags.ok) {
-    return no('EINVAL', 'vfio_iommu_type1_map_dma', `unknown map flag "${flags.bad}" (known: ${describeKnown(MAP_FLAGS)})`);
+    return no(
+      'EINVAL',
+      'vfio_iommu_type1_map_dma',
+      `unknown map flag "${flags.bad}" (known: ${describeKnown(MAP_FLAGS)})`,
+    );
   }
   const unknown = flags.bits & ~(MAP_FLAGS.READ | MAP_FLAGS.WRITE | MAP_FLAGS.VADDR);
   if (unknown !== 0n) {
-    return no('EINVAL', 'vfio_iommu_type1_map_dma', `unknown map flag bits ${hex(unknown)} (known: ${describeKnown(MAP_FLAGS)})`);
+    return no(
+      'EINVAL',
+      'vfio_iommu_type1_map_dma',
+      `unknown map flag bits ${hex(unknown)} (known: ${describeKnown(MAP_FLAGS)})`,
+    );
   }
   const read = (flags.bits & MAP_FLAGS.READ) !== 0n;
   const write = (flags.bits & MAP_FLAGS.WRITE) !== 0n;
@@ -85,26 +129,48 @@ export function mapDma(index: PlatformIndex, container: VfioContainer, driver: T
 
   const protError = (): DmaResult | undefined =>
     (read || write) && setVaddr
-      ? no('EINVAL', 'vfio_dma_do_map', 'VFIO_DMA_MAP_FLAG_VADDR cannot be combined with READ or WRITE')
+      ? no(
+          'EINVAL',
+          'vfio_dma_do_map',
+          'VFIO_DMA_MAP_FLAG_VADDR cannot be combined with READ or WRITE',
+        )
       : !read && !write && !setVaddr
-        ? no('EINVAL', 'vfio_dma_do_map', 'a mapping needs READ and/or WRITE (or VADDR to update a host address)')
+        ? no(
+            'EINVAL',
+            'vfio_dma_do_map',
+            'a mapping needs READ and/or WRITE (or VADDR to update a host address)',
+          )
         : undefined;
   const sizeZero = (): DmaResult => no('EINVAL', 'vfio_dma_do_map', 'size 0 maps nothing');
   const alignError = (): DmaResult | undefined => {
     const bad = (size | iova | vaddr) & (pgsize - 1n);
     if (bad === 0n) return undefined;
-    const which = [(iova & (pgsize - 1n)) !== 0n ? `iova ${hex(iova)}` : '', (size & (pgsize - 1n)) !== 0n ? `size ${hex(size)}` : '', (vaddr & (pgsize - 1n)) !== 0n ? `vaddr ${hex(vaddr)}` : '']
+    const which = [
+      (iova & (pgsize - 1n)) !== 0n ? `iova ${hex(iova)}` : '',
+      (size & (pgsize - 1n)) !== 0n ? `size ${hex(size)}` : '',
+      (vaddr & (pgsize - 1n)) !== 0n ? `vaddr ${hex(vaddr)}` : '',
+    ]
       .filter(Boolean)
       .join(', ');
-    return no('EINVAL', 'vfio_dma_do_map', `${which} not aligned to the container's minimum page size ${hex(pgsize)} (iova_pgsizes ${hex(driver.pgsizeBitmap)})`);
+    return no(
+      'EINVAL',
+      'vfio_dma_do_map',
+      `${which} not aligned to the container's minimum page size ${hex(pgsize)} (iova_pgsizes ${hex(driver.pgsizeBitmap)})`,
+    );
   };
   const wrapError = (): DmaResult | undefined => {
     const i = lastOf(iova, size);
     const v = lastOf(vaddr, size);
     if (!i.overflow && !v.overflow) return undefined;
-    const what = i.overflow ? `iova ${hex(iova)} + size ${hex(size)} - 1` : `vaddr ${hex(vaddr)} + size ${hex(size)} - 1`;
+    const what = i.overflow
+      ? `iova ${hex(iova)} + size ${hex(size)} - 1`
+      : `vaddr ${hex(vaddr)} + size ${hex(size)} - 1`;
     return legacy
-      ? no('EINVAL', 'vfio_dma_do_map', `${what} wraps past 0xffffffffffffffff (kernel ${index.platform.kernel.version} returns EINVAL; 6.18+ EOVERFLOW)`)
+      ? no(
+          'EINVAL',
+          'vfio_dma_do_map',
+          `${what} wraps past 0xffffffffffffffff (kernel ${index.platform.kernel.version} returns EINVAL; 6.18+ EOVERFLOW)`,
+        )
       : no('EOVERFLOW', 'vfio_dma_do_map', `${what} overflows 64 bits (check_add_overflow)`);
   };
 
@@ -121,7 +187,8 @@ export function mapDma(index: PlatformIndex, container: VfioContainer, driver: T
   const r: Range = { start: iova, last: iova + size - 1n };
   const found = driver.dma.firstOverlapping(r);
   if (setVaddr) {
-    if (!found) return no('ENOENT', 'vfio_dma_do_map', `VADDR update: no mapping at iova ${formatRange(r)}`);
+    if (!found)
+      return no('ENOENT', 'vfio_dma_do_map', `VADDR update: no mapping at iova ${formatRange(r)}`);
     if (!found.value.vaddrInvalid || found.start !== iova || found.last !== r.last) {
       const why = !found.value.vaddrInvalid
         ? `mapping ${formatRange(found)} still has a valid vaddr (invalidate it with VFIO_DMA_UNMAP_FLAG_VADDR first)`
@@ -140,7 +207,11 @@ export function mapDma(index: PlatformIndex, container: VfioContainer, driver: T
     };
   }
   if (found) {
-    return no('EEXIST', 'vfio_dma_do_map', `iova ${formatRange(r)} overlaps existing mapping ${formatRange(found)} of container ${container.id}`);
+    return no(
+      'EEXIST',
+      'vfio_dma_do_map',
+      `iova ${formatRange(r)} overlaps existing mapping ${formatRange(found)} of container ${container.id}`,
+    );
   }
   if (driver.dmaAvail <= 0) {
     return no(
@@ -152,10 +223,27 @@ export function mapDma(index: PlatformIndex, container: VfioContainer, driver: T
   if (!inOneNode(driver.iovaList, r)) {
     return no('EINVAL', 'vfio_iommu_iova_dma_valid', explainInvalid(index, container, driver, r));
   }
-  const pin = pinUserRange(index.platform, { start: vaddr, last: vaddr + size - 1n }, write, processLocked);
-  if (!pin.ok) return no(pin.errno, pin.rule, `mapping iova ${formatRange(r)} from vaddr ${hex(vaddr)}: ${pin.message}`);
+  const pin = pinUserRange(
+    index.platform,
+    { start: vaddr, last: vaddr + size - 1n },
+    write,
+    processLocked,
+  );
+  if (!pin.ok)
+    return no(
+      pin.errno,
+      pin.rule,
+      `mapping iova ${formatRange(r)} from vaddr ${hex(vaddr)}: ${pin.message}`,
+    );
 
-  const value: VfioMapping = Object.freeze({ vaddr, read, write, vaddrInvalid: false, locked: pin.locked, pfnmap: pin.pfnmap });
+  const value: VfioMapping = Object.freeze({
+    vaddr,
+    read,
+    write,
+    vaddrInvalid: false,
+    locked: pin.locked,
+    pfnmap: pin.pfnmap,
+  });
   const domains = driver.domains.length;
   const vaNote = a.vaddr === undefined ? ' (default vaddr)' : '';
   return {
@@ -172,45 +260,86 @@ export function mapDma(index: PlatformIndex, container: VfioContainer, driver: T
   };
 }
 
-export function unmapDma(index: PlatformIndex, container: VfioContainer, driver: Type1State, a: VfioUnmapDma): DmaResult {
+export function unmapDma(
+  index: PlatformIndex,
+  container: VfioContainer,
+  driver: Type1State,
+  a: VfioUnmapDma,
+): DmaResult {
   const legacy = legacyOverflow(index);
   const flags = parseFlags(a.flags, UNMAP_FLAGS);
   if (!flags.ok) {
-    return no('EINVAL', 'vfio_iommu_type1_unmap_dma', `unknown unmap flag "${flags.bad}" (known: ${describeKnown(UNMAP_FLAGS)})`);
+    return no(
+      'EINVAL',
+      'vfio_iommu_type1_unmap_dma',
+      `unknown unmap flag "${flags.bad}" (known: ${describeKnown(UNMAP_FLAGS)})`,
+    );
   }
-  const unknown = flags.bits & ~(UNMAP_FLAGS.GET_DIRTY_BITMAP | UNMAP_FLAGS.ALL | UNMAP_FLAGS.VADDR);
+  const unknown =
+    flags.bits & ~(UNMAP_FLAGS.GET_DIRTY_BITMAP | UNMAP_FLAGS.ALL | UNMAP_FLAGS.VADDR);
   if (unknown !== 0n) {
-    return no('EINVAL', 'vfio_iommu_type1_unmap_dma', `unknown unmap flag bits ${hex(unknown)} (known: ${describeKnown(UNMAP_FLAGS)})`);
+    return no(
+      'EINVAL',
+      'vfio_iommu_type1_unmap_dma',
+      `unknown unmap flag bits ${hex(unknown)} (known: ${describeKnown(UNMAP_FLAGS)})`,
+    );
   }
   const all = (flags.bits & UNMAP_FLAGS.ALL) !== 0n;
   const setVaddr = (flags.bits & UNMAP_FLAGS.VADDR) !== 0n;
   if ((flags.bits & UNMAP_FLAGS.GET_DIRTY_BITMAP) !== 0n) {
     if (all || setVaddr) {
-      return no('EINVAL', 'vfio_iommu_type1_unmap_dma', 'GET_DIRTY_BITMAP cannot be combined with ALL or VADDR');
+      return no(
+        'EINVAL',
+        'vfio_iommu_type1_unmap_dma',
+        'GET_DIRTY_BITMAP cannot be combined with ALL or VADDR',
+      );
     }
-    return no('EINVAL', 'vfio_iommu_type1_unmap_dma', `GET_DIRTY_BITMAP needs dirty page tracking, which is not started on container ${container.id}`);
+    return no(
+      'EINVAL',
+      'vfio_iommu_type1_unmap_dma',
+      `GET_DIRTY_BITMAP needs dirty page tracking, which is not started on container ${container.id}`,
+    );
   }
   const { iova, size } = a;
   const pgsize = lowestSetBit(driver.pgsizeBitmap);
   if ((iova & (pgsize - 1n)) !== 0n) {
-    return no('EINVAL', 'vfio_dma_do_unmap', `iova ${hex(iova)} is not aligned to the minimum page size ${hex(pgsize)}`);
+    return no(
+      'EINVAL',
+      'vfio_dma_do_unmap',
+      `iova ${hex(iova)} is not aligned to the minimum page size ${hex(pgsize)}`,
+    );
   }
   let r: Range;
   if (all) {
     if (iova !== 0n || size !== 0n) {
-      return no('EINVAL', 'vfio_dma_do_unmap', `VFIO_DMA_UNMAP_FLAG_ALL needs iova 0 and size 0 (got iova ${hex(iova)}, size ${hex(size)})`);
+      return no(
+        'EINVAL',
+        'vfio_dma_do_unmap',
+        `VFIO_DMA_UNMAP_FLAG_ALL needs iova 0 and size 0 (got iova ${hex(iova)}, size ${hex(size)})`,
+      );
     }
     r = { start: 0n, last: U64_MAX };
   } else {
     if (size === 0n || (size & (pgsize - 1n)) !== 0n) {
-      const why = size === 0n ? 'size 0' : `size ${hex(size)} is not a multiple of the minimum page size ${hex(pgsize)}`;
-      return no('EINVAL', 'vfio_dma_do_unmap', `${why} (use VFIO_DMA_UNMAP_FLAG_ALL with iova 0, size 0 to unmap everything)`);
+      const why =
+        size === 0n
+          ? 'size 0'
+          : `size ${hex(size)} is not a multiple of the minimum page size ${hex(pgsize)}`;
+      return no(
+        'EINVAL',
+        'vfio_dma_do_unmap',
+        `${why} (use VFIO_DMA_UNMAP_FLAG_ALL with iova 0, size 0 to unmap everything)`,
+      );
     }
     const l = lastOf(iova, size);
     if (l.overflow) {
       const what = `iova ${hex(iova)} + size ${hex(size)} - 1`;
       return legacy
-        ? no('EINVAL', 'vfio_dma_do_unmap', `${what} wraps past 0xffffffffffffffff (kernel ${index.platform.kernel.version} returns EINVAL; 6.18+ EOVERFLOW)`)
+        ? no(
+            'EINVAL',
+            'vfio_dma_do_unmap',
+            `${what} wraps past 0xffffffffffffffff (kernel ${index.platform.kernel.version} returns EINVAL; 6.18+ EOVERFLOW)`,
+          )
         : no('EOVERFLOW', 'vfio_dma_do_unmap', `${what} overflows 64 bits (check_add_overflow)`);
     }
     r = { start: iova, last: l.last };
@@ -223,11 +352,19 @@ export function unmapDma(index: PlatformIndex, container: VfioContainer, driver:
   if (driver.v2 && !all) {
     const head = driver.dma.find(r.start);
     if (head && head.start < r.start && !hidden(head)) {
-      return no('EINVAL', 'vfio_dma_do_unmap', `unmap ${formatRange(r)} would bisect mapping ${formatRange(head)} (its first byte is below ${hex(r.start)})`);
+      return no(
+        'EINVAL',
+        'vfio_dma_do_unmap',
+        `unmap ${formatRange(r)} would bisect mapping ${formatRange(head)} (its first byte is below ${hex(r.start)})`,
+      );
     }
     const tail = driver.dma.find(r.last);
     if (tail && tail.last > r.last && !hidden(tail)) {
-      return no('EINVAL', 'vfio_dma_do_unmap', `unmap ${formatRange(r)} would bisect mapping ${formatRange(tail)} (it ends after ${hex(r.last)})`);
+      return no(
+        'EINVAL',
+        'vfio_dma_do_unmap',
+        `unmap ${formatRange(r)} would bisect mapping ${formatRange(tail)} (it ends after ${hex(r.last)})`,
+      );
     }
   }
 
@@ -249,12 +386,20 @@ export function unmapDma(index: PlatformIndex, container: VfioContainer, driver:
   if (setVaddr) {
     const already = victims.find((m) => m.value.vaddrInvalid);
     if (already) {
-      return no('EINVAL', 'vfio_dma_do_unmap', `mapping ${formatRange(already)}'s vaddr is already invalidated; nothing changed`);
+      return no(
+        'EINVAL',
+        'vfio_dma_do_unmap',
+        `mapping ${formatRange(already)}'s vaddr is already invalidated; nothing changed`,
+      );
     }
     let total = 0n;
     const dma = driver.dma.edit((draft) => {
       for (const m of victims) {
-        draft.set({ start: m.start, last: m.last, value: Object.freeze({ ...m.value, vaddrInvalid: true }) });
+        draft.set({
+          start: m.start,
+          last: m.last,
+          value: Object.freeze({ ...m.value, vaddrInvalid: true }),
+        });
         total += m.last - m.start + 1n;
       }
     });
@@ -262,21 +407,29 @@ export function unmapDma(index: PlatformIndex, container: VfioContainer, driver:
       ok: true,
       size: total & U64_MAX,
       message: `invalidated the vaddr of ${victims.length} mapping(s) (${formatSize(total)}) in ${formatRange(r)} of container ${container.id}; IOMMU mappings kept`,
-      driver: Object.freeze({ ...driver, dma, vaddrInvalidCount: driver.vaddrInvalidCount + victims.length }),
+      driver: Object.freeze({
+        ...driver,
+        dma,
+        vaddrInvalidCount: driver.vaddrInvalidCount + victims.length,
+      }),
     };
   }
 
   let total = 0n;
   let unlocked = 0n;
   let invalid = 0;
-  const dma = victims.length === 0 ? driver.dma : driver.dma.edit((draft) => victims.forEach((m) => draft.delete(m.start)));
+  const dma =
+    victims.length === 0
+      ? driver.dma
+      : driver.dma.edit((draft) => victims.forEach((m) => draft.delete(m.start)));
   for (const m of victims) {
     total += m.last - m.start + 1n;
     unlocked += m.value.locked;
     if (m.value.vaddrInvalid) invalid++;
   }
   const what = all ? 'everything' : formatRange(r);
-  const extra = !driver.v2 && victims.some((m) => m.last > r.last) ? ' (type1 v1 removes whole mappings)' : '';
+  const extra =
+    !driver.v2 && victims.some((m) => m.last > r.last) ? ' (type1 v1 removes whole mappings)' : '';
   return {
     ok: true,
     // The uAPI `size` is a u64: unmapping all 2^64 bytes would wrap to 0, as in the kernel.

@@ -60,7 +60,11 @@ export type AperConflict<V> =
  * `vfio_iommu_aper_conflict`: a new aperture may not be disjoint from the current list's span, and
  * no existing mapping may lie in the part of the span the new aperture cuts off. O(log n).
  */
-export function aperConflict<V>(list: readonly Range[], dma: RangeMap<V>, aperture: Range): AperConflict<V> | undefined {
+export function aperConflict<V>(
+  list: readonly Range[],
+  dma: RangeMap<V>,
+  aperture: Range,
+): AperConflict<V> | undefined {
   const span = listSpan(list);
   if (!span) return undefined;
   if (aperture.start > span.last || aperture.last < span.start) return { kind: 'disjoint', span };
@@ -109,7 +113,10 @@ export function expandToApertures(list: readonly Range[], apertures: readonly Ra
  * `vfio_iommu_resv_refresh`: one node spanning the list, minus the reserved regions of every group
  * still attached. Undefined when that leaves nothing (the kernel then keeps the old list).
  */
-export function refreshFromRegions(list: readonly Range[], regions: readonly ResvRegion[]): Range[] | undefined {
+export function refreshFromRegions(
+  list: readonly Range[],
+  regions: readonly ResvRegion[],
+): Range[] | undefined {
   const span = listSpan(list);
   if (!span || span.start > span.last) return undefined;
   const rebuilt = excludeRegions([span], regions);

@@ -66,7 +66,12 @@ function lookupContainer(state: EngineState, ref: ObjectRef): VfioContainer | un
 }
 
 function badContainer(state: EngineState, ref: ObjectRef, ioctl: string): Applied {
-  return refuse(state, 'EBADF', ioctl, `${String(ref)} is not an open VFIO container fd (create one with vfio.container_create)`);
+  return refuse(
+    state,
+    'EBADF',
+    ioctl,
+    `${String(ref)} is not an open VFIO container fd (create one with vfio.container_create)`,
+  );
 }
 
 /**
@@ -78,7 +83,11 @@ function badContainer(state: EngineState, ref: ObjectRef, ioctl: string): Applie
 function openGroup(state: EngineState, group: number): Refusal | undefined {
   const g = state.index.groups.get(group);
   if (!g) {
-    return { errno: 'ENOENT', rule: 'vfio_group_fops_open', message: `/dev/vfio/${group} does not exist: there is no IOMMU group ${group} on this platform` };
+    return {
+      errno: 'ENOENT',
+      rule: 'vfio_group_fops_open',
+      message: `/dev/vfio/${group} does not exist: there is no IOMMU group ${group} on this platform`,
+    };
   }
   const unit = state.index.units.get(g.iommu);
   if (unit && !unit.coherent) {
@@ -138,8 +147,16 @@ function noDriver(state: EngineState, c: VfioContainer, what: string): Applied {
 export const vfioOps: OpTable<'vfio'> = {
   'vfio.container_create': (state) => {
     const id = lowestFreeId(state.vfio.containers);
-    const container: VfioContainer = Object.freeze({ id, groups: Object.freeze([]), driver: undefined });
-    return accept(vfioWith(state, withContainer(state.vfio, container)), `opened /dev/vfio/vfio as container ${id}`, { id });
+    const container: VfioContainer = Object.freeze({
+      id,
+      groups: Object.freeze([]),
+      driver: undefined,
+    });
+    return accept(
+      vfioWith(state, withContainer(state.vfio, container)),
+      `opened /dev/vfio/vfio as container ${id}`,
+      { id },
+    );
   },
 
   'vfio.group_set_container': (state, a) => {
@@ -149,13 +166,23 @@ export const vfioOps: OpTable<'vfio'> = {
     if (!c) return badContainer(state, a.container, 'vfio_group_ioctl_set_container');
     const gs = groupState(state, a.group);
     if (gs.container !== undefined) {
-      return refuse(state, 'EINVAL', 'vfio_group_ioctl_set_container', `group ${a.group} is already set into container ${gs.container}`);
+      return refuse(
+        state,
+        'EINVAL',
+        'vfio_group_ioctl_set_container',
+        `group ${a.group} is already set into container ${gs.container}`,
+      );
     }
     // `vfio_container_attach_group` → `iommu_group_claim_dma_owner`.
     const blockers = nonViableMembers(state.index, a.group);
     if (blockers.length > 0) {
       const list = blockers.map((d) => `${d.bdf} is bound to ${d.hostDriver ?? '?'}`).join(', ');
-      return refuse(state, 'EPERM', 'iommu_group_claim_dma_owner', `group ${a.group} is not viable: ${list} (a kernel DMA-API driver); unbind it or bind it to vfio-pci`);
+      return refuse(
+        state,
+        'EPERM',
+        'iommu_group_claim_dma_owner',
+        `group ${a.group} is not viable: ${list} (a kernel DMA-API driver); unbind it or bind it to vfio-pci`,
+      );
     }
     const members = state.index.groups.get(a.group)?.devices ?? [];
     if (!kernelOlderThan(state.index.platform.kernel.version, '6.6')) {
@@ -180,8 +207,16 @@ export const vfioOps: OpTable<'vfio'> = {
       warnings.push(...r.warnings);
       note = `; ${r.message}`;
     }
-    const container: VfioContainer = { id: c.id, groups: Object.freeze([...c.groups, a.group]), driver };
-    const groups = withEntry(state.vfio.groups, a.group, Object.freeze({ container: c.id, openDeviceFds: 0 }));
+    const container: VfioContainer = {
+      id: c.id,
+      groups: Object.freeze([...c.groups, a.group]),
+      driver,
+    };
+    const groups = withEntry(
+      state.vfio.groups,
+      a.group,
+      Object.freeze({ container: c.id, openDeviceFds: 0 }),
+    );
     return accept(
       vfioWith(state, withContainer(state.vfio, container, groups)),
       `group ${a.group} set into container ${c.id}${note}`,
@@ -195,7 +230,13 @@ export const vfioOps: OpTable<'vfio'> = {
     if (open) return fromRefusal(state, open);
     const gs = groupState(state, a.group);
     const c = gs.container !== undefined ? state.vfio.containers.get(gs.container) : undefined;
-    if (!c) return refuse(state, 'EINVAL', 'vfio_group_ioctl_unset_container', `group ${a.group} is not set into any container`);
+    if (!c)
+      return refuse(
+        state,
+        'EINVAL',
+        'vfio_group_ioctl_unset_container',
+        `group ${a.group} is not set into any container`,
+      );
     if (gs.openDeviceFds > 0) {
       return refuse(
         state,
@@ -221,7 +262,10 @@ export const vfioOps: OpTable<'vfio'> = {
     }
     const container: VfioContainer = { id: c.id, groups: Object.freeze(groupsLeft), driver };
     const groups = withoutEntry(state.vfio.groups, a.group);
-    return accept(vfioWith(state, withContainer(state.vfio, container, groups)), `group ${a.group} removed from container ${c.id}${note}`);
+    return accept(
+      vfioWith(state, withContainer(state.vfio, container, groups)),
+      `group ${a.group} removed from container ${c.id}${note}`,
+    );
   },
 
   'vfio.group_get_status': (state, a) => {
@@ -230,7 +274,8 @@ export const vfioOps: OpTable<'vfio'> = {
     const gs = groupState(state, a.group);
     const containerSet = gs.container !== undefined;
     const viable = containerSet || nonViableMembers(state.index, a.group).length === 0;
-    const flags = (viable ? GROUP_FLAGS_VIABLE : 0) | (containerSet ? GROUP_FLAGS_CONTAINER_SET : 0);
+    const flags =
+      (viable ? GROUP_FLAGS_VIABLE : 0) | (containerSet ? GROUP_FLAGS_CONTAINER_SET : 0);
     return accept(
       state,
       `group ${a.group}: ${viable ? 'viable' : 'not viable'}${containerSet ? `, set into container ${gs.container}` : ', no container'}`,
@@ -243,32 +288,72 @@ export const vfioOps: OpTable<'vfio'> = {
     if (open) return fromRefusal(state, open);
     const members = state.index.groups.get(a.group)?.devices ?? [];
     if (!members.includes(a.device) || !isVfioDevice(state, a.device)) {
-      const why = members.includes(a.device) ? `is bound to ${state.index.devices.get(a.device)?.hostDriver ?? '?'}, not to a VFIO driver` : 'is not a member of it';
-      return refuse(state, 'ENODEV', 'vfio_device_get_from_name', `group ${a.group} has no VFIO device ${a.device}: it ${why}`);
+      const why = members.includes(a.device)
+        ? `is bound to ${state.index.devices.get(a.device)?.hostDriver ?? '?'}, not to a VFIO driver`
+        : 'is not a member of it';
+      return refuse(
+        state,
+        'ENODEV',
+        'vfio_device_get_from_name',
+        `group ${a.group} has no VFIO device ${a.device}: it ${why}`,
+      );
     }
     const gs = groupState(state, a.group);
     const c = gs.container !== undefined ? state.vfio.containers.get(gs.container) : undefined;
-    if (!c) return refuse(state, 'EINVAL', 'vfio_df_group_open', `group ${a.group} is not set into a container`);
+    if (!c)
+      return refuse(
+        state,
+        'EINVAL',
+        'vfio_df_group_open',
+        `group ${a.group} is not set into a container`,
+      );
     if (!c.driver) {
-      return refuse(state, 'EINVAL', 'vfio_group_use_container', `container ${c.id} of group ${a.group} has no IOMMU driver: call VFIO_SET_IOMMU first`);
+      return refuse(
+        state,
+        'EINVAL',
+        'vfio_group_use_container',
+        `container ${c.id} of group ${a.group} has no IOMMU driver: call VFIO_SET_IOMMU first`,
+      );
     }
     const id = lowestFreeId(state.vfio.deviceFds);
     const vfio: VfioState = Object.freeze({
       ...state.vfio,
-      deviceFds: withEntry(state.vfio.deviceFds, id, Object.freeze({ id, group: a.group, device: a.device })),
-      groups: withEntry(state.vfio.groups, a.group, Object.freeze({ ...gs, openDeviceFds: gs.openDeviceFds + 1 })),
+      deviceFds: withEntry(
+        state.vfio.deviceFds,
+        id,
+        Object.freeze({ id, group: a.group, device: a.device }),
+      ),
+      groups: withEntry(
+        state.vfio.groups,
+        a.group,
+        Object.freeze({ ...gs, openDeviceFds: gs.openDeviceFds + 1 }),
+      ),
     });
-    return accept(vfioWith(state, vfio), `opened device ${a.device} of group ${a.group} as fd ${id}`, { id });
+    return accept(
+      vfioWith(state, vfio),
+      `opened device ${a.device} of group ${a.group} as fd ${id}`,
+      { id },
+    );
   },
 
   'vfio.device_close': (state, a) => {
     const fd = typeof a.fd === 'number' ? state.vfio.deviceFds.get(a.fd) : undefined;
-    if (!fd) return refuse(state, 'EBADF', 'vfio_device_fops_release', `${String(a.fd)} is not an open VFIO device fd`);
+    if (!fd)
+      return refuse(
+        state,
+        'EBADF',
+        'vfio_device_fops_release',
+        `${String(a.fd)} is not an open VFIO device fd`,
+      );
     const gs = groupState(state, fd.group);
     const vfio: VfioState = Object.freeze({
       ...state.vfio,
       deviceFds: withoutEntry(state.vfio.deviceFds, fd.id),
-      groups: withEntry(state.vfio.groups, fd.group, Object.freeze({ ...gs, openDeviceFds: Math.max(0, gs.openDeviceFds - 1) })),
+      groups: withEntry(
+        state.vfio.groups,
+        fd.group,
+        Object.freeze({ ...gs, openDeviceFds: Math.max(0, gs.openDeviceFds - 1) }),
+      ),
     });
     return accept(vfioWith(state, vfio), `closed device fd ${fd.id} (${fd.device})`);
   },
@@ -277,22 +362,49 @@ export const vfioOps: OpTable<'vfio'> = {
     const c = lookupContainer(state, a.container);
     if (!c) return badContainer(state, a.container, 'vfio_ioctl_set_iommu');
     if (c.groups.length === 0) {
-      return refuse(state, 'EINVAL', 'vfio_ioctl_set_iommu', `container ${c.id} has no group: set a group into it before VFIO_SET_IOMMU`);
+      return refuse(
+        state,
+        'EINVAL',
+        'vfio_ioctl_set_iommu',
+        `container ${c.id} has no group: set a group into it before VFIO_SET_IOMMU`,
+      );
     }
     if (c.driver) {
-      return refuse(state, 'EINVAL', 'vfio_ioctl_set_iommu', `container ${c.id} already has an IOMMU driver (${driverName(c.driver)})`);
+      return refuse(
+        state,
+        'EINVAL',
+        'vfio_ioctl_set_iommu',
+        `container ${c.id} already has an IOMMU driver (${driverName(c.driver)})`,
+      );
     }
-    const type = typeof a.type === 'number' ? a.type : a.type === 'type1' ? 1 : a.type === 'type1v2' ? 3 : (VFIO_EXTENSIONS[a.type] ?? -1);
+    const type =
+      typeof a.type === 'number'
+        ? a.type
+        : a.type === 'type1'
+          ? 1
+          : a.type === 'type1v2'
+            ? 3
+            : (VFIO_EXTENSIONS[a.type] ?? -1);
     // `vfio_ioctl_set_iommu` asks each driver `CHECK_EXTENSION(type)` with NULL data and opens the
     // first that answers > 0; only type1 is registered in the model.
     const version = state.index.platform.kernel.version;
     if (type1CheckExtension(undefined, type, version) <= 0) {
-      return refuse(state, 'ENODEV', 'vfio_ioctl_set_iommu', `no IOMMU driver accepts type ${String(a.type)} (type1 accepts 1 = VFIO_TYPE1_IOMMU and 3 = VFIO_TYPE1v2_IOMMU)`);
+      return refuse(
+        state,
+        'ENODEV',
+        'vfio_ioctl_set_iommu',
+        `no IOMMU driver accepts type ${String(a.type)} (type1 accepts 1 = VFIO_TYPE1_IOMMU and 3 = VFIO_TYPE1v2_IOMMU)`,
+      );
     }
     // `vfio_iommu_type1_open` only knows the IOMMU types; an extension number that CHECK_EXTENSION
     // merely advertises (VFIO_UNMAP_ALL = 9) makes open() fail with -EINVAL, which SET_IOMMU returns.
     if (type !== 1 && type !== 3 && type !== NESTING_TYPE) {
-      return refuse(state, 'EINVAL', 'vfio_iommu_type1_open', `type ${String(a.type)} is an extension type1 advertises, not an IOMMU type it can open (use 1 = VFIO_TYPE1_IOMMU or 3 = VFIO_TYPE1v2_IOMMU)`);
+      return refuse(
+        state,
+        'EINVAL',
+        'vfio_iommu_type1_open',
+        `type ${String(a.type)} is an extension type1 advertises, not an IOMMU type it can open (use 1 = VFIO_TYPE1_IOMMU or 3 = VFIO_TYPE1v2_IOMMU)`,
+      );
     }
     // `__vfio_container_attach_groups`: every group already in the container, newest first.
     let driver = openType1(state.index, type !== 1, type === NESTING_TYPE);
@@ -300,7 +412,13 @@ export const vfioOps: OpTable<'vfio'> = {
     const notes: string[] = [];
     for (const g of [...c.groups].reverse()) {
       const r = attachGroup(state.index, driver, g, lockedOutside(state, c));
-      if (!r.ok) return refuse(state, r.errno, r.rule, `${r.message}; container ${c.id} keeps no IOMMU driver`);
+      if (!r.ok)
+        return refuse(
+          state,
+          r.errno,
+          r.rule,
+          `${r.message}; container ${c.id} keeps no IOMMU driver`,
+        );
       driver = r.driver;
       warnings.push(...r.warnings);
       notes.push(r.message);
@@ -331,7 +449,9 @@ export const vfioOps: OpTable<'vfio'> = {
     const r = unmapDma(state.index, c, c.driver, a);
     if (!r.ok) return fromRefusal(state, r);
     const container: VfioContainer = { ...c, driver: r.driver };
-    return accept(vfioWith(state, withContainer(state.vfio, container)), r.message, { size: r.size ?? 0n });
+    return accept(vfioWith(state, withContainer(state.vfio, container)), r.message, {
+      size: r.size ?? 0n,
+    });
   },
 
   'vfio.get_info': (state, a) => {
@@ -356,10 +476,17 @@ export const vfioOps: OpTable<'vfio'> = {
   'vfio.check_extension': (state, a) => {
     const c = lookupContainer(state, a.container);
     if (!c) return badContainer(state, a.container, 'vfio_fops_unl_ioctl');
-    const ext = typeof a.extension === 'number' ? a.extension : (VFIO_EXTENSIONS[a.extension] ?? parseRaw(a.extension));
+    const ext =
+      typeof a.extension === 'number'
+        ? a.extension
+        : (VFIO_EXTENSIONS[a.extension] ?? parseRaw(a.extension));
     const value = type1CheckExtension(c.driver, ext, state.index.platform.kernel.version);
-    const how = c.driver ? `${driverName(c.driver)} of container ${c.id}` : 'the registered drivers (no driver set, NULL iommu data)';
-    return accept(state, `${String(a.extension)} (${ext}) → ${value}, answered by ${how}`, { value });
+    const how = c.driver
+      ? `${driverName(c.driver)} of container ${c.id}`
+      : 'the registered drivers (no driver set, NULL iommu data)';
+    return accept(state, `${String(a.extension)} (${ext}) → ${value}, answered by ${how}`, {
+      value,
+    });
   },
 };
 

@@ -25,13 +25,20 @@ export type PinResult =
  * bills a page once per container, whatever the number of domains (seed 002), but two containers
  * pinning the same page are billed twice.
  */
-export function pinUserRange(platform: Platform, va: Range, write: boolean, alreadyLocked: bigint): PinResult {
+export function pinUserRange(
+  platform: Platform,
+  va: Range,
+  write: boolean,
+  alreadyLocked: bigint,
+): PinResult {
   const page = platform.kernel.kernelPageSize;
   const memlock = platform.process.memlockLimit;
   // The kernel compares pages: locked_vm + npage > rlimit >> PAGE_SHIFT.
   const limit = memlock === undefined ? undefined : (memlock / page) * page;
   const backing: readonly VaBacking[] = platform.process.vaBacking
-    ? [...platform.process.vaBacking].sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0))
+    ? [...platform.process.vaBacking].sort((a, b) =>
+        a.start < b.start ? -1 : a.start > b.start ? 1 : 0,
+      )
     : [{ start: 0n, last: (1n << 64n) - 1n, kind: 'anonymous', name: undefined }];
 
   let cursor = va.start;

@@ -114,7 +114,11 @@ export function sumLocked(containers: ReadonlyMap<number, VfioContainer>): bigin
 }
 
 /** A new VfioState with one container replaced; `lockedBytes` recomputed over the containers. */
-export function withContainer(vfio: VfioState, container: VfioContainer, groups?: ReadonlyMap<number, VfioGroupState>): VfioState {
+export function withContainer(
+  vfio: VfioState,
+  container: VfioContainer,
+  groups?: ReadonlyMap<number, VfioGroupState>,
+): VfioState {
   const containers = withEntry(vfio.containers, container.id, Object.freeze(container));
   return Object.freeze({
     containers,

@@ -1,6 +1,11 @@
 import { RangeMap } from '../ranges/range-map.ts';
 import type { EngineState } from '../state.ts';
-import type { MappingValue, ReservedView, VfioContainerView, VfioDomainView } from '../view-types.ts';
+import type {
+  MappingValue,
+  ReservedView,
+  VfioContainerView,
+  VfioDomainView,
+} from '../view-types.ts';
 import { enforcedRegions } from './iova-list.ts';
 
 const EMPTY_MAPPINGS = RangeMap.empty<MappingValue>();
@@ -30,7 +35,15 @@ export function describeVfio(state: EngineState): VfioContainerView[] {
       for (const dom of d.domains) {
         for (const g of dom.groups) {
           for (const r of enforcedRegions(idx.groups.get(g)?.resvRegions ?? [])) {
-            reserved.push(Object.freeze({ start: r.start, last: r.last, type: r.type, owner: `group ${g}`, ...(r.origin ? { origin: r.origin } : {}) }));
+            reserved.push(
+              Object.freeze({
+                start: r.start,
+                last: r.last,
+                type: r.type,
+                owner: `group ${g}`,
+                ...(r.origin ? { origin: r.origin } : {}),
+              }),
+            );
           }
         }
       }

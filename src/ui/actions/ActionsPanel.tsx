@@ -38,9 +38,16 @@ function suggestions(present: Snapshot, f: FieldSpec): string[] {
         case 'device':
           return spaces.iommufdDevices.map((d) => String(d.id));
         case 'pt':
-          return [...spaces.ioas.map((i) => String(i.id)), ...spaces.ioas.flatMap((i) => i.hwpts.map((h) => String(h.id)))];
+          return [
+            ...spaces.ioas.map((i) => String(i.id)),
+            ...spaces.ioas.flatMap((i) => i.hwpts.map((h) => String(h.id))),
+          ];
         case 'object':
-          return [...spaces.ioas.map((i) => String(i.id)), ...spaces.iommufdDevices.map((d) => String(d.id)), ...spaces.ioas.flatMap((i) => i.hwpts.map((h) => String(h.id)))];
+          return [
+            ...spaces.ioas.map((i) => String(i.id)),
+            ...spaces.iommufdDevices.map((d) => String(d.id)),
+            ...spaces.ioas.flatMap((i) => i.hwpts.map((h) => String(h.id))),
+          ];
         default:
           return [];
       }
@@ -80,7 +87,10 @@ function OpFormView({ form, present }: { form: OpForm; present: Snapshot }) {
   }, [values, touched, form]);
 
   const built = useMemo(() => buildAction(form, effective), [form, effective]);
-  const preview = useMemo(() => (built.ok ? dryRunAction(present.state, built.action) : undefined), [built, present]);
+  const preview = useMemo(
+    () => (built.ok ? dryRunAction(present.state, built.action) : undefined),
+    [built, present],
+  );
 
   const placement = useMemo(() => placementOf(form, effective), [form, effective]);
 
@@ -93,7 +103,13 @@ function OpFormView({ form, present }: { form: OpForm; present: Snapshot }) {
     e.preventDefault();
     if (!built.ok) return;
     const outcome = dispatch(built.action);
-    setLast(outcome ? (outcome.ok ? `done: ${outcome.message ?? 'ok'}` : `failed: ${outcome.errno}`) : 'the engine could not run this op');
+    setLast(
+      outcome
+        ? outcome.ok
+          ? `done: ${outcome.message ?? 'ok'}`
+          : `failed: ${outcome.errno}`
+        : 'the engine could not run this op',
+    );
   };
 
   return (
@@ -104,7 +120,8 @@ function OpFormView({ form, present }: { form: OpForm; present: Snapshot }) {
         const raw = effective[f.name];
         const empty = typeof raw !== 'string' || raw.trim() === '';
         // A field left empty is only flagged once the user has been in it; text that does not parse is flagged at once.
-        const error = !built.ok && (!empty || touched.has(f.name)) ? built.errors[f.name] : undefined;
+        const error =
+          !built.ok && (!empty || touched.has(f.name)) ? built.errors[f.name] : undefined;
         if (f.kind === 'flags') {
           const chosen = (effective[f.name] as readonly string[] | undefined) ?? [];
           return (
@@ -115,7 +132,12 @@ function OpFormView({ form, present }: { form: OpForm; present: Snapshot }) {
                   <input
                     type="checkbox"
                     checked={chosen.includes(name)}
-                    onChange={(e) => set(f.name, e.target.checked ? [...chosen, name] : chosen.filter((x) => x !== name))}
+                    onChange={(e) =>
+                      set(
+                        f.name,
+                        e.target.checked ? [...chosen, name] : chosen.filter((x) => x !== name),
+                      )
+                    }
                   />
                   {name}
                 </label>
@@ -127,7 +149,11 @@ function OpFormView({ form, present }: { form: OpForm; present: Snapshot }) {
           return (
             <div key={f.name} className="field">
               <label htmlFor={id}>{f.label}</label>
-              <select id={id} value={String(effective[f.name] ?? '')} onChange={(e) => set(f.name, e.target.value)}>
+              <select
+                id={id}
+                value={String(effective[f.name] ?? '')}
+                onChange={(e) => set(f.name, e.target.value)}
+              >
                 {f.optional && <option value="">—</option>}
                 {(f.choices ?? []).map((c) => (
                   <option key={c} value={c}>
@@ -156,7 +182,9 @@ function OpFormView({ form, present }: { form: OpForm; present: Snapshot }) {
               autoComplete="off"
               aria-invalid={error !== undefined}
               aria-describedby={error ? `${id}-error` : undefined}
-              onChange={(e: React.ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => set(f.name, e.target.value)}
+              onChange={(e: React.ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) =>
+                set(f.name, e.target.value)
+              }
             />
             {listId && (
               <datalist id={listId}>
@@ -182,11 +210,13 @@ function OpFormView({ form, present }: { form: OpForm; present: Snapshot }) {
           <span className="ok">would succeed: {preview.outcome.message ?? 'ok'}</span>
         ) : (
           <span className="fail">
-            would fail: {preview.outcome.errno} (-{ERRNO_NUMBERS[preview.outcome.errno]}) — {preview.outcome.message}{' '}
-            <span className="rule">[{preview.outcome.rule}]</span>
+            would fail: {preview.outcome.errno} (-{ERRNO_NUMBERS[preview.outcome.errno]}) —{' '}
+            {preview.outcome.message} <span className="rule">[{preview.outcome.rule}]</span>
           </span>
         )}
-        {placement && preview && <PlacementNote form={form} placement={placement} preview={preview} />}
+        {placement && preview && (
+          <PlacementNote form={form} placement={placement} preview={preview} />
+        )}
         {preview?.kind === 'outcome' &&
           preview.outcome.warnings.map((w) => (
             <div key={w} className="warn">
@@ -197,15 +227,30 @@ function OpFormView({ form, present }: { form: OpForm; present: Snapshot }) {
       <button type="submit" disabled={!built.ok}>
         Run {form.op}
       </button>
-      {last && <p className="muted small" aria-live="polite">{last}</p>}
+      {last && (
+        <p className="muted small" aria-live="polite">
+          {last}
+        </p>
+      )}
     </form>
   );
 }
 
 /** Fixed or automatic placement, and where the dry run says the kernel would map. */
-function PlacementNote({ form, placement, preview }: { form: OpForm; placement: Placement; preview: ActionResult }) {
+function PlacementNote({
+  form,
+  placement,
+  preview,
+}: {
+  form: OpForm;
+  placement: Placement;
+  preview: ActionResult;
+}) {
   const spec = form.fields.find((f) => f.name === placement.field)?.placement;
-  const chosen = preview.kind === 'outcome' && preview.outcome.ok ? preview.outcome.result?.[spec?.result ?? ''] : undefined;
+  const chosen =
+    preview.kind === 'outcome' && preview.outcome.ok
+      ? preview.outcome.result?.[spec?.result ?? '']
+      : undefined;
   const at = typeof chosen === 'bigint' ? ` — would map at ${hex(chosen)}` : '';
   const flag = spec?.flag ?? 'FIXED_IOVA';
   let text: string;
@@ -216,7 +261,8 @@ function PlacementNote({ form, placement, preview }: { form: OpForm; placement: 
         : `fixed placement (${flag}) at ${hex(placement.typed)}${at}`;
   } else {
     text = `automatic placement (no ${flag}): the kernel picks the ${placement.field}${at}`;
-    if (placement.typed !== undefined) text += `; the ${placement.field} typed is ignored without ${flag}`;
+    if (placement.typed !== undefined)
+      text += `; the ${placement.field} typed is ignored without ${flag}`;
   }
   return (
     <div className="muted small" data-testid="placement">

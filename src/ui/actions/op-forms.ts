@@ -43,7 +43,12 @@ export interface OpForm {
   readonly defaultFlags?: readonly string[];
 }
 
-const container: FieldSpec = { name: 'container', label: 'container', kind: 'ref', refs: 'container' };
+const container: FieldSpec = {
+  name: 'container',
+  label: 'container',
+  kind: 'ref',
+  refs: 'container',
+};
 const ioas: FieldSpec = { name: 'ioas', label: 'IOAS', kind: 'ref', refs: 'ioas' };
 const group: FieldSpec = { name: 'group', label: 'group', kind: 'group' };
 const dev: FieldSpec = { name: 'dev', label: 'device object', kind: 'ref', refs: 'device' };
@@ -54,11 +59,26 @@ const FORMS: Record<OpName, Omit<OpForm, 'op'>> = {
   'vfio.group_set_container': { title: 'VFIO_GROUP_SET_CONTAINER', fields: [group, container] },
   'vfio.group_unset_container': { title: 'VFIO_GROUP_UNSET_CONTAINER', fields: [group] },
   'vfio.group_get_status': { title: 'VFIO_GROUP_GET_STATUS', fields: [group] },
-  'vfio.group_get_device_fd': { title: 'VFIO_GROUP_GET_DEVICE_FD', fields: [group, { name: 'device', label: 'device', kind: 'bdf' }] },
-  'vfio.device_close': { title: 'close a device fd', fields: [{ name: 'fd', label: 'device fd', kind: 'ref', refs: 'fd' }] },
+  'vfio.group_get_device_fd': {
+    title: 'VFIO_GROUP_GET_DEVICE_FD',
+    fields: [group, { name: 'device', label: 'device', kind: 'bdf' }],
+  },
+  'vfio.device_close': {
+    title: 'close a device fd',
+    fields: [{ name: 'fd', label: 'device fd', kind: 'ref', refs: 'fd' }],
+  },
   'vfio.set_iommu': {
     title: 'VFIO_SET_IOMMU',
-    fields: [container, { name: 'type', label: 'type', kind: 'choice', choices: ['type1v2', 'type1'], defaultValue: 'type1v2' }],
+    fields: [
+      container,
+      {
+        name: 'type',
+        label: 'type',
+        kind: 'choice',
+        choices: ['type1v2', 'type1'],
+        defaultValue: 'type1v2',
+      },
+    ],
   },
   'vfio.map_dma': {
     title: 'VFIO_IOMMU_MAP_DMA',
@@ -73,12 +93,26 @@ const FORMS: Record<OpName, Omit<OpForm, 'op'>> = {
   },
   'vfio.unmap_dma': {
     title: 'VFIO_IOMMU_UNMAP_DMA',
-    fields: [container, { name: 'iova', label: 'iova', kind: 'u64' }, { name: 'size', label: 'size', kind: 'u64' }, flags],
+    fields: [
+      container,
+      { name: 'iova', label: 'iova', kind: 'u64' },
+      { name: 'size', label: 'size', kind: 'u64' },
+      flags,
+    ],
   },
   'vfio.get_info': { title: 'VFIO_IOMMU_GET_INFO', fields: [container] },
   'vfio.check_extension': {
     title: 'VFIO_CHECK_EXTENSION',
-    fields: [container, { name: 'extension', label: 'extension', kind: 'choice', choices: VFIO_EXTENSIONS, defaultValue: 'VFIO_TYPE1v2_IOMMU' }],
+    fields: [
+      container,
+      {
+        name: 'extension',
+        label: 'extension',
+        kind: 'choice',
+        choices: VFIO_EXTENSIONS,
+        defaultValue: 'VFIO_TYPE1v2_IOMMU',
+      },
+    ],
   },
   'iommufd.ioas_alloc': { title: 'IOMMU_IOAS_ALLOC', fields: [] },
   'iommufd.ioas_map': {
@@ -100,11 +134,24 @@ const FORMS: Record<OpName, Omit<OpForm, 'op'>> = {
     // FIXED_IOVA is not a default: it follows the iova field (see `placement`).
     defaultFlags: ['READABLE', 'WRITEABLE'],
   },
-  'iommufd.ioas_unmap': { title: 'IOMMU_IOAS_UNMAP', fields: [ioas, { name: 'iova', label: 'iova', kind: 'u64' }, { name: 'length', label: 'length', kind: 'u64' }] },
-  'iommufd.ioas_iova_ranges': { title: 'IOMMU_IOAS_IOVA_RANGES', fields: [ioas, { name: 'num_iovas', label: 'num_iovas', kind: 'int', optional: true }] },
+  'iommufd.ioas_unmap': {
+    title: 'IOMMU_IOAS_UNMAP',
+    fields: [
+      ioas,
+      { name: 'iova', label: 'iova', kind: 'u64' },
+      { name: 'length', label: 'length', kind: 'u64' },
+    ],
+  },
+  'iommufd.ioas_iova_ranges': {
+    title: 'IOMMU_IOAS_IOVA_RANGES',
+    fields: [ioas, { name: 'num_iovas', label: 'num_iovas', kind: 'int', optional: true }],
+  },
   'iommufd.ioas_allow_iovas': {
     title: 'IOMMU_IOAS_ALLOW_IOVAS',
-    fields: [ioas, { name: 'ranges', label: 'ranges (START-LAST per line)', kind: 'ranges', optional: true }],
+    fields: [
+      ioas,
+      { name: 'ranges', label: 'ranges (START-LAST per line)', kind: 'ranges', optional: true },
+    ],
   },
   'iommufd.ioas_copy': {
     title: 'IOMMU_IOAS_COPY',
@@ -127,24 +174,49 @@ const FORMS: Record<OpName, Omit<OpForm, 'op'>> = {
   },
   'iommufd.test_add_reserved': {
     title: 'IOMMU_TEST_OP_ADD_RESERVED (selftest)',
-    fields: [ioas, { name: 'start', label: 'start', kind: 'u64' }, { name: 'length', label: 'length', kind: 'u64' }],
+    fields: [
+      ioas,
+      { name: 'start', label: 'start', kind: 'u64' },
+      { name: 'length', label: 'length', kind: 'u64' },
+    ],
   },
-  'iommufd.device_bind': { title: 'VFIO_DEVICE_BIND_IOMMUFD', fields: [{ name: 'device', label: 'device', kind: 'bdf' }] },
-  'iommufd.device_attach': { title: 'VFIO_DEVICE_ATTACH_IOMMUFD_PT', fields: [dev, { name: 'pt', label: 'IOAS or HWPT', kind: 'ref', refs: 'pt' }] },
-  'iommufd.hwpt_alloc': { title: 'IOMMU_HWPT_ALLOC', fields: [dev, { name: 'pt', label: 'IOAS', kind: 'ref', refs: 'ioas' }, flags] },
+  'iommufd.device_bind': {
+    title: 'VFIO_DEVICE_BIND_IOMMUFD',
+    fields: [{ name: 'device', label: 'device', kind: 'bdf' }],
+  },
+  'iommufd.device_attach': {
+    title: 'VFIO_DEVICE_ATTACH_IOMMUFD_PT',
+    fields: [dev, { name: 'pt', label: 'IOAS or HWPT', kind: 'ref', refs: 'pt' }],
+  },
+  'iommufd.hwpt_alloc': {
+    title: 'IOMMU_HWPT_ALLOC',
+    fields: [dev, { name: 'pt', label: 'IOAS', kind: 'ref', refs: 'ioas' }, flags],
+  },
   'iommufd.device_detach': { title: 'VFIO_DEVICE_DETACH_IOMMUFD_PT', fields: [dev] },
   'iommufd.device_unbind': { title: 'close the device cdev', fields: [dev] },
-  'iommufd.destroy': { title: 'IOMMU_DESTROY', fields: [{ name: 'id', label: 'object id', kind: 'ref', refs: 'object' }] },
+  'iommufd.destroy': {
+    title: 'IOMMU_DESTROY',
+    fields: [{ name: 'id', label: 'object id', kind: 'ref', refs: 'object' }],
+  },
   'iommufd.option': {
     title: 'IOMMU_OPTION',
     fields: [
-      { name: 'option', label: 'option', kind: 'choice', choices: ['huge_pages', 'rlimit_mode'], defaultValue: 'huge_pages' },
+      {
+        name: 'option',
+        label: 'option',
+        kind: 'choice',
+        choices: ['huge_pages', 'rlimit_mode'],
+        defaultValue: 'huge_pages',
+      },
       { name: 'mode', label: 'mode', kind: 'choice', choices: ['set', 'get'], defaultValue: 'get' },
       { name: 'object_id', label: 'object id', kind: 'ref', refs: 'ioas', optional: true },
       { name: 'val', label: 'value', kind: 'int', optional: true },
     ],
   },
-  'iommu.group_resv_regions': { title: 'read /sys/kernel/iommu_groups/N/reserved_regions', fields: [group] },
+  'iommu.group_resv_regions': {
+    title: 'read /sys/kernel/iommu_groups/N/reserved_regions',
+    fields: [group],
+  },
   'iommu.groups': { title: 'list the IOMMU groups', fields: [] },
 };
 
@@ -172,7 +244,8 @@ export type BuildResult =
 
 function parseInteger(text: string): { ok: true; value: number } | { ok: false; error: string } {
   const t = text.trim();
-  if (!/^(0x[0-9a-f]+|\d+)$/i.test(t)) return { ok: false, error: `"${text}" is not a whole number` };
+  if (!/^(0x[0-9a-f]+|\d+)$/i.test(t))
+    return { ok: false, error: `"${text}" is not a whole number` };
   const n = Number(t);
   if (!Number.isSafeInteger(n)) return { ok: false, error: `"${text}" is too large for an id` };
   return { ok: true, value: n };
@@ -180,7 +253,10 @@ function parseInteger(text: string): { ok: true; value: number } | { ok: false; 
 
 function parseRanges(text: string): { ok: true; value: Range[] } | { ok: false; error: string } {
   const out: Range[] = [];
-  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
   for (const [i, line] of lines.entries()) {
     const m = /^(\S+)\s*(?:-|\.\.)\s*(\S+)$/.exec(line);
     if (!m) return { ok: false, error: `line ${i + 1}: write START-LAST, e.g. 0x100000-0x1fffff` };
@@ -237,12 +313,18 @@ export function buildAction(form: OpForm, values: FieldValues): BuildResult {
       }
     }
   }
-  if (form.op === 'iommufd.ioas_allow_iovas' && action['ranges'] === undefined && !errors['ranges']) action['ranges'] = [];
-  return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, action: action as unknown as Action };
+  if (form.op === 'iommufd.ioas_allow_iovas' && action['ranges'] === undefined && !errors['ranges'])
+    action['ranges'] = [];
+  return Object.keys(errors).length > 0
+    ? { ok: false, errors }
+    : { ok: true, action: action as unknown as Action };
 }
 
 /** The form's starting values: default choices and flags; user addresses follow their IOVA. */
-export function initialValues(form: OpForm, defaults: Readonly<Record<string, string>> = {}): Record<string, string | readonly string[]> {
+export function initialValues(
+  form: OpForm,
+  defaults: Readonly<Record<string, string>> = {},
+): Record<string, string | readonly string[]> {
   let values: Record<string, string | readonly string[]> = {};
   for (const f of form.fields) {
     if (f.kind === 'flags') values[f.name] = form.defaultFlags ?? [];
@@ -250,7 +332,8 @@ export function initialValues(form: OpForm, defaults: Readonly<Record<string, st
   }
   // A placement flag starts as its address does: ticked when one is pre-filled.
   for (const f of form.fields) {
-    if (f.placement && isTyped(values[f.name])) values = { ...values, ...withFlag(form, values, f.placement.flag, true) };
+    if (f.placement && isTyped(values[f.name]))
+      values = { ...values, ...withFlag(form, values, f.placement.flag, true) };
   }
   return values;
 }
@@ -263,12 +346,21 @@ function flagsField(form: OpForm): FieldSpec | undefined {
   return form.fields.find((f) => f.kind === 'flags');
 }
 
-function withFlag(form: OpForm, values: FieldValues, flag: string, on: boolean): Record<string, string | readonly string[]> {
+function withFlag(
+  form: OpForm,
+  values: FieldValues,
+  flag: string,
+  on: boolean,
+): Record<string, string | readonly string[]> {
   const ff = flagsField(form);
   if (!ff) return { ...values };
   const raw = values[ff.name];
   const chosen: readonly string[] = Array.isArray(raw) ? raw : [];
-  const next = on ? (chosen.includes(flag) ? chosen : [...chosen, flag]) : chosen.filter((x) => x !== flag);
+  const next = on
+    ? chosen.includes(flag)
+      ? chosen
+      : [...chosen, flag]
+    : chosen.filter((x) => x !== flag);
   return { ...values, [ff.name]: next };
 }
 
@@ -277,7 +369,12 @@ function withFlag(form: OpForm, values: FieldValues, flag: string, on: boolean):
  * its flag along when it goes from empty to typed (ticked) or back (unticked); editing a typed
  * address leaves the flag as the user last set it, so an explicit choice on the checkbox stands.
  */
-export function setFieldValue(form: OpForm, values: FieldValues, name: string, value: string | readonly string[]): Record<string, string | readonly string[]> {
+export function setFieldValue(
+  form: OpForm,
+  values: FieldValues,
+  name: string,
+  value: string | readonly string[],
+): Record<string, string | readonly string[]> {
   const next = { ...values, [name]: value };
   const f = form.fields.find((x) => x.name === name);
   if (!f?.placement) return next;

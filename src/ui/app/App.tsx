@@ -32,7 +32,11 @@ function NoticeBar() {
   const notify = useApp((s) => s.notify);
   if (!notice) return null;
   return (
-    <div className={`notice ${notice.kind}`} role={notice.kind === 'error' ? 'alert' : 'status'} data-testid="notice">
+    <div
+      className={`notice ${notice.kind}`}
+      role={notice.kind === 'error' ? 'alert' : 'status'}
+      data-testid="notice"
+    >
       <span>{notice.text}</span>
       <button type="button" onClick={() => notify(undefined)} aria-label="dismiss message">
         ×
@@ -73,7 +77,11 @@ export function App() {
     const files = Array.from(e.dataTransfer.files);
     const first = files[0];
     if (!first) return;
-    if (files.length === 1 && (/\.json$/i.test(first.name) || (first.size <= 4096 && looksLikeScenario(await first.slice(0, 64).text())))) {
+    if (
+      files.length === 1 &&
+      (/\.json$/i.test(first.name) ||
+        (first.size <= 4096 && looksLikeScenario(await first.slice(0, 64).text())))
+    ) {
       void openFile(store, first);
       return;
     }
@@ -101,7 +109,11 @@ export function App() {
           </aside>
           <div className="centre" ref={centreRef}>
             <MapView widthRef={widthRef} />
-            <SplitHandle logHeight={logHeight} setLogHeight={setLogHeight} container={() => centreRef.current} />
+            <SplitHandle
+              logHeight={logHeight}
+              setLogHeight={setLogHeight}
+              container={() => centreRef.current}
+            />
             <div className="log-pane" style={{ height: logHeight }}>
               <LogPanel />
             </div>
@@ -120,7 +132,12 @@ export function App() {
       ) : (
         <p className="loading">Opening the workspace…</p>
       )}
-      {importDialog && <ImportDialog key={importDialog.inputs.map((i) => i.id).join('|') || 'empty'} initial={importDialog.inputs} />}
+      {importDialog && (
+        <ImportDialog
+          key={importDialog.inputs.map((i) => i.id).join('|') || 'empty'}
+          initial={importDialog.inputs}
+        />
+      )}
     </div>
   );
 }

@@ -13,7 +13,17 @@ export interface TabFollow {
 }
 
 /** `follow`: when one of its keys changes (a new selection, an import), its tab comes to the front. */
-export function SideTabs({ tabs, label, follow = [], initial }: { tabs: readonly SideTab[]; label: string; follow?: readonly TabFollow[]; initial?: string }) {
+export function SideTabs({
+  tabs,
+  label,
+  follow = [],
+  initial,
+}: {
+  tabs: readonly SideTab[];
+  label: string;
+  follow?: readonly TabFollow[];
+  initial?: string;
+}) {
   const [active, setActive] = useState(initial ?? tabs[0]?.id);
   const [followed, setFollowed] = useState<readonly unknown[]>(() => follow.map((f) => f.key));
   const changed = follow.findIndex((f, i) => f.key !== followed[i]);
@@ -43,7 +53,11 @@ export function SideTabs({ tabs, label, follow = [], initial }: { tabs: readonly
         ))}
       </div>
       {current && (
-        <div role="tabpanel" id={`${base}-${current.id}-panel`} aria-labelledby={`${base}-${current.id}-tab`}>
+        <div
+          role="tabpanel"
+          id={`${base}-${current.id}-panel`}
+          aria-labelledby={`${base}-${current.id}-tab`}
+        >
           {current.render()}
         </div>
       )}

@@ -15,7 +15,15 @@ export function clampLogHeight(h: number, containerHeight: number): number {
  * The handle between the map and the log: drag it (or focus it and press ↑/↓, Home/End) to give
  * one more height than the other. It sets the log's height; the map takes the rest.
  */
-export function SplitHandle({ logHeight, setLogHeight, container }: { logHeight: number; setLogHeight: (h: number) => void; container: () => HTMLElement | null }) {
+export function SplitHandle({
+  logHeight,
+  setLogHeight,
+  container,
+}: {
+  logHeight: number;
+  setLogHeight: (h: number) => void;
+  container: () => HTMLElement | null;
+}) {
   const drag = useRef<{ y: number; h: number } | undefined>(undefined);
   const total = () => container()?.clientHeight ?? 800;
   return (

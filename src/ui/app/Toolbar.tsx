@@ -13,7 +13,9 @@ import { useApp, useStoreApi } from './store-context.tsx';
 /** Scenario, file, share, navigation and theme controls. */
 export function Toolbar({ mapWidth }: { mapWidth: () => number }) {
   const store = useStoreApi();
-  const title = useApp((s) => s.history?.present.scenario.title ?? s.history?.present.scenario.id ?? '');
+  const title = useApp(
+    (s) => s.history?.present.scenario.title ?? s.history?.present.scenario.id ?? '',
+  );
   const builtinId = useApp((s) => s.history?.present.builtinId);
   const lessonId = useApp((s) => s.lesson?.id);
   const compressed = useApp((s) => s.compressed);
@@ -70,13 +72,23 @@ export function Toolbar({ mapWidth }: { mapWidth: () => number }) {
     const url = location.href;
     setShareText(url);
     // A link carries the scenario file only: an import's host facts, pasted lines and trace stay here.
-    const lessonNote = lesson && present !== lesson.synced ? ` · the link opens the lesson at step ${lesson.step + 1}; your own actions are not part of it` : '';
-    const hostNote = lessonNote + (present.host ? ' · the link holds the scenario only, not the imported host facts, pasted lines or trace (its findings will differ): use Save for the scenario file' : '');
+    const lessonNote =
+      lesson && present !== lesson.synced
+        ? ` · the link opens the lesson at step ${lesson.step + 1}; your own actions are not part of it`
+        : '';
+    const hostNote =
+      lessonNote +
+      (present.host
+        ? ' · the link holds the scenario only, not the imported host facts, pasted lines or trace (its findings will differ): use Save for the scenario file'
+        : '');
     try {
       await navigator.clipboard.writeText(url);
       s.notify({ kind: 'info', text: `link copied to the clipboard${hostNote}` });
     } catch {
-      s.notify({ kind: 'info', text: `the link is in the address bar and in the box next to Share${hostNote}` });
+      s.notify({
+        kind: 'info',
+        text: `the link is in the address bar and in the box next to Share${hostNote}`,
+      });
     }
   };
 
@@ -97,9 +109,13 @@ export function Toolbar({ mapWidth }: { mapWidth: () => number }) {
         }}
         title={title}
       >
-        {builtinId === undefined && lessonId === undefined && <option value="">{title || 'custom scenario'}</option>}
+        {builtinId === undefined && lessonId === undefined && (
+          <option value="">{title || 'custom scenario'}</option>
+        )}
         <optgroup label="Scenarios">
-          {BUILTIN_SCENARIOS.filter((b) => b.lessonId === undefined || (b.id === builtinId && lessonId === undefined)).map((b) => (
+          {BUILTIN_SCENARIOS.filter(
+            (b) => b.lessonId === undefined || (b.id === builtinId && lessonId === undefined),
+          ).map((b) => (
             <option key={b.id} value={b.id}>
               {b.lessonId !== undefined ? `${b.title} (all steps)` : b.title}
             </option>
@@ -131,13 +147,29 @@ export function Toolbar({ mapWidth }: { mapWidth: () => number }) {
       <button type="button" onClick={save}>
         Save
       </button>
-      <button type="button" onClick={() => store.getState().openImport()} title="import a host bundle, sysfs/lspci/dmesg text, info mtree, a trace or error lines">
+      <button
+        type="button"
+        onClick={() => store.getState().openImport()}
+        title="import a host bundle, sysfs/lspci/dmesg text, info mtree, a trace or error lines"
+      >
         Debug a real host…
       </button>
-      <button type="button" onClick={() => void share()} title="a link to this scenario and view (an imported host's facts and pasted lines are not part of a link)">
+      <button
+        type="button"
+        onClick={() => void share()}
+        title="a link to this scenario and view (an imported host's facts and pasted lines are not part of a link)"
+      >
         Share
       </button>
-      {shareText && <input className="share-url" readOnly value={shareText} aria-label="share link" onFocus={(e) => e.target.select()} />}
+      {shareText && (
+        <input
+          className="share-url"
+          readOnly
+          value={shareText}
+          aria-label="share link"
+          onFocus={(e) => e.target.select()}
+        />
+      )}
       <form className="goto" onSubmit={submitGoto} role="search">
         <label htmlFor={gotoId} className="sr-only">
           go to address or range
@@ -163,11 +195,19 @@ export function Toolbar({ mapWidth }: { mapWidth: () => number }) {
       <button type="button" onClick={() => zoom(-1)} aria-label="zoom out" title="zoom out (-)">
         −
       </button>
-      <button type="button" onClick={() => store.getState().setViewport(FULL_VIEW)} title="show all 2^64 bytes">
+      <button
+        type="button"
+        onClick={() => store.getState().setViewport(FULL_VIEW)}
+        title="show all 2^64 bytes"
+      >
         2⁶⁴
       </button>
       <label className="toggle">
-        <input type="checkbox" checked={compressed} onChange={(e) => store.getState().setCompressed(e.target.checked)} />
+        <input
+          type="checkbox"
+          checked={compressed}
+          onChange={(e) => store.getState().setCompressed(e.target.checked)}
+        />
         fold empty space
       </label>
       <button

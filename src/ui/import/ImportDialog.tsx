@@ -1,6 +1,13 @@
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { formatRange } from '../../core/u64.ts';
-import { assumptionSentence, INPUT_KINDS, type InputKind, KIND_NAME, type UnitAssumption, type UnitChoice } from '../../core/importers/index.ts';
+import {
+  assumptionSentence,
+  INPUT_KINDS,
+  type InputKind,
+  KIND_NAME,
+  type UnitAssumption,
+  type UnitChoice,
+} from '../../core/importers/index.ts';
 import type { PlatformInput } from '../../core/platform/normalize.ts';
 import { explainEvents } from '../../store/findings.ts';
 import {
@@ -29,7 +36,13 @@ const UNPARSED_SHOWN = 200;
 
 type GuestMode = 'none' | 'q35' | 'virt' | 'mtree';
 
-function guestChoice(mode: GuestMode, ram: string, qemu: string, vendor: 'amd' | 'intel' | undefined, aw = ''): GuestChoice {
+function guestChoice(
+  mode: GuestMode,
+  ram: string,
+  qemu: string,
+  vendor: 'amd' | 'intel' | undefined,
+  aw = '',
+): GuestChoice {
   if (mode === 'none') return { kind: 'none' };
   if (mode === 'mtree') return { kind: 'mtree' };
   const params = [`ram=${ram.trim() || '4G'}`];
@@ -75,11 +88,17 @@ function PiecesList({ reports }: { reports: readonly PieceReport[] }) {
           >
             <span className="piece-kind">{piece.kind}</span>
             <span className="line-no">
-              {piece.first === piece.last ? `line ${piece.first}` : `lines ${piece.first}–${piece.last}`}
+              {piece.first === piece.last
+                ? `line ${piece.first}`
+                : `lines ${piece.first}–${piece.last}`}
             </span>
-            {piece.command !== undefined && <code className="piece-command">$ {piece.command}</code>}
+            {piece.command !== undefined && (
+              <code className="piece-command">$ {piece.command}</code>
+            )}
             <span className="piece-counts">{pieceCounts(u)}</span>
-            <span className={piece.unparsed ? 'piece-unread warn-text' : 'piece-unread ok'}>{piece.unparsed ? `${plural(piece.unparsed, 'line')} not read` : 'every line read'}</span>
+            <span className={piece.unparsed ? 'piece-unread warn-text' : 'piece-unread ok'}>
+              {piece.unparsed ? `${plural(piece.unparsed, 'line')} not read` : 'every line read'}
+            </span>
           </li>
         ))}
       </ol>
@@ -87,7 +106,13 @@ function PiecesList({ reports }: { reports: readonly PieceReport[] }) {
   );
 }
 
-function UnparsedList({ lines, reasons = true }: { lines: readonly { line: number; text: string; reason: string }[]; reasons?: boolean }) {
+function UnparsedList({
+  lines,
+  reasons = true,
+}: {
+  lines: readonly { line: number; text: string; reason: string }[];
+  reasons?: boolean;
+}) {
   return (
     <>
       <ol className="unparsed">
@@ -98,34 +123,63 @@ function UnparsedList({ lines, reasons = true }: { lines: readonly { line: numbe
           </li>
         ))}
       </ol>
-      {lines.length > UNPARSED_SHOWN && <p className="muted small">{lines.length - UNPARSED_SHOWN} more</p>}
+      {lines.length > UNPARSED_SHOWN && (
+        <p className="muted small">{lines.length - UNPARSED_SHOWN} more</p>
+      )}
     </>
   );
 }
 
-function InputReport({ p, onKind, onRemove }: { p: ParsedInput; onKind: (k: InputKind | undefined) => void; onRemove?: (() => void) | undefined }) {
+function InputReport({
+  p,
+  onKind,
+  onRemove,
+}: {
+  p: ParsedInput;
+  onKind: (k: InputKind | undefined) => void;
+  onRemove?: (() => void) | undefined;
+}) {
   const id = useId();
   const u = p.result ? understood(p.result) : undefined;
   const unparsed = p.result?.unparsed ?? [];
   const reports = useMemo(() => pieceReports(p), [p]);
   const around = p.result ? aroundLines(p.result) : [];
   // The pieces are worth listing when the paste was more than one tool's output.
-  const showPieces = reports.length > 1 || around.length > 0 || reports.some((r) => r.piece.command !== undefined);
+  const showPieces =
+    reports.length > 1 || around.length > 0 || reports.some((r) => r.piece.command !== undefined);
   const inPieces = showPieces ? unparsed.filter((l) => !around.includes(l)) : unparsed;
   const nPieces = p.result?.pieces?.length ?? 0;
   // With the pieces listed, their one-line summaries are in the list, and the unit assumption is in the IOMMU unit picker.
   const unitNote = assumptionSentence(p.result?.host?.unitAssumption);
-  const notes = (p.result?.notes ?? []).filter((n) => n !== unitNote && !(showPieces && /^lines \d+–\d+: /.test(n)));
-  const detected = p.detected === 'mixed' ? `detected: mixed (${plural(nPieces, 'piece')})` : p.detected ? `detected: ${p.detected}` : 'detect (not recognised)';
+  const notes = (p.result?.notes ?? []).filter(
+    (n) => n !== unitNote && !(showPieces && /^lines \d+–\d+: /.test(n)),
+  );
+  const detected =
+    p.detected === 'mixed'
+      ? `detected: mixed (${plural(nPieces, 'piece')})`
+      : p.detected
+        ? `detected: ${p.detected}`
+        : 'detect (not recognised)';
   return (
-    <section className="import-input" aria-label={`input ${p.input.name}`} data-testid="import-input">
+    <section
+      className="import-input"
+      aria-label={`input ${p.input.name}`}
+      data-testid="import-input"
+    >
       <div className="import-input-head">
         <strong className="import-name">{p.input.name}</strong>
         <span className="muted small">{p.input.text.length.toLocaleString('en')} characters</span>
         <label htmlFor={id} className="small">
           kind
         </label>
-        <select id={id} value={p.input.kind ?? ''} onChange={(e) => onKind(e.target.value === '' ? undefined : (e.target.value as InputKind))} aria-label={`kind of ${p.input.name}`}>
+        <select
+          id={id}
+          value={p.input.kind ?? ''}
+          onChange={(e) =>
+            onKind(e.target.value === '' ? undefined : (e.target.value as InputKind))
+          }
+          aria-label={`kind of ${p.input.name}`}
+        >
           <option value="">{detected}</option>
           <optgroup label="read the whole text as">
             {INPUT_KINDS.map((k) => (
@@ -149,8 +203,11 @@ function InputReport({ p, onKind, onRemove }: { p: ParsedInput; onKind: (k: Inpu
       {u && (
         <div className="understood" data-testid="understood">
           <p>
-            Understood as <strong>{p.kind === 'mixed' ? `mixed (${plural(nPieces, 'piece')})` : p.kind}</strong>: {u.groups.length} group(s), {u.devices} device(s), {u.regions} reserved region(s)
-            {u.iommus ? `, ${u.iommus} IOMMU unit(s)` : ''}, {u.guestSections} guest section(s), {u.steps} step(s), {u.events} placed line(s)
+            Understood as{' '}
+            <strong>{p.kind === 'mixed' ? `mixed (${plural(nPieces, 'piece')})` : p.kind}</strong>:{' '}
+            {u.groups.length} group(s), {u.devices} device(s), {u.regions} reserved region(s)
+            {u.iommus ? `, ${u.iommus} IOMMU unit(s)` : ''}, {u.guestSections} guest section(s),{' '}
+            {u.steps} step(s), {u.events} placed line(s)
             {u.iomem ? `, ${u.iomem} /proc/iomem entries` : ''}.
           </p>
           {showPieces && <PiecesList reports={reports} />}
@@ -179,13 +236,17 @@ function InputReport({ p, onKind, onRemove }: { p: ParsedInput; onKind: (k: Inpu
               <p className="small unparsed-total">Not understood: {unparsed.length} line(s)</p>
               {inPieces.length > 0 && (
                 <details open={inPieces.length <= 12} data-testid="unread-in-pieces">
-                  <summary>In the pieces, not read by their importer: {inPieces.length} line(s)</summary>
+                  <summary>
+                    In the pieces, not read by their importer: {inPieces.length} line(s)
+                  </summary>
                   <UnparsedList lines={inPieces} />
                 </details>
               )}
               {around.length > 0 && (
                 <details open data-testid="around">
-                  <summary>Text around the pieces, given to no importer: {around.length} line(s)</summary>
+                  <summary>
+                    Text around the pieces, given to no importer: {around.length} line(s)
+                  </summary>
                   <UnparsedList lines={around} reasons={false} />
                 </details>
               )}
@@ -228,11 +289,19 @@ function UnitPicker({
       <legend>IOMMU unit</legend>
       <p className={assumption.picked ? 'small' : 'small warn-text'} data-testid="unit-assumption">
         {assumptionSentence(assumption)}
-        {assumption.picked ? '' : '. Pick the unit if that is wrong: the import is read again with it.'}
+        {assumption.picked
+          ? ''
+          : '. Pick the unit if that is wrong: the import is read again with it.'}
       </p>
       <label htmlFor={kindId}>kind</label>
-      <select id={kindId} value={kind ?? ''} onChange={(e) => onKind(e.target.value === '' ? undefined : (e.target.value as PickKind))}>
-        <option value="">{assumption.picked ? 'as assumed' : `as assumed (${KIND_NAME[assumption.kind]})`}</option>
+      <select
+        id={kindId}
+        value={kind ?? ''}
+        onChange={(e) => onKind(e.target.value === '' ? undefined : (e.target.value as PickKind))}
+      >
+        <option value="">
+          {assumption.picked ? 'as assumed' : `as assumed (${KIND_NAME[assumption.kind]})`}
+        </option>
         {PICK_KINDS.map((k) => (
           <option key={k} value={k}>
             {KIND_NAME[k]}
@@ -261,11 +330,15 @@ function UnitPicker({
 }
 
 /** The width field: empty (the default), or whole bits from 32 to 64. */
-function parseWidth(w: string): { ok: true; width: number | undefined } | { ok: false; error: string } {
+function parseWidth(
+  w: string,
+): { ok: true; width: number | undefined } | { ok: false; error: string } {
   const t = w.trim();
   if (t === '') return { ok: true, width: undefined };
   const n = /^\d+$/.test(t) ? Number(t) : NaN;
-  return n >= 32 && n <= 64 ? { ok: true, width: n } : { ok: false, error: `address width: "${t}" is not a number of bits from 32 to 64` };
+  return n >= 32 && n <= 64
+    ? { ok: true, width: n }
+    : { ok: false, error: `address width: "${t}" is not a number of bits from 32 to 64` };
 }
 
 /**
@@ -274,7 +347,8 @@ function parseWidth(w: string): { ok: true; width: number | undefined } | { ok: 
  */
 export function ImportDialog({ initial }: { initial: readonly ImportInput[] }) {
   const store = useStoreApi();
-  const currentPlatform = useApp((s) => s.history?.present.scenario.platform) as PlatformInput | undefined;
+  const currentPlatform = useApp((s) => s.history?.present.scenario.platform) as
+    PlatformInput | undefined;
   const [files, setFiles] = useState<readonly ImportInput[]>(initial);
   const [pasted, setPasted] = useState('');
   const [pastedKind, setPastedKind] = useState<InputKind | undefined>(undefined);
@@ -298,27 +372,47 @@ export function ImportDialog({ initial }: { initial: readonly ImportInput[] }) {
   const titleId = useId();
 
   const inputs = useMemo<ImportInput[]>(
-    () => [...files, ...(pasted.trim() !== '' ? [{ id: PASTED_ID, name: 'pasted text', text: pasted, kind: pastedKind }] : [])],
+    () => [
+      ...files,
+      ...(pasted.trim() !== ''
+        ? [{ id: PASTED_ID, name: 'pasted text', text: pasted, kind: pastedKind }]
+        : []),
+    ],
     [files, pasted, pastedKind],
   );
   const width = parseWidth(unitWidth);
   const widthPicked = width.ok ? width.width : undefined;
-  const iommu = useMemo<UnitChoice | undefined>(() => (unitKind ? { kind: unitKind, ...(widthPicked !== undefined ? { addressWidth: widthPicked } : {}) } : undefined), [unitKind, widthPicked]);
+  const iommu = useMemo<UnitChoice | undefined>(
+    () =>
+      unitKind
+        ? { kind: unitKind, ...(widthPicked !== undefined ? { addressWidth: widthPicked } : {}) }
+        : undefined,
+    [unitKind, widthPicked],
+  );
   const parsed = useMemo(() => inputs.map((i) => parseInput(i, { iommu })), [inputs, iommu]);
   const merged = useMemo(() => mergeParsed(parsed, iommu), [parsed, iommu]);
   const assumption = merged.host.unitAssumption;
   const hasMtree = parsed.some((p) => (p.result?.scenario.guest?.memory.length ?? 0) > 0);
   const guestMode: GuestMode = mode ?? (hasMtree ? 'mtree' : 'none');
   const vendor = hostVendor(merged.host);
-  const choice = useMemo(() => guestChoice(guestMode, ram, qemu, vendor, aw), [guestMode, ram, qemu, vendor, aw]);
+  const choice = useMemo(
+    () => guestChoice(guestMode, ram, qemu, vendor, aw),
+    [guestMode, ram, qemu, vendor, aw],
+  );
   const guest = useMemo(() => resolveGuest(choice, parsed), [choice, parsed]);
   const platform = merged.scenario.platform ?? currentPlatform;
   const { groups, vfio } = platformGroups(platform);
-  const hasTrace = parsed.some((p) => readsAs(p, 'qemu-trace') && (p.result?.scenario.steps?.length ?? 0) > 0);
+  const hasTrace = parsed.some(
+    (p) => readsAs(p, 'qemu-trace') && (p.result?.scenario.steps?.length ?? 0) > 0,
+  );
   const traceDefault = vfio[0] ?? groups[0];
-  const traceChoice = traceGroup === undefined ? traceDefault : traceGroup === '' ? undefined : Number(traceGroup);
+  const traceChoice =
+    traceGroup === undefined ? traceDefault : traceGroup === '' ? undefined : Number(traceGroup);
   const explanations = useMemo(
-    () => (merged.events.length && platform ? explainEvents(platform, guest.ok ? guest.guest : undefined, merged.host, merged.events) : []),
+    () =>
+      merged.events.length && platform
+        ? explainEvents(platform, guest.ok ? guest.guest : undefined, merged.host, merged.events)
+        : [],
     [merged, platform, guest],
   );
 
@@ -349,7 +443,12 @@ export function ImportDialog({ initial }: { initial: readonly ImportInput[] }) {
   };
 
   const doImport = () => {
-    const r = buildHostImport(inputs, { guest: choice, traceGroup: hasTrace ? traceChoice : undefined, currentPlatform, iommu });
+    const r = buildHostImport(inputs, {
+      guest: choice,
+      traceGroup: hasTrace ? traceChoice : undefined,
+      currentPlatform,
+      iommu,
+    });
     if (!r.ok) {
       setError(r.error);
       return;
@@ -368,10 +467,19 @@ export function ImportDialog({ initial }: { initial: readonly ImportInput[] }) {
       }}
       onDrop={onDrop}
     >
-      <div className="modal import-dialog" role="dialog" aria-modal="true" aria-labelledby={titleId}>
+      <div
+        className="modal import-dialog"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby={titleId}
+      >
         <header className="modal-head">
           <h2 id={titleId}>Debug a real host</h2>
-          <button type="button" onClick={() => store.getState().closeImport()} aria-label="close the import dialog">
+          <button
+            type="button"
+            onClick={() => store.getState().closeImport()}
+            aria-label="close the import dialog"
+          >
             ×
           </button>
         </header>
@@ -381,7 +489,8 @@ export function ImportDialog({ initial }: { initial: readonly ImportInput[] }) {
               <a href="./collect-host.sh" download="collect-host.sh">
                 Download collect-host.sh
               </a>{' '}
-              and run it on the host: <code>sh collect-host.sh &gt; host.txt</code> (no root needed for most of it), then drop <code>host.txt</code> here.
+              and run it on the host: <code>sh collect-host.sh &gt; host.txt</code> (no root needed
+              for most of it), then drop <code>host.txt</code> here.
             </p>
             <div
               className={`drop-zone${dragging ? ' dragging' : ''}`}
@@ -389,7 +498,11 @@ export function ImportDialog({ initial }: { initial: readonly ImportInput[] }) {
               onDragEnter={() => setDragging(true)}
               onDragLeave={() => setDragging(false)}
             >
-              <p>Drop files here: the host bundle, reserved_regions, group listings, lspci -vvv / -tv / -nnvmm, /proc/iomem, dmesg, QEMU info mtree, a QEMU vfio trace, error or fault lines.</p>
+              <p>
+                Drop files here: the host bundle, reserved_regions, group listings, lspci -vvv / -tv
+                / -nnvmm, /proc/iomem, dmesg, QEMU info mtree, a QEMU vfio trace, error or fault
+                lines.
+              </p>
               <button type="button" onClick={() => fileRef.current?.click()}>
                 Choose files…
               </button>
@@ -413,7 +526,8 @@ export function ImportDialog({ initial }: { initial: readonly ImportInput[] }) {
             ))}
             <label htmlFor={pasteId}>Or paste anything</label>
             <p className="muted small paste-hint">
-              A whole terminal session, a mail or a forum post: prompts, quoting and markup are cleaned off, and the text is cut into pieces by kind.
+              A whole terminal session, a mail or a forum post: prompts, quoting and markup are
+              cleaned off, and the text is cut into pieces by kind.
             </p>
             <textarea
               id={pasteId}
@@ -422,12 +536,18 @@ export function ImportDialog({ initial }: { initial: readonly ImportInput[] }) {
               spellCheck={false}
               value={pasted}
               onChange={(e) => setPasted(e.target.value)}
-              placeholder={'$ cat /sys/kernel/iommu_groups/9/reserved_regions\n0x00000000fee00000 0x00000000feefffff msi\n$ lspci -nn\n…\nqemu: vfio_dma_map(…) = -22 (Invalid argument)'}
+              placeholder={
+                '$ cat /sys/kernel/iommu_groups/9/reserved_regions\n0x00000000fee00000 0x00000000feefffff msi\n$ lspci -nn\n…\nqemu: vfio_dma_map(…) = -22 (Invalid argument)'
+              }
             />
             <fieldset className="guest-picker">
               <legend>Guest layout</legend>
               <label htmlFor={guestId}>machine</label>
-              <select id={guestId} value={guestMode} onChange={(e) => setMode(e.target.value as GuestMode)}>
+              <select
+                id={guestId}
+                value={guestMode}
+                onChange={(e) => setMode(e.target.value as GuestMode)}
+              >
                 <option value="none">none</option>
                 <option value="q35">q35 (x86 QEMU)</option>
                 <option value="virt">virt (arm64 QEMU)</option>
@@ -438,35 +558,63 @@ export function ImportDialog({ initial }: { initial: readonly ImportInput[] }) {
               {(guestMode === 'q35' || guestMode === 'virt') && (
                 <>
                   <label htmlFor={ramId}>RAM</label>
-                  <input id={ramId} value={ram} onChange={(e) => setRam(e.target.value)} size={8} spellCheck={false} />
+                  <input
+                    id={ramId}
+                    value={ram}
+                    onChange={(e) => setRam(e.target.value)}
+                    size={8}
+                    spellCheck={false}
+                  />
                 </>
               )}
               {guestMode === 'q35' && (
                 <>
                   <label htmlFor={qemuId}>QEMU machine version</label>
-                  <input id={qemuId} value={qemu} onChange={(e) => setQemu(e.target.value)} size={6} placeholder="newest" spellCheck={false} />
+                  <input
+                    id={qemuId}
+                    value={qemu}
+                    onChange={(e) => setQemu(e.target.value)}
+                    size={6}
+                    placeholder="newest"
+                    spellCheck={false}
+                  />
                 </>
               )}
               {(guestMode === 'q35' || guestMode === 'virt') && (
                 <>
                   <label htmlFor={awId}>vIOMMU aw-bits</label>
-                  <input id={awId} value={aw} onChange={(e) => setAw(e.target.value)} size={4} placeholder="none" spellCheck={false} title="the guest vIOMMU's address width (QEMU intel-iommu aw-bits), when the guest has one" />
+                  <input
+                    id={awId}
+                    value={aw}
+                    onChange={(e) => setAw(e.target.value)}
+                    size={4}
+                    placeholder="none"
+                    spellCheck={false}
+                    title="the guest vIOMMU's address width (QEMU intel-iommu aw-bits), when the guest has one"
+                  />
                 </>
               )}
               <p className="muted small guest-spec" data-testid="guest-spec">
-                {choice.kind === 'preset' ? choice.spec : choice.kind === 'mtree' ? 'the layout from info mtree' : 'no guest'}
-                {vendor && choice.kind === 'preset' && guestMode === 'q35' ? ` (host=${vendor} from the bundle's CPU vendor)` : ''}
+                {choice.kind === 'preset'
+                  ? choice.spec
+                  : choice.kind === 'mtree'
+                    ? 'the layout from info mtree'
+                    : 'no guest'}
+                {vendor && choice.kind === 'preset' && guestMode === 'q35'
+                  ? ` (host=${vendor} from the bundle's CPU vendor)`
+                  : ''}
               </p>
               {!guest.ok && (
                 <p className="field-error" role="alert">
                   {guest.error}
                 </p>
               )}
-              {guest.ok && guest.guest?.notes?.map((n) => (
-                <p key={n} className="muted small">
-                  {n}
-                </p>
-              ))}
+              {guest.ok &&
+                guest.guest?.notes?.map((n) => (
+                  <p key={n} className="muted small">
+                    {n}
+                  </p>
+                ))}
             </fieldset>
             {assumption && (
               <UnitPicker
@@ -481,14 +629,19 @@ export function ImportDialog({ initial }: { initial: readonly ImportInput[] }) {
                 onWidth={(w) => {
                   setUnitWidth(w);
                   // A width alone keeps the assumed kind: the pick is what the user sees now.
-                  if (unitKind === undefined && assumption.kind !== 'mock') setUnitKind(assumption.kind);
+                  if (unitKind === undefined && assumption.kind !== 'mock')
+                    setUnitKind(assumption.kind);
                 }}
               />
             )}
             {hasTrace && (
               <p className="trace-group">
                 <label htmlFor={traceId}>Replay the trace into group </label>
-                <select id={traceId} value={traceChoice === undefined ? '' : String(traceChoice)} onChange={(e) => setTraceGroup(e.target.value)}>
+                <select
+                  id={traceId}
+                  value={traceChoice === undefined ? '' : String(traceChoice)}
+                  onChange={(e) => setTraceGroup(e.target.value)}
+                >
                   <option value="">do not replay</option>
                   {groups.map((g) => (
                     <option key={g} value={g}>
@@ -507,7 +660,11 @@ export function ImportDialog({ initial }: { initial: readonly ImportInput[] }) {
                 key={p.input.id}
                 p={p}
                 onKind={(k) => setKind(p.input.id, k)}
-                onRemove={p.input.id === PASTED_ID ? () => setPasted('') : () => setFiles((f) => f.filter((i) => i.id !== p.input.id))}
+                onRemove={
+                  p.input.id === PASTED_ID
+                    ? () => setPasted('')
+                    : () => setFiles((f) => f.filter((i) => i.id !== p.input.id))
+                }
               />
             ))}
             {explanations.length > 0 && (
@@ -516,8 +673,13 @@ export function ImportDialog({ initial }: { initial: readonly ImportInput[] }) {
                 <ul className="plain">
                   {explanations.map((f, i) => (
                     <li key={i}>
-                      <span className={`badge ${f.severity === 'error' ? 'fail' : 'warn'}`}>{f.severity}</span> {f.message}{' '}
-                      <span className="muted">{f.addresses.map((a) => formatRange(a)).join(', ')}</span>
+                      <span className={`badge ${f.severity === 'error' ? 'fail' : 'warn'}`}>
+                        {f.severity}
+                      </span>{' '}
+                      {f.message}{' '}
+                      <span className="muted">
+                        {f.addresses.map((a) => formatRange(a)).join(', ')}
+                      </span>
                     </li>
                   ))}
                 </ul>
@@ -541,7 +703,12 @@ export function ImportDialog({ initial }: { initial: readonly ImportInput[] }) {
           <button type="button" onClick={() => store.getState().closeImport()}>
             Cancel
           </button>
-          <button type="button" className="primary" onClick={doImport} disabled={!anyUnderstood || !guest.ok || !width.ok}>
+          <button
+            type="button"
+            className="primary"
+            onClick={doImport}
+            disabled={!anyUnderstood || !guest.ok || !width.ok}
+          >
             Import
           </button>
         </footer>

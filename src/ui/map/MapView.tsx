@@ -44,7 +44,8 @@ export function MapView({ widthRef }: { widthRef?: { current: () => number } }) 
     const unbind = bindGestures(overlay, store, () => p.mapWidth);
     // The hover card describes what was under the pointer; once the view moves it is stale.
     const unsubscribe = store.subscribe((s, prev) => {
-      if ((s.viewport !== prev.viewport || s.compressed !== prev.compressed) && hoverRef.current) hoverRef.current.hidden = true;
+      if ((s.viewport !== prev.viewport || s.compressed !== prev.compressed) && hoverRef.current)
+        hoverRef.current.hidden = true;
     });
     return () => {
       unsubscribe();
@@ -95,9 +96,18 @@ export function MapView({ widthRef }: { widthRef?: { current: () => number } }) 
     const hit = locate(e)?.hit;
     const select = store.getState().select;
     if (!hit || hit.kind === 'empty') select(undefined);
-    else if (hit.kind === 'mapping') select({ kind: 'mapping', laneId: hit.lane.id, start: hit.entry.start });
-    else if (hit.kind === 'many') select({ kind: 'mapping', laneId: hit.lane.id, start: hit.largest.start });
-    else select({ kind: 'span', laneId: hit.lane.id, start: hit.span.start, last: hit.span.last, label: `${hit.span.label} · ${hit.span.owner}` });
+    else if (hit.kind === 'mapping')
+      select({ kind: 'mapping', laneId: hit.lane.id, start: hit.entry.start });
+    else if (hit.kind === 'many')
+      select({ kind: 'mapping', laneId: hit.lane.id, start: hit.largest.start });
+    else
+      select({
+        kind: 'span',
+        laneId: hit.lane.id,
+        start: hit.span.start,
+        last: hit.span.last,
+        label: `${hit.span.label} · ${hit.span.owner}`,
+      });
   };
 
   const lanes = present ? lanesOf(present) : [];
@@ -111,38 +121,62 @@ export function MapView({ widthRef }: { widthRef?: { current: () => number } }) 
       <div className="map-readout" ref={readoutRef} aria-live="polite" data-testid="view-readout" />
       {/* The lanes take the height the map gets and scroll vertically beyond it; the axis stays on top. */}
       <div className="map-scroll" data-testid="map-scroll">
-      <div className="map-body">
-        <div className="lane-labels" style={{ height: height + AXIS_HEIGHT }} aria-label="lanes">
-          <div className="axis-spacer" />
-          {rows.map((r) => (
-            <div
-              key={r.lane.id}
-              className={`lane-label${r.lane.nested ? ' nested' : ''}`}
-              style={{ top: r.y + AXIS_HEIGHT, height: r.height }}
-              title={r.lane.detail}
-            >
-              {r.lane.group !== undefined && <span className="swatch" style={{ background: groupColor(r.lane.group, theme) }} />}
-              <span className="lane-name">{r.lane.label}</span>
-              <span className="lane-detail">{r.lane.detail}</span>
-            </div>
-          ))}
-        </div>
-        <div className="map-canvas-column">
-          <svg className="axis" ref={axisRef} height={AXIS_HEIGHT} role="img" aria-label="address axis" data-testid="axis" />
-          <div className="map-stage" style={{ height }}>
-            <canvas ref={canvasRef} className="map-canvas" data-testid="map-canvas" aria-label="address map canvas" role="img" />
-            <div
-              ref={overlayRef}
-              className="map-overlay"
-              data-testid="map-overlay"
-              onMouseMove={onMove}
-              onMouseLeave={() => showHover(undefined, 0, 0)}
-              onClick={onClick}
+        <div className="map-body">
+          <div className="lane-labels" style={{ height: height + AXIS_HEIGHT }} aria-label="lanes">
+            <div className="axis-spacer" />
+            {rows.map((r) => (
+              <div
+                key={r.lane.id}
+                className={`lane-label${r.lane.nested ? ' nested' : ''}`}
+                style={{ top: r.y + AXIS_HEIGHT, height: r.height }}
+                title={r.lane.detail}
+              >
+                {r.lane.group !== undefined && (
+                  <span
+                    className="swatch"
+                    style={{ background: groupColor(r.lane.group, theme) }}
+                  />
+                )}
+                <span className="lane-name">{r.lane.label}</span>
+                <span className="lane-detail">{r.lane.detail}</span>
+              </div>
+            ))}
+          </div>
+          <div className="map-canvas-column">
+            <svg
+              className="axis"
+              ref={axisRef}
+              height={AXIS_HEIGHT}
+              role="img"
+              aria-label="address axis"
+              data-testid="axis"
             />
-            <div ref={hoverRef} className="hover-card" role="tooltip" hidden data-testid="hover-card" />
+            <div className="map-stage" style={{ height }}>
+              <canvas
+                ref={canvasRef}
+                className="map-canvas"
+                data-testid="map-canvas"
+                aria-label="address map canvas"
+                role="img"
+              />
+              <div
+                ref={overlayRef}
+                className="map-overlay"
+                data-testid="map-overlay"
+                onMouseMove={onMove}
+                onMouseLeave={() => showHover(undefined, 0, 0)}
+                onClick={onClick}
+              />
+              <div
+                ref={hoverRef}
+                className="hover-card"
+                role="tooltip"
+                hidden
+                data-testid="hover-card"
+              />
+            </div>
           </div>
         </div>
-      </div>
       </div>
       {painter && <Minimap />}
     </section>

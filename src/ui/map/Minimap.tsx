@@ -79,7 +79,12 @@ export function Minimap() {
             if (first && last) {
               for (const r of normalize([first, last])) {
                 ctx.fillStyle = palette.mapping;
-                ctx.fillRect(minimapX(r.start, width), 16, Math.max(1, minimapX(r.last, width) - minimapX(r.start, width)), 8);
+                ctx.fillRect(
+                  minimapX(r.start, width),
+                  16,
+                  Math.max(1, minimapX(r.last, width) - minimapX(r.start, width)),
+                  8,
+                );
               }
             }
           }
@@ -103,10 +108,18 @@ export function Minimap() {
       g.select('.selection').attr('pointer-events', x1 - x0 >= width - 4 ? 'none' : null);
       syncing = false;
     };
-    const layer = frameScheduler.register(() => paint(store.getState()), { order: MINIMAP_LAYER_ORDER });
+    const layer = frameScheduler.register(() => paint(store.getState()), {
+      order: MINIMAP_LAYER_ORDER,
+    });
     const schedule = () => layer.invalidate();
     const unsubscribe = store.subscribe((s, prev) => {
-      if (s.viewport !== prev.viewport || s.history !== prev.history || s.stepView !== prev.stepView || s.theme !== prev.theme) schedule();
+      if (
+        s.viewport !== prev.viewport ||
+        s.history !== prev.history ||
+        s.stepView !== prev.stepView ||
+        s.theme !== prev.theme
+      )
+        schedule();
     });
     const ro = typeof ResizeObserver !== 'undefined' ? new ResizeObserver(schedule) : undefined;
     if (canvas.parentElement) ro?.observe(canvas.parentElement);
@@ -120,7 +133,10 @@ export function Minimap() {
   }, [store]);
 
   return (
-    <div className="minimap" aria-label="minimap of the whole 64-bit space (log scale); drag to choose the view">
+    <div
+      className="minimap"
+      aria-label="minimap of the whole 64-bit space (log scale); drag to choose the view"
+    >
       <canvas ref={canvasRef} height={HEIGHT} />
       <svg ref={svgRef} height={HEIGHT} className="minimap-brush" />
     </div>

@@ -31,7 +31,11 @@ function lengthOf(e: { start: bigint; last: bigint }): bigint {
   return e.last - e.start;
 }
 
-export function aggregateMappings<V>(map: RangeMap<V>, seg: MapSegment, cap: number = BUCKET_CAP): Bar<V>[] {
+export function aggregateMappings<V>(
+  map: RangeMap<V>,
+  seg: MapSegment,
+  cap: number = BUCKET_CAP,
+): Bar<V>[] {
   const bars: Bar<V>[] = [];
   let cursor = seg.start;
   let lastAggregateCol = -2;

@@ -39,7 +39,9 @@ export function occupiedRanges(lanes: readonly Lane[]): Range[] {
 /** Merges the clusters separated by the smallest gaps until at most `max` remain. */
 function limitClusters(clusters: Range[], max: number): Range[] {
   if (clusters.length <= max) return clusters;
-  const gaps = clusters.slice(1).map((c, i) => ({ i, size: c.start - (clusters[i] as Range).last }));
+  const gaps = clusters
+    .slice(1)
+    .map((c, i) => ({ i, size: c.start - (clusters[i] as Range).last }));
   gaps.sort((a, b) => (a.size > b.size ? -1 : a.size < b.size ? 1 : 0));
   const keep = new Set(gaps.slice(0, max - 1).map((g) => g.i));
   const out: Range[] = [];
@@ -66,7 +68,9 @@ export function compressedSegments(lanes: readonly Lane[], width: number): MapSe
   const weights = clusters.map((c) => 1 + (c.last - c.start + 1n).toString(2).length / 8);
   const total = weights.reduce((a, b) => a + b, 0);
   const extra = Math.max(0, room - MIN_CLUSTER_PX * clusters.length);
-  const widths = weights.map((w) => Math.max(1, Math.floor(Math.min(room, MIN_CLUSTER_PX) + (extra * w) / total)));
+  const widths = weights.map((w) =>
+    Math.max(1, Math.floor(Math.min(room, MIN_CLUSTER_PX) + (extra * w) / total)),
+  );
   const segments: MapSegment[] = [];
   let x = 0;
   clusters.forEach((c, i) => {

@@ -79,7 +79,16 @@ function spanExtent(seg: MapSegment, r: Range): { x0: number; x1: number } | und
 }
 
 export function drawMap(ctx: DrawContext, input: DrawInput): DrawStats {
-  const { rows, segments, width, height, palette, selection, marks, maxMarkLabels = Infinity } = input;
+  const {
+    rows,
+    segments,
+    width,
+    height,
+    palette,
+    selection,
+    marks,
+    maxMarkLabels = Infinity,
+  } = input;
   const stats: DrawStats = { rects: 0, aggregated: 0, labels: 0 };
   ctx.clearRect(0, 0, width, height);
   ctx.fillStyle = palette.background;
@@ -138,7 +147,8 @@ export function drawMap(ctx: DrawContext, input: DrawInput): DrawStats {
         }
         ctx.fillRect(ext.x0, top, ext.x1 - ext.x0, h);
         stats.rects++;
-        const text = ext.x1 - ext.x0 >= MIN_LABEL_PX ? fitLabel(span.label, ext.x1 - ext.x0) : undefined;
+        const text =
+          ext.x1 - ext.x0 >= MIN_LABEL_PX ? fitLabel(span.label, ext.x1 - ext.x0) : undefined;
         if (text) labels.push({ text, x: ext.x0 + 3, y: top + h / 2, color: '#0b1020' });
       }
       if (lane.mappings && lane.mappings.size > 0) {
@@ -151,7 +161,10 @@ export function drawMap(ctx: DrawContext, input: DrawInput): DrawStats {
         }
         for (const bar of bars) {
           const x0 = Math.max(bar.x0, seg.x - OFFSCREEN_MARGIN_PX);
-          const x1 = Math.min(Math.max(bar.x1, bar.x0 + 1), seg.x + seg.width + OFFSCREEN_MARGIN_PX);
+          const x1 = Math.min(
+            Math.max(bar.x1, bar.x0 + 1),
+            seg.x + seg.width + OFFSCREEN_MARGIN_PX,
+          );
           const aggregated = bar.count > 1;
           ctx.fillStyle = aggregated ? palette.aggregate : palette.mapping;
           ctx.fillRect(x0, mt, x1 - x0, mh);
@@ -199,9 +212,18 @@ export function drawMap(ctx: DrawContext, input: DrawInput): DrawStats {
       ctx.fillRect(x0, 0, 1.5, height);
       ctx.fillRect(x1 - 1.5, 0, 1.5, height);
       // One label per mark, stacked upwards from the bottom edge so that marks do not overprint.
-      const text = labelled || labelRow >= maxMarkLabels ? undefined : fitLabel(mark.label, Math.max(220, x1 - x0));
+      const text =
+        labelled || labelRow >= maxMarkLabels
+          ? undefined
+          : fitLabel(mark.label, Math.max(220, x1 - x0));
       if (text) {
-        labels.push({ text, x: Math.max(2, Math.min(x0 + 3, width - 220)), y: height - 8 - 14 * labelRow, color, bg: palette.background });
+        labels.push({
+          text,
+          x: Math.max(2, Math.min(x0 + 3, width - 220)),
+          y: height - 8 - 14 * labelRow,
+          color,
+          bg: palette.background,
+        });
         labelled = true;
         labelRow++;
       }

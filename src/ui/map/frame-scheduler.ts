@@ -47,7 +47,13 @@ export class FrameScheduler {
   constructor(private readonly raf: RafApi = browserRaf) {}
 
   register(paint: (time: number) => void, options: LayerOptions = {}): FrameLayer {
-    const entry: Entry = { paint, order: options.order ?? 0, seq: this.seq++, dirty: false, alive: true };
+    const entry: Entry = {
+      paint,
+      order: options.order ?? 0,
+      seq: this.seq++,
+      dirty: false,
+      alive: true,
+    };
     this.layers.push(entry);
     this.layers.sort((a, b) => a.order - b.order || a.seq - b.seq);
     return {

@@ -6,15 +6,33 @@ import { columnLast, columnStart, type MapSegment, segmentAt } from './segments.
 
 /** What is under the pointer: enough for the hover card and for a click to select. */
 export type Hit =
-  | { readonly kind: 'mapping'; readonly lane: Lane; readonly entry: RangeEntry<MappingValue>; readonly owner: string }
-  | { readonly kind: 'many'; readonly lane: Lane; readonly range: Range; readonly count: number; readonly capped: boolean; readonly largest: RangeEntry<MappingValue>; readonly owner: string }
+  | {
+      readonly kind: 'mapping';
+      readonly lane: Lane;
+      readonly entry: RangeEntry<MappingValue>;
+      readonly owner: string;
+    }
+  | {
+      readonly kind: 'many';
+      readonly lane: Lane;
+      readonly range: Range;
+      readonly count: number;
+      readonly capped: boolean;
+      readonly largest: RangeEntry<MappingValue>;
+      readonly owner: string;
+    }
   | { readonly kind: 'span'; readonly lane: Lane; readonly span: LaneSpan }
   | { readonly kind: 'empty'; readonly lane: Lane | undefined; readonly addr: bigint };
 
 /** Counting stops here: hovering a pixel over a million mappings must stay instant. */
 const HOVER_COUNT_CAP = 10_000;
 
-export function hitTest(rows: readonly LaneRow[], segments: readonly MapSegment[], x: number, y: number): Hit | undefined {
+export function hitTest(
+  rows: readonly LaneRow[],
+  segments: readonly MapSegment[],
+  x: number,
+  y: number,
+): Hit | undefined {
   const seg = segmentAt(segments, x);
   if (!seg) return undefined;
   const col = Math.floor(x - seg.x);
@@ -42,7 +60,9 @@ export function hitTest(rows: readonly LaneRow[], segments: readonly MapSegment[
       return { kind: 'many', lane, range: column, count, capped, largest, owner };
     }
   }
-  const span = [...lane.spans].reverse().find((s) => s.start <= column.last && column.start <= s.last);
+  const span = [...lane.spans]
+    .reverse()
+    .find((s) => s.start <= column.last && column.start <= s.last);
   if (span) return { kind: 'span', lane, span };
   const bg = lane.background.find((s) => s.start <= column.last && column.start <= s.last);
   if (bg) return { kind: 'span', lane, span: bg };
@@ -68,7 +88,10 @@ export function describeHit(hit: Hit): string[] {
         `largest ${formatRange(hit.largest)} — zoom in to separate them`,
       ];
     case 'span':
-      return [`${formatRange(hit.span)} (${formatSize(hit.span.last - hit.span.start + 1n)})`, `${hit.span.label} · ${hit.span.owner}`];
+      return [
+        `${formatRange(hit.span)} (${formatSize(hit.span.last - hit.span.start + 1n)})`,
+        `${hit.span.label} · ${hit.span.owner}`,
+      ];
     case 'empty':
       return [`${hex(hit.addr)}`, hit.lane ? `nothing here in ${hit.lane.label}` : ''];
   }

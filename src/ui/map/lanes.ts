@@ -1,7 +1,12 @@
 import type { RangeMap } from '../../core/ranges/range-map.ts';
 import type { EngineState } from '../../core/state.ts';
 import type { Range } from '../../core/u64.ts';
-import type { AddressSpacesView, HwptView, MappingValue, ReservedView } from '../../core/view-types.ts';
+import type {
+  AddressSpacesView,
+  HwptView,
+  MappingValue,
+  ReservedView,
+} from '../../core/view-types.ts';
 
 /**
  * The rows of the address map, built from the engine's read contract (view-types.ts) and the
@@ -9,12 +14,7 @@ import type { AddressSpacesView, HwptView, MappingValue, ReservedView } from '..
  * O(mappings): the mapping trees are shared, not copied) and drawn every frame.
  */
 
-export type SpanKind =
-  | ReservedView['type']
-  | 'valid'
-  | 'guest-ram'
-  | 'guest-other'
-  | 'window';
+export type SpanKind = ReservedView['type'] | 'valid' | 'guest-ram' | 'guest-other' | 'window';
 
 export interface LaneSpan extends Range {
   readonly kind: SpanKind;
@@ -55,12 +55,19 @@ export interface GuestLayout {
   readonly memory: readonly GuestRegion[];
 }
 
-const byStart = (a: Range, b: Range): number => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0);
+const byStart = (a: Range, b: Range): number =>
+  a.start < b.start ? -1 : a.start > b.start ? 1 : 0;
 
 function reservedSpans(list: readonly ReservedView[]): LaneSpan[] {
   return list
     .filter((r) => r.type !== 'aperture')
-    .map((r) => ({ start: r.start, last: r.last, kind: r.type, owner: r.owner, label: r.origin ? `${r.type} (${r.origin})` : r.type }))
+    .map((r) => ({
+      start: r.start,
+      last: r.last,
+      kind: r.type,
+      owner: r.owner,
+      label: r.origin ? `${r.type} (${r.origin})` : r.type,
+    }))
     .sort(byStart);
 }
 
@@ -79,9 +86,20 @@ function ioasReservedSpans(list: readonly ReservedView[]): LaneSpan[] {
       if (!hit.owners.includes(r.owner)) hit.owners.push(r.owner);
       continue;
     }
-    byKey.set(key, { span: { start: r.start, last: r.last, kind: r.type, owner: r.owner, label: r.origin ? `${r.type} (${r.origin})` : r.type }, owners: [r.owner] });
+    byKey.set(key, {
+      span: {
+        start: r.start,
+        last: r.last,
+        kind: r.type,
+        owner: r.owner,
+        label: r.origin ? `${r.type} (${r.origin})` : r.type,
+      },
+      owners: [r.owner],
+    });
   }
-  return [...byKey.values()].map(({ span, owners }) => ({ ...span, owner: owners.join(', ') })).sort(byStart);
+  return [...byKey.values()]
+    .map(({ span, owners }) => ({ ...span, owner: owners.join(', ') }))
+    .sort(byStart);
 }
 
 /** The page sizes every HWPT of an IOAS can use (an area is mapped into each of them); undefined with no HWPT. */
@@ -92,10 +110,20 @@ function commonPgsizes(hwpts: readonly HwptView[]): bigint | undefined {
 }
 
 function validSpans(list: readonly Range[], owner: string): LaneSpan[] {
-  return list.map((r) => ({ start: r.start, last: r.last, kind: 'valid' as const, owner, label: 'valid IOVA' }));
+  return list.map((r) => ({
+    start: r.start,
+    last: r.last,
+    kind: 'valid' as const,
+    owner,
+    label: 'valid IOVA',
+  }));
 }
 
-export function buildLanes(state: EngineState, spaces: AddressSpacesView, guest: GuestLayout | undefined): Lane[] {
+export function buildLanes(
+  state: EngineState,
+  spaces: AddressSpacesView,
+  guest: GuestLayout | undefined,
+): Lane[] {
   const lanes: Lane[] = [];
   if (guest && guest.memory.length > 0) {
     lanes.push({
@@ -127,7 +155,13 @@ export function buildLanes(state: EngineState, spaces: AddressSpacesView, guest:
       nested: false,
       background: [],
       spans: bridge.windows
-        .map((w) => ({ start: w.start, last: w.last, kind: 'window' as const, owner: `host bridge ${bridge.id}`, label: `${w.kind} window` }))
+        .map((w) => ({
+          start: w.start,
+          last: w.last,
+          kind: 'window' as const,
+          owner: `host bridge ${bridge.id}`,
+          label: `${w.kind} window`,
+        }))
         .sort(byStart),
     });
   }
@@ -174,7 +208,15 @@ export function buildLanes(state: EngineState, spaces: AddressSpacesView, guest:
         label: `domain ${d.id}`,
         detail: `${d.iommu} · groups ${d.groups.join(', ')}${d.enforceCacheCoherency ? ' · IOMMU_CACHE' : ''}`,
         nested: true,
-        background: [{ start: d.aperture.start, last: d.aperture.last, kind: 'aperture', owner: `domain ${d.id}`, label: 'aperture' }],
+        background: [
+          {
+            start: d.aperture.start,
+            last: d.aperture.last,
+            kind: 'aperture',
+            owner: `domain ${d.id}`,
+            label: 'aperture',
+          },
+        ],
         spans: [],
         mappings: c.mappings,
         mappingOwner: `${owner} (domain ${d.id})`,
@@ -207,7 +249,15 @@ export function buildLanes(state: EngineState, spaces: AddressSpacesView, guest:
         label: `HWPT ${h.id}${h.auto ? ' (auto)' : ''}`,
         detail: `${h.iommu} · ${h.devices.join(', ') || 'no devices'}`,
         nested: true,
-        background: [{ start: h.aperture.start, last: h.aperture.last, kind: 'aperture', owner: `HWPT ${h.id}`, label: 'aperture' }],
+        background: [
+          {
+            start: h.aperture.start,
+            last: h.aperture.last,
+            kind: 'aperture',
+            owner: `HWPT ${h.id}`,
+            label: 'aperture',
+          },
+        ],
         // The reservations its devices brought into the IOAS (iommufd reserves per device).
         spans: ioasReservedSpans(io.reserved.filter((r) => devices.has(r.owner))),
         mappings: io.areas,

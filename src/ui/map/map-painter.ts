@@ -29,7 +29,10 @@ export interface FrameStats extends DrawStats {
   frames: number;
 }
 
-function selectionOnMap(sel: Selection | undefined, lanes: readonly Lane[]): MapSelection | undefined {
+function selectionOnMap(
+  sel: Selection | undefined,
+  lanes: readonly Lane[],
+): MapSelection | undefined {
   if (!sel) return undefined;
   if (sel.kind === 'span') return { laneId: sel.laneId, start: sel.start, last: sel.last };
   if (sel.kind === 'mapping') {
@@ -44,7 +47,12 @@ function selectionOnMap(sel: Selection | undefined, lanes: readonly Lane[]): Map
 export function marksOf(s: AppState): MapMark[] {
   const marks: MapMark[] = [];
   for (const e of [...(s.history?.present.host?.events ?? []), ...s.explained]) {
-    marks.push({ start: e.range.start, last: e.range.last, kind: 'event', label: `line ${e.line}: ${e.kind}` });
+    marks.push({
+      start: e.range.start,
+      last: e.range.last,
+      kind: 'event',
+      label: `line ${e.line}: ${e.kind}`,
+    });
   }
   // A focused range that is a placed line already has its mark.
   const seen = new Set<string>(marks.map((m) => `${m.start}-${m.last}`));
@@ -78,7 +86,8 @@ export class MapPainter {
   private unsubscribe: (() => void) | undefined;
   private width = 0;
   private height = 0;
-  private compressedCache: { lanes: readonly Lane[]; width: number; segments: MapSegment[] } | undefined;
+  private compressedCache:
+    { lanes: readonly Lane[]; width: number; segments: MapSegment[] } | undefined;
   /** What the last frame drew, for hit testing. */
   rows: LaneRow[] = [];
   segments: MapSegment[] = [];
@@ -89,7 +98,9 @@ export class MapPainter {
     private readonly el: MapElements,
     scheduler: FrameScheduler = frameScheduler,
   ) {
-    this.layer = scheduler.register(() => this.paint(this.store.getState()), { order: MAP_LAYER_ORDER });
+    this.layer = scheduler.register(() => this.paint(this.store.getState()), {
+      order: MAP_LAYER_ORDER,
+    });
   }
 
   start(): void {
@@ -175,7 +186,9 @@ export class MapPainter {
       });
       Object.assign(this.stats, drawn);
     }
-    const ticks = s.compressed ? compressedTicks(segments) : axisTicks(s.viewport, this.width).ticks;
+    const ticks = s.compressed
+      ? compressedTicks(segments)
+      : axisTicks(s.viewport, this.width).ticks;
     this.paintAxis(ticks, height);
     this.paintReadout(s);
     this.stats.ms = performance.now() - t0;

@@ -17,7 +17,11 @@ export interface PageRun {
 export interface PageSplit {
   readonly runs: readonly PageRun[];
   /** Total pages per size, largest first. */
-  readonly totals: ReadonlyArray<{ readonly size: bigint; readonly count: bigint; readonly label: string }>;
+  readonly totals: ReadonlyArray<{
+    readonly size: bigint;
+    readonly count: bigint;
+    readonly label: string;
+  }>;
   /** Bytes at the ends smaller than the smallest page (0 for a valid mapping). */
   readonly unmappable: bigint;
 }
@@ -30,7 +34,12 @@ export function pageSizesOf(bitmap: bigint): bigint[] {
 
 /** The page-table level a leaf of this size sits at with a 4 KiB granule (1 = PTE), if standard. */
 export function leafLevel(size: bigint): number | undefined {
-  const levels: Record<string, number> = { [String(1n << 12n)]: 1, [String(1n << 21n)]: 2, [String(1n << 30n)]: 3, [String(1n << 39n)]: 4 };
+  const levels: Record<string, number> = {
+    [String(1n << 12n)]: 1,
+    [String(1n << 21n)]: 2,
+    [String(1n << 30n)]: 3,
+    [String(1n << 39n)]: 4,
+  };
   return levels[String(size)];
 }
 
@@ -70,7 +79,8 @@ export function splitIntoPages(r: Range, pgsizeBitmap: bigint): PageSplit {
       if (toAligned > 0n && toAligned / size < count) count = toAligned / size;
     }
     const prev = runs[runs.length - 1];
-    if (prev && prev.size === size && prev.start + prev.size * prev.count === addr) runs[runs.length - 1] = { ...prev, count: prev.count + count };
+    if (prev && prev.size === size && prev.start + prev.size * prev.count === addr)
+      runs[runs.length - 1] = { ...prev, count: prev.count + count };
     else runs.push({ size, start: addr, count });
     addr += size * count;
   }

@@ -70,7 +70,7 @@ const BASE: Readonly<Record<string, string>> = {
   '12': 'processing accelerator',
   '13': 'non-essential instrumentation',
   '40': 'coprocessor',
-  'ff': 'unassigned class',
+  ff: 'unassigned class',
 };
 
 /**
@@ -87,6 +87,9 @@ export function pciClassName(code: string | undefined): string | undefined {
 }
 
 /** What a device is called: its name, else its class in words, else nothing. */
-export function deviceLabel(d: { readonly name?: string | undefined; readonly class?: string | undefined }): string {
+export function deviceLabel(d: {
+  readonly name?: string | undefined;
+  readonly class?: string | undefined;
+}): string {
   return d.name ?? pciClassName(d.class) ?? '';
 }

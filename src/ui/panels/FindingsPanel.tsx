@@ -1,22 +1,42 @@
 import { useId, useState } from 'react';
 import type { Finding, Severity } from '../../core/analysis/index.ts';
 import { formatRange } from '../../core/u64.ts';
-import { explainLines, type Explained, findingsOf, focusFinding, focusRanges } from '../../store/findings.ts';
+import {
+  explainLines,
+  type Explained,
+  findingsOf,
+  focusFinding,
+  focusRanges,
+} from '../../store/findings.ts';
 import { useApp, useStoreApi } from '../app/store-context.tsx';
 
 const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
-const HEADINGS: Record<Severity, string> = { error: 'Errors', warning: 'Warnings', info: 'Information' };
+const HEADINGS: Record<Severity, string> = {
+  error: 'Errors',
+  warning: 'Warnings',
+  info: 'Information',
+};
 const BADGE: Record<Severity, string> = { error: 'fail', warning: 'warn', info: 'info' };
 
 /** One finding: its sentence, objects and addresses; a click fits the map on it and selects its device or group. */
 function FindingItem({ f, onPick }: { f: Finding; onPick: (f: Finding) => void }) {
   return (
     <li className={`finding ${f.severity}`}>
-      <button type="button" className="finding-button" onClick={() => onPick(f)} aria-label={`${f.severity} ${f.kind}: ${f.objects.join(', ')}`}>
+      <button
+        type="button"
+        className="finding-button"
+        onClick={() => onPick(f)}
+        aria-label={`${f.severity} ${f.kind}: ${f.objects.join(', ')}`}
+      >
         <span className="finding-head">
           <span className={`badge ${BADGE[f.severity]}`}>{f.severity}</span>
           <span className="finding-kind">{f.kind}</span>
-          {f.errno && <span className="rule">{f.errno}{f.rule ? ` · ${f.rule}` : ''}</span>}
+          {f.errno && (
+            <span className="rule">
+              {f.errno}
+              {f.rule ? ` · ${f.rule}` : ''}
+            </span>
+          )}
         </span>
         <span className="finding-message">{f.message}</span>
         {f.objects.length > 0 && (
@@ -120,8 +140,9 @@ export function FindingsPanel() {
     <section className="panel findings" aria-label="findings">
       <h2>Findings</h2>
       <p className="muted small" data-testid="findings-summary">
-        {report.findings.length} finding(s): {bySeverity('error').length} error, {bySeverity('warning').length} warning, {bySeverity('info').length} info ·
-        assigned groups {report.assigned.join(', ') || 'none'} ({report.assignedBecause})
+        {report.findings.length} finding(s): {bySeverity('error').length} error,{' '}
+        {bySeverity('warning').length} warning, {bySeverity('info').length} info · assigned groups{' '}
+        {report.assigned.join(', ') || 'none'} ({report.assignedBecause})
       </p>
       <ExplainBox />
       {present.host?.guest?.notes?.map((n) => (

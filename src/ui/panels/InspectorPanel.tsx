@@ -27,17 +27,31 @@ function IoasFacts({ present, lane }: { present: Snapshot; lane: Lane }) {
           ? `${hwpt.id}${hwpt.auto ? ' (automatic)' : ''} · ${hwpt.iommu} · ${hwpt.devices.join(', ') || 'no devices'}`
           : io.hwpts.length === 0
             ? 'none: no device is attached, so the area is in no IOMMU page table yet'
-            : io.hwpts.map((h) => `HWPT ${h.id}${h.auto ? ' (auto)' : ''} on ${h.iommu}`).join(', ')}
+            : io.hwpts
+                .map((h) => `HWPT ${h.id}${h.auto ? ' (auto)' : ''} on ${h.iommu}`)
+                .join(', ')}
       </dd>
     </>
   );
 }
 
-function MappingDetails({ present, laneId, start }: { present: Snapshot; laneId: string; start: bigint }) {
+function MappingDetails({
+  present,
+  laneId,
+  start,
+}: {
+  present: Snapshot;
+  laneId: string;
+  start: bigint;
+}) {
   const lane = lanesOf(present).find((l) => l.id === laneId);
   const entry = lane?.mappings?.at(start);
-  if (!lane || !entry) return <p className="muted">The selected mapping no longer exists (it was unmapped or undone).</p>;
-  const split = lane.pgsizeBitmap !== undefined ? splitIntoPages(entry, lane.pgsizeBitmap) : undefined;
+  if (!lane || !entry)
+    return (
+      <p className="muted">The selected mapping no longer exists (it was unmapped or undone).</p>
+    );
+  const split =
+    lane.pgsizeBitmap !== undefined ? splitIntoPages(entry, lane.pgsizeBitmap) : undefined;
   const iommufd = lane.kind === 'ioas' || lane.kind === 'hwpt';
   return (
     <div>
@@ -50,17 +64,27 @@ function MappingDetails({ present, laneId, start }: { present: Snapshot; laneId:
         <dt>size</dt>
         <dd>{formatSize(entry.last - entry.start + 1n)}</dd>
         <dt>vaddr</dt>
-        <dd>{hex(entry.value.vaddr)}{entry.value.vaddrInvalid ? ' (invalidated: VFIO_DMA_UNMAP_FLAG_VADDR)' : ''}</dd>
+        <dd>
+          {hex(entry.value.vaddr)}
+          {entry.value.vaddrInvalid ? ' (invalidated: VFIO_DMA_UNMAP_FLAG_VADDR)' : ''}
+        </dd>
         <dt>access</dt>
-        <dd>{[entry.value.read ? 'read' : '', entry.value.write ? 'write' : ''].filter(Boolean).join(' + ') || 'none'}</dd>
+        <dd>
+          {[entry.value.read ? 'read' : '', entry.value.write ? 'write' : '']
+            .filter(Boolean)
+            .join(' + ') || 'none'}
+        </dd>
         {iommufd && <IoasFacts present={present} lane={lane} />}
       </dl>
       {split && (
         <>
-          <h4>IOMMU pages — best case{lane.kind === 'ioas' ? ' (page sizes every HWPT of the IOAS has)' : ''}</h4>
+          <h4>
+            IOMMU pages — best case
+            {lane.kind === 'ioas' ? ' (page sizes every HWPT of the IOAS has)' : ''}
+          </h4>
           <p className="muted small">
-            By IOVA alignment alone, assuming the memory behind it is physically contiguous and aligned the same way; the kernel uses smaller pages
-            wherever it is not.
+            By IOVA alignment alone, assuming the memory behind it is physically contiguous and
+            aligned the same way; the kernel uses smaller pages wherever it is not.
           </p>
           <table className="pages" aria-label="page split">
             <thead>
@@ -90,7 +114,11 @@ function MappingDetails({ present, laneId, start }: { present: Snapshot; laneId:
               ))}
             </ol>
           </details>
-          {split.unmappable > 0n && <p className="warn">{formatSize(split.unmappable)} is not aligned to the smallest page.</p>}
+          {split.unmappable > 0n && (
+            <p className="warn">
+              {formatSize(split.unmappable)} is not aligned to the smallest page.
+            </p>
+          )}
         </>
       )}
     </div>
@@ -130,11 +158,20 @@ function DeviceDetails({ present, bdf }: { present: Snapshot; bdf: string }) {
         <dt>class</dt>
         <dd>{d.class ? `${d.class} · ${pciClassName(d.class) ?? ''}` : 'unknown'}</dd>
         <dt>type</dt>
-        <dd>{d.pcieType ?? 'unknown'}{d.multifunction ? ' · multifunction' : ''}</dd>
+        <dd>
+          {d.pcieType ?? 'unknown'}
+          {d.multifunction ? ' · multifunction' : ''}
+        </dd>
         <dt>driver</dt>
         <dd>{d.hostDriver ?? 'none'}</dd>
         <dt>ACS</dt>
-        <dd>{d.acs === null ? 'no capability' : d.acs === 'unknown' ? 'unknown' : `cap ${d.acs.cap.join(' ')} · ctl ${d.acs.ctl.join(' ') || 'none'}`}</dd>
+        <dd>
+          {d.acs === null
+            ? 'no capability'
+            : d.acs === 'unknown'
+              ? 'unknown'
+              : `cap ${d.acs.cap.join(' ')} · ctl ${d.acs.ctl.join(' ') || 'none'}`}
+        </dd>
         <dt>parent</dt>
         <dd>{d.parent ?? '—'}</dd>
       </dl>
@@ -144,7 +181,8 @@ function DeviceDetails({ present, bdf }: { present: Snapshot; bdf: string }) {
           <ul className="plain">
             {d.bars.map((b) => (
               <li key={b.index}>
-                BAR{b.index}: {formatRange(b)} ({formatSize(b.last - b.start + 1n)}){b.prefetchable ? ' prefetchable' : ''}
+                BAR{b.index}: {formatRange(b)} ({formatSize(b.last - b.start + 1n)})
+                {b.prefetchable ? ' prefetchable' : ''}
                 {b.is64 ? ' 64-bit' : ''}
               </li>
             ))}
@@ -205,7 +243,9 @@ export function InspectorPanel() {
     <section className="panel inspector" aria-label="inspector">
       <h2>Inspector</h2>
       {!present || !selection ? (
-        <p className="muted">Click a mapping or a region on the map, or a device in the topology.</p>
+        <p className="muted">
+          Click a mapping or a region on the map, or a device in the topology.
+        </p>
       ) : (
         <Details present={present} selection={selection} />
       )}

@@ -29,16 +29,25 @@ function LessonList() {
   return (
     <section className="panel lessons" aria-label="lessons">
       <h2>Lessons</h2>
-      <p className="muted small">Each lesson retells one mailing-list thread as a scenario you step through; the engine answers every step like the kernel.</p>
+      <p className="muted small">
+        Each lesson retells one mailing-list thread as a scenario you step through; the engine
+        answers every step like the kernel.
+      </p>
       <ol className="lesson-list" data-testid="lesson-list">
         {LESSONS.map((l) => (
           <li key={l.id} className="lesson-item" data-testid="lesson-item">
             <h3>{l.title}</h3>
             <p className="seed small muted">
-              Thread: <span className="seed-subject">{l.seed.subject}</span> · {l.seed.date} · {l.seed.participants.join(', ')}
+              Thread: <span className="seed-subject">{l.seed.subject}</span> · {l.seed.date} ·{' '}
+              {l.seed.participants.join(', ')}
             </p>
             <p className="lesson-summary small">{l.summary}</p>
-            <button type="button" className="primary" onClick={() => openLesson(store, l.id)} aria-label={`open lesson: ${l.title}`}>
+            <button
+              type="button"
+              className="primary"
+              onClick={() => openLesson(store, l.id)}
+              aria-label={`open lesson: ${l.title}`}
+            >
               Open lesson ({l.steps.length} steps)
             </button>
           </li>
@@ -48,14 +57,32 @@ function LessonList() {
   );
 }
 
-function OutcomeLine({ lesson, step, outcome, testId = 'lesson-outcome' }: { lesson: Lesson; step: number; outcome: Outcome | undefined; testId?: string }) {
-  if (!outcome) return <p className="warn small">The engine could not run this action (see the log).</p>;
+function OutcomeLine({
+  lesson,
+  step,
+  outcome,
+  testId = 'lesson-outcome',
+}: {
+  lesson: Lesson;
+  step: number;
+  outcome: Outcome | undefined;
+  testId?: string;
+}) {
+  if (!outcome)
+    return <p className="warn small">The engine could not run this action (see the log).</p>;
   const mismatch = lessonMismatch(lesson, step, outcome);
   return (
     <div className="lesson-outcome" data-testid={testId} data-ok={outcome.ok}>
-      {outcome.ok ? <span className="badge ok">ok</span> : <span className="badge fail">{outcome.errno}</span>} {outcome.message}
+      {outcome.ok ? (
+        <span className="badge ok">ok</span>
+      ) : (
+        <span className="badge fail">{outcome.errno}</span>
+      )}{' '}
+      {outcome.message}
       {!outcome.ok && <div className="rule small">rule: {outcome.rule}</div>}
-      <div className={`small ${mismatch ? 'warn' : 'muted'}`}>{mismatch ? `not what the lesson expects: ${mismatch}` : 'as the lesson expects'}</div>
+      <div className={`small ${mismatch ? 'warn' : 'muted'}`}>
+        {mismatch ? `not what the lesson expects: ${mismatch}` : 'as the lesson expects'}
+      </div>
     </div>
   );
 }
@@ -68,7 +95,8 @@ function StepAction({ lesson, step }: { lesson: Lesson; step: LessonStep }) {
   return (
     <div className="lesson-action" data-testid="lesson-action">
       <div>
-        <span className="badge info">action</span> <code>{action.op}</code> <span className="muted small">{actionFields(action)}</span>
+        <span className="badge info">action</span> <code>{action.op}</code>{' '}
+        <span className="muted small">{actionFields(action)}</span>
       </div>
       <div className="small">
         expected: <span data-testid="lesson-expected">{expectedText(step.action.expect)}</span>
@@ -106,20 +134,35 @@ function LessonView({ lesson }: { lesson: Lesson }) {
         {lesson.seed.subject} · {lesson.seed.date}
       </p>
       <div className="lesson-nav" role="group" aria-label="lesson steps">
-        <button type="button" onClick={() => previousLessonStep(store)} disabled={stepIndex === 0} aria-label="previous step">
+        <button
+          type="button"
+          onClick={() => previousLessonStep(store)}
+          disabled={stepIndex === 0}
+          aria-label="previous step"
+        >
           ◀ Prev
         </button>
         <label htmlFor={jumpId} className="sr-only">
           jump to step
         </label>
-        <select id={jumpId} value={stepIndex} onChange={(e) => goToLessonStep(store, Number(e.target.value))} data-testid="lesson-jump">
+        <select
+          id={jumpId}
+          value={stepIndex}
+          onChange={(e) => goToLessonStep(store, Number(e.target.value))}
+          data-testid="lesson-jump"
+        >
           {lesson.steps.map((s) => (
             <option key={s.index} value={s.index}>
               {s.index + 1}. {s.title}
             </option>
           ))}
         </select>
-        <button type="button" onClick={() => nextLessonStep(store)} disabled={stepIndex === last} aria-label="next step">
+        <button
+          type="button"
+          onClick={() => nextLessonStep(store)}
+          disabled={stepIndex === last}
+          aria-label="next step"
+        >
           Next ▶
         </button>
       </div>
@@ -128,7 +171,8 @@ function LessonView({ lesson }: { lesson: Lesson }) {
       </p>
       {departed && (
         <div className="lesson-departed" role="status" data-testid="lesson-departed">
-          The workspace has left the lesson: the map shows your own state, not the one this step describes.{' '}
+          The workspace has left the lesson: the map shows your own state, not the one this step
+          describes.{' '}
           <button type="button" onClick={() => resetLessonStep(store)}>
             Reset to this step
           </button>
@@ -136,8 +180,15 @@ function LessonView({ lesson }: { lesson: Lesson }) {
       )}
       {previous && previous.step === stepIndex - 1 && lesson.steps[previous.step]?.action && (
         <div className="lesson-previous small">
-          <span className="muted">step {previous.step + 1} ({lesson.steps[previous.step]?.action?.op}):</span>{' '}
-          <OutcomeLine lesson={lesson} step={previous.step} outcome={previous.outcome} testId="lesson-previous-outcome" />
+          <span className="muted">
+            step {previous.step + 1} ({lesson.steps[previous.step]?.action?.op}):
+          </span>{' '}
+          <OutcomeLine
+            lesson={lesson}
+            step={previous.step}
+            outcome={previous.outcome}
+            testId="lesson-previous-outcome"
+          />
         </div>
       )}
       <article className="lesson-step" data-testid="lesson-step">

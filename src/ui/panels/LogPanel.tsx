@@ -11,7 +11,10 @@ import { useApp } from '../app/store-context.tsx';
 export function actionFields(a: Action): string {
   return Object.entries(a)
     .filter(([k]) => k !== 'op')
-    .map(([k, v]) => `${k}=${typeof v === 'bigint' ? hex(v) : Array.isArray(v) ? (v.every((x) => typeof x === 'string') ? v.join(',') : show(v)) : String(v)}`)
+    .map(
+      ([k, v]) =>
+        `${k}=${typeof v === 'bigint' ? hex(v) : Array.isArray(v) ? (v.every((x) => typeof x === 'string') ? v.join(',') : show(v)) : String(v)}`,
+    )
     .join(' ');
 }
 
@@ -21,7 +24,9 @@ function reportText(r: StepReport): string {
 
 /** The position the replay is viewed at: the step count, or undefined when the present is shown. */
 function useViewedStep(): number | undefined {
-  return useApp((s) => (s.stepView && s.stepView.of === s.history?.present ? s.stepView.step : undefined));
+  return useApp((s) =>
+    s.stepView && s.stepView.of === s.history?.present ? s.stepView.step : undefined,
+  );
 }
 
 /** The present scenario's steps, each a button that shows the state after it (listed when opened). */
@@ -35,18 +40,32 @@ function ReplaySteps() {
   const reports = open ? (timelineOf(present.scenario)?.reports ?? []) : [];
   const at = viewed ?? (present.userSteps.length === 0 ? total : undefined);
   return (
-    <details className="replay-steps" open={open} onToggle={(ev) => setOpen((ev.currentTarget as HTMLDetailsElement).open)}>
+    <details
+      className="replay-steps"
+      open={open}
+      onToggle={(ev) => setOpen((ev.currentTarget as HTMLDetailsElement).open)}
+    >
       <summary>{total} step(s): click one to see the map after it</summary>
       {open && (
         <ol className="steps" aria-label="replay steps" start={0}>
           <li>
-            <button type="button" className="step-button" aria-current={at === 0 ? 'step' : undefined} onClick={() => viewStep(0)}>
+            <button
+              type="button"
+              className="step-button"
+              aria-current={at === 0 ? 'step' : undefined}
+              onClick={() => viewStep(0)}
+            >
               before any step (the platform alone)
             </button>
           </li>
           {reports.map((r) => (
             <li key={r.index}>
-              <button type="button" className="step-button" aria-current={at === r.index + 1 ? 'step' : undefined} onClick={() => viewStep(r.index + 1)}>
+              <button
+                type="button"
+                className="step-button"
+                aria-current={at === r.index + 1 ? 'step' : undefined}
+                onClick={() => viewStep(r.index + 1)}
+              >
                 <code>{r.op}</code> <span className={r.ok ? 'ok' : 'fail'}>{reportText(r)}</span>
                 {!r.ok && r.message && <span className="muted small"> — {r.message}</span>}
               </button>
@@ -73,29 +92,51 @@ function ReplayBar() {
   const forward = () => viewStep(pos + 1 > total ? undefined : pos + 1);
   const back = () => viewStep(live && extra > 0 ? total : pos - 1);
   return (
-    <div className="replay-bar" role="group" aria-label="step through the replay" data-testid="replay-bar">
-      <button type="button" onClick={() => viewStep(0)} disabled={!live && pos === 0} aria-label="first step" title="the platform before any step">
+    <div
+      className="replay-bar"
+      role="group"
+      aria-label="step through the replay"
+      data-testid="replay-bar"
+    >
+      <button
+        type="button"
+        onClick={() => viewStep(0)}
+        disabled={!live && pos === 0}
+        aria-label="first step"
+        title="the platform before any step"
+      >
         |◀
       </button>
       <button type="button" onClick={back} disabled={!live && pos === 0} aria-label="step back">
         ◀
       </button>
       <span className="replay-pos" data-testid="replay-position" aria-live="polite">
-        {live ? `present: all ${total} step(s)${extra ? ` + ${extra} action(s)` : ''}` : `after step ${pos} of ${total}`}
+        {live
+          ? `present: all ${total} step(s)${extra ? ` + ${extra} action(s)` : ''}`
+          : `after step ${pos} of ${total}`}
         {report && (
           <>
             {' · '}
-            <code>{report.op}</code> <span className={report.ok ? 'ok' : 'fail'}>{reportText(report)}</span>
+            <code>{report.op}</code>{' '}
+            <span className={report.ok ? 'ok' : 'fail'}>{reportText(report)}</span>
           </>
         )}
       </span>
       <button type="button" onClick={forward} disabled={live} aria-label="step forward">
         ▶
       </button>
-      <button type="button" onClick={() => viewStep(undefined)} disabled={live} aria-label="back to the present" title="show the present workspace again">
+      <button
+        type="button"
+        onClick={() => viewStep(undefined)}
+        disabled={live}
+        aria-label="back to the present"
+        title="show the present workspace again"
+      >
         ▶|
       </button>
-      {!live && <span className="muted small">viewing only: an action taken now starts from this step</span>}
+      {!live && (
+        <span className="muted small">viewing only: an action taken now starts from this step</span>
+      )}
     </div>
   );
 }
@@ -118,22 +159,34 @@ function Entry({ e, current }: { e: LogEntry; current: boolean }) {
     case 'engine-error':
       return (
         <li className={cls}>
-          <span className="badge warn">not modelled</span> <code>{e.action.op}</code> {actionFields(e.action)} — {e.message}
+          <span className="badge warn">not modelled</span> <code>{e.action.op}</code>{' '}
+          {actionFields(e.action)} — {e.message}
         </li>
       );
     case 'action':
       return (
         <li className={cls} data-ok={e.outcome.ok}>
-          {e.outcome.ok ? <span className="badge ok">ok</span> : <span className="badge fail">{e.outcome.errno}</span>} <code>{e.action.op}</code>{' '}
-          <span className="muted small">{actionFields(e.action)}</span>
+          {e.outcome.ok ? (
+            <span className="badge ok">ok</span>
+          ) : (
+            <span className="badge fail">{e.outcome.errno}</span>
+          )}{' '}
+          <code>{e.action.op}</code> <span className="muted small">{actionFields(e.action)}</span>
           <div>{e.outcome.message}</div>
-          {!e.outcome.ok && <div className="rule small">rule: {e.outcome.rule}{e.outcome.partial ? ' · partial: the kernel changed state before failing' : ''}</div>}
+          {!e.outcome.ok && (
+            <div className="rule small">
+              rule: {e.outcome.rule}
+              {e.outcome.partial ? ' · partial: the kernel changed state before failing' : ''}
+            </div>
+          )}
           {e.outcome.warnings.map((w) => (
             <div key={w} className="warn small">
               warning: {w}
             </div>
           ))}
-          {e.outcome.ok && e.outcome.result && <div className="muted small">result {show(e.outcome.result)}</div>}
+          {e.outcome.ok && e.outcome.result && (
+            <div className="muted small">result {show(e.outcome.result)}</div>
+          )}
           {e.note && <div className="muted small">{e.note}</div>}
           {e.undone && <div className="muted small">undone</div>}
         </li>
@@ -153,10 +206,22 @@ export function LogPanel() {
     <section className="panel log" aria-label="log">
       <div className="log-head">
         <h2>Log</h2>
-        <button type="button" onClick={undo} disabled={!canUndo} aria-label="undo" title="undo (u, Ctrl+Z)">
+        <button
+          type="button"
+          onClick={undo}
+          disabled={!canUndo}
+          aria-label="undo"
+          title="undo (u, Ctrl+Z)"
+        >
           ↶ Undo
         </button>
-        <button type="button" onClick={redo} disabled={!canRedo} aria-label="redo" title="redo (Shift+U, Ctrl+Shift+Z)">
+        <button
+          type="button"
+          onClick={redo}
+          disabled={!canRedo}
+          aria-label="redo"
+          title="redo (Shift+U, Ctrl+Shift+Z)"
+        >
           ↷ Redo
         </button>
       </div>

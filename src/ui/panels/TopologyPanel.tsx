@@ -14,7 +14,17 @@ function acsText(d: PciDevice): string {
   return `ACS ${d.acs.cap.map((f) => `${f}${d.acs !== null && d.acs !== 'unknown' && d.acs.ctl.includes(f) ? '+' : '-'}`).join(' ')}`;
 }
 
-function DeviceNode({ d, index, theme, depth }: { d: PciDevice; index: PlatformIndex; theme: ThemeName; depth: number }) {
+function DeviceNode({
+  d,
+  index,
+  theme,
+  depth,
+}: {
+  d: PciDevice;
+  index: PlatformIndex;
+  theme: ThemeName;
+  depth: number;
+}) {
   const select = useApp((s) => s.select);
   const selected = useApp((s) => s.selection?.kind === 'device' && s.selection.bdf === d.bdf);
   const group = index.groupOf.get(d.bdf);
@@ -36,7 +46,11 @@ function DeviceNode({ d, index, theme, depth }: { d: PciDevice; index: PlatformI
         aria-label={`device ${d.bdf} ${deviceLabel(d)}, group ${group ?? 'none'}`}
       >
         {group !== undefined && (
-          <span className="group-chip" style={{ background: groupColor(group, theme) }} title={index.groupReasons.get(d.bdf)}>
+          <span
+            className="group-chip"
+            style={{ background: groupColor(group, theme) }}
+            title={index.groupReasons.get(d.bdf)}
+          >
             {group}
           </span>
         )}
@@ -63,7 +77,9 @@ function DeviceNode({ d, index, theme, depth }: { d: PciDevice; index: PlatformI
 export function TopologyPanel() {
   const index = useApp((s) => s.history?.present.state.index);
   const theme = useApp((s) => s.theme);
-  const selectedGroup = useApp((s) => (s.selection?.kind === 'group' ? s.selection.group : undefined));
+  const selectedGroup = useApp((s) =>
+    s.selection?.kind === 'group' ? s.selection.group : undefined,
+  );
   if (!index) return null;
   const p = index.platform;
   const roots = p.devices.filter((d) => d.parent === undefined || !index.devices.has(d.parent));
@@ -73,7 +89,12 @@ export function TopologyPanel() {
       {p.iommus.map((u) => (
         <div key={u.id} className="unit">
           <h3>
-            {u.id} <span className="muted">{u.kind} · {u.addressWidth ?? '?'}-bit · {u.snoopControl ? 'snoop control' : 'no snoop control'} · {u.interruptRemapping ? 'IR' : 'no IR'}</span>
+            {u.id}{' '}
+            <span className="muted">
+              {u.kind} · {u.addressWidth ?? '?'}-bit ·{' '}
+              {u.snoopControl ? 'snoop control' : 'no snoop control'} ·{' '}
+              {u.interruptRemapping ? 'IR' : 'no IR'}
+            </span>
           </h3>
           <ul className="tree">
             {roots
@@ -107,7 +128,11 @@ export function TopologyPanel() {
       <h3>Groups</h3>
       <ul className="plain">
         {[...index.groups.values()].map((g) => (
-          <li key={g.id} className={g.id === selectedGroup ? 'selected' : undefined} aria-current={g.id === selectedGroup ? 'true' : undefined}>
+          <li
+            key={g.id}
+            className={g.id === selectedGroup ? 'selected' : undefined}
+            aria-current={g.id === selectedGroup ? 'true' : undefined}
+          >
             <span className="group-chip" style={{ background: groupColor(g.id, theme) }}>
               {g.id}
             </span>{' '}

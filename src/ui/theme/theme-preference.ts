@@ -11,7 +11,9 @@ export function initialTheme(): ThemeName {
   } catch {
     // Storage can be disabled; the system preference still works.
   }
-  return typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: light)').matches ? 'light' : 'dark';
+  return typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: light)').matches
+    ? 'light'
+    : 'dark';
 }
 
 export function rememberTheme(store: AppStore): () => void {

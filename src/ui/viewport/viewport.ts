@@ -125,7 +125,10 @@ export function formatViewParam(v: Viewport): string {
 }
 
 /** Parses `START-LAST` (any u64 notation without a `-`), or undefined when it is not a range. */
-export function parseViewParam(text: string, parse: (s: string) => bigint | undefined): Range | undefined {
+export function parseViewParam(
+  text: string,
+  parse: (s: string) => bigint | undefined,
+): Range | undefined {
   const m = /^\s*([^-]+?)\s*-\s*([^-]+?)\s*$/.exec(text);
   if (!m) return undefined;
   const start = parse(m[1] as string);

@@ -21,7 +21,13 @@ import { createAppStore } from '../../../src/store/app-store.ts';
 import { startHistory } from '../../../src/store/history.ts';
 import type { Snapshot } from '../../../src/store/workspace.ts';
 import { MapPainter } from '../../../src/ui/map/map-painter.ts';
-import { FULL_VIEW, fitRange, makeViewport, spanOf, type Viewport } from '../../../src/ui/viewport/viewport.ts';
+import {
+  FULL_VIEW,
+  fitRange,
+  makeViewport,
+  spanOf,
+  type Viewport,
+} from '../../../src/ui/viewport/viewport.ts';
 import { BASE, iovaOf, mapMany, PAGE, STRIDE, vfioContainer } from '../state.ts';
 
 export const MAP_WIDTH = 1400;
@@ -63,7 +69,10 @@ declare global {
 
 function stats(times: number[]): { median: number; p90: number } {
   const s = [...times].sort((a, b) => a - b);
-  return { median: s[Math.floor(s.length / 2)] ?? NaN, p90: s[Math.min(s.length - 1, Math.floor(s.length * 0.9))] ?? NaN };
+  return {
+    median: s[Math.floor(s.length / 2)] ?? NaN,
+    p90: s[Math.min(s.length - 1, Math.floor(s.length * 0.9))] ?? NaN,
+  };
 }
 
 /** Runs `work` in a rAF callback; resolves with ms from its start to after the frame rendered. */
@@ -89,7 +98,11 @@ function el<T extends Element>(id: string): T {
 }
 
 const store = createAppStore();
-const painter = new MapPainter(store, { canvas: el<HTMLCanvasElement>('canvas'), axis: el<SVGSVGElement>('axis'), readout: el<HTMLElement>('readout') });
+const painter = new MapPainter(store, {
+  canvas: el<HTMLCanvasElement>('canvas'),
+  axis: el<SVGSVGElement>('axis'),
+  readout: el<HTMLElement>('readout'),
+});
 painter.resize(MAP_WIDTH, MAP_HEIGHT);
 let built = 0;
 let coldPending = true;
@@ -103,7 +116,12 @@ function snapshotOf(state: EngineState): Snapshot {
 function viewportFor(level: ZoomLevel, frame: number): Viewport {
   const all = { start: BASE, last: iovaOf(built - 1) + PAGE - 1n };
   const mid = iovaOf(Math.floor(built / 2));
-  const v = level === 'whole' ? FULL_VIEW : level === 'all' ? fitRange(all) : makeViewport(mid, level === '64MiB' ? 26 : 20);
+  const v =
+    level === 'whole'
+      ? FULL_VIEW
+      : level === 'all'
+        ? fitRange(all)
+        : makeViewport(mid, level === '64MiB' ? 26 : 20);
   const step = (spanOf(v) / BigInt(MAP_WIDTH)) * 3n; // 3 px per frame
   return makeViewport(v.start + step * BigInt(frame), v.zoom);
 }
@@ -149,7 +167,15 @@ window.mapBench = {
       aggregated = painter.stats.aggregated;
     }
     const t = stats(times);
-    return { medianMs: t.median, p90Ms: t.p90, firstMs, frames, rects, paintMs: stats(paints).median, aggregated };
+    return {
+      medianMs: t.median,
+      p90Ms: t.p90,
+      firstMs,
+      frames,
+      rects,
+      paintMs: stats(paints).median,
+      aggregated,
+    };
   },
 
   async svg(n, frames) {
@@ -159,7 +185,8 @@ window.mapBench = {
     const span = Number(BigInt(n) * STRIDE);
     let start = BASE;
     const x = (e: RangeEntry<unknown>) => (Number(e.start - start) * MAP_WIDTH) / span;
-    const w = (e: RangeEntry<unknown>) => Math.max(1, (Number(e.last - e.start + 1n) * MAP_WIDTH) / span);
+    const w = (e: RangeEntry<unknown>) =>
+      Math.max(1, (Number(e.last - e.start + 1n) * MAP_WIDTH) / span);
     const render = () => {
       svg
         .selectAll<SVGRectElement, RangeEntry<unknown>>('rect')

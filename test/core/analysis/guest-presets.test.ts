@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { guestFromPreset, parseGuestPreset, q35Layout, virtLayout } from '../../../src/core/importers/guest-presets.ts';
+import {
+  guestFromPreset,
+  parseGuestPreset,
+  q35Layout,
+  virtLayout,
+} from '../../../src/core/importers/guest-presets.ts';
 
 const G = 1n << 30n;
-const ram = (l: ReturnType<typeof q35Layout>) => l.memory.filter((s) => s.kind === 'ram').map((s) => [s.start, s.last]);
+const ram = (l: ReturnType<typeof q35Layout>) =>
+  l.memory.filter((s) => s.kind === 'ram').map((s) => [s.start, s.last]);
 
 describe('q35 layout (pc_q35_init lowmem rule)', () => {
   it('keeps a guest below 2.75 GiB entirely below 4G', () => {
@@ -24,12 +30,22 @@ describe('q35 layout (pc_q35_init lowmem rule)', () => {
     ]);
     const l = q35Layout({ machine: 'q35', ram: 8n * G });
     expect(ram(l).at(-1)).toEqual([0x100000000n, 0x27fffffffn]);
-    expect(l.memory.find((s) => s.name === 'pci-hole64')).toMatchObject({ start: 0x280000000n, last: 0x280000000n + (32n << 30n) - 1n });
-    expect(l.memory.find((s) => s.name === 'kvm-apic-msi')).toMatchObject({ start: 0xfee00000n, last: 0xfeefffffn, kind: 'msi' });
+    expect(l.memory.find((s) => s.name === 'pci-hole64')).toMatchObject({
+      start: 0x280000000n,
+      last: 0x280000000n + (32n << 30n) - 1n,
+    });
+    expect(l.memory.find((s) => s.name === 'kvm-apic-msi')).toMatchObject({
+      start: 0xfee00000n,
+      last: 0xfeefffffn,
+      kind: 'msi',
+    });
   });
 
   it('honours max-ram-below-4g', () => {
-    expect(ram(q35Layout({ machine: 'q35', ram: 2n * G, lowmem: G })).at(-1)).toEqual([0x100000000n, 0x13fffffffn]);
+    expect(ram(q35Layout({ machine: 'q35', ram: 2n * G, lowmem: G })).at(-1)).toEqual([
+      0x100000000n,
+      0x13fffffffn,
+    ]);
   });
 
   it('on AMD hosts, QEMU 7.1+ moves RAM above 4G to 1 TiB when it would reach the HT window', () => {
@@ -38,8 +54,12 @@ describe('q35 layout (pc_q35_init lowmem rule)', () => {
     const neu = q35Layout({ machine: 'q35', ram: 1024n * G, host: 'amd', qemu: '7.1' });
     expect(ram(neu).at(-1)).toEqual([1n << 40n, (1n << 40n) + 1022n * G - 1n]);
     // Small guests and Intel hosts are not moved.
-    expect(ram(q35Layout({ machine: 'q35', ram: 64n * G, host: 'amd', qemu: '8.2' })).at(-1)?.[0]).toBe(0x100000000n);
-    expect(ram(q35Layout({ machine: 'q35', ram: 1024n * G, host: 'intel', qemu: '8.2' })).at(-1)?.[0]).toBe(0x100000000n);
+    expect(
+      ram(q35Layout({ machine: 'q35', ram: 64n * G, host: 'amd', qemu: '8.2' })).at(-1)?.[0],
+    ).toBe(0x100000000n);
+    expect(
+      ram(q35Layout({ machine: 'q35', ram: 1024n * G, host: 'intel', qemu: '8.2' })).at(-1)?.[0],
+    ).toBe(0x100000000n);
   });
 });
 
@@ -47,7 +67,10 @@ describe('virt layout', () => {
   it('puts RAM at 1 GiB and the GIC MSI frames low', () => {
     const l = virtLayout({ machine: 'virt', ram: 4n * G });
     expect(ram(l)).toEqual([[0x40000000n, 0x13fffffffn]]);
-    expect(l.memory.find((s) => s.name === 'gicv2m')).toMatchObject({ start: 0x08020000n, kind: 'msi' });
+    expect(l.memory.find((s) => s.name === 'gicv2m')).toMatchObject({
+      start: 0x08020000n,
+      kind: 'msi',
+    });
     expect(l.memory.find((s) => s.name === 'pcie-mmio (high)')?.start).toBe(0x8000000000n);
   });
 });
@@ -55,11 +78,23 @@ describe('virt layout', () => {
 describe('preset strings', () => {
   it('parses parameters and refuses bad ones with a sentence', () => {
     const p = parseGuestPreset('q35:ram=1T,qemu=7.1,host=amd,aw=39');
-    expect(p).toEqual({ ok: true, params: { machine: 'q35', ram: 1n << 40n, qemu: '7.1', host: 'amd', aw: 39 } });
+    expect(p).toEqual({
+      ok: true,
+      params: { machine: 'q35', ram: 1n << 40n, qemu: '7.1', host: 'amd', aw: 39 },
+    });
     expect(parseGuestPreset('q35')).toEqual({ ok: true, params: { machine: 'q35', ram: 4n * G } });
-    expect(parseGuestPreset('pc:ram=1G')).toMatchObject({ ok: false, error: expect.stringMatching(/unknown machine "pc"/) });
-    expect(parseGuestPreset('q35:ram=lots')).toMatchObject({ ok: false, error: expect.stringMatching(/ram:/) });
-    expect(parseGuestPreset('q35:color=red')).toMatchObject({ ok: false, error: expect.stringMatching(/unknown parameter "color"/) });
+    expect(parseGuestPreset('pc:ram=1G')).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/unknown machine "pc"/),
+    });
+    expect(parseGuestPreset('q35:ram=lots')).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/ram:/),
+    });
+    expect(parseGuestPreset('q35:color=red')).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/unknown parameter "color"/),
+    });
     expect(guestFromPreset({ machine: 'q35', ram: G, aw: 39 }).viommuAwBits).toBe(39);
   });
 });

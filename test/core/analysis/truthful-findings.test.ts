@@ -15,7 +15,8 @@ const REPO = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 
 function defaultScenarioPlatform(): PlatformInput {
   const l = load(readFileSync(join(REPO, 'src/ui/scenarios/q35-gpu-vtd.scenario.json'), 'utf8'));
-  if (!l.ok || l.kind !== 'scenario' || !l.scenario.platform) throw new Error('the default scenario does not load');
+  if (!l.ok || l.kind !== 'scenario' || !l.scenario.platform)
+    throw new Error('the default scenario does not load');
   return l.scenario.platform;
 }
 
@@ -25,7 +26,12 @@ function guest(spec: string) {
   return guestFromPreset(p.params);
 }
 
-const MSI = { start: 0xfee00000n, last: 0xfeefffffn, type: 'msi' as const, origin: 'IOAPIC/MSI window' };
+const MSI = {
+  start: 0xfee00000n,
+  last: 0xfeefffffn,
+  type: 'msi' as const,
+  origin: 'IOAPIC/MSI window',
+};
 
 /**
  * An Intel client: a GPU on vfio-pci behind a root port, a NIC with a strict RMRR (bound to its
@@ -36,48 +42,143 @@ function client(over: Partial<PlatformInput> = {}): PlatformInput {
   return {
     kernel: { version: '6.8' },
     iommus: [
-      { id: 'dmar0', kind: 'vtd', addressWidth: 39, pageSizes: [0x1000n, 0x200000n], snoopControl: true, interruptRemapping: true },
-      { id: 'dmar1', kind: 'vtd', addressWidth: 39, pageSizes: [0x1000n, 0x200000n], snoopControl: false, interruptRemapping: true },
+      {
+        id: 'dmar0',
+        kind: 'vtd',
+        addressWidth: 39,
+        pageSizes: [0x1000n, 0x200000n],
+        snoopControl: true,
+        interruptRemapping: true,
+      },
+      {
+        id: 'dmar1',
+        kind: 'vtd',
+        addressWidth: 39,
+        pageSizes: [0x1000n, 0x200000n],
+        snoopControl: false,
+        interruptRemapping: true,
+      },
     ],
     devices: [
-      { bdf: '0000:00:00.0', name: 'Host bridge', class: '0x060000', pcieType: 'rc_endpoint', iommu: 'dmar0', hostDriver: null },
-      { bdf: '0000:00:01.0', name: 'Root port', class: '0x060400', pcieType: 'root_port', iommu: 'dmar0', acs: ['SV', 'RR', 'CR', 'UF'], hostDriver: 'pcieport' },
-      { bdf: '0000:01:00.0', name: 'GPU', class: '0x030000', pcieType: 'endpoint', parent: '0000:00:01.0', iommu: 'dmar0', hostDriver: 'vfio-pci' },
-      { bdf: '0000:00:1f.6', name: 'Ethernet', class: '0x020000', pcieType: 'rc_endpoint', iommu: 'dmar0', hostDriver: 'e1000e' },
-      { bdf: '0000:00:02.0', name: 'iGPU', class: '0x030000', pcieType: 'rc_endpoint', iommu: 'dmar1', hostDriver: 'i915' },
-      { bdf: '0000:00:14.0', name: 'xHCI', class: '0x0c0330', pcieType: 'rc_endpoint', iommu: 'dmar0', hostDriver: 'xhci_hcd' },
+      {
+        bdf: '0000:00:00.0',
+        name: 'Host bridge',
+        class: '0x060000',
+        pcieType: 'rc_endpoint',
+        iommu: 'dmar0',
+        hostDriver: null,
+      },
+      {
+        bdf: '0000:00:01.0',
+        name: 'Root port',
+        class: '0x060400',
+        pcieType: 'root_port',
+        iommu: 'dmar0',
+        acs: ['SV', 'RR', 'CR', 'UF'],
+        hostDriver: 'pcieport',
+      },
+      {
+        bdf: '0000:01:00.0',
+        name: 'GPU',
+        class: '0x030000',
+        pcieType: 'endpoint',
+        parent: '0000:00:01.0',
+        iommu: 'dmar0',
+        hostDriver: 'vfio-pci',
+      },
+      {
+        bdf: '0000:00:1f.6',
+        name: 'Ethernet',
+        class: '0x020000',
+        pcieType: 'rc_endpoint',
+        iommu: 'dmar0',
+        hostDriver: 'e1000e',
+      },
+      {
+        bdf: '0000:00:02.0',
+        name: 'iGPU',
+        class: '0x030000',
+        pcieType: 'rc_endpoint',
+        iommu: 'dmar1',
+        hostDriver: 'i915',
+      },
+      {
+        bdf: '0000:00:14.0',
+        name: 'xHCI',
+        class: '0x0c0330',
+        pcieType: 'rc_endpoint',
+        iommu: 'dmar0',
+        hostDriver: 'xhci_hcd',
+      },
     ],
     reservedRegions: [
       MSI,
-      { start: 0x7a000000n, last: 0x7a0fffffn, type: 'direct', device: '0000:00:1f.6', origin: 'RMRR (dmesg identity map)' },
-      { start: 0x7b800000n, last: 0x7fffffffn, type: 'direct', device: '0000:00:02.0', origin: 'RMRR (dmesg identity map)' },
-      { start: 0x3e2e0000n, last: 0x3e2fffffn, type: 'direct', device: '0000:00:14.0', origin: 'RMRR (dmesg identity map)' },
+      {
+        start: 0x7a000000n,
+        last: 0x7a0fffffn,
+        type: 'direct',
+        device: '0000:00:1f.6',
+        origin: 'RMRR (dmesg identity map)',
+      },
+      {
+        start: 0x7b800000n,
+        last: 0x7fffffffn,
+        type: 'direct',
+        device: '0000:00:02.0',
+        origin: 'RMRR (dmesg identity map)',
+      },
+      {
+        start: 0x3e2e0000n,
+        last: 0x3e2fffffn,
+        type: 'direct',
+        device: '0000:00:14.0',
+        origin: 'RMRR (dmesg identity map)',
+      },
     ],
     ...over,
   };
 }
 
-const about = (fs: Finding[], kind: Finding['kind'], bdf: string) => fs.filter((f) => f.kind === kind && f.objects.includes(bdf));
-const groupOf = (fs: Finding[], bdf: string) => Number(/group (\d+)/.exec(fs.find((f) => f.objects.includes(bdf) && f.objects.some((o) => o.startsWith('group ')))?.objects.find((o) => o.startsWith('group ')) ?? '')?.[1]);
+const about = (fs: Finding[], kind: Finding['kind'], bdf: string) =>
+  fs.filter((f) => f.kind === kind && f.objects.includes(bdf));
+const groupOf = (fs: Finding[], bdf: string) =>
+  Number(
+    /group (\d+)/.exec(
+      fs
+        .find((f) => f.objects.includes(bdf) && f.objects.some((o) => o.startsWith('group ')))
+        ?.objects.find((o) => o.startsWith('group ')) ?? '',
+    )?.[1],
+  );
 
 describe('a finding names the errno of the rule it is about (RMRR dry run)', () => {
   it('binds the group to vfio-pci before asking, so the direct-region rule answers: EINVAL from __iommu_device_set_domain', () => {
     const r = analyze({ platform: client() });
     const nic = about(r.findings, 'rmrr-direct', '0000:00:1f.6');
     expect(nic).toHaveLength(1);
-    expect(nic[0]).toMatchObject({ severity: 'error', errno: 'EINVAL', rule: '__iommu_device_set_domain' });
+    expect(nic[0]).toMatchObject({
+      severity: 'error',
+      errno: 'EINVAL',
+      rule: '__iommu_device_set_domain',
+    });
     expect(nic[0]?.message).toMatch(/returns EINVAL \(__iommu_device_set_domain\)/);
   });
 
   it('when another rule refuses first, the finding says which and claims no errno', () => {
     // A unit without IOMMU_CAP_CACHE_COHERENCY: /dev/vfio/N never exists (vfio_group_find_or_alloc).
     const p = client();
-    const r = analyze({ platform: { ...p, iommus: p.iommus?.map((u) => (u.id === 'dmar0' ? { ...u, coherent: false } : u)) } });
+    const r = analyze({
+      platform: {
+        ...p,
+        iommus: p.iommus?.map((u) => (u.id === 'dmar0' ? { ...u, coherent: false } : u)),
+      },
+    });
     const nic = about(r.findings, 'rmrr-direct', '0000:00:1f.6');
     expect(nic).toHaveLength(1);
     expect(nic[0]?.errno).toBeUndefined();
     expect(nic[0]?.rule).toBeUndefined();
-    expect(nic[0]?.message).toMatch(/refused before the direct-region check, by vfio_group_find_or_alloc: .*IOMMU_CAP_CACHE_COHERENCY/);
+    expect(nic[0]?.message).toMatch(
+      /refused before the direct-region check, by vfio_group_find_or_alloc: .*IOMMU_CAP_CACHE_COHERENCY/,
+    );
     expect(nic[0]?.message).not.toMatch(/returns ENOENT/);
   });
 
@@ -136,7 +237,22 @@ describe('graphics and USB RMRRs are direct-relaxable (device_rmrr_is_relaxable)
 
   it('a group-level region the kernel itself printed as direct (sysfs) is not reclassified', () => {
     const p = client();
-    const r = analyze({ platform: { ...p, reservedRegions: [MSI, { start: 0x7b800000n, last: 0x7fffffffn, type: 'direct', group: 7, origin: 'sysfs reserved_regions' }], devices: p.devices?.map((d) => (d.bdf === '0000:00:02.0' ? { ...d, group: 7 } : d)) } });
+    const r = analyze({
+      platform: {
+        ...p,
+        reservedRegions: [
+          MSI,
+          {
+            start: 0x7b800000n,
+            last: 0x7fffffffn,
+            type: 'direct',
+            group: 7,
+            origin: 'sysfs reserved_regions',
+          },
+        ],
+        devices: p.devices?.map((d) => (d.bdf === '0000:00:02.0' ? { ...d, group: 7 } : d)),
+      },
+    });
     expect(about(r.findings, 'rmrr-direct', '0000:00:02.0')).toHaveLength(1);
   });
 });
@@ -150,8 +266,13 @@ describe('explicit groups: other groups never make errors', () => {
     expect(Number.isInteger(nicGroup) && nicGroup !== gpuGroup).toBe(true);
     const gpu = analyze({ platform: client(), groups: [gpuGroup] });
     expect(gpu.findings.filter((f) => f.severity === 'error')).toEqual([]);
-    expect(about(gpu.findings, 'rmrr-direct', '0000:00:1f.6')[0]).toMatchObject({ severity: 'info', errno: 'EINVAL' });
-    expect(about(gpu.findings, 'rmrr-direct', '0000:00:1f.6')[0]?.message).toMatch(new RegExp(`group ${nicGroup} is not among the groups to assign`));
+    expect(about(gpu.findings, 'rmrr-direct', '0000:00:1f.6')[0]).toMatchObject({
+      severity: 'info',
+      errno: 'EINVAL',
+    });
+    expect(about(gpu.findings, 'rmrr-direct', '0000:00:1f.6')[0]?.message).toMatch(
+      new RegExp(`group ${nicGroup} is not among the groups to assign`),
+    );
     const nic = analyze({ platform: client(), groups: [nicGroup] });
     expect(about(nic.findings, 'rmrr-direct', '0000:00:1f.6')[0]?.severity).toBe('error');
   });
@@ -160,7 +281,9 @@ describe('explicit groups: other groups never make errors', () => {
     const host: HostFacts = { rmrrIneligible: ['0000:00:1f.6'] };
     const platform = client({ reservedRegions: [MSI] });
     const nicOnly = analyze({ platform, host });
-    const ineligible = nicOnly.findings.filter((f) => f.kind === 'rmrr-direct' && f.objects.length === 1);
+    const ineligible = nicOnly.findings.filter(
+      (f) => f.kind === 'rmrr-direct' && f.objects.length === 1,
+    );
     expect(ineligible[0]?.severity).toBe('error');
     const r = analyze({ platform, host, groups: [nicOnly.assigned[0] as number] });
     expect(r.assigned).toEqual(nicOnly.assigned);
@@ -175,22 +298,41 @@ describe('findings say only what the input shows', () => {
     const platform: PlatformInput = {
       iommus: [{ id: 'dmar0', kind: 'vtd', addressWidth: 39, interruptRemapping: true }],
       devices: [
-        { bdf: '0000:00:1c.0', class: '0x060400', pcieType: 'root_port', iommu: 'dmar0', acs: 'unknown', hostDriver: 'pcieport' },
-        { bdf: '0000:02:00.0', class: '0x020000', pcieType: 'endpoint', parent: '0000:00:1c.0', iommu: 'dmar0', hostDriver: 'vfio-pci', acs: 'unknown' },
+        {
+          bdf: '0000:00:1c.0',
+          class: '0x060400',
+          pcieType: 'root_port',
+          iommu: 'dmar0',
+          acs: 'unknown',
+          hostDriver: 'pcieport',
+        },
+        {
+          bdf: '0000:02:00.0',
+          class: '0x020000',
+          pcieType: 'endpoint',
+          parent: '0000:00:1c.0',
+          iommu: 'dmar0',
+          hostDriver: 'vfio-pci',
+          acs: 'unknown',
+        },
       ],
       reservedRegions: [MSI],
     };
-    const host: HostFacts = { unreadable: ['lspci -vvv: lspci is not installed (package pciutils)'] };
+    const host: HostFacts = {
+      unreadable: ['lspci -vvv: lspci is not installed (package pciutils)'],
+    };
     const r = analyze({ platform, host });
     const large = r.findings.filter((f) => f.kind === 'group-large');
     expect(large).toHaveLength(1);
-    expect(large[0]?.message).toMatch(/0000:00:1c\.0 \(root port\): its ACS is unknown, the input has no ACS for it \(lspci -vvv: lspci is not installed/);
+    expect(large[0]?.message).toMatch(
+      /0000:00:1c\.0 \(root port\): its ACS is unknown, the input has no ACS for it \(lspci -vvv: lspci is not installed/,
+    );
     for (const f of [...r.findings, ...analyze({ platform }).findings]) {
       expect(f.message).not.toMatch(/as root|without root|access denied/);
     }
   });
 
-  it('an aperture end is printed as an address, and the dry run\'s container is not named', () => {
+  it("an aperture end is printed as an address, and the dry run's container is not named", () => {
     const r = analyze({ platform: client(), guest: guest('q35:ram=1024G,aw=39') });
     const beyond = r.findings.filter((f) => f.kind === 'guest-beyond-aperture');
     expect(beyond.length).toBeGreaterThan(0);
@@ -203,18 +345,34 @@ describe('findings say only what the input shows', () => {
 });
 
 describe('a finding that rests on an assumed IOMMU unit says so', () => {
-  const assumption = (unit: string, picked: boolean): UnitAssumption => ({ kind: 'vtd', unit, addressWidth: 39, widthAssumed: true, because: 'the host bridge 0000:00:00.0 is Intel\'s', picked });
+  const assumption = (unit: string, picked: boolean): UnitAssumption => ({
+    kind: 'vtd',
+    unit,
+    addressWidth: 39,
+    widthAssumed: true,
+    because: "the host bridge 0000:00:00.0 is Intel's",
+    picked,
+  });
 
   it('guest beyond the aperture, no interrupt remapping, and snoop-control domains append the sentence', () => {
     const a = assumption('dmar0', false);
     const sentence = assumptionSentence(a) as string;
     expect(sentence).toMatch(/^Assumed: /);
     const p = client({ reservedRegions: [MSI] });
-    const noIr = { ...p, iommus: p.iommus?.map((u) => (u.id === 'dmar0' ? { ...u, interruptRemapping: false } : u)) };
-    const beyond = analyze({ platform: p, host: { unitAssumption: a }, guest: guest('q35:ram=1024G') }).findings.filter((f) => f.kind === 'guest-beyond-aperture');
+    const noIr = {
+      ...p,
+      iommus: p.iommus?.map((u) => (u.id === 'dmar0' ? { ...u, interruptRemapping: false } : u)),
+    };
+    const beyond = analyze({
+      platform: p,
+      host: { unitAssumption: a },
+      guest: guest('q35:ram=1024G'),
+    }).findings.filter((f) => f.kind === 'guest-beyond-aperture');
     expect(beyond.length).toBeGreaterThan(0);
     for (const f of beyond) expect(f.message).toContain(sentence);
-    const msi = analyze({ platform: noIr, host: { unitAssumption: a } }).findings.filter((f) => f.kind === 'no-interrupt-remapping');
+    const msi = analyze({ platform: noIr, host: { unitAssumption: a } }).findings.filter(
+      (f) => f.kind === 'no-interrupt-remapping',
+    );
     expect(msi.length).toBeGreaterThan(0);
     for (const f of msi) expect(f.message).toContain(sentence);
     // The iGPU (dmar1, no snoop control) and the GPU (dmar0) in one container.
@@ -222,16 +380,34 @@ describe('a finding that rests on an assumed IOMMU unit says so', () => {
     const igpuGroup = groupOf(base.findings, '0000:00:02.0');
     const gpuGroup = base.assigned[0] as number;
     expect(Number.isInteger(igpuGroup) && igpuGroup !== gpuGroup).toBe(true);
-    const withIgpu = { ...p, devices: p.devices?.map((d) => (d.bdf === '0000:00:02.0' ? { ...d, hostDriver: 'vfio-pci' } : d)) };
-    const dom = analyze({ platform: withIgpu, host: { unitAssumption: a }, groups: [gpuGroup, igpuGroup] }).findings.filter((f) => f.kind === 'incompatible-domains');
+    const withIgpu = {
+      ...p,
+      devices: p.devices?.map((d) =>
+        d.bdf === '0000:00:02.0' ? { ...d, hostDriver: 'vfio-pci' } : d,
+      ),
+    };
+    const dom = analyze({
+      platform: withIgpu,
+      host: { unitAssumption: a },
+      groups: [gpuGroup, igpuGroup],
+    }).findings.filter((f) => f.kind === 'incompatible-domains');
     expect(dom).toHaveLength(1);
     expect(dom[0]?.message).toContain(sentence);
   });
 
   it('a picked unit, or a finding about another unit, appends nothing', () => {
     const p = client({ reservedRegions: [MSI] });
-    const picked = analyze({ platform: p, host: { unitAssumption: assumption('dmar0', true) }, guest: guest('q35:ram=1024G') });
-    const other = analyze({ platform: p, host: { unitAssumption: assumption('dmar1', false) }, guest: guest('q35:ram=1024G') });
-    for (const f of [...picked.findings, ...other.findings]) expect(f.message).not.toMatch(/Assumed: |as picked/);
+    const picked = analyze({
+      platform: p,
+      host: { unitAssumption: assumption('dmar0', true) },
+      guest: guest('q35:ram=1024G'),
+    });
+    const other = analyze({
+      platform: p,
+      host: { unitAssumption: assumption('dmar1', false) },
+      guest: guest('q35:ram=1024G'),
+    });
+    for (const f of [...picked.findings, ...other.findings])
+      expect(f.message).not.toMatch(/Assumed: |as picked/);
   });
 });

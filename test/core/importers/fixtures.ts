@@ -15,6 +15,8 @@ export const SHELL = existsSync('/usr/bin/dash') || existsSync('/bin/dash') ? 'd
 
 /** Runs `collect-host.sh --root DIR` on a fixture tree and returns its bundle. */
 export function collect(host: string): { stdout: string; stderr: string; status: number | null } {
-  const r = spawnSync(SHELL, [COLLECTOR, '--root', `${FIXTURES}${host}/root`], { encoding: 'utf8' });
+  const r = spawnSync(SHELL, [COLLECTOR, '--root', `${FIXTURES}${host}/root`], {
+    encoding: 'utf8',
+  });
   return { stdout: r.stdout, stderr: r.stderr, status: r.status };
 }

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { detectKind, importText, type ImportResult, type InputKind } from '../../../src/core/importers/index.ts';
+import {
+  detectKind,
+  importText,
+  type ImportResult,
+  type InputKind,
+} from '../../../src/core/importers/index.ts';
 import { importReservedRegions } from '../../../src/core/importers/reserved-regions.ts';
 import { importGroups } from '../../../src/core/importers/groups.ts';
 import { importLspciVvv } from '../../../src/core/importers/lspci-vvv.ts';
@@ -12,13 +17,16 @@ import { importQemuTrace } from '../../../src/core/importers/qemu-trace.ts';
 import { importErrorLines } from '../../../src/core/importers/error-lines.ts';
 import { fixture } from './fixtures.ts';
 
-const dev = (r: ImportResult, bdf: string) => r.scenario.platform?.devices?.find((d) => d.bdf === bdf);
+const dev = (r: ImportResult, bdf: string) =>
+  r.scenario.platform?.devices?.find((d) => d.bdf === bdf);
 
 describe('reserved_regions', () => {
   it('reads the sort -u union with inclusive ends and no group', () => {
     const r = importReservedRegions(fixture('amd-server/reserved-regions.txt'));
     expect(r.unparsed).toEqual([]);
-    expect(r.scenario.platform?.reservedRegions?.map((x) => [x.start, x.last, x.type, x.group])).toEqual([
+    expect(
+      r.scenario.platform?.reservedRegions?.map((x) => [x.start, x.last, x.type, x.group]),
+    ).toEqual([
       [0xa6000000n, 0xa6ffffffn, 'direct', undefined],
       [0xfee00000n, 0xfeefffffn, 'msi', undefined],
       [0xfd00000000n, 0xffffffffffn, 'reserved', undefined],
@@ -27,14 +35,18 @@ describe('reserved_regions', () => {
 
   it('takes group numbers from grep prefixes and names the bad line', () => {
     const r = importReservedRegions(fixture('amd-server/reserved-regions-grep.txt'));
-    expect(r.scenario.platform?.reservedRegions?.filter((x) => x.group === 8).map((x) => x.type)).toEqual(['direct', 'msi', 'reserved']);
+    expect(
+      r.scenario.platform?.reservedRegions?.filter((x) => x.group === 8).map((x) => x.type),
+    ).toEqual(['direct', 'msi', 'reserved']);
     expect(r.unparsed).toHaveLength(1);
     expect(r.unparsed[0]?.line).toBe(6);
     expect(r.unparsed[0]?.reason).toMatch(/below start/);
   });
 
   it('accepts sw-msi and a $ cat header, rejects unknown types', () => {
-    const r = importReservedRegions('$ cat /sys/kernel/iommu_groups/9/reserved_regions\n0x0000000000000000 0x0000000000ffffff direct-relaxable\n0x0000000008000000 0x00000000080fffff sw-msi\n0x1 0x2 weird\n');
+    const r = importReservedRegions(
+      '$ cat /sys/kernel/iommu_groups/9/reserved_regions\n0x0000000000000000 0x0000000000ffffff direct-relaxable\n0x0000000008000000 0x00000000080fffff sw-msi\n0x1 0x2 weird\n',
+    );
     expect(r.scenario.platform?.reservedRegions?.map((x) => [x.type, x.group])).toEqual([
       ['direct-relaxable', 9],
       ['sw-msi', 9],
@@ -48,7 +60,13 @@ describe('group listings', () => {
   it('reads the IOMMU Group script output in any group order, both line variants', () => {
     const r = importGroups(fixture('intel-client/iommu-groups-script.txt'));
     expect(r.unparsed).toEqual([]);
-    expect(dev(r, '0000:00:1f.3')).toMatchObject({ group: 8, class: '0x040300', vendor: '0x8086', device: '0xa348', name: 'Intel Corporation Cannon Lake PCH cAVS' });
+    expect(dev(r, '0000:00:1f.3')).toMatchObject({
+      group: 8,
+      class: '0x040300',
+      vendor: '0x8086',
+      device: '0xa348',
+      name: 'Intel Corporation Cannon Lake PCH cAVS',
+    });
     expect(dev(r, '0000:00:1d.4')).toMatchObject({ group: 10, class: '0x060400' });
     expect(dev(r, '0000:00:14.2')?.group).toBe(3);
     expect(r.scenario.platform?.devices).toHaveLength(12);
@@ -57,16 +75,24 @@ describe('group listings', () => {
   it('reads ls -la of a devices directory with the sysfs path as topology', () => {
     const r = importGroups(fixture('arm-2018/iommu-groups-ls.txt'));
     expect(r.unparsed).toEqual([]);
-    expect(dev(r, '0000:01:00.0')).toMatchObject({ group: 2, parent: '0000:00:02.0', hostBridge: 'pci0000:00' });
+    expect(dev(r, '0000:01:00.0')).toMatchObject({
+      group: 2,
+      parent: '0000:00:02.0',
+      hostBridge: 'pci0000:00',
+    });
     expect(dev(r, '0000:00:02.0')?.group).toBe(1);
   });
 
   it('reads find paths and dmesg group lines, old and new', () => {
-    const r = importGroups('/sys/kernel/iommu_groups/15/devices/0000:04:00.0\n[    3.1] iommu: Adding device 0000:7f:12.0 to group 34\npci 0000:00:14.3: Adding to iommu group 11\nnonsense\n');
+    const r = importGroups(
+      '/sys/kernel/iommu_groups/15/devices/0000:04:00.0\n[    3.1] iommu: Adding device 0000:7f:12.0 to group 34\npci 0000:00:14.3: Adding to iommu group 11\nnonsense\n',
+    );
     expect(dev(r, '0000:04:00.0')?.group).toBe(15);
     expect(dev(r, '0000:7f:12.0')?.group).toBe(34);
     expect(dev(r, '0000:00:14.3')?.group).toBe(11);
-    expect(r.unparsed).toEqual([{ line: 4, text: 'nonsense', reason: expect.stringMatching(/not a group header/) }]);
+    expect(r.unparsed).toEqual([
+      { line: 4, text: 'nonsense', reason: expect.stringMatching(/not a group header/) },
+    ]);
   });
 });
 
@@ -74,9 +100,22 @@ describe('lspci -vvv', () => {
   it('reads PCIe types, ACS cap/ctl, BARs, drivers, groups and bus parents', () => {
     const r = importLspciVvv(fixture('intel-client/lspci-vvv.txt'));
     expect(r.unparsed).toEqual([]);
-    expect(dev(r, '0000:00:01.0')).toMatchObject({ pcieType: 'root_port', acs: null, hostDriver: 'pcieport', group: 1 });
-    expect(dev(r, '0000:00:1c.0')?.acs).toEqual({ cap: ['SV', 'TB', 'RR', 'CR', 'UF'], ctl: ['SV', 'RR', 'CR', 'UF'] });
-    expect(dev(r, '0000:01:00.0')).toMatchObject({ pcieType: 'endpoint', parent: '0000:00:01.0', hostDriver: 'vfio-pci', class: '0x030000' });
+    expect(dev(r, '0000:00:01.0')).toMatchObject({
+      pcieType: 'root_port',
+      acs: null,
+      hostDriver: 'pcieport',
+      group: 1,
+    });
+    expect(dev(r, '0000:00:1c.0')?.acs).toEqual({
+      cap: ['SV', 'TB', 'RR', 'CR', 'UF'],
+      ctl: ['SV', 'RR', 'CR', 'UF'],
+    });
+    expect(dev(r, '0000:01:00.0')).toMatchObject({
+      pcieType: 'endpoint',
+      parent: '0000:00:01.0',
+      hostDriver: 'vfio-pci',
+      class: '0x030000',
+    });
     expect(dev(r, '0000:01:00.0')?.bars).toEqual([
       { index: 0, start: 0xf6000000n, last: 0xf6ffffffn, prefetchable: false, is64: false },
       { index: 1, start: 0xe0000000n, last: 0xefffffffn, prefetchable: true, is64: true },
@@ -98,13 +137,24 @@ describe('lspci -vvv', () => {
   it('reads a switch: upstream and downstream ports, ACS off on one', () => {
     const r = importLspciVvv(fixture('amd-server/lspci-vvv.txt'));
     expect(dev(r, '0000:01:00.0')).toMatchObject({ pcieType: 'upstream', parent: '0000:00:01.1' });
-    expect(dev(r, '0000:02:08.0')).toMatchObject({ pcieType: 'downstream', parent: '0000:01:00.0', acs: { cap: ['SV', 'TB', 'RR', 'CR', 'UF', 'EC', 'DT'], ctl: [] } });
-    expect(dev(r, '0000:04:00.0')?.bars?.[0]).toMatchObject({ start: 0x18000000000n, last: 0x18000003fffn });
+    expect(dev(r, '0000:02:08.0')).toMatchObject({
+      pcieType: 'downstream',
+      parent: '0000:01:00.0',
+      acs: { cap: ['SV', 'TB', 'RR', 'CR', 'UF', 'EC', 'DT'], ctl: [] },
+    });
+    expect(dev(r, '0000:04:00.0')?.bars?.[0]).toMatchObject({
+      start: 0x18000000000n,
+      last: 0x18000003fffn,
+    });
   });
 
   it('names a stray line', () => {
-    const r = importLspciVvv('garbage at column 0\n00:02.0 VGA compatible controller: X\n\tKernel driver in use: i915\n');
-    expect(r.unparsed).toEqual([{ line: 1, text: 'garbage at column 0', reason: expect.any(String) }]);
+    const r = importLspciVvv(
+      'garbage at column 0\n00:02.0 VGA compatible controller: X\n\tKernel driver in use: i915\n',
+    );
+    expect(r.unparsed).toEqual([
+      { line: 1, text: 'garbage at column 0', reason: expect.any(String) },
+    ]);
     expect(dev(r, '0000:00:02.0')?.hostDriver).toBe('i915');
   });
 });
@@ -113,7 +163,10 @@ describe('lspci -tv and -nnvmm', () => {
   it('turns the tree into parent links', () => {
     const r = importLspciTv(fixture('intel-client/lspci-tv.txt'));
     expect(r.unparsed).toEqual([]);
-    expect(dev(r, '0000:01:00.1')).toMatchObject({ parent: '0000:00:01.0', name: 'NVIDIA Corporation TU104 HD Audio Controller' });
+    expect(dev(r, '0000:01:00.1')).toMatchObject({
+      parent: '0000:00:01.0',
+      name: 'NVIDIA Corporation TU104 HD Audio Controller',
+    });
     expect(dev(r, '0000:03:00.0')?.parent).toBe('0000:00:1d.0');
     expect(dev(r, '0000:00:1f.5')?.parent).toBeUndefined();
     expect(r.scenario.platform?.devices).toHaveLength(15);
@@ -138,7 +191,13 @@ describe('lspci -tv and -nnvmm', () => {
   it('reads -nnvmm records with IOMMUGroup', () => {
     const r = importLspciVmm(fixture('amd-server/lspci-nnvmm.txt'));
     expect(r.unparsed).toEqual([]);
-    expect(dev(r, '0000:03:00.0')).toMatchObject({ group: 3, hostDriver: 'vfio-pci', vendor: '0x144d', device: '0xa80a', class: '0x010802' });
+    expect(dev(r, '0000:03:00.0')).toMatchObject({
+      group: 3,
+      hostDriver: 'vfio-pci',
+      vendor: '0x144d',
+      device: '0xa80a',
+      class: '0x010802',
+    });
     expect(dev(r, '0000:05:00.0')?.group).toBe(6);
   });
 });
@@ -183,14 +242,21 @@ describe('dmesg', () => {
     expect(r.host?.acsQuirks?.[0]).toMatch(/ACS workaround/);
     expect(dev(r, '0000:01:00.1')?.group).toBe(1);
     expect(r.events).toHaveLength(1);
-    expect(r.events[0]).toMatchObject({ kind: 'dmar-fault', device: '0000:02:00.0', range: { start: 0xfee01000n, last: 0xfee01fffn }, line: 34 });
+    expect(r.events[0]).toMatchObject({
+      kind: 'dmar-fault',
+      device: '0000:02:00.0',
+      range: { start: 0xfee01000n, last: 0xfee01fffn },
+      line: 34,
+    });
     expect(r.unparsed.map((u) => u.line)).toEqual([35]);
   });
 
   it('reads AMD-Vi features (two-value form), IR and events', () => {
     const r = importDmesg(fixture('amd-server/dmesg.txt'));
     expect(r.unparsed).toEqual([]);
-    expect(r.scenario.platform?.iommus).toEqual([{ id: 'ivhd0', kind: 'amd', addressWidth: 48, interruptRemapping: true }]);
+    expect(r.scenario.platform?.iommus).toEqual([
+      { id: 'ivhd0', kind: 'amd', addressWidth: 48, interruptRemapping: true },
+    ]);
     expect(r.events[0]).toMatchObject({ kind: 'amd-vi-fault', device: '0000:03:00.0' });
   });
 
@@ -222,7 +288,11 @@ describe('QEMU info mtree', () => {
     const r = importMtree(fixture('arm-2018/info-mtree-old.txt'));
     expect(r.unparsed).toEqual([]);
     expect(r.scenario.guest?.machine).toBe('virt');
-    expect(r.scenario.guest?.memory.find((s) => s.name === 'mach-virt.ram')).toMatchObject({ kind: 'ram', start: 0x40000000n, last: 0x13fffffffn });
+    expect(r.scenario.guest?.memory.find((s) => s.name === 'mach-virt.ram')).toMatchObject({
+      kind: 'ram',
+      start: 0x40000000n,
+      last: 0x13fffffffn,
+    });
     expect(r.scenario.guest?.memory.find((s) => s.name === 'virt.flash0')?.kind).toBe('rom');
     expect(r.scenario.guest?.memory.find((s) => s.name === 'gicv2m')?.kind).toBe('msi');
   });
@@ -232,11 +302,28 @@ describe('QEMU vfio trace', () => {
   it('turns region_add/region_del into map/unmap steps, with or without pid@time', () => {
     const r = importQemuTrace(fixture('intel-client/qemu-trace.txt'), { group: 1 });
     const steps = r.scenario.steps ?? [];
-    expect(steps.slice(0, 3).map((s) => s.op)).toEqual(['vfio.container_create', 'vfio.group_set_container', 'vfio.set_iommu']);
+    expect(steps.slice(0, 3).map((s) => s.op)).toEqual([
+      'vfio.container_create',
+      'vfio.group_set_container',
+      'vfio.set_iommu',
+    ]);
     const maps = steps.filter((s) => s.op === 'vfio.map_dma');
     expect(maps).toHaveLength(7);
-    expect(maps[0]).toMatchObject({ iova: 0n, size: 0xa0000n, vaddr: 0x7f1c40000000n, container: '$container' });
-    expect(steps.filter((s) => s.op === 'vfio.unmap_dma')).toEqual([{ op: 'vfio.unmap_dma', container: '$container', iova: 0xc0000n, size: 0x7ff40000n, flags: [] }]);
+    expect(maps[0]).toMatchObject({
+      iova: 0n,
+      size: 0xa0000n,
+      vaddr: 0x7f1c40000000n,
+      container: '$container',
+    });
+    expect(steps.filter((s) => s.op === 'vfio.unmap_dma')).toEqual([
+      {
+        op: 'vfio.unmap_dma',
+        container: '$container',
+        iova: 0xc0000n,
+        size: 0x7ff40000n,
+        flags: [],
+      },
+    ]);
     expect(r.unparsed.map((u) => u.line)).toEqual([13, 16]);
     expect(r.unparsed[0]?.reason).toMatch(/vfio_region_mmap/);
     expect(r.stepLines?.[3]).toBe(1);
@@ -252,14 +339,24 @@ describe('error lines', () => {
       ['amd-vi-fault', 3],
       ['amd-vi-fault', 5],
     ]);
-    expect(r.events[0]).toMatchObject({ errno: 'EINVAL', errnoNumber: -22, region: 'pc.ram', range: { start: 0x100000000n, last: 0x1007fffffffn }, vaddr: 0x7f3a00000000n });
+    expect(r.events[0]).toMatchObject({
+      errno: 'EINVAL',
+      errnoNumber: -22,
+      region: 'pc.ram',
+      range: { start: 0x100000000n, last: 0x1007fffffffn },
+      vaddr: 0x7f3a00000000n,
+    });
     expect(r.events[1]).toMatchObject({ device: '0000:04:00.0', range: { start: 0x80a1c000n } });
     expect(r.events[2]).toMatchObject({ device: '0000:03:00.0', range: { start: 0xfdf8000000n } });
-    expect(r.unparsed).toEqual([{ line: 6, text: 'some unrelated text', reason: expect.any(String) }]);
+    expect(r.unparsed).toEqual([
+      { line: 6, text: 'some unrelated text', reason: expect.any(String) },
+    ]);
   });
 
   it('reads the old DMAR fault form and the VT-d width error', () => {
-    const r = importErrorLines('DMAR: [DMA Write] Request device [03:00.0] fault addr 8800001000 \nDMAR:[fault reason 05] PTE Write access is not set\nintel_iommu_map: iommu width (39) is not sufficient for the mapped address (8800001000)\n');
+    const r = importErrorLines(
+      'DMAR: [DMA Write] Request device [03:00.0] fault addr 8800001000 \nDMAR:[fault reason 05] PTE Write access is not set\nintel_iommu_map: iommu width (39) is not sufficient for the mapped address (8800001000)\n',
+    );
     expect(r.events.map((e) => e.kind)).toEqual(['dmar-fault', 'iommu-width-error']);
     expect(r.events[0]?.detail).toMatch(/fault reason 0x05: PTE Write access is not set/);
     expect(r.unparsed).toEqual([]);

@@ -55,7 +55,24 @@ const mutated = fc
 
 const noise = fc.oneof(
   fc.string({ maxLength: 400 }),
-  fc.array(fc.oneof(fc.string({ maxLength: 60 }), fc.constantFrom('=== /proc/iomem', 'IOMMU Group 3:', '0x0 0xf msi', 'vfio_listener_region_add_ram region_add [ram] 0x0 - 0x', '  0000000000000000-ffffffffffffffff (prio 0, ram): x', 'ACSCap:\tSrcValid+', 'Slot:\t00:00.0', '-[0000:00]-+-00.0')), { maxLength: 30 }).map((a) => a.join('\n')),
+  fc
+    .array(
+      fc.oneof(
+        fc.string({ maxLength: 60 }),
+        fc.constantFrom(
+          '=== /proc/iomem',
+          'IOMMU Group 3:',
+          '0x0 0xf msi',
+          'vfio_listener_region_add_ram region_add [ram] 0x0 - 0x',
+          '  0000000000000000-ffffffffffffffff (prio 0, ram): x',
+          'ACSCap:\tSrcValid+',
+          'Slot:\t00:00.0',
+          '-[0000:00]-+-00.0',
+        ),
+      ),
+      { maxLength: 30 },
+    )
+    .map((a) => a.join('\n')),
 );
 
 function checkResult(text: string) {
@@ -75,18 +92,27 @@ function checkResult(text: string) {
 
 describe('importers never throw and name the lines they refuse', () => {
   it('on mutated real inputs', () => {
-    fc.assert(fc.property(mutated, (t) => checkResult(t)), { seed: 3, numRuns: 150 });
+    fc.assert(
+      fc.property(mutated, (t) => checkResult(t)),
+      { seed: 3, numRuns: 150 },
+    );
   });
 
   it('on random text', () => {
-    fc.assert(fc.property(noise, (t) => checkResult(t)), { seed: 3, numRuns: 200 });
+    fc.assert(
+      fc.property(noise, (t) => checkResult(t)),
+      { seed: 3, numRuns: 200 },
+    );
   });
 
   it('the analysis of a mutated host bundle never throws', () => {
     const bundles = ['intel-client', 'amd-server', 'arm-2018'].map((h) => collect(h).stdout);
     const guest = guestFromPreset({ machine: 'q35', ram: 8n << 30n });
     const mutatedBundle = fc
-      .tuple(fc.constantFrom(...bundles), fc.array(fc.tuple(fc.nat(), lineMutation), { maxLength: 6 }))
+      .tuple(
+        fc.constantFrom(...bundles),
+        fc.array(fc.tuple(fc.nat(), lineMutation), { maxLength: 6 }),
+      )
       .map(([text, muts]) => {
         const lines = text.split('\n');
         for (const [at, m] of muts) lines[at % lines.length] = m(lines[at % lines.length] ?? '');
@@ -95,7 +121,12 @@ describe('importers never throw and name the lines they refuse', () => {
     fc.assert(
       fc.property(mutatedBundle, (t) => {
         const r = importBundle(t);
-        const report = analyze({ platform: r.scenario.platform ?? {}, guest, ...(r.host ? { host: r.host } : {}), events: r.events });
+        const report = analyze({
+          platform: r.scenario.platform ?? {},
+          guest,
+          ...(r.host ? { host: r.host } : {}),
+          events: r.events,
+        });
         for (const f of report.findings) expect(f.message.length).toBeGreaterThan(0);
       }),
       { seed: 3, numRuns: 60 },

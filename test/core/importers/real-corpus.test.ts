@@ -41,16 +41,32 @@ describe('the corpus of real pastes', () => {
       const lines = text.split(/\r\n|\n|\r/);
       const r = importText(text);
       if (!r.ok) continue;
-      for (const u of r.result.unparsed) expect(lines[u.line - 1], `${name}:${u.line}`).toBe(u.text.replace(/…$/, '') + (lines[u.line - 1]?.slice(u.text.replace(/…$/, '').length) ?? ''));
-      for (const p of r.result.pieces ?? []) expect(p.first >= 1 && p.last <= lines.length && p.first <= p.last, `${name} piece ${p.kind}`).toBe(true);
+      for (const u of r.result.unparsed)
+        expect(lines[u.line - 1], `${name}:${u.line}`).toBe(
+          u.text.replace(/…$/, '') +
+            (lines[u.line - 1]?.slice(u.text.replace(/…$/, '').length) ?? ''),
+        );
+      for (const p of r.result.pieces ?? [])
+        expect(
+          p.first >= 1 && p.last <= lines.length && p.first <= p.last,
+          `${name} piece ${p.kind}`,
+        ).toBe(true);
     }
   });
 });
 
 /** Re-quoting, re-wrapping, CRLF and truncation, as pastes travel between mail, forums and terminals. */
 const MUTATIONS = {
-  quote: (t: string) => t.split('\n').map((l) => `> ${l}`).join('\n'),
-  quoteTwice: (t: string) => t.split('\n').map((l) => `> > ${l}`).join('\n'),
+  quote: (t: string) =>
+    t
+      .split('\n')
+      .map((l) => `> ${l}`)
+      .join('\n'),
+  quoteTwice: (t: string) =>
+    t
+      .split('\n')
+      .map((l) => `> > ${l}`)
+      .join('\n'),
   crlf: (t: string) => t.replace(/\n/g, '\r\n'),
   fence: (t: string) => `Here is what I get:\n\`\`\`\n${t}\n\`\`\`\nAny idea?`,
   bbcode: (t: string) => `[code]${t}[/code]`,
@@ -62,9 +78,16 @@ function factsOf(text: string) {
   if (!r.ok) return undefined;
   const p = r.result.scenario.platform ?? {};
   return {
-    groups: (p.devices ?? []).filter((d) => d.group !== undefined).map((d) => `${d.bdf}@${d.group}`).sort(),
-    regions: (p.reservedRegions ?? []).map((x) => `${x.start}-${x.last}-${x.type}-${x.group}`).sort(),
-    events: r.result.events.map((e) => `${e.kind}@${e.range.start}-${e.range.last}/${e.errnoNumber ?? ''}`).sort(),
+    groups: (p.devices ?? [])
+      .filter((d) => d.group !== undefined)
+      .map((d) => `${d.bdf}@${d.group}`)
+      .sort(),
+    regions: (p.reservedRegions ?? [])
+      .map((x) => `${x.start}-${x.last}-${x.type}-${x.group}`)
+      .sort(),
+    events: r.result.events
+      .map((e) => `${e.kind}@${e.range.start}-${e.range.last}/${e.errnoNumber ?? ''}`)
+      .sort(),
     maps: (r.result.scenario.steps ?? []).filter((s) => s.op === 'vfio.map_dma').length,
   };
 }
@@ -72,27 +95,35 @@ function factsOf(text: string) {
 describe('real pastes, mutated the way pastes travel', () => {
   it('quoting, fences, BBCode, CRLF and tabs-to-spaces keep every fact', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...names), fc.constantFrom(...(Object.keys(MUTATIONS) as Array<keyof typeof MUTATIONS>)), (name, m) => {
-        const { text } = loadReal(name);
-        const before = factsOf(text);
-        const after = factsOf(MUTATIONS[m](text));
-        expect(after, `${name} ${m}`).toEqual(before);
-      }),
+      fc.property(
+        fc.constantFrom(...names),
+        fc.constantFrom(...(Object.keys(MUTATIONS) as Array<keyof typeof MUTATIONS>)),
+        (name, m) => {
+          const { text } = loadReal(name);
+          const before = factsOf(text);
+          const after = factsOf(MUTATIONS[m](text));
+          expect(after, `${name} ${m}`).toEqual(before);
+        },
+      ),
       { seed: 8, numRuns: 150 },
     );
   });
 
   it('a truncated paste keeps the facts of the lines before the cut or says which lines it lost', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...names), fc.double({ min: 0.2, max: 0.95, noNaN: true }), (name, at) => {
-        const { text } = loadReal(name);
-        const cut = text.slice(0, Math.floor(text.length * at));
-        const r = importText(cut);
-        if (!r.ok) return;
-        const lines = cut.split(/\r\n|\n|\r/).length;
-        for (const u of r.result.unparsed) expect(u.line).toBeLessThanOrEqual(lines);
-        for (const e of r.result.events) expect(e.line).toBeLessThanOrEqual(lines);
-      }),
+      fc.property(
+        fc.constantFrom(...names),
+        fc.double({ min: 0.2, max: 0.95, noNaN: true }),
+        (name, at) => {
+          const { text } = loadReal(name);
+          const cut = text.slice(0, Math.floor(text.length * at));
+          const r = importText(cut);
+          if (!r.ok) return;
+          const lines = cut.split(/\r\n|\n|\r/).length;
+          for (const u of r.result.unparsed) expect(u.line).toBeLessThanOrEqual(lines);
+          for (const e of r.result.events) expect(e.line).toBeLessThanOrEqual(lines);
+        },
+      ),
       { seed: 9, numRuns: 120 },
     );
   });

@@ -27,7 +27,15 @@ import { KERNEL, MSI } from './helpers.ts';
 
 const platformInput = {
   kernel: KERNEL,
-  iommus: [{ id: 'dmar0', kind: 'vtd' as const, addressWidth: 39, pageSizes: [0x1000n, 0x200000n, 0x40000000n], snoopControl: true }],
+  iommus: [
+    {
+      id: 'dmar0',
+      kind: 'vtd' as const,
+      addressWidth: 39,
+      pageSizes: [0x1000n, 0x200000n, 0x40000000n],
+      snoopControl: true,
+    },
+  ],
   devices: [
     { bdf: '0000:01:00.0', iommu: 'dmar0', group: 10 },
     { bdf: '0000:02:00.0', iommu: 'dmar0', group: 11 },
@@ -62,18 +70,41 @@ function setup(): Setup {
 }
 
 const type1Ranges = (s: EngineState, container: number): string[] =>
-  (describeVfio(s).find((c) => c.id === container)?.mappings.toArray() ?? []).map((m) => `${m.start.toString(16)}-${m.last.toString(16)}`);
-const ioasEntries = (s: EngineState, ioas: number) => (s.iommufd.objects.get(ioas) as IoasObject).areas.toArray();
-const ioasRanges = (s: EngineState, ioas: number): string[] => ioasEntries(s, ioas).map((m) => `${m.start.toString(16)}-${m.last.toString(16)}`);
+  (
+    describeVfio(s)
+      .find((c) => c.id === container)
+      ?.mappings.toArray() ?? []
+  ).map((m) => `${m.start.toString(16)}-${m.last.toString(16)}`);
+const ioasEntries = (s: EngineState, ioas: number) =>
+  (s.iommufd.objects.get(ioas) as IoasObject).areas.toArray();
+const ioasRanges = (s: EngineState, ioas: number): string[] =>
+  ioasEntries(s, ioas).map((m) => `${m.start.toString(16)}-${m.last.toString(16)}`);
 
-const page = (lo: number, hi: number) => fc.integer({ min: lo, max: hi }).map((n) => BigInt(n) * 0x1000n);
+const page = (lo: number, hi: number) =>
+  fc.integer({ min: lo, max: hi }).map((n) => BigInt(n) * 0x1000n);
 const iova = fc.oneof(
   { weight: 6, arbitrary: page(0, 0x40) },
-  { weight: 1, arbitrary: fc.constantFrom(0xfedf0000n, 0xfeef0000n, 0x7fffff0000n, 0x8000000000n, 0xfffffffffffff000n) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      0xfedf0000n,
+      0xfeef0000n,
+      0x7fffff0000n,
+      0x8000000000n,
+      0xfffffffffffff000n,
+    ),
+  },
 );
-const size = fc.oneof({ weight: 6, arbitrary: page(1, 0x10) }, { weight: 1, arbitrary: fc.constantFrom(0x20000n, 0x0n) });
+const size = fc.oneof(
+  { weight: 6, arbitrary: page(1, 0x10) },
+  { weight: 1, arbitrary: fc.constantFrom(0x20000n, 0x0n) },
+);
 type Step = { kind: 'map' | 'unmap'; iova: bigint; size: bigint };
-const stepArb: fc.Arbitrary<Step> = fc.record({ kind: fc.constantFrom<'map' | 'unmap'>('map', 'map', 'unmap'), iova, size });
+const stepArb: fc.Arbitrary<Step> = fc.record({
+  kind: fc.constantFrom<'map' | 'unmap'>('map', 'map', 'unmap'),
+  iova,
+  size,
+});
 
 describe('differential: type1v2 container vs iommufd IOAS on the same platform', () => {
   it('agrees on every map/unmap except the documented §8 differences', () => {
@@ -86,8 +117,22 @@ describe('differential: type1v2 container vs iommufd IOAS on the same platform',
         for (const st of steps) {
           const before = ioasEntries(s, base.ioas);
           if (st.kind === 'map') {
-            const t = apply(s, { op: 'vfio.map_dma', container: base.container, iova: st.iova, size: st.size, flags: ['READ', 'WRITE'], vaddr: 0x200000n });
-            const i = apply(t.state, { op: 'iommufd.ioas_map', ioas: base.ioas, iova: st.iova, length: st.size, flags: ['FIXED_IOVA', 'READABLE', 'WRITEABLE'], user_va: 0x200000n });
+            const t = apply(s, {
+              op: 'vfio.map_dma',
+              container: base.container,
+              iova: st.iova,
+              size: st.size,
+              flags: ['READ', 'WRITE'],
+              vaddr: 0x200000n,
+            });
+            const i = apply(t.state, {
+              op: 'iommufd.ioas_map',
+              ioas: base.ioas,
+              iova: st.iova,
+              length: st.size,
+              flags: ['FIXED_IOVA', 'READABLE', 'WRITEABLE'],
+              user_va: 0x200000n,
+            });
             const te = t.outcome.ok ? 'ok' : t.outcome.errno;
             const ie = i.outcome.ok ? 'ok' : i.outcome.errno;
             if (te !== ie) {
@@ -99,8 +144,19 @@ describe('differential: type1v2 container vs iommufd IOAS on the same platform',
             }
             s = i.state;
           } else {
-            const t = apply(s, { op: 'vfio.unmap_dma', container: base.container, iova: st.iova, size: st.size, flags: [] });
-            const i = apply(t.state, { op: 'iommufd.ioas_unmap', ioas: base.ioas, iova: st.iova, length: st.size });
+            const t = apply(s, {
+              op: 'vfio.unmap_dma',
+              container: base.container,
+              iova: st.iova,
+              size: st.size,
+              flags: [],
+            });
+            const i = apply(t.state, {
+              op: 'iommufd.ioas_unmap',
+              ioas: base.ioas,
+              iova: st.iova,
+              length: st.size,
+            });
             s = i.state;
             if (t.outcome.ok && (t.outcome.result?.size as bigint) > 0n) {
               expect(i.outcome.ok).toBe(true);
@@ -112,7 +168,9 @@ describe('differential: type1v2 container vs iommufd IOAS on the same platform',
             } else if (t.outcome.errno === 'EINVAL' && st.size !== 0n) {
               // Bisecting unmap: type1 refuses atomically; iommufd ENOENT, maybe after removing whole areas.
               expect(i.outcome.ok ? 'ok' : i.outcome.errno).toBe('ENOENT');
-              const removed = before.filter((a) => !ioasEntries(s, base.ioas).some((b) => b.start === a.start));
+              const removed = before.filter(
+                (a) => !ioasEntries(s, base.ioas).some((b) => b.start === a.start),
+              );
               seen.bisect++;
               if (removed.length > 0) {
                 expect(!i.outcome.ok && i.outcome.partial).toBe(true);
@@ -120,7 +178,13 @@ describe('differential: type1v2 container vs iommufd IOAS on the same platform',
               }
               // Bring type1 along so the two can keep being compared.
               for (const a of removed) {
-                s = apply(s, { op: 'vfio.unmap_dma', container: base.container, iova: a.start, size: a.last - a.start + 1n, flags: [] }).state;
+                s = apply(s, {
+                  op: 'vfio.unmap_dma',
+                  container: base.container,
+                  iova: a.start,
+                  size: a.last - a.start + 1n,
+                  flags: [],
+                }).state;
               }
             } else {
               expect(i.outcome.ok ? 'ok' : i.outcome.errno).toBe(t.outcome.errno);

@@ -4,8 +4,21 @@ import { describeIommufd } from '../../../src/core/iommufd/view.ts';
 import { lockedBytes } from '../../../src/core/state.ts';
 import { bare, errnoOf, FIXED_RW, mockPlatform, MSI, ok, RW, vtdPlatform } from './helpers.ts';
 
-const map = (ioas: number, iova: bigint | undefined, length: bigint, flags = FIXED_RW, user_va = 0x200000n) =>
-  ({ op: 'iommufd.ioas_map', ioas, length, flags, user_va, ...(iova !== undefined ? { iova } : {}) }) as const;
+const map = (
+  ioas: number,
+  iova: bigint | undefined,
+  length: bigint,
+  flags = FIXED_RW,
+  user_va = 0x200000n,
+) =>
+  ({
+    op: 'iommufd.ioas_map',
+    ioas,
+    length,
+    flags,
+    user_va,
+    ...(iova !== undefined ? { iova } : {}),
+  }) as const;
 
 function ioasOn(platform = vtdPlatform()) {
   let s = createState(platform);
@@ -41,14 +54,18 @@ describe('xa_alloc ids', () => {
 describe('iommufd_ioas_map', () => {
   it('checks flags, overflow and R/W before the IOAS lookup', () => {
     const s = bare();
-    expect(errnoOf(apply(s, map(7, 0n, 0x1000n, ['FIXED_IOVA', 'READABLE', '0x10'])).outcome)).toBe('EOPNOTSUPP');
+    expect(errnoOf(apply(s, map(7, 0n, 0x1000n, ['FIXED_IOVA', 'READABLE', '0x10'])).outcome)).toBe(
+      'EOPNOTSUPP',
+    );
     expect(errnoOf(apply(s, map(7, 0n, 0xffffffffffffffffn)).outcome)).toBe('EOVERFLOW');
     expect(errnoOf(apply(s, map(7, 0n, 0x1000n, ['FIXED_IOVA'])).outcome)).toBe('EINVAL');
     expect(errnoOf(apply(s, map(7, 0n, 0x1000n)).outcome)).toBe('ENOENT');
   });
   it('iopt_alloc_user_pages: user_va + length wrapping is EOVERFLOW, zero length EINVAL', () => {
     const { s, ioas } = ioasOn();
-    expect(errnoOf(apply(s, map(ioas, 0n, 0x2000n, FIXED_RW, 0xfffffffffffff000n)).outcome)).toBe('EOVERFLOW');
+    expect(errnoOf(apply(s, map(ioas, 0n, 0x2000n, FIXED_RW, 0xfffffffffffff000n)).outcome)).toBe(
+      'EOVERFLOW',
+    );
     expect(errnoOf(apply(s, map(ioas, 0n, 0n)).outcome)).toBe('EINVAL');
   });
   it('iopt_check_iova: reserved before areas (EINVAL), then overlap EEXIST, wrap EOVERFLOW', () => {
@@ -59,7 +76,9 @@ describe('iommufd_ioas_map', () => {
     expect(r.outcome.ok ? '' : r.outcome.message).toContain('0xfee00000..0xfeefffff');
     expect(errnoOf(apply(m.state, map(ioas, 0xfed00000n, 0x1000n)).outcome)).toBe('EEXIST');
     const bareIoas = ioasOn(vtdPlatform());
-    expect(errnoOf(apply(bareIoas.s, map(bareIoas.ioas, 0xfffffffffffff000n, 0x2000n)).outcome)).toBe('EOVERFLOW');
+    expect(
+      errnoOf(apply(bareIoas.s, map(bareIoas.ioas, 0xfffffffffffff000n, 0x2000n)).outcome),
+    ).toBe('EOVERFLOW');
   });
   it('iopt_check_iova: a mapping may end at 0xffffffffffffffff on a domain-less IOAS', () => {
     const { s, ioas } = ioasOn();
@@ -79,13 +98,18 @@ describe('iommufd_ioas_map', () => {
   });
   it('FIXED_IOVA maps ignore the allowed list', () => {
     const { s, ioas } = ioasOn();
-    const a = ok(s, { op: 'iommufd.ioas_allow_iovas', ioas, ranges: [{ start: 0x100000n, last: 0x1fffffn }] });
+    const a = ok(s, {
+      op: 'iommufd.ioas_allow_iovas',
+      ioas,
+      ranges: [{ start: 0x100000n, last: 0x1fffffn }],
+    });
     expect(apply(a.state, map(ioas, 0x400000n, 0x1000n)).outcome.ok).toBe(true);
   });
 });
 
 describe('iopt_alloc_iova', () => {
-  const auto = (ioas: number, length: bigint, user_va: bigint) => map(ioas, undefined, length, RW, user_va);
+  const auto = (ioas: number, length: bigint, user_va: bigint) =>
+    map(ioas, undefined, length, RW, user_va);
   it('first fit from PAGE_SIZE, never IOVA 0', () => {
     const { s, ioas } = ioasOn();
     const a = ok(s, auto(ioas, 0x1000n, 0x200000n));
@@ -102,7 +126,11 @@ describe('iopt_alloc_iova', () => {
   });
   it('only allocates inside allowed ranges and reports ENOSPC when nothing fits', () => {
     const { s, ioas } = ioasOn();
-    const a = ok(s, { op: 'iommufd.ioas_allow_iovas', ioas, ranges: [{ start: 0x800000n, last: 0x801fffn }] });
+    const a = ok(s, {
+      op: 'iommufd.ioas_allow_iovas',
+      ioas,
+      ranges: [{ start: 0x800000n, last: 0x801fffn }],
+    });
     const m = ok(a.state, auto(ioas, 0x2000n, 0x200000n));
     expect(m.outcome.result?.iova).toBe(0x800000n);
     const r = apply(m.state, auto(ioas, 0x1000n, 0x200000n));
@@ -115,7 +143,11 @@ describe('iopt_alloc_iova', () => {
   });
   it('never picks the top page', () => {
     const { s, ioas } = ioasOn();
-    const a = ok(s, { op: 'iommufd.ioas_allow_iovas', ioas, ranges: [{ start: 0xffffffffffffe000n, last: 0xffffffffffffffffn }] });
+    const a = ok(s, {
+      op: 'iommufd.ioas_allow_iovas',
+      ioas,
+      ranges: [{ start: 0xffffffffffffe000n, last: 0xffffffffffffffffn }],
+    });
     const m = ok(a.state, auto(ioas, 0x1000n, 0x200000n));
     expect(m.outcome.result?.iova).toBe(0xffffffffffffe000n);
     expect(errnoOf(apply(m.state, auto(ioas, 0x1000n, 0x200000n)).outcome)).toBe('ENOSPC');
@@ -125,7 +157,9 @@ describe('iopt_alloc_iova', () => {
 describe('iopt_unmap_iova_range', () => {
   it('nothing mapped is ENOENT; 0/U64_MAX unmaps all even when empty', () => {
     const { s, ioas } = ioasOn();
-    expect(errnoOf(apply(s, { op: 'iommufd.ioas_unmap', ioas, iova: 0x1000n, length: 0x1000n }).outcome)).toBe('ENOENT');
+    expect(
+      errnoOf(apply(s, { op: 'iommufd.ioas_unmap', ioas, iova: 0x1000n, length: 0x1000n }).outcome),
+    ).toBe('ENOENT');
     const r = apply(s, { op: 'iommufd.ioas_unmap', ioas, iova: 0n, length: 0xffffffffffffffffn });
     expect(r.outcome.ok && r.outcome.result?.length).toBe(0n);
   });
@@ -162,7 +196,12 @@ describe('iopt_unmap_iova_range', () => {
   });
   it('iova or length >= ULONG_MAX (not the all encoding) is EOVERFLOW', () => {
     const { s, ioas } = ioasOn();
-    expect(errnoOf(apply(s, { op: 'iommufd.ioas_unmap', ioas, iova: 0x1000n, length: 0xffffffffffffffffn }).outcome)).toBe('EOVERFLOW');
+    expect(
+      errnoOf(
+        apply(s, { op: 'iommufd.ioas_unmap', ioas, iova: 0x1000n, length: 0xffffffffffffffffn })
+          .outcome,
+      ),
+    ).toBe('EOVERFLOW');
   });
 });
 
@@ -182,12 +221,30 @@ describe('iommufd_ioas_iova_ranges / iopt_set_allow_iova / iopt_reserve_iova', (
     const init = ioasOn();
     let s = init.s;
     const ioas = init.ioas;
-    expect(errnoOf(apply(s, { op: 'iommufd.ioas_allow_iovas', ioas, ranges: [{ start: 5n, last: 5n }] }).outcome)).toBe('EINVAL');
     expect(
-      errnoOf(apply(s, { op: 'iommufd.ioas_allow_iovas', ioas, ranges: [{ start: 0n, last: 0x2000n }, { start: 0x1000n, last: 0x3000n }] }).outcome),
+      errnoOf(
+        apply(s, { op: 'iommufd.ioas_allow_iovas', ioas, ranges: [{ start: 5n, last: 5n }] })
+          .outcome,
+      ),
+    ).toBe('EINVAL');
+    expect(
+      errnoOf(
+        apply(s, {
+          op: 'iommufd.ioas_allow_iovas',
+          ioas,
+          ranges: [
+            { start: 0n, last: 0x2000n },
+            { start: 0x1000n, last: 0x3000n },
+          ],
+        }).outcome,
+      ),
     ).toBe('EINVAL');
     s = ok(s, { op: 'iommufd.test_add_reserved', ioas, start: 0x4000n, length: 0x1000n }).state;
-    const r = apply(s, { op: 'iommufd.ioas_allow_iovas', ioas, ranges: [{ start: 0x1000n, last: 0x8000n }] });
+    const r = apply(s, {
+      op: 'iommufd.ioas_allow_iovas',
+      ioas,
+      ranges: [{ start: 0x1000n, last: 0x8000n }],
+    });
     expect(errnoOf(r.outcome)).toBe('EADDRINUSE');
     expect(r.state).toBe(s);
   });
@@ -196,7 +253,11 @@ describe('iommufd_ioas_iova_ranges / iopt_set_allow_iova / iopt_reserve_iova', (
     let s = init.s;
     const ioas = init.ioas;
     s = ok(s, map(ioas, 0x10000n, 0x1000n)).state;
-    expect(errnoOf(apply(s, { op: 'iommufd.test_add_reserved', ioas, start: 0x10800n, length: 0x10n }).outcome)).toBe('EADDRINUSE');
+    expect(
+      errnoOf(
+        apply(s, { op: 'iommufd.test_add_reserved', ioas, start: 0x10800n, length: 0x10n }).outcome,
+      ),
+    ).toBe('EADDRINUSE');
   });
 });
 
@@ -204,30 +265,53 @@ describe('iommufd_device_bind', () => {
   it('EPERM without isolated MSI; a warning with iommufd.allow_unsafe_interrupts', () => {
     const base = vtdPlatform();
     const noIr = { ...base, iommus: [{ ...base.iommus![0]!, interruptRemapping: false }] };
-    expect(errnoOf(apply(createState(noIr), { op: 'iommufd.device_bind', device: '0000:01:00.0' }).outcome)).toBe('EPERM');
-    const allowed = createState({ ...noIr, moduleParams: { 'iommufd.allow_unsafe_interrupts': true } });
+    expect(
+      errnoOf(
+        apply(createState(noIr), { op: 'iommufd.device_bind', device: '0000:01:00.0' }).outcome,
+      ),
+    ).toBe('EPERM');
+    const allowed = createState({
+      ...noIr,
+      moduleParams: { 'iommufd.allow_unsafe_interrupts': true },
+    });
     const r = apply(allowed, { op: 'iommufd.device_bind', device: '0000:01:00.0' });
     expect(r.outcome.ok).toBe(true);
     expect(r.outcome.warnings.length).toBe(1);
   });
   it('a non-coherent IOMMU is EINVAL before the MSI check', () => {
     const base = vtdPlatform();
-    const p = { ...base, iommus: [{ ...base.iommus![0]!, coherent: false, interruptRemapping: false }] };
-    expect(errnoOf(apply(createState(p), { op: 'iommufd.device_bind', device: '0000:01:00.0' }).outcome)).toBe('EINVAL');
+    const p = {
+      ...base,
+      iommus: [{ ...base.iommus![0]!, coherent: false, interruptRemapping: false }],
+    };
+    expect(
+      errnoOf(apply(createState(p), { op: 'iommufd.device_bind', device: '0000:01:00.0' }).outcome),
+    ).toBe('EINVAL');
   });
   it('mock devices skip the MSI check (iommufd_selftest_is_mock_dev)', () => {
     const base = mockPlatform();
     const p = { ...base, iommus: [{ ...base.iommus![0]!, interruptRemapping: false }] };
-    expect(apply(createState(p), { op: 'iommufd.device_bind', device: 'mock:0' }).outcome.ok).toBe(true);
+    expect(apply(createState(p), { op: 'iommufd.device_bind', device: 'mock:0' }).outcome.ok).toBe(
+      true,
+    );
   });
   it('vfio_df_ioctl_bind_iommufd: binding the same device twice is EINVAL', () => {
-    const s = ok(createState(vtdPlatform()), { op: 'iommufd.device_bind', device: '0000:01:00.0' }).state;
-    expect(errnoOf(apply(s, { op: 'iommufd.device_bind', device: '0000:01:00.0' }).outcome)).toBe('EINVAL');
+    const s = ok(createState(vtdPlatform()), {
+      op: 'iommufd.device_bind',
+      device: '0000:01:00.0',
+    }).state;
+    expect(errnoOf(apply(s, { op: 'iommufd.device_bind', device: '0000:01:00.0' }).outcome)).toBe(
+      'EINVAL',
+    );
   });
   it('unknown device or no IOMMU is ENODEV', () => {
     const s = createState(vtdPlatform({ devices: [{ bdf: '0000:05:00.0' }], iommus: [] }));
-    expect(errnoOf(apply(s, { op: 'iommufd.device_bind', device: '0000:05:00.0' }).outcome)).toBe('ENODEV');
-    expect(errnoOf(apply(s, { op: 'iommufd.device_bind', device: '0000:09:00.0' }).outcome)).toBe('ENODEV');
+    expect(errnoOf(apply(s, { op: 'iommufd.device_bind', device: '0000:05:00.0' }).outcome)).toBe(
+      'ENODEV',
+    );
+    expect(errnoOf(apply(s, { op: 'iommufd.device_bind', device: '0000:09:00.0' }).outcome)).toBe(
+      'ENODEV',
+    );
   });
   it('iommu_device_claim_dma_owner: a DMA-API sibling is EPERM; require_direct is EINVAL', () => {
     const p = vtdPlatform({
@@ -239,7 +323,9 @@ describe('iommufd_device_bind', () => {
       reservedRegions: [{ start: 0x7b800000n, last: 0x7b8fffffn, type: 'direct', group: 13 }],
     });
     const s = createState(p);
-    expect(errnoOf(apply(s, { op: 'iommufd.device_bind', device: '0000:03:00.0' }).outcome)).toBe('EPERM');
+    expect(errnoOf(apply(s, { op: 'iommufd.device_bind', device: '0000:03:00.0' }).outcome)).toBe(
+      'EPERM',
+    );
     const d = apply(s, { op: 'iommufd.device_bind', device: '0000:04:00.0' });
     expect(errnoOf(d.outcome)).toBe('EINVAL');
     expect(d.outcome.ok ? '' : d.outcome.message).toContain('0x7b800000..0x7b8fffff');
@@ -248,9 +334,15 @@ describe('iommufd_device_bind', () => {
     let s = createState(vtdPlatform());
     const c = apply(s, { op: 'vfio.container_create' });
     s = c.state;
-    const set = apply(s, { op: 'vfio.group_set_container', group: 10, container: c.outcome.result?.id as number });
+    const set = apply(s, {
+      op: 'vfio.group_set_container',
+      group: 10,
+      container: c.outcome.result?.id as number,
+    });
     expect(set.outcome.ok).toBe(true);
-    expect(errnoOf(apply(set.state, { op: 'iommufd.device_bind', device: '0000:01:00.0' }).outcome)).toBe('EBUSY');
+    expect(
+      errnoOf(apply(set.state, { op: 'iommufd.device_bind', device: '0000:01:00.0' }).outcome),
+    ).toBe('EBUSY');
   });
 });
 
@@ -272,14 +364,28 @@ describe('iommufd_device_attach', () => {
     s = d2.state;
     const r = apply(s, { op: 'iommufd.device_attach', dev: d2.id, pt: a.ioas });
     expect(errnoOf(r.outcome)).toBe('EADDRINUSE');
-    expect(r.outcome.ok ? '' : r.outcome.message).toContain("0x40000000..0x4000ffff (area 0x40000000..0x4000ffff) overlaps device 0000:03:00.1's reserved region 0x40000000..0x4000ffff");
+    expect(r.outcome.ok ? '' : r.outcome.message).toContain(
+      "0x40000000..0x4000ffff (area 0x40000000..0x4000ffff) overlaps device 0000:03:00.1's reserved region 0x40000000..0x4000ffff",
+    );
     expect(r.state).toBe(s);
   });
   it('paging_domain_compatible: a snooping domain refuses a unit without SC, so a new HWPT is made', () => {
     const p = vtdPlatform({
       iommus: [
-        { id: 'dmar0', kind: 'vtd', addressWidth: 48, pageSizes: [0x1000n, 0x200000n, 0x40000000n], snoopControl: true },
-        { id: 'dmar1', kind: 'vtd', addressWidth: 48, pageSizes: [0x1000n, 0x200000n, 0x40000000n], snoopControl: false },
+        {
+          id: 'dmar0',
+          kind: 'vtd',
+          addressWidth: 48,
+          pageSizes: [0x1000n, 0x200000n, 0x40000000n],
+          snoopControl: true,
+        },
+        {
+          id: 'dmar1',
+          kind: 'vtd',
+          addressWidth: 48,
+          pageSizes: [0x1000n, 0x200000n, 0x40000000n],
+          snoopControl: false,
+        },
       ],
       devices: [
         { bdf: '0000:01:00.0', iommu: 'dmar0', group: 10 },
@@ -290,7 +396,9 @@ describe('iommufd_device_attach', () => {
     const d2 = ok(a.s, { op: 'iommufd.device_bind', device: '0000:02:00.0' });
     const r = ok(d2.state, { op: 'iommufd.device_attach', dev: d2.id, pt: a.ioas });
     expect(r.id).not.toBe(a.hwpt);
-    expect(describeIommufd(r.state.iommufd).ioas[0]?.hwpts.map((h) => h.enforceCacheCoherency)).toEqual([true, false]);
+    expect(
+      describeIommufd(r.state.iommufd).ioas[0]?.hwpts.map((h) => h.enforceCacheCoherency),
+    ).toEqual([true, false]);
   });
   it('iopt_table_add_domain: misaligned existing area blocks raising the alignment (EADDRINUSE)', () => {
     const { s, ioas } = ioasOn();
@@ -301,10 +409,14 @@ describe('iommufd_device_attach', () => {
     expect(r.outcome.ok ? '' : r.outcome.rule).toBe('iopt_check_iova_alignment');
   });
   it('iopt_table_add_domain: a smallest page above PAGE_SIZE is EINVAL', () => {
-    const p = vtdPlatform({ iommus: [{ id: 'dmar0', kind: 'vtd', addressWidth: 48, pageSizes: [0x10000n] }] });
+    const p = vtdPlatform({
+      iommus: [{ id: 'dmar0', kind: 'vtd', addressWidth: 48, pageSizes: [0x10000n] }],
+    });
     const { s, ioas } = ioasOn(p);
     const d = ok(s, { op: 'iommufd.device_bind', device: '0000:01:00.0' });
-    expect(errnoOf(apply(d.state, { op: 'iommufd.device_attach', dev: d.id, pt: ioas }).outcome)).toBe('EINVAL');
+    expect(
+      errnoOf(apply(d.state, { op: 'iommufd.device_attach', dev: d.id, pt: ioas }).outcome),
+    ).toBe('EINVAL');
   });
   it('re-attaching an attached device is a replace that moves it to the other IOAS', () => {
     const a = attached();
@@ -314,12 +426,20 @@ describe('iommufd_device_attach', () => {
     expect(view.devices[0]?.hwpt).toBe(r.id);
     expect(view.ioas.find((i) => i.id === a.ioas)?.hwpts).toEqual([]);
     expect(view.ioas.find((i) => i.id === a.ioas)?.reserved).toEqual([]);
-    expect(view.ioas.find((i) => i.id === io2.id)?.reserved.some((x) => x.owner === 'device 0000:01:00.0')).toBe(true);
+    expect(
+      view.ioas
+        .find((i) => i.id === io2.id)
+        ?.reserved.some((x) => x.owner === 'device 0000:01:00.0'),
+    ).toBe(true);
   });
   it('pt of the wrong type is EINVAL, unknown pt ENOENT', () => {
     const a = attached();
-    expect(errnoOf(apply(a.s, { op: 'iommufd.device_attach', dev: a.dev, pt: a.dev }).outcome)).toBe('EINVAL');
-    expect(errnoOf(apply(a.s, { op: 'iommufd.device_attach', dev: a.dev, pt: 99 }).outcome)).toBe('ENOENT');
+    expect(
+      errnoOf(apply(a.s, { op: 'iommufd.device_attach', dev: a.dev, pt: a.dev }).outcome),
+    ).toBe('EINVAL');
+    expect(errnoOf(apply(a.s, { op: 'iommufd.device_attach', dev: a.dev, pt: 99 }).outcome)).toBe(
+      'ENOENT',
+    );
   });
 });
 
@@ -327,9 +447,17 @@ describe('hwpt alloc, detach, destroy, option', () => {
   it('iommufd_hwpt_alloc: bad dev ENOENT, bad pt EINVAL, unknown flags EOPNOTSUPP', () => {
     const { s, ioas } = ioasOn();
     const d = ok(s, { op: 'iommufd.device_bind', device: '0000:01:00.0' });
-    expect(errnoOf(apply(d.state, { op: 'iommufd.hwpt_alloc', dev: 77, pt: ioas }).outcome)).toBe('ENOENT');
-    expect(errnoOf(apply(d.state, { op: 'iommufd.hwpt_alloc', dev: d.id, pt: 77 }).outcome)).toBe('EINVAL');
-    expect(errnoOf(apply(d.state, { op: 'iommufd.hwpt_alloc', dev: d.id, pt: ioas, flags: ['0x100'] }).outcome)).toBe('EOPNOTSUPP');
+    expect(errnoOf(apply(d.state, { op: 'iommufd.hwpt_alloc', dev: 77, pt: ioas }).outcome)).toBe(
+      'ENOENT',
+    );
+    expect(errnoOf(apply(d.state, { op: 'iommufd.hwpt_alloc', dev: d.id, pt: 77 }).outcome)).toBe(
+      'EINVAL',
+    );
+    expect(
+      errnoOf(
+        apply(d.state, { op: 'iommufd.hwpt_alloc', dev: d.id, pt: ioas, flags: ['0x100'] }).outcome,
+      ),
+    ).toBe('EOPNOTSUPP');
   });
   it('a manual HWPT applies the aperture to the IOAS at alloc and is never auto-selected', () => {
     const { s, ioas } = ioasOn();
@@ -360,14 +488,45 @@ describe('hwpt alloc, detach, destroy, option', () => {
     const init = ioasOn();
     let s = init.s;
     const ioas = init.ioas;
-    const off = ok(s, { op: 'iommufd.option', option: 'huge_pages', mode: 'set', object_id: ioas, val: 0 });
-    expect(apply(off.state, { op: 'iommufd.ioas_iova_ranges', ioas }).outcome.result?.iova_alignment).toBe(0x1000n);
+    const off = ok(s, {
+      op: 'iommufd.option',
+      option: 'huge_pages',
+      mode: 'set',
+      object_id: ioas,
+      val: 0,
+    });
+    expect(
+      apply(off.state, { op: 'iommufd.ioas_iova_ranges', ioas }).outcome.result?.iova_alignment,
+    ).toBe(0x1000n);
     s = ok(s, map(ioas, 0x1800n, 0x800n)).state;
-    expect(errnoOf(apply(s, { op: 'iommufd.option', option: 'huge_pages', mode: 'set', object_id: ioas, val: 0 }).outcome)).toBe('EADDRINUSE');
+    expect(
+      errnoOf(
+        apply(s, {
+          op: 'iommufd.option',
+          option: 'huge_pages',
+          mode: 'set',
+          object_id: ioas,
+          val: 0,
+        }).outcome,
+      ),
+    ).toBe('EADDRINUSE');
     const a = attached();
     const m = ok(a.s, map(a.ioas, 0x100000n, 0x1000n)).state;
-    expect(errnoOf(apply(m, { op: 'iommufd.option', option: 'huge_pages', mode: 'set', object_id: a.ioas, val: 0 }).outcome)).toBe('EINVAL');
-    expect(apply(m, { op: 'iommufd.option', option: 'huge_pages', mode: 'get', object_id: a.ioas }).outcome.result?.val).toBe(1);
+    expect(
+      errnoOf(
+        apply(m, {
+          op: 'iommufd.option',
+          option: 'huge_pages',
+          mode: 'set',
+          object_id: a.ioas,
+          val: 0,
+        }).outcome,
+      ),
+    ).toBe('EINVAL');
+    expect(
+      apply(m, { op: 'iommufd.option', option: 'huge_pages', mode: 'get', object_id: a.ioas })
+        .outcome.result?.val,
+    ).toBe(1);
   });
 });
 
@@ -389,7 +548,14 @@ describe('pinning and accounting', () => {
   it('IOAS_COPY shares the source pages: no second charge', () => {
     const a = attached();
     const m = ok(a.s, map(a.ioas, 0x100000n, 0x2000n)).state;
-    const c = ok(m, { op: 'iommufd.ioas_copy', src_ioas: a.ioas, dst_ioas: a.ioas, src_iova: 0x100000n, length: 0x2000n, flags: RW });
+    const c = ok(m, {
+      op: 'iommufd.ioas_copy',
+      src_ioas: a.ioas,
+      dst_ioas: a.ioas,
+      src_iova: 0x100000n,
+      length: 0x2000n,
+      flags: RW,
+    });
     expect(lockedBytes(c.state)).toBe(0x2000n);
   });
   it('a PFNMAP BAR or unbacked user_va cannot be pinned: EFAULT', () => {
@@ -397,7 +563,12 @@ describe('pinning and accounting', () => {
       process: {
         vaBacking: [
           { start: 0x200000n, last: 0x3fffffn, kind: 'anonymous' },
-          { start: 0x7f0000000000n, last: 0x7f0000ffffffn, kind: 'pfnmap', name: 'BAR0 of 0000:02:00.0' },
+          {
+            start: 0x7f0000000000n,
+            last: 0x7f0000ffffffn,
+            kind: 'pfnmap',
+            name: 'BAR0 of 0000:02:00.0',
+          },
         ],
       },
     });
@@ -405,7 +576,9 @@ describe('pinning and accounting', () => {
     const r = apply(a.s, map(a.ioas, 0x100000n, 0x1000n, FIXED_RW, 0x7f0000000000n));
     expect(errnoOf(r.outcome)).toBe('EFAULT');
     expect(r.outcome.ok ? '' : r.outcome.message).toContain('BAR0');
-    expect(errnoOf(apply(a.s, map(a.ioas, 0x100000n, 0x1000n, FIXED_RW, 0x900000n)).outcome)).toBe('EFAULT');
+    expect(errnoOf(apply(a.s, map(a.ioas, 0x100000n, 0x1000n, FIXED_RW, 0x900000n)).outcome)).toBe(
+      'EFAULT',
+    );
   });
 });
 
@@ -418,7 +591,15 @@ describe('describeIommufd', () => {
     const io = view.ioas[0];
     expect(io?.label).toBe(`IOAS ${a.ioas}`);
     expect(io?.hwpts).toEqual([
-      { id: a.hwpt, auto: true, iommu: 'dmar0', devices: ['0000:01:00.0'], aperture: { start: 0n, last: 0xffffffffffffn }, enforceCacheCoherency: true, pgsizeBitmap: 0x40201000n },
+      {
+        id: a.hwpt,
+        auto: true,
+        iommu: 'dmar0',
+        devices: ['0000:01:00.0'],
+        aperture: { start: 0n, last: 0xffffffffffffn },
+        enforceCacheCoherency: true,
+        pgsizeBitmap: 0x40201000n,
+      },
     ]);
     expect(io?.reserved.map((r) => [r.owner, r.type])).toEqual([
       ['device 0000:01:00.0', 'msi'],

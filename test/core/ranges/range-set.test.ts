@@ -159,7 +159,17 @@ describe('range-set algebra against an address-set model', () => {
 describe('span', () => {
   it('is the smallest range holding every range, whatever their order, up to the top of the space', () => {
     expect(span([])).toBeUndefined();
-    expect(span([{ start: 0x5000n, last: 0x5fffn }, { start: 0x1000n, last: 0x1fffn }])).toEqual({ start: 0x1000n, last: 0x5fffn });
-    expect(span([{ start: 0xfffffffffffff000n, last: U64_MAX }, { start: 0n, last: 0n }])).toEqual({ start: 0n, last: U64_MAX });
+    expect(
+      span([
+        { start: 0x5000n, last: 0x5fffn },
+        { start: 0x1000n, last: 0x1fffn },
+      ]),
+    ).toEqual({ start: 0x1000n, last: 0x5fffn });
+    expect(
+      span([
+        { start: 0xfffffffffffff000n, last: U64_MAX },
+        { start: 0n, last: 0n },
+      ]),
+    ).toEqual({ start: 0n, last: U64_MAX });
   });
 });

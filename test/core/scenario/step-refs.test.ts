@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { load, replay, replaySteps, resolveStepRefs, type Scenario, type ScenarioStep } from '../../../src/core/scenario/index.ts';
+import {
+  load,
+  replay,
+  replaySteps,
+  resolveStepRefs,
+  type Scenario,
+  type ScenarioStep,
+} from '../../../src/core/scenario/index.ts';
 
 function scenario(steps: unknown[]): Scenario {
   const r = load(JSON.stringify({ format: 'iova-explorer.scenario/1', platform: PLATFORM, steps }));
@@ -17,7 +24,14 @@ const PLATFORM = {
 
 describe('resolveStepRefs', () => {
   it('drops as/expect and replaces bound "$name" id fields', () => {
-    const step = { op: 'iommufd.ioas_map', ioas: '$a', dst_ioas: '$b', as: 'x', expect: { ok: true }, iova: 1n } as unknown as ScenarioStep;
+    const step = {
+      op: 'iommufd.ioas_map',
+      ioas: '$a',
+      dst_ioas: '$b',
+      as: 'x',
+      expect: { ok: true },
+      iova: 1n,
+    } as unknown as ScenarioStep;
     const r = resolveStepRefs(step, new Map([['a', 3]]));
     expect(r.action).toEqual({ op: 'iommufd.ioas_map', ioas: 3, dst_ioas: '$b', iova: 1n });
     expect(r.unbound).toEqual([{ field: 'dst_ioas', ref: '$b' }]);
@@ -25,7 +39,11 @@ describe('resolveStepRefs', () => {
 
   it('leaves fields that are not ids alone, even when they start with "$"', () => {
     const step = { op: 'vfio.set_iommu', container: 1, label: '$a' } as unknown as ScenarioStep;
-    expect(resolveStepRefs(step, new Map([['a', 9]])).action).toEqual({ op: 'vfio.set_iommu', container: 1, label: '$a' });
+    expect(resolveStepRefs(step, new Map([['a', 9]])).action).toEqual({
+      op: 'vfio.set_iommu',
+      container: 1,
+      label: '$a',
+    });
   });
 });
 
@@ -41,7 +59,14 @@ describe('replaySteps', () => {
     const items = [...replaySteps(sc)];
     expect(items.map((i) => i.kind)).toEqual(['start', 'step', 'step', 'step', 'step']);
     const [start, first, second, third, fourth] = items;
-    if (start?.kind !== 'start' || first?.kind !== 'step' || second?.kind !== 'step' || third?.kind !== 'step' || fourth?.kind !== 'step') throw new Error('shape');
+    if (
+      start?.kind !== 'start' ||
+      first?.kind !== 'step' ||
+      second?.kind !== 'step' ||
+      third?.kind !== 'step' ||
+      fourth?.kind !== 'step'
+    )
+      throw new Error('shape');
     expect(start.bindings.size).toBe(0);
     expect(first.bindings.get('ioas')).toBeTypeOf('number');
     expect(first.bindings.has('other')).toBe(false);
@@ -57,7 +82,10 @@ describe('replaySteps', () => {
   });
 
   it('stops after a setup error', () => {
-    const bad = { steps: [{ op: 'iommufd.ioas_alloc' }], platform: { iommus: [{ id: 'x', kind: 'nonsense' }] } } as unknown as Scenario;
+    const bad = {
+      steps: [{ op: 'iommufd.ioas_alloc' }],
+      platform: { iommus: [{ id: 'x', kind: 'nonsense' }] },
+    } as unknown as Scenario;
     const items = [...replaySteps(bad)];
     expect(items).toHaveLength(1);
     const only = items[0];

@@ -31,7 +31,11 @@ describe('container and group layer (container.c, group.c)', () => {
   });
 
   it('vfio_group_find_or_alloc: a group with no device bound to a VFIO driver has no node', () => {
-    const s = session(platform({ devices: [{ bdf: '0000:01:00.0', iommu: 'dmar0', group: 10, hostDriver: 'nvme' }] }));
+    const s = session(
+      platform({
+        devices: [{ bdf: '0000:01:00.0', iommu: 'dmar0', group: 10, hostDriver: 'nvme' }],
+      }),
+    );
     s.ok({ op: 'vfio.container_create' });
     s.fail({ op: 'vfio.group_set_container', group: 10, container: 1 }, 'ENOENT');
   });
@@ -61,7 +65,17 @@ describe('container and group layer (container.c, group.c)', () => {
   });
 
   it('__iommu_device_set_domain: a require_direct member refuses the blocking domain (EINVAL)', () => {
-    const p = platform({ resv: [{ start: 0x3e000000n, last: 0x3e0fffffn, type: 'direct', device: '0000:01:00.0', origin: 'RMRR' }] });
+    const p = platform({
+      resv: [
+        {
+          start: 0x3e000000n,
+          last: 0x3e0fffffn,
+          type: 'direct',
+          device: '0000:01:00.0',
+          origin: 'RMRR',
+        },
+      ],
+    });
     const s = session(p);
     s.ok({ op: 'vfio.container_create' });
     const o = s.fail({ op: 'vfio.group_set_container', group: 10, container: 1 }, 'EINVAL');
@@ -80,13 +94,20 @@ describe('container and group layer (container.c, group.c)', () => {
   });
 
   it('direct-relaxable regions do not make a device require_direct', () => {
-    const p = platform({ resv: [{ start: 0x3e000000n, last: 0x3e0fffffn, type: 'direct-relaxable', device: '0000:01:00.0' }] });
+    const p = platform({
+      resv: [
+        { start: 0x3e000000n, last: 0x3e0fffffn, type: 'direct-relaxable', device: '0000:01:00.0' },
+      ],
+    });
     ready(p);
   });
 
   it('vfio_group_fops_open: a group whose device is bound to iommufd through its cdev is EBUSY', () => {
     const base = createState(platform());
-    const state = { ...base, iommufd: { ...base.iommufd, boundDevices: new Map([['0000:01:00.0', 1]]) } };
+    const state = {
+      ...base,
+      iommufd: { ...base.iommufd, boundDevices: new Map([['0000:01:00.0', 1]]) },
+    };
     const r = apply(state, { op: 'vfio.group_set_container', group: 10, container: 1 });
     expect(r.outcome).toMatchObject({ ok: false, errno: 'EBUSY', rule: 'vfio_group_fops_open' });
     expect(r.state).toBe(state);
@@ -99,10 +120,18 @@ describe('container and group layer (container.c, group.c)', () => {
 
   it('vfio_group_ioctl_get_status: viable and container_set flags', () => {
     const s = session(platform());
-    expect(s.ok({ op: 'vfio.group_get_status', group: 10 }).result).toEqual({ flags: 1, viable: true, container_set: false });
+    expect(s.ok({ op: 'vfio.group_get_status', group: 10 }).result).toEqual({
+      flags: 1,
+      viable: true,
+      container_set: false,
+    });
     s.ok({ op: 'vfio.container_create' });
     s.ok({ op: 'vfio.group_set_container', group: 10, container: 1 });
-    expect(s.ok({ op: 'vfio.group_get_status', group: 10 }).result).toEqual({ flags: 3, viable: true, container_set: true });
+    expect(s.ok({ op: 'vfio.group_get_status', group: 10 }).result).toEqual({
+      flags: 3,
+      viable: true,
+      container_set: true,
+    });
   });
 
   it('vfio_group_ioctl_get_device_fd: ENODEV for a non-member, EINVAL without container or driver', () => {
@@ -111,11 +140,18 @@ describe('container and group layer (container.c, group.c)', () => {
     s.fail({ op: 'vfio.group_get_device_fd', group: 10, device: '0000:01:00.0' }, 'EINVAL');
     s.ok({ op: 'vfio.container_create' });
     s.ok({ op: 'vfio.group_set_container', group: 10, container: 1 });
-    const o = s.fail({ op: 'vfio.group_get_device_fd', group: 10, device: '0000:01:00.0' }, 'EINVAL');
+    const o = s.fail(
+      { op: 'vfio.group_get_device_fd', group: 10, device: '0000:01:00.0' },
+      'EINVAL',
+    );
     expect(o.rule).toBe('vfio_group_use_container');
     s.ok({ op: 'vfio.set_iommu', container: 1, type: 'type1v2' });
-    expect(s.ok({ op: 'vfio.group_get_device_fd', group: 10, device: '0000:01:00.0' }).result).toEqual({ id: 1 });
-    expect(s.ok({ op: 'vfio.group_get_device_fd', group: 10, device: '0000:01:00.0' }).result).toEqual({ id: 2 });
+    expect(
+      s.ok({ op: 'vfio.group_get_device_fd', group: 10, device: '0000:01:00.0' }).result,
+    ).toEqual({ id: 1 });
+    expect(
+      s.ok({ op: 'vfio.group_get_device_fd', group: 10, device: '0000:01:00.0' }).result,
+    ).toEqual({ id: 2 });
   });
 
   it('vfio_group_ioctl_unset_container: an open device fd is EBUSY until it is closed', () => {
@@ -172,11 +208,25 @@ describe('container and group layer (container.c, group.c)', () => {
   });
 
   it('vfio_iommu_type1_check_extension: NULL data before SET_IOMMU, per-domain coherency after', () => {
-    const s = session(platform({ units: [vtd('dmar0'), vtd('dmar1', { snoopControl: false })], groups: { 10: 'dmar0', 11: 'dmar1' } }));
+    const s = session(
+      platform({
+        units: [vtd('dmar0'), vtd('dmar1', { snoopControl: false })],
+        groups: { 10: 'dmar0', 11: 'dmar1' },
+      }),
+    );
     s.ok({ op: 'vfio.container_create' });
-    const ext = (e: string | number) => s.ok({ op: 'vfio.check_extension', container: 1, extension: e }).result?.value;
-    expect([ext('VFIO_TYPE1_IOMMU'), ext('VFIO_TYPE1v2_IOMMU'), ext('VFIO_UNMAP_ALL')]).toEqual([1, 1, 1]);
-    expect([ext('VFIO_DMA_CC_IOMMU'), ext('VFIO_UPDATE_VADDR'), ext('VFIO_NOIOMMU_IOMMU'), ext(6), ext('0x2')]).toEqual([0, 0, 0, 0, 0]);
+    const ext = (e: string | number) =>
+      s.ok({ op: 'vfio.check_extension', container: 1, extension: e }).result?.value;
+    expect([ext('VFIO_TYPE1_IOMMU'), ext('VFIO_TYPE1v2_IOMMU'), ext('VFIO_UNMAP_ALL')]).toEqual([
+      1, 1, 1,
+    ]);
+    expect([
+      ext('VFIO_DMA_CC_IOMMU'),
+      ext('VFIO_UPDATE_VADDR'),
+      ext('VFIO_NOIOMMU_IOMMU'),
+      ext(6),
+      ext('0x2'),
+    ]).toEqual([0, 0, 0, 0, 0]);
     s.ok({ op: 'vfio.group_set_container', group: 10, container: 1 });
     s.ok({ op: 'vfio.set_iommu', container: 1, type: 'type1v2' });
     expect([ext('VFIO_DMA_CC_IOMMU'), ext('VFIO_UPDATE_VADDR'), ext(3)]).toEqual([1, 1, 1]);

@@ -4,7 +4,10 @@ import { info, map, platform, ready, unmap, VA, vtd } from './helpers.ts';
 
 const U64_MAX = (1n << 64n) - 1n;
 const TOP_PAGE = 0xffff_ffff_ffff_f000n;
-const amd64 = () => platform({ units: [{ id: 'ivhd0', kind: 'amd', addressWidth: 64, pgsizeBitmap: 0xffffff7ffffff000n }] });
+const amd64 = () =>
+  platform({
+    units: [{ id: 'ivhd0', kind: 'amd', addressWidth: 64, pgsizeBitmap: 0xffffff7ffffff000n }],
+  });
 const amd64Legacy = () => ({ ...amd64(), kernel: { version: '6.12' } });
 
 describe('VFIO_IOMMU_MAP_DMA (vfio_dma_do_map)', () => {
@@ -54,14 +57,18 @@ describe('VFIO_IOMMU_MAP_DMA (vfio_dma_do_map)', () => {
   });
 
   it('vfio_dma_do_map: overlap is EEXIST before dma_entry_limit ENOSPC before vfio_iommu_iova_dma_valid EINVAL', () => {
-    const s = ready(platform({ rest: { moduleParams: { 'vfio_iommu_type1.dma_entry_limit': 1 } } }));
+    const s = ready(
+      platform({ rest: { moduleParams: { 'vfio_iommu_type1.dma_entry_limit': 1 } } }),
+    );
     s.ok(map(0x100000n, 0x2000n));
     s.fail(map(0x101000n, 0x2000n), 'EEXIST');
     s.fail(map(0xfee00000n, 0x1000n), 'ENOSPC');
     s.ok(unmap(0x100000n, 0x2000n));
     const o = s.fail(map(0xfee00000n, 0x1000n), 'EINVAL');
     expect(o.rule).toBe('vfio_iommu_iova_dma_valid');
-    expect(o.message).toBe("iova 0xfee00000..0xfee00fff overlaps group 10's msi region 0xfee00000..0xfeefffff");
+    expect(o.message).toBe(
+      "iova 0xfee00000..0xfee00fff overlaps group 10's msi region 0xfee00000..0xfeefffff",
+    );
   });
 
   it('vfio_iommu_iova_dma_valid: a range must fit in one node; spanning the MSI hole is EINVAL even with valid ends', () => {
@@ -150,7 +157,9 @@ describe('VFIO_IOMMU_MAP_DMA (vfio_dma_do_map)', () => {
     expect(defaultVaddr(U64_MAX, 0x1000n)).toBe(0n);
     const s = ready(platform());
     s.ok(map(0x100000n, 0x1000n, { vaddr: undefined }));
-    expect(s.state.vfio.containers.get(1)?.driver?.dma.at(0x100000n)?.value.vaddr).toBe(0x7f0000000000n);
+    expect(s.state.vfio.containers.get(1)?.driver?.dma.at(0x100000n)?.value.vaddr).toBe(
+      0x7f0000000000n,
+    );
   });
 });
 
@@ -221,11 +230,19 @@ describe('VFIO_IOMMU_UNMAP_DMA (vfio_dma_do_unmap)', () => {
     s.ok(map(0xfff0_0000_0000_0000n, 0x200000n));
     s.ok(map(TOP_PAGE, 0x1000n));
     expect(s.ok(unmap(0n, 0xfffffffffffff000n)).result).toEqual({ size: 0x201000n });
-    expect(s.state.vfio.containers.get(1)?.driver?.dma.toArray().map((m) => m.start)).toEqual([TOP_PAGE]);
+    expect(
+      s.state.vfio.containers
+        .get(1)
+        ?.driver?.dma.toArray()
+        .map((m) => m.start),
+    ).toEqual([TOP_PAGE]);
   });
 
   it('seed 004: the largest whole-range map [0, 0xffffffffffffefff] is size 0xfffffffffffff000', () => {
-    const p = platform({ units: [{ id: 'ivhd0', kind: 'amd', addressWidth: 64, pgsizeBitmap: 0xffffff7ffffff000n }], msi: false });
+    const p = platform({
+      units: [{ id: 'ivhd0', kind: 'amd', addressWidth: 64, pgsizeBitmap: 0xffffff7ffffff000n }],
+      msi: false,
+    });
     const s = ready(p);
     s.ok(map(0n, 0xfffffffffffff000n, { vaddr: 0n }));
     s.ok(map(TOP_PAGE, 0x1000n, { vaddr: 0n }));

@@ -5,7 +5,8 @@ import { info, map, MSI, platform, ready, session, unmap, vtd } from './helpers.
 const U64_MAX = (1n << 64n) - 1n;
 const two = (a: Parameters<typeof vtd>[1] = {}, b: Parameters<typeof vtd>[1] = {}) =>
   platform({ units: [vtd('dmar0', a), vtd('dmar1', b)], groups: { 10: 'dmar0', 11: 'dmar1' } });
-const domainsOf = (s: ReturnType<typeof session>) => s.state.vfio.containers.get(1)?.driver?.domains ?? [];
+const domainsOf = (s: ReturnType<typeof session>) =>
+  s.state.vfio.containers.get(1)?.driver?.domains ?? [];
 
 describe('type1 group attach (vfio_iommu_type1_attach_group)', () => {
   it('vfio_iommu_type1_attach_group: a compatible group joins the existing domain', () => {
@@ -52,8 +53,17 @@ describe('type1 group attach (vfio_iommu_type1_attach_group)', () => {
   });
 
   it('arm_smmu_attach_dev: SMMUv3 domains belong to one SMMU instance', () => {
-    const smmu = (id: string) => ({ id, kind: 'smmuv3' as const, addressWidth: 48, snoopControl: false });
-    const p = platform({ units: [smmu('smmu0'), smmu('smmu1')], groups: { 3: 'smmu0', 4: 'smmu0', 5: 'smmu1' }, msi: false });
+    const smmu = (id: string) => ({
+      id,
+      kind: 'smmuv3' as const,
+      addressWidth: 48,
+      snoopControl: false,
+    });
+    const p = platform({
+      units: [smmu('smmu0'), smmu('smmu1')],
+      groups: { 3: 'smmu0', 4: 'smmu0', 5: 'smmu1' },
+      msi: false,
+    });
     const s = ready(p, [3, 4, 5]);
     expect(domainsOf(s).map((d) => [d.iommu, d.groups])).toEqual([
       ['smmu1', [5]],
@@ -80,7 +90,10 @@ describe('type1 group attach (vfio_iommu_type1_attach_group)', () => {
 
   it('vfio_iommu_aper_conflict: a disjoint aperture is EINVAL even with no mapping', () => {
     const p = platform({
-      units: [vtd('dmar0', { aperture: { start: 0n, last: 0xffffffffn } }), vtd('dmar1', { aperture: { start: 0x100000000n, last: 0x1ffffffffn } })],
+      units: [
+        vtd('dmar0', { aperture: { start: 0n, last: 0xffffffffn } }),
+        vtd('dmar1', { aperture: { start: 0x100000000n, last: 0x1ffffffffn } }),
+      ],
       groups: { 10: 'dmar0', 11: 'dmar1' },
     });
     const s = ready(p, [10]);
@@ -88,15 +101,23 @@ describe('type1 group attach (vfio_iommu_type1_attach_group)', () => {
   });
 
   it('vfio_iommu_resv_conflict: a mapping over the new group reserved region is EINVAL; mappings are never removed', () => {
-    const p = platform({ groups: { 10: 'dmar0', 11: 'dmar0' }, resv: [{ start: 0x40000000n, last: 0x4000ffffn, type: 'reserved', group: 11 }] });
+    const p = platform({
+      groups: { 10: 'dmar0', 11: 'dmar0' },
+      resv: [{ start: 0x40000000n, last: 0x4000ffffn, type: 'reserved', group: 11 }],
+    });
     const s = ready(p, [10]);
     s.ok(map(0x40000000n, 0x10000n));
     const o = s.fail({ op: 'vfio.group_set_container', group: 11, container: 1 }, 'EINVAL');
-    expect(o.message).toBe("existing mapping 0x40000000..0x4000ffff overlaps group 11's reserved region 0x40000000..0x4000ffff");
+    expect(o.message).toBe(
+      "existing mapping 0x40000000..0x4000ffff overlaps group 11's reserved region 0x40000000..0x4000ffff",
+    );
   });
 
   it('vfio_iommu_resv_exclude: direct-relaxable regions neither conflict nor carve the list', () => {
-    const p = platform({ groups: { 10: 'dmar0', 11: 'dmar0' }, resv: [{ start: 0x40000000n, last: 0x4000ffffn, type: 'direct-relaxable', group: 11 }] });
+    const p = platform({
+      groups: { 10: 'dmar0', 11: 'dmar0' },
+      resv: [{ start: 0x40000000n, last: 0x4000ffffn, type: 'direct-relaxable', group: 11 }],
+    });
     const s = ready(p, [10]);
     s.ok(map(0x40000000n, 0x10000n));
     s.ok({ op: 'vfio.group_set_container', group: 11, container: 1 });
@@ -113,7 +134,12 @@ describe('type1 group attach (vfio_iommu_type1_attach_group)', () => {
   });
 
   it('iommu_group_has_isolated_msi: no interrupt remapping is EPERM, checked after the IOVA checks', () => {
-    const smmu = (id: string, ir: boolean) => ({ id, kind: 'smmuv3' as const, addressWidth: 48, interruptRemapping: ir });
+    const smmu = (id: string, ir: boolean) => ({
+      id,
+      kind: 'smmuv3' as const,
+      addressWidth: 48,
+      interruptRemapping: ir,
+    });
     const p = platform({
       units: [smmu('smmu0', true), smmu('smmu1', false)],
       groups: { 10: 'smmu0', 11: 'smmu1' },
@@ -136,7 +162,10 @@ describe('type1 group attach (vfio_iommu_type1_attach_group)', () => {
   });
 
   it('vfio_iommu_type1_attach_group: allow_unsafe_interrupts attaches with a warning', () => {
-    const p = { ...platform({ units: [vtd('dmar0', { interruptRemapping: false })] }), moduleParams: { 'vfio_iommu_type1.allow_unsafe_interrupts': true } };
+    const p = {
+      ...platform({ units: [vtd('dmar0', { interruptRemapping: false })] }),
+      moduleParams: { 'vfio_iommu_type1.allow_unsafe_interrupts': true },
+    };
     const s = session(p);
     s.ok({ op: 'vfio.container_create' });
     s.ok({ op: 'vfio.group_set_container', group: 10, container: 1 });
@@ -191,7 +220,10 @@ describe('type1 group attach (vfio_iommu_type1_attach_group)', () => {
   });
 
   it('vfio_iommu_resv_refresh: detaching a group makes its reserved regions mappable again', () => {
-    const p = platform({ groups: { 10: 'dmar0', 11: 'dmar0' }, resv: [{ start: 0x40000000n, last: 0x4000ffffn, type: 'reserved', group: 11 }] });
+    const p = platform({
+      groups: { 10: 'dmar0', 11: 'dmar0' },
+      resv: [{ start: 0x40000000n, last: 0x4000ffffn, type: 'reserved', group: 11 }],
+    });
     const s = ready(p, [10, 11]);
     s.fail(map(0x40000000n, 0x10000n), 'EINVAL');
     s.ok({ op: 'vfio.group_unset_container', group: 11 });
@@ -221,7 +253,14 @@ describe('type1 group attach (vfio_iommu_type1_attach_group)', () => {
     s.ok(map(0x100000n, 0x1000n));
     s.ok({ op: 'vfio.container_create' });
     const [v1, v2] = describeVfio(s.state);
-    expect(v1).toMatchObject({ id: 1, iommuType: 'type1v2', groups: [10, 11], dmaAvail: 65534, pgsizeBitmap: 0x40201000n, lockedBytes: 0x1000n });
+    expect(v1).toMatchObject({
+      id: 1,
+      iommuType: 'type1v2',
+      groups: [10, 11],
+      dmaAvail: 65534,
+      pgsizeBitmap: 0x40201000n,
+      lockedBytes: 0x1000n,
+    });
     expect(v1?.domains.map((d) => d.id)).toEqual([1, 2]);
     expect(v1?.reserved).toEqual([
       { ...MSI, type: 'msi', owner: 'group 11' },

@@ -13,25 +13,42 @@ type Dev = NonNullable<PlatformInput['devices']>[number];
 type Resv = NonNullable<PlatformInput['reservedRegions']>[number];
 
 export function vtd(id: string, extra: Partial<Unit> = {}): Unit {
-  return { id, kind: 'vtd', addressWidth: 48, pageSizes: [0x1000n, 0x200000n, 0x40000000n], snoopControl: true, interruptRemapping: true, ...extra };
+  return {
+    id,
+    kind: 'vtd',
+    addressWidth: 48,
+    pageSizes: [0x1000n, 0x200000n, 0x40000000n],
+    snoopControl: true,
+    interruptRemapping: true,
+    ...extra,
+  };
 }
 
 /** One device per group, group N behind `units[N]` (default dmar0), each with the x86 MSI window. */
-export function platform(opts: {
-  units?: Unit[];
-  groups?: Record<number, string>;
-  devices?: Dev[];
-  resv?: Resv[];
-  msi?: boolean;
-  rest?: Partial<PlatformInput>;
-} = {}): PlatformInput {
+export function platform(
+  opts: {
+    units?: Unit[];
+    groups?: Record<number, string>;
+    devices?: Dev[];
+    resv?: Resv[];
+    msi?: boolean;
+    rest?: Partial<PlatformInput>;
+  } = {},
+): PlatformInput {
   const units = opts.units ?? [vtd('dmar0')];
   const groups = opts.groups ?? { 10: units[0]!.id };
   const devices: Dev[] =
     opts.devices ??
-    Object.entries(groups).map(([g, u], i) => ({ bdf: `0000:${(i + 1).toString(16).padStart(2, '0')}:00.0`, iommu: u, group: Number(g) }));
-  const groupIds = [...new Set(devices.map((d) => d.group).filter((g): g is number => g !== undefined))];
-  const msi: Resv[] = opts.msi === false ? [] : groupIds.map((g) => ({ ...MSI, type: 'msi' as const, group: g }));
+    Object.entries(groups).map(([g, u], i) => ({
+      bdf: `0000:${(i + 1).toString(16).padStart(2, '0')}:00.0`,
+      iommu: u,
+      group: Number(g),
+    }));
+  const groupIds = [
+    ...new Set(devices.map((d) => d.group).filter((g): g is number => g !== undefined)),
+  ];
+  const msi: Resv[] =
+    opts.msi === false ? [] : groupIds.map((g) => ({ ...MSI, type: 'msi' as const, group: g }));
   return { iommus: units, devices, reservedRegions: [...msi, ...(opts.resv ?? [])], ...opts.rest };
 }
 
@@ -62,7 +79,8 @@ export function session(p: PlatformInput): Run {
     },
     fail(action, errno) {
       const o = run.do(action);
-      if (o.ok) throw new Error(`expected ${errno} for ${action.op}, got success: ${o.message ?? ''}`);
+      if (o.ok)
+        throw new Error(`expected ${errno} for ${action.op}, got success: ${o.message ?? ''}`);
       expect(o.errno, o.message).toBe(errno);
       return o;
     },
@@ -71,7 +89,11 @@ export function session(p: PlatformInput): Run {
 }
 
 /** Container 1 with the given groups set and type1v2 (or v1) on. */
-export function ready(p: PlatformInput, groups: number[] = [10], type: 'type1' | 'type1v2' = 'type1v2'): Run {
+export function ready(
+  p: PlatformInput,
+  groups: number[] = [10],
+  type: 'type1' | 'type1v2' = 'type1v2',
+): Run {
   const s = session(p);
   s.ok({ op: 'vfio.container_create' });
   for (const g of groups) s.ok({ op: 'vfio.group_set_container', group: g, container: 1 });
@@ -79,7 +101,11 @@ export function ready(p: PlatformInput, groups: number[] = [10], type: 'type1' |
   return s;
 }
 
-export const map = (iova: bigint, size: bigint, extra: { flags?: string[]; vaddr?: bigint; container?: number } = {}): Action => ({
+export const map = (
+  iova: bigint,
+  size: bigint,
+  extra: { flags?: string[]; vaddr?: bigint; container?: number } = {},
+): Action => ({
   op: 'vfio.map_dma',
   container: extra.container ?? 1,
   iova,
@@ -96,7 +122,10 @@ export const unmap = (iova: bigint, size: bigint, flags: string[] = [], containe
   flags,
 });
 
-export function info(s: Run, container = 1): { iova_pgsizes: bigint; dma_avail: number; iova_ranges: { start: bigint; last: bigint }[] } {
+export function info(
+  s: Run,
+  container = 1,
+): { iova_pgsizes: bigint; dma_avail: number; iova_ranges: { start: bigint; last: bigint }[] } {
   const o = s.ok({ op: 'vfio.get_info', container });
   return o.result as never;
 }

@@ -32,22 +32,36 @@ export interface CleanLine {
 const QUOTE = /^[ \t]{0,3}(?:>[ \t]?)+/;
 const FENCE = /^\s*(?:```|~~~)[\w+-]*\s*$/;
 /** BBCode tags of forum software; `size` and `color` only when closed, since lspci prints `[size=256M]`. */
-const BBCODE = /\[\/?(?:code|icode|b|i|u|s|quote|spoiler|plain|php|html|noparse|url|img|list|\*|indent|center|left|right|font|sub|sup|cmd|pre|tt|mono|shell|bash|console)(?:=[^\]\n]*)?\]/gi;
+const BBCODE =
+  /\[\/?(?:code|icode|b|i|u|s|quote|spoiler|plain|php|html|noparse|url|img|list|\*|indent|center|left|right|font|sub|sup|cmd|pre|tt|mono|shell|bash|console)(?:=[^\]\n]*)?\]/gi;
 const BBCODE_PAIRED = /\[\/?(?:size|color)(?:=[^\]\n]*)?\]/gi;
-const ENTITIES: Record<string, string> = { '&gt;': '>', '&lt;': '<', '&amp;': '&', '&quot;': '"', '&#39;': "'", '&#x27;': "'", '&nbsp;': ' ' };
+const ENTITIES: Record<string, string> = {
+  '&gt;': '>',
+  '&lt;': '<',
+  '&amp;': '&',
+  '&quot;': '"',
+  '&#39;': "'",
+  '&#x27;': "'",
+  '&nbsp;': ' ',
+};
 
 /** Commands whose output we read; a `# word` line is a root prompt only when the word is one. */
-const COMMANDS = /^(?:sudo\s+|doas\s+)?(?:lspci|cat|grep|egrep|find|ls|for|dmesg|journalctl|head|tail|tree|virsh|qemu[\w-]*|lsmod|uname|echo|printf|readlink|cd|sh|bash|\.\/|\S+\.sh\b|info\s+mtree|pvesh|ls-iommu|iommu|lsiommu|modprobe|awk|sed|setpci|shopt|while|done|do\b|xargs|sort|less|more|perl|python3?)/;
+const COMMANDS =
+  /^(?:sudo\s+|doas\s+)?(?:lspci|cat|grep|egrep|find|ls|for|dmesg|journalctl|head|tail|tree|virsh|qemu[\w-]*|lsmod|uname|echo|printf|readlink|cd|sh|bash|\.\/|\S+\.sh\b|info\s+mtree|pvesh|ls-iommu|iommu|lsiommu|modprobe|awk|sed|setpci|shopt|while|done|do\b|xargs|sort|less|more|perl|python3?)/;
 /** `user@host:~$ `, `[root@pve ~]# `, `pve# `, `$ `, `% `, `(qemu) `, `PS> `. */
-const PROMPT = /^\s*(?:\[[^\]\n]{1,60}\]\s?[#$]|[\w.-]+@[\w.-]+(?::[^\s#$]*)?\s?[#$%]|[\w.-]{1,30}:[~/][^\s#$]*\s?[#$]|\$|%|\u276f|\u279c|\(qemu\))\s+(\S.*)$/;
+const PROMPT =
+  /^\s*(?:\[[^\]\n]{1,60}\]\s?[#$]|[\w.-]+@[\w.-]+(?::[^\s#$]*)?\s?[#$%]|[\w.-]{1,30}:[~/][^\s#$]*\s?[#$]|\$|%|\u276f|\u279c|\(qemu\))\s+(\S.*)$/;
 const ROOT_PROMPT = /^\s*#\s+(\S.*)$/;
 
-const DMESG_T = /^\[(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) [A-Z][a-z]{2} +\d{1,2} \d{2}:\d{2}:\d{2} \d{4}\]\s?/;
+const DMESG_T =
+  /^\[(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) [A-Z][a-z]{2} +\d{1,2} \d{2}:\d{2}:\d{2} \d{4}\]\s?/;
 const DMESG_TS = /^\[\s*\d+\.\d+\]\s?/;
 /** `dmesg -x`: `kern  :info  : ` (facility and level padded to 6). */
-const DMESG_X = /^(?:kern|user|mail|daemon|auth|syslog|lpr|news|uucp|cron|authpriv|ftp|local\d)\s*:\s*(?:emerg|alert|crit|err|warn|notice|info|debug)\s*:\s?/;
+const DMESG_X =
+  /^(?:kern|user|mail|daemon|auth|syslog|lpr|news|uucp|cron|authpriv|ftp|local\d)\s*:\s*(?:emerg|alert|crit|err|warn|notice|info|debug)\s*:\s?/;
 /** journald / syslog: `Jun 04 07:25:13 host kernel: `, `2024-06-04T07:25:13+0200 host kernel: `. */
-const SYSLOG = /^(?:[A-Z][a-z]{2}\s+\d{1,2}\s+\d{2}:\d{2}:\d{2}(?:\.\d+)?|\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?)\s+\S+\s+(kernel|[\w.()/-]+(?:\[\d+\])?):\s?/;
+const SYSLOG =
+  /^(?:[A-Z][a-z]{2}\s+\d{1,2}\s+\d{2}:\d{2}:\d{2}(?:\.\d+)?|\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?)\s+\S+\s+(kernel|[\w.()/-]+(?:\[\d+\])?):\s?/;
 /** The kernel's own `<6>[    1.234]` (dmesg -r) and `kernel: ` with no header. */
 const KMSG_LEVEL = /^<\d>/;
 
@@ -102,9 +116,11 @@ function cleanLineAt(raw: string, origin: number, bbPaired: boolean): CleanLine 
   let s = unmarkup(unquoted, bbPaired);
   // A markdown quote inside a mail quote, after the markup went: `> > text` is fully unquoted above.
   const prompt = PROMPT.exec(s);
-  if (prompt && !/^\s*\[\s*\d+\.\d+\]/.test(s)) return { text: '', origin, raw, logPrefix: false, command: (prompt[1] as string).trim() };
+  if (prompt && !/^\s*\[\s*\d+\.\d+\]/.test(s))
+    return { text: '', origin, raw, logPrefix: false, command: (prompt[1] as string).trim() };
   const root = ROOT_PROMPT.exec(s);
-  if (root && COMMANDS.test(root[1] as string)) return { text: '', origin, raw, logPrefix: false, command: (root[1] as string).trim() };
+  if (root && COMMANDS.test(root[1] as string))
+    return { text: '', origin, raw, logPrefix: false, command: (root[1] as string).trim() };
   const log = stripKernelLogPrefix(s);
   s = log.text;
   return { text: s, origin, raw, logPrefix: log.had };
@@ -116,7 +132,10 @@ function cleanLineAt(raw: string, origin: number, bbPaired: boolean): CleanLine 
  * the text shows both signs, so a real `=` at the end of a line is left alone elsewhere.
  */
 function isQuotedPrintable(lines: readonly string[]): boolean {
-  return lines.some((l) => /=(?:3D|20|09)/.test(l)) && lines.some((l) => /[^=]=$/.test(l.replace(/\r$/, '')));
+  return (
+    lines.some((l) => /=(?:3D|20|09)/.test(l)) &&
+    lines.some((l) => /[^=]=$/.test(l.replace(/\r$/, '')))
+  );
 }
 
 function decodeQp(s: string): string {

@@ -28,7 +28,13 @@ function isContinuation(prev: CleanLine, cur: CleanLine, prevKinds: readonly Inp
   // A call cut inside its argument list (`vfio_dma_map(0x55.., 0x40000000,`) goes on below,
   // whatever the next line looks like.
   const open = (prev.text.match(/\(/g)?.length ?? 0) - (prev.text.match(/\)/g)?.length ?? 0);
-  if (open > 0 && /\b\w+\([^()]*$/.test(prev.text) && /^\s*[\w\s,]*[\w)]/.test(cur.text) && !/^\s*\[\s*\d+\.\d+\]/.test(cur.raw)) return true;
+  if (
+    open > 0 &&
+    /\b\w+\([^()]*$/.test(prev.text) &&
+    /^\s*[\w\s,]*[\w)]/.test(cur.text) &&
+    !/^\s*\[\s*\d+\.\d+\]/.test(cur.raw)
+  )
+    return true;
   if (/^\s/.test(cur.text) || lineKinds(cur).length > 0) return false;
   const width = prev.raw.replace(/\r$/, '').length;
   const firstWord = /^\S+/.exec(cur.text.trim())?.[0].length ?? 0;
@@ -45,8 +51,17 @@ export function rejoinWrapped(lines: readonly CleanLine[]): CleanLine[] {
     if (last && isContinuation(last, l, prevKinds)) {
       const prev = out[out.length - 1] as CleanLine;
       // A break inside a hex number or after `(`/`,`/`=` loses no space; elsewhere the mailer ate one.
-      const glue = /[(=,:[]$/.test(prev.text) || /^[)\],]/.test(l.text.trim()) ? (/,$/.test(prev.text) ? ' ' : '') : ' ';
-      out[out.length - 1] = { ...prev, text: prev.text + glue + l.text.trim(), joined: [...(prev.joined ?? []), l.origin] };
+      const glue =
+        /[(=,:[]$/.test(prev.text) || /^[)\],]/.test(l.text.trim())
+          ? /,$/.test(prev.text)
+            ? ' '
+            : ''
+          : ' ';
+      out[out.length - 1] = {
+        ...prev,
+        text: prev.text + glue + l.text.trim(),
+        joined: [...(prev.joined ?? []), l.origin],
+      };
       last = l;
       prevKinds = lineKinds(out[out.length - 1] as CleanLine);
       continue;
@@ -59,7 +74,10 @@ export function rejoinWrapped(lines: readonly CleanLine[]): CleanLine[] {
 }
 
 export function splitPieces(lines: readonly CleanLine[]): PieceSpan[] {
-  if (lines.some((l) => l.text.startsWith(BUNDLE_MAGIC)) || lines.filter((l) => /^=== \//.test(l.text)).length >= 2) {
+  if (
+    lines.some((l) => l.text.startsWith(BUNDLE_MAGIC)) ||
+    lines.filter((l) => /^=== \//.test(l.text)).length >= 2
+  ) {
     const first = lines.findIndex((l) => l.text.startsWith(BUNDLE_MAGIC) || /^=== \//.test(l.text));
     return [{ kind: 'bundle', first: Math.max(0, first), last: lines.length - 1 }];
   }
@@ -77,8 +95,15 @@ export function splitPieces(lines: readonly CleanLine[]): PieceSpan[] {
       // A typed command ends the output before it.
       cur = undefined;
       let command = l.command;
-      if (groupDir && /(?:^|\s)(?:\.\/)?(?:reserved_regions|devices)\b/.test(command) && !/iommu_groups\/\d+/.test(command)) {
-        command = command.replace(/(^|\s)(?:\.\/)?(reserved_regions|devices)\b/, `$1${groupDir}/$2`);
+      if (
+        groupDir &&
+        /(?:^|\s)(?:\.\/)?(?:reserved_regions|devices)\b/.test(command) &&
+        !/iommu_groups\/\d+/.test(command)
+      ) {
+        command = command.replace(
+          /(^|\s)(?:\.\/)?(reserved_regions|devices)\b/,
+          `$1${groupDir}/$2`,
+        );
       }
       hint = { kind: commandKind(command), command, line: i };
       return;
@@ -92,7 +117,12 @@ export function splitPieces(lines: readonly CleanLine[]): PieceSpan[] {
       // A group listing of one line per device ends where plain lspci output starts at column 0
       // (`lspci -k` pasted under it); members under an `IOMMU Group N:` header stay.
       const header = /^\s*(?:IOMMU\s+)?[Gg]roup:?\s+\d+\s*:?\s*$/.test(prev);
-      const plainLspci = cur.kind === 'groups' && !indented && kinds[0] === 'lspci-vvv' && !header && !/^(?:[0-9a-fA-F]{4}:)?[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7]\s/.test(prev);
+      const plainLspci =
+        cur.kind === 'groups' &&
+        !indented &&
+        kinds[0] === 'lspci-vvv' &&
+        !header &&
+        !/^(?:[0-9a-fA-F]{4}:)?[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7]\s/.test(prev);
       if (!plainLspci) {
         cur.last = i;
         return;
@@ -100,12 +130,21 @@ export function splitPieces(lines: readonly CleanLine[]): PieceSpan[] {
     }
     // A line of another kind in an indented record body stays with the record (lspci details,
     // the ACS and Express lines some group scripts print under each member).
-    if ((cur?.kind === 'lspci-vvv' || (cur?.kind === 'groups' && kinds.includes('lspci-vvv'))) && indented && !kinds.includes('dmesg')) {
+    if (
+      (cur?.kind === 'lspci-vvv' || (cur?.kind === 'groups' && kinds.includes('lspci-vvv'))) &&
+      indented &&
+      !kinds.includes('dmesg')
+    ) {
       cur.last = i;
       return;
     }
     const kind = hint?.kind && kinds.includes(hint.kind) ? hint.kind : (kinds[0] as InputKind);
-    cur = { kind, first: i, last: i, ...(hint ? { command: hint.command, commandLine: hint.line } : {}) };
+    cur = {
+      kind,
+      first: i,
+      last: i,
+      ...(hint ? { command: hint.command, commandLine: hint.line } : {}),
+    };
     hint = undefined;
     pieces.push(cur);
   });
