@@ -20,8 +20,8 @@ const coreForbiddenImports = {
     { group: ['d3-*', 'd3'], message: 'src/core is pure: no d3.' },
     { group: ['zustand', 'zustand/*'], message: 'src/core is pure: no store.' },
     {
-      group: ['**/ui/**', '**/store/**', '**/cli/**'],
-      message: 'src/core may not depend on the UI, store or CLI.',
+      group: ['**/ui/**', '**/store/**', '**/cli/**', '**/view/**'],
+      message: 'src/core may not depend on the view, store, UI or CLI.',
     },
     {
       group: ['node:*', 'fs', 'path', 'child_process'],
@@ -29,6 +29,41 @@ const coreForbiddenImports = {
     },
   ],
 };
+
+// The layers above the core, each importing only those below it (the xyflow habit: a system
+// layer under the React binding): view → core; store → core, view; cli → core, view; ui → all.
+const noFramework = [
+  { group: ['react', 'react-dom', 'react/*', 'react-dom/*'], message: 'no React below src/ui.' },
+  { group: ['d3-*', 'd3'], message: 'no d3 below src/ui.' },
+];
+const viewForbiddenImports = {
+  patterns: [
+    ...noFramework,
+    { group: ['zustand', 'zustand/*'], message: 'src/view is pure: no store.' },
+    { group: ['**/ui/**', '**/store/**', '**/cli/**'], message: 'src/view imports src/core only.' },
+    {
+      group: ['node:*', 'fs', 'path', 'child_process'],
+      message: 'src/view runs in the browser: no Node modules.',
+    },
+  ],
+};
+const storeForbiddenImports = {
+  patterns: [
+    ...noFramework,
+    { group: ['**/ui/**', '**/cli/**'], message: 'src/store imports src/core and src/view only.' },
+  ],
+};
+const cliForbiddenImports = {
+  patterns: [
+    ...noFramework,
+    { group: ['**/ui/**', '**/store/**'], message: 'src/cli imports src/core and src/view only.' },
+  ],
+};
+const domGlobals = (layer) =>
+  ['window', 'document', 'navigator', 'localStorage', 'indexedDB'].map((name) => ({
+    name,
+    message: `${layer} is pure: no DOM.`,
+  }));
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'test-artifacts/**'] },
@@ -56,15 +91,23 @@ export default tseslint.config(
     languageOptions: { globals: { console: 'readonly' } },
     rules: {
       'no-restricted-imports': ['error', coreForbiddenImports],
-      'no-restricted-globals': [
-        'error',
-        { name: 'window', message: 'src/core is pure: no DOM.' },
-        { name: 'document', message: 'src/core is pure: no DOM.' },
-        { name: 'navigator', message: 'src/core is pure: no DOM.' },
-        { name: 'localStorage', message: 'src/core is pure: no DOM.' },
-        { name: 'indexedDB', message: 'src/core is pure: no DOM.' },
-      ],
+      'no-restricted-globals': ['error', ...domGlobals('src/core')],
     },
+  },
+  {
+    files: ['src/view/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', viewForbiddenImports],
+      'no-restricted-globals': ['error', ...domGlobals('src/view')],
+    },
+  },
+  {
+    files: ['src/store/**/*.{ts,tsx}'],
+    rules: { 'no-restricted-imports': ['error', storeForbiddenImports] },
+  },
+  {
+    files: ['src/cli/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', cliForbiddenImports] },
   },
   {
     // The one place that imports sorted-btree directly, to smooth over its CommonJS default export.

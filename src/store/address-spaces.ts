@@ -2,7 +2,7 @@ import type { EngineState } from '../core/state.ts';
 import type { AddressSpacesView } from '../core/view-types.ts';
 import { describeIommufd } from '../core/iommufd/view.ts';
 import { describeVfio } from '../core/vfio/view.ts';
-import { buildLanes, type GuestLayout, type Lane } from '../ui/map/lanes.ts';
+import { buildLanes, type GuestLayout, type Lane } from '../view/map/lanes.ts';
 import type { Snapshot } from './workspace.ts';
 
 /** The engine's read contract for one state, computed once per state object (states are immutable). */

@@ -1,8 +1,8 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Action } from '../core/actions.ts';
 import type { Outcome } from '../core/outcome.ts';
-import type { ThemeName } from '../ui/theme/palette.ts';
-import { FULL_VIEW, type Viewport } from '../ui/viewport/viewport.ts';
+import type { ThemeName } from '../view/theme/palette.ts';
+import { FULL_VIEW, type Viewport } from '../view/viewport/viewport.ts';
 import {
   canRedo,
   canUndo,

@@ -1,6 +1,6 @@
 import { span } from '../core/ranges/range-set.ts';
 import type { Range } from '../core/u64.ts';
-import { occupiedRanges } from '../ui/map/compressed.ts';
+import { occupiedRanges } from '../view/map/compressed.ts';
 import { guestLayout, lanesOf } from './address-spaces.ts';
 import type { Snapshot } from './workspace.ts';
 

@@ -8,7 +8,7 @@ import {
 } from '../core/importers/index.ts';
 import type { PlatformInput } from '../core/platform/normalize.ts';
 import type { Range } from '../core/u64.ts';
-import { fitRange } from '../ui/viewport/viewport.ts';
+import { fitRange } from '../view/viewport/viewport.ts';
 import type { AppStore } from './app-store.ts';
 import { type HostContext, workspaceGuest } from './host-import.ts';
 import type { Snapshot } from './workspace.ts';

@@ -16,7 +16,7 @@ import {
 import { guestFromScenario, toScenario } from '../core/importers/to-scenario.ts';
 import type { PlatformInput } from '../core/platform/normalize.ts';
 import type { Scenario } from '../core/scenario/index.ts';
-import { deviceLabel } from '../ui/model/pci-class.ts';
+import { deviceLabel } from '../view/model/pci-class.ts';
 
 /**
  * "Debug a real host": the inputs a user pastes or drops (the collect-host.sh bundle, sysfs and

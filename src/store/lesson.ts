@@ -9,7 +9,7 @@ import {
 import type { Outcome } from '../core/outcome.ts';
 import { compareWithExpect, resolveStepRefs } from '../core/scenario/index.ts';
 import { type Range, U64_MAX } from '../core/u64.ts';
-import { FULL_VIEW, fitRange, type Viewport } from '../ui/viewport/viewport.ts';
+import { FULL_VIEW, fitRange, type Viewport } from '../view/viewport/viewport.ts';
 import type { AppStore } from './app-store.ts';
 import { defaultViewRange } from './default-view.ts';
 

@@ -1,12 +1,8 @@
 import { formatLoadError, load } from '../core/scenario/index.ts';
 import type { Action } from '../core/actions.ts';
 import { parseU64, type Range } from '../core/u64.ts';
-import {
-  BUILTIN_SCENARIOS,
-  builtinScenario,
-  DEFAULT_SCENARIO_ID,
-} from '../ui/scenarios/builtin.ts';
-import { fitRange, formatViewParam, parseViewParam } from '../ui/viewport/viewport.ts';
+import { BUILTIN_SCENARIOS, builtinScenario, DEFAULT_SCENARIO_ID } from './scenarios/builtin.ts';
+import { fitRange, formatViewParam, parseViewParam } from '../view/viewport/viewport.ts';
 import type { AppStore } from './app-store.ts';
 import { AUTOSAVE_VERSION, readAutosave, type SavedWorkspace, writeAutosave } from './autosave.ts';
 import { parseHash, unpackScenario } from './share-link.ts';

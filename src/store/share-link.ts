@@ -1,5 +1,5 @@
 import { parseU64, type Range } from '../core/u64.ts';
-import { formatViewParam, parseViewParam, type Viewport } from '../ui/viewport/viewport.ts';
+import { formatViewParam, parseViewParam, type Viewport } from '../view/viewport/viewport.ts';
 
 /**
  * Share links live in the URL hash (never sent to a server): `#view=START-LAST` in hex, plus the

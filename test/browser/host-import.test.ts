@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { appUrl, ROOT, ARTIFACTS, browserPerTest, expectClean, collectBundle } from './harness.ts';
 import { hexGrouped } from '../../src/core/u64.ts';
 import { withMargin } from '../../src/store/findings.ts';
-import { fitRange, visibleRange } from '../../src/ui/viewport/viewport.ts';
+import { fitRange, visibleRange } from '../../src/view/viewport/viewport.ts';
 import { waitForMap } from './app-page.ts';
 
 const fresh = browserPerTest();

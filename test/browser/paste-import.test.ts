@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hexGrouped } from '../../src/core/u64.ts';
 import { withMargin } from '../../src/store/findings.ts';
-import { fitRange, visibleRange } from '../../src/ui/viewport/viewport.ts';
+import { fitRange, visibleRange } from '../../src/view/viewport/viewport.ts';
 import { waitForMap } from './app-page.ts';
 import { appUrl, ARTIFACTS, browserPerTest, expectClean, ROOT } from './harness.ts';
 

@@ -8,7 +8,7 @@ const TMP = tempDir('iova-check-groups-');
 /** The default scenario plus a NIC (on e1000e) whose RMRR firmware wants kept 1:1. */
 function hostWithStrictRmrr(): string {
   const s = JSON.parse(
-    readFileSync(join(REPO, 'src/ui/scenarios/q35-gpu-vtd.scenario.json'), 'utf8'),
+    readFileSync(join(REPO, 'src/store/scenarios/q35-gpu-vtd.scenario.json'), 'utf8'),
   ) as {
     platform: {
       devices: Array<Record<string, unknown>>;

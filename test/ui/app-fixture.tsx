@@ -3,7 +3,7 @@ import type { ReactNode } from 'react';
 import { createAppStore, type AppStore } from '../../src/store/app-store.ts';
 import { openBuiltin } from '../../src/store/session.ts';
 import { StoreContext } from '../../src/ui/app/store-context.tsx';
-import { DEFAULT_SCENARIO_ID } from '../../src/ui/scenarios/builtin.ts';
+import { DEFAULT_SCENARIO_ID } from '../../src/store/scenarios/builtin.ts';
 
 /** A store holding the default q35 + GPU scenario, replayed through the engine. */
 export function defaultStore(): AppStore {

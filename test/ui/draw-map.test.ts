@@ -2,18 +2,18 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RangeMap } from '../../src/core/ranges/range-map.ts';
 import type { MappingValue } from '../../src/core/view-types.ts';
-import { aggregateMappings } from '../../src/ui/map/aggregate.ts';
-import { compressedSegments } from '../../src/ui/map/compressed.ts';
+import { aggregateMappings } from '../../src/view/map/aggregate.ts';
+import { compressedSegments } from '../../src/view/map/compressed.ts';
 import { drawMap } from '../../src/ui/map/draw-map.ts';
-import { type Lane, layoutLanes } from '../../src/ui/map/lanes.ts';
+import { type Lane, layoutLanes } from '../../src/view/map/lanes.ts';
 import {
   columnLast,
   columnStart,
   type MapSegment,
   viewportSegment,
-} from '../../src/ui/map/segments.ts';
-import { PALETTES } from '../../src/ui/theme/palette.ts';
-import { fitRange, FULL_VIEW, makeViewport } from '../../src/ui/viewport/viewport.ts';
+} from '../../src/view/map/segments.ts';
+import { PALETTES } from '../../src/view/theme/palette.ts';
+import { fitRange, FULL_VIEW, makeViewport } from '../../src/view/viewport/viewport.ts';
 import { recordingContext } from './recording-context.ts';
 
 const value: MappingValue = Object.freeze({ vaddr: 0x7f0000000000n, read: true, write: true });

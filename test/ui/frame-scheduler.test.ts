@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { hexGrouped } from '../../src/core/u64.ts';
 import { type FrameLayer, FrameScheduler, type RafApi } from '../../src/ui/map/frame-scheduler.ts';
 import { MapPainter } from '../../src/ui/map/map-painter.ts';
-import { makeViewport } from '../../src/ui/viewport/viewport.ts';
+import { makeViewport } from '../../src/view/viewport/viewport.ts';
 import { defaultStore } from './app-fixture.tsx';
 
 /** A fake requestAnimationFrame: callbacks wait until `tick()` runs them as one frame. */

@@ -14,8 +14,8 @@ import { findingsOf, withMargin } from '../../src/store/findings.ts';
 import { importHost } from '../../src/store/session.ts';
 import { ImportDialog } from '../../src/ui/import/ImportDialog.tsx';
 import { FindingsPanel } from '../../src/ui/panels/FindingsPanel.tsx';
-import { DEFAULT_SCENARIO_ID } from '../../src/ui/scenarios/builtin.ts';
-import { fitRange } from '../../src/ui/viewport/viewport.ts';
+import { DEFAULT_SCENARIO_ID } from '../../src/store/scenarios/builtin.ts';
+import { fitRange } from '../../src/view/viewport/viewport.ts';
 import { defaultStore, renderWith } from './app-fixture.tsx';
 
 afterEach(cleanup);

@@ -8,8 +8,8 @@ import { boot, followHash, openBuiltin } from '../../src/store/session.ts';
 import { buildShareHash, parseHash } from '../../src/store/share-link.ts';
 import { Toolbar } from '../../src/ui/app/Toolbar.tsx';
 import { InspectorPanel } from '../../src/ui/panels/InspectorPanel.tsx';
-import { BUILTIN_SCENARIOS } from '../../src/ui/scenarios/builtin.ts';
-import { FULL_VIEW, fitRange } from '../../src/ui/viewport/viewport.ts';
+import { BUILTIN_SCENARIOS } from '../../src/store/scenarios/builtin.ts';
+import { FULL_VIEW, fitRange } from '../../src/view/viewport/viewport.ts';
 import { defaultStore, renderWith } from './app-fixture.tsx';
 
 afterEach(cleanup);

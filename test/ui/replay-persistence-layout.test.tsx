@@ -12,7 +12,7 @@ import { buildHostImport } from '../../src/store/host-import.ts';
 import { timelineOf } from '../../src/store/replay-steps.ts';
 import { importHost, restoreSaved, savedWorkspace } from '../../src/store/session.ts';
 import { SplitHandle, LOG_MIN_PX } from '../../src/ui/app/SplitHandle.tsx';
-import { pciClassName, deviceLabel } from '../../src/ui/model/pci-class.ts';
+import { pciClassName, deviceLabel } from '../../src/view/model/pci-class.ts';
 import { LogPanel } from '../../src/ui/panels/LogPanel.tsx';
 import { TopologyPanel } from '../../src/ui/panels/TopologyPanel.tsx';
 import { save } from '../../src/core/scenario/index.ts';

@@ -11,8 +11,8 @@ import {
   unpackScenario,
 } from '../../src/store/share-link.ts';
 import { workspaceText } from '../../src/store/workspace.ts';
-import { BUILTIN_SCENARIOS } from '../../src/ui/scenarios/builtin.ts';
-import { fitRange, makeViewport } from '../../src/ui/viewport/viewport.ts';
+import { BUILTIN_SCENARIOS } from '../../src/store/scenarios/builtin.ts';
+import { fitRange, makeViewport } from '../../src/view/viewport/viewport.ts';
 import { defaultStore } from './app-fixture.tsx';
 
 const MAP = {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { TWO_POW_64, U64_MAX } from '../../src/core/u64.ts';
-import { parseGoto } from '../../src/ui/viewport/goto.ts';
-import { axisTicks, labelWidthPx } from '../../src/ui/viewport/ticks.ts';
-import { fitRange, FULL_VIEW, makeViewport } from '../../src/ui/viewport/viewport.ts';
+import { parseGoto } from '../../src/view/viewport/goto.ts';
+import { axisTicks, labelWidthPx } from '../../src/view/viewport/ticks.ts';
+import { fitRange, FULL_VIEW, makeViewport } from '../../src/view/viewport/viewport.ts';
 
 describe('axis ticks', () => {
   it('labels the top page with exact grouped hex at power-of-two steps', () => {

@@ -14,7 +14,7 @@ import {
   spanOf,
   visibleRange,
   zoomAt,
-} from '../../src/ui/viewport/viewport.ts';
+} from '../../src/view/viewport/viewport.ts';
 
 const SEED = 20261121;
 const ANCHORS = [0n, (1n << 63n) - 1n, 1n << 63n, (1n << 63n) + 1n, TWO_POW_64 - 4096n, U64_MAX];

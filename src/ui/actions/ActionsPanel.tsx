@@ -19,7 +19,7 @@ import {
   placementOf,
   plausibleUserVa,
   setFieldValue,
-} from './op-forms.ts';
+} from '../../view/actions/op-forms.ts';
 
 /** Ids to suggest for each kind of reference, read from the engine's views. */
 function suggestions(present: Snapshot, f: FieldSpec): string[] {

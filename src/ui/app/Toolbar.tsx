@@ -4,9 +4,9 @@ import { openLesson } from '../../store/lesson.ts';
 import { openBuiltin, openFile } from '../../store/session.ts';
 import { LESSONS } from '../../core/lessons/index.ts';
 import { workspaceText } from '../../store/workspace.ts';
-import { BUILTIN_SCENARIOS } from '../scenarios/builtin.ts';
-import { parseGoto } from '../viewport/goto.ts';
-import { FULL_VIEW, fitRange, zoomAt } from '../viewport/viewport.ts';
+import { BUILTIN_SCENARIOS } from '../../store/scenarios/builtin.ts';
+import { parseGoto } from '../../view/viewport/goto.ts';
+import { FULL_VIEW, fitRange, zoomAt } from '../../view/viewport/viewport.ts';
 import { downloadText } from './download.ts';
 import { useApp, useStoreApi } from './store-context.tsx';
 

@@ -1,5 +1,5 @@
 import type { AppStore } from '../../store/app-store.ts';
-import { panBytes, spanOf, zoomAt } from '../viewport/viewport.ts';
+import { panBytes, spanOf, zoomAt } from '../../view/viewport/viewport.ts';
 
 /** Share of the span one arrow press moves: an exact power of two, so +d then -d is exact. */
 const PAN_SHIFT = 3n;

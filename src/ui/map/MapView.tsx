@@ -2,10 +2,10 @@ import { useEffect, useRef, useState } from 'react';
 import { lanesOf } from '../../store/address-spaces.ts';
 import { selectShown } from '../../store/app-store.ts';
 import { useApp, useStoreApi } from '../app/store-context.tsx';
-import { groupColor } from '../theme/palette.ts';
+import { groupColor } from '../../view/theme/palette.ts';
 import { bindGestures } from './gestures.ts';
-import { describeHit, hitTest, type Hit } from './hit-test.ts';
-import { layoutLanes } from './lanes.ts';
+import { describeHit, hitTest, type Hit } from '../../view/map/hit-test.ts';
+import { layoutLanes } from '../../view/map/lanes.ts';
 import { markCountOf, markStripHeight } from './map-painter.ts';
 import { MapPainter } from './map-painter.ts';
 

@@ -5,10 +5,10 @@ import { normalize } from '../../core/ranges/range-set.ts';
 import { lanesOf } from '../../store/address-spaces.ts';
 import { type AppState, selectShown } from '../../store/app-store.ts';
 import { useStoreApi } from '../app/store-context.tsx';
-import { PALETTES } from '../theme/palette.ts';
-import { fitRange, visibleRange } from '../viewport/viewport.ts';
+import { PALETTES } from '../../view/theme/palette.ts';
+import { fitRange, visibleRange } from '../../view/viewport/viewport.ts';
 import { frameScheduler } from './frame-scheduler.ts';
-import { MINIMAP_LABELS, minimapAddr, minimapX } from './minimap-scale.ts';
+import { MINIMAP_LABELS, minimapAddr, minimapX } from '../../view/map/minimap-scale.ts';
 
 const HEIGHT = 34;
 /** Paint order in the shared scheduler: after the map (MAP_LAYER_ORDER). */

@@ -1,8 +1,8 @@
 import type { Range } from '../../core/u64.ts';
-import type { Palette } from '../theme/palette.ts';
-import { aggregateMappings } from './aggregate.ts';
-import type { LaneRow, LaneSpan } from './lanes.ts';
-import { type MapSegment, segmentPx } from './segments.ts';
+import type { Palette } from '../../view/theme/palette.ts';
+import { aggregateMappings } from '../../view/map/aggregate.ts';
+import type { LaneRow, LaneSpan } from '../../view/map/lanes.ts';
+import { type MapSegment, segmentPx } from '../../view/map/segments.ts';
 
 /** The part of CanvasRenderingContext2D the map uses; tests pass a recording fake. */
 export type DrawContext = Pick<

@@ -1,7 +1,7 @@
 import { select } from 'd3-selection';
 import { zoom, type D3ZoomEvent, zoomIdentity } from 'd3-zoom';
 import type { AppStore } from '../../store/app-store.ts';
-import { panPixels, type Viewport, zoomAt } from '../viewport/viewport.ts';
+import { panPixels, type Viewport, zoomAt } from '../../view/viewport/viewport.ts';
 
 /**
  * d3-zoom only recognises the gestures (wheel, drag, pinch, double-click); the store owns the

@@ -3,14 +3,14 @@ import { formatSize, hexGrouped } from '../../core/u64.ts';
 import { lanesOf } from '../../store/address-spaces.ts';
 import { type AppState, type AppStore, selectShown } from '../../store/app-store.ts';
 import type { Selection } from '../../store/selection.ts';
-import { PALETTES } from '../theme/palette.ts';
-import { axisTicks, labelWidthPx, type Tick } from '../viewport/ticks.ts';
-import { spanOf, visibleRange } from '../viewport/viewport.ts';
-import { compressedSegments, compressedTicks } from './compressed.ts';
+import { PALETTES } from '../../view/theme/palette.ts';
+import { axisTicks, labelWidthPx, type Tick } from '../../view/viewport/ticks.ts';
+import { spanOf, visibleRange } from '../../view/viewport/viewport.ts';
+import { compressedSegments, compressedTicks } from '../../view/map/compressed.ts';
 import { drawMap, type DrawStats, type MapMark, type MapSelection } from './draw-map.ts';
-import { type Lane, type LaneRow, layoutLanes } from './lanes.ts';
+import { type Lane, type LaneRow, layoutLanes } from '../../view/map/lanes.ts';
 import { type FrameLayer, type FrameScheduler, frameScheduler } from './frame-scheduler.ts';
-import { type MapSegment, viewportSegment } from './segments.ts';
+import { type MapSegment, viewportSegment } from '../../view/map/segments.ts';
 
 /**
  * Paints the map outside React: a layer of the shared frame scheduler (frame-scheduler.ts), so a

@@ -1,13 +1,13 @@
 import { describeResvType } from '../../core/platform/resv-regions.ts';
 import { formatRange, formatSize, hex } from '../../core/u64.ts';
 import { addressSpaces, lanesOf } from '../../store/address-spaces.ts';
-import type { Lane } from '../map/lanes.ts';
+import type { Lane } from '../../view/map/lanes.ts';
 import { selectShown } from '../../store/app-store.ts';
 import type { Snapshot } from '../../store/workspace.ts';
 import type { Selection } from '../../store/selection.ts';
 import { useApp } from '../app/store-context.tsx';
-import { leafLevel, splitIntoPages } from '../model/page-split.ts';
-import { deviceLabel, pciClassName } from '../model/pci-class.ts';
+import { leafLevel, splitIntoPages } from '../../view/model/page-split.ts';
+import { deviceLabel, pciClassName } from '../../view/model/pci-class.ts';
 
 /** For an IOAS or HWPT lane: the IOAS, and where its areas go (each HWPT's domain maps all of them). */
 function IoasFacts({ present, lane }: { present: Snapshot; lane: Lane }) {

@@ -4,8 +4,8 @@ import type { PciDevice } from '../../core/platform/types.ts';
 import type { PlatformIndex } from '../../core/platform/platform-index.ts';
 import { groupHasIsolatedMsi, isDmaApiDriver } from '../../core/platform/platform-index.ts';
 import { useApp } from '../app/store-context.tsx';
-import { groupColor, type ThemeName } from '../theme/palette.ts';
-import { deviceLabel } from '../model/pci-class.ts';
+import { groupColor, type ThemeName } from '../../view/theme/palette.ts';
+import { deviceLabel } from '../../view/model/pci-class.ts';
 
 /** IOMMU units → host bridges → ports → devices, groups coloured, ACS flags shown as lspci does. */
 function acsText(d: PciDevice): string {

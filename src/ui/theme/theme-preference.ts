@@ -1,5 +1,5 @@
 import type { AppStore } from '../../store/app-store.ts';
-import type { ThemeName } from './palette.ts';
+import type { ThemeName } from '../../view/theme/palette.ts';
 
 const KEY = 'iova-explorer.theme';
 

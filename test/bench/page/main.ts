@@ -27,7 +27,7 @@ import {
   makeViewport,
   spanOf,
   type Viewport,
-} from '../../../src/ui/viewport/viewport.ts';
+} from '../../../src/view/viewport/viewport.ts';
 import { BASE, iovaOf, mapMany, PAGE, STRIDE, vfioContainer } from '../state.ts';
 
 export const MAP_WIDTH = 1400;

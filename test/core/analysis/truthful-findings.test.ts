@@ -14,7 +14,7 @@ import { load } from '../../../src/core/scenario/index.ts';
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 
 function defaultScenarioPlatform(): PlatformInput {
-  const l = load(readFileSync(join(REPO, 'src/ui/scenarios/q35-gpu-vtd.scenario.json'), 'utf8'));
+  const l = load(readFileSync(join(REPO, 'src/store/scenarios/q35-gpu-vtd.scenario.json'), 'utf8'));
   if (!l.ok || l.kind !== 'scenario' || !l.scenario.platform)
     throw new Error('the default scenario does not load');
   return l.scenario.platform;
