@@ -10,7 +10,7 @@ import type { Finding } from './types.ts';
 import { errnoCauses, eventCauses, formatCauses, type RegionHit } from './causes.ts';
 import type { PastedError } from '../importers/types.ts';
 import type { HostFacts } from '../importers/types.ts';
-import { assumptionSentence } from '../importers/infer-units.ts';
+import { assumptionSentence, platformVendor } from '../importers/infer-units.ts';
 
 /**
  * Pasted error and fault lines, placed on the axis and explained by the engine: a
@@ -19,19 +19,6 @@ import { assumptionSentence } from '../importers/infer-units.ts';
  * are located against the reserved regions, the guest layout and the host BARs. QEMU trace
  * steps are replayed in order through the engine and refused steps reported with their line.
  */
-
-function hostVendor(
-  input: PlatformInput,
-  host: HostFacts | undefined,
-): 'intel' | 'amd' | 'arm' | undefined {
-  const kinds = new Set((input.iommus ?? []).map((u) => u.kind));
-  if (kinds.has('vtd')) return 'intel';
-  if (kinds.has('amd')) return 'amd';
-  if (kinds.has('smmuv3') || input.arch === 'aarch64') return 'arm';
-  if (/AMD|Hygon/i.test(host?.cpuVendor ?? '')) return 'amd';
-  if (/Intel/i.test(host?.cpuVendor ?? '')) return 'intel';
-  return undefined;
-}
 
 export function eventFindings(
   input: PlatformInput,
@@ -51,7 +38,7 @@ export function eventFindings(
     host?.hostAddressWidth ??
     (input.iommus ?? []).find((u) => u.addressWidth !== undefined && u.id !== assumed?.unit)
       ?.addressWidth;
-  const vendor = hostVendor(input, host);
+  const vendor = platformVendor(input, host ?? {});
   const withAssumption = (m: string) => (assumed ? `${m} ${assumptionSentence(assumed)}.` : m);
   for (const ev of events) {
     // The device's groups for a fault; the assigned groups (the ones in the container) for a map error.

@@ -30,6 +30,12 @@ const SMMU_FAULT =
 const WIDTH =
   /iommu width \((\d+)\) is not sufficient for the mapped address \((?:0x)?([0-9a-fA-F]+)\)/;
 
+/** The 4 KiB page an IOMMU fault address falls in: faults are reported and drawn per page. */
+function pageOf(a: bigint): { start: bigint; last: bigint } {
+  const page = a & ~0xfffn;
+  return { start: page, last: page + 0xfffn };
+}
+
 export interface EventParseContext {
   /** The previous line ended with `Event logged [` (AMD-Vi split form). */
   amdPending?: { line: number; prefix: string; device?: string };
@@ -87,11 +93,10 @@ export function parseEventLine(
     ctx.amdPending = undefined;
     const a = addr ? parseHexU64(addr) : undefined;
     if (a === undefined) return undefined;
-    const page = a & ~0xfffn;
     return {
       line: n,
       kind: 'amd-vi-fault',
-      range: { start: page, last: page + 0xfffn },
+      range: pageOf(a),
       ...(device ? { device } : {}),
       detail: `AMD-Vi ${m[1]}${device ? ` from ${device}` : ''} at address ${hex(a)}${/flags=(0x[0-9a-fA-F]+)/.exec(fields)?.[1] ? ` (flags ${/flags=(0x[0-9a-fA-F]+)/.exec(fields)?.[1]})` : ''}`,
       text: raw,
@@ -105,11 +110,10 @@ export function parseEventLine(
       `${(m[2] as string).padStart(2, '0')}:${(m[3] as string).padStart(2, '0')}.${m[4]}`,
     );
     const reason = /fault reason (?:0x)?([0-9a-fA-F]+)\]?\s*(.*)$/.exec(m[6] as string);
-    const page = a & ~0xfffn;
     const ev: PlacedEvent = {
       line: n,
       kind: 'dmar-fault',
-      range: { start: page, last: page + 0xfffn },
+      range: pageOf(a),
       device,
       detail: `VT-d ${m[1]} fault from ${device} at address ${hex(a)}${reason ? ` (fault reason 0x${reason[1]}${reason[2] ? `: ${reason[2].trim()}` : ''})` : ''}`,
       text: raw,
@@ -121,11 +125,10 @@ export function parseEventLine(
   if (m) {
     const a = parseHexU64(m[3] as string);
     if (a === undefined) return undefined;
-    const page = a & ~0xfffn;
     return {
       line: n,
       kind: 'arm-smmu-fault',
-      range: { start: page, last: page + 0xfffn },
+      range: pageOf(a),
       detail: `${m[1]} context fault at IOVA ${hex(a)} (fsr ${m[2]}${m[5] ? `, stream ${m[5]}` : ''})`,
       text: raw,
     };
@@ -137,7 +140,7 @@ export function parseEventLine(
     return {
       line: n,
       kind: 'iommu-width-error',
-      range: { start: a & ~0xfffn, last: (a & ~0xfffn) + 0xfffn },
+      range: pageOf(a),
       detail: `intel_iommu_map refused address ${hex(a)}: the domain is only ${m[1]} bits wide`,
       text: raw,
     };
@@ -182,6 +185,10 @@ const STRERROR: Record<string, number> = {
  */
 export function parseAddresslessError(raw: string, n: number): PastedError | undefined {
   const s = stripLogPrefix(raw);
+  const bare = (num: number, call: string): PastedError => {
+    const errno = errnoFromNumber(num);
+    return { line: n, errnoNumber: num, ...(errno ? { errno } : {}), call, text: raw.trim() };
+  };
   let m =
     /(VFIO_MAP_DMA|VFIO_IOMMU_MAP_DMA|IOMMU_IOAS_MAP|VFIO_GROUP_SET_CONTAINER|VFIO_SET_IOMMU|IOMMU_IOAS_MAP_FILE)(?: failed)?:\s*(-?\d+|[A-Za-z][\w /-]+?)\s*$/.exec(
       s,
@@ -190,37 +197,19 @@ export function parseAddresslessError(raw: string, n: number): PastedError | und
     const v = (m[2] as string).trim();
     const num = /^-?\d+$/.test(v) ? -Math.abs(parseInt(v, 10)) : STRERROR[v.toLowerCase()];
     if (num === undefined) return undefined;
-    return {
-      line: n,
-      errnoNumber: num,
-      ...(errnoFromNumber(num) ? { errno: errnoFromNumber(num) } : {}),
-      call: m[1] as string,
-      text: raw.trim(),
-    };
+    return bare(num, m[1] as string);
   }
   m =
     /EAL:.*?(DMA (?:re)?mapping|VFIO)[^,]*,?\s*error (\d+) \(([^)]+)\)/.exec(s) ??
     /EAL:.*?(DMA map|DMA remapping|VFIO)[^(]*\berror (\d+)/.exec(s);
   if (m) {
     const num = -parseInt(m[2] as string, 10);
-    return {
-      line: n,
-      errnoNumber: num,
-      ...(errnoFromNumber(num) ? { errno: errnoFromNumber(num) } : {}),
-      call: 'DPDK EAL DMA map',
-      text: raw.trim(),
-    };
+    return bare(num, 'DPDK EAL DMA map');
   }
   m = /(VfioMapRegion|DmaMap|IommuDmaMap|DMA map)\b.*?(?:Error\((\d+)\)|os error (\d+))/.exec(s);
   if (m) {
     const num = -parseInt((m[2] ?? m[3]) as string, 10);
-    return {
-      line: n,
-      errnoNumber: num,
-      ...(errnoFromNumber(num) ? { errno: errnoFromNumber(num) } : {}),
-      call: 'VMM DMA map',
-      text: raw.trim(),
-    };
+    return bare(num, 'VMM DMA map');
   }
   return undefined;
 }

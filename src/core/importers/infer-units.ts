@@ -93,6 +93,15 @@ export function inferVendor(
   return undefined;
 }
 
+/** The host's vendor: from the IOMMU units the input names, else from the evidence above. */
+export function platformVendor(platform: PlatformInput, host: HostFacts): Vendor | undefined {
+  const kinds = new Set((platform.iommus ?? []).map((u) => u.kind));
+  if (kinds.has('vtd')) return 'intel';
+  if (kinds.has('amd')) return 'amd';
+  if (kinds.has('smmuv3')) return 'arm';
+  return inferVendor(platform, host)?.vendor;
+}
+
 export interface UnitChoice {
   kind: IommuKind;
   addressWidth?: number;
