@@ -1,4 +1,4 @@
-import type { Errno } from '../outcome.ts';
+import { refusal, type Refusal } from '../refusal.ts';
 import {
   alignUp,
   formatRange,
@@ -23,20 +23,6 @@ import {
  * The io_pagetable rules (drivers/iommu/iommufd/io_pagetable.c), restated over the immutable
  * IOAS value: IOVA checks, automatic allocation, reservations and alignment.
  */
-
-export interface OpError {
-  readonly errno: Errno;
-  readonly rule: string;
-  readonly message: string;
-}
-
-export function err(errno: Errno, rule: string, message: string): OpError {
-  return { errno, rule, message };
-}
-
-export function isErr(v: unknown): v is OpError {
-  return typeof v === 'object' && v !== null && 'errno' in v && 'rule' in v;
-}
 
 export function firstReservedIn(ioas: IoasObject, r: Range): Reservation | undefined {
   return ioas.reserved.find((x) => x.start <= r.last && r.start <= x.last);
@@ -88,9 +74,9 @@ export function validIovaRanges(ioas: IoasObject): Range[] {
 }
 
 /** `iopt_check_iova`: a FIXED_IOVA request. */
-export function checkIova(ioas: IoasObject, iova: U64, length: U64): OpError | undefined {
+export function checkIova(ioas: IoasObject, iova: U64, length: U64): Refusal | undefined {
   if (iova % ioas.iovaAlignment !== 0n) {
-    return err(
+    return refusal(
       'EINVAL',
       'iopt_check_iova',
       `iova ${hex(iova)} is not a multiple of IOAS ${ioas.id}'s iova_alignment ${hex(ioas.iovaAlignment)}`,
@@ -98,7 +84,7 @@ export function checkIova(ioas: IoasObject, iova: U64, length: U64): OpError | u
   }
   const last = iova + length - 1n;
   if (last > U64_MAX) {
-    return err(
+    return refusal(
       'EOVERFLOW',
       'iopt_check_iova',
       `iova ${hex(iova)} + length ${hex(length)} - 1 overflows 64 bits`,
@@ -107,7 +93,7 @@ export function checkIova(ioas: IoasObject, iova: U64, length: U64): OpError | u
   const r = { start: iova, last };
   const resv = firstReservedIn(ioas, r);
   if (resv) {
-    return err(
+    return refusal(
       'EINVAL',
       'iopt_check_iova',
       `iova ${formatRange(r)} intersects the reserved range ${describeReservation(resv)} in IOAS ${ioas.id}`,
@@ -115,7 +101,7 @@ export function checkIova(ioas: IoasObject, iova: U64, length: U64): OpError | u
   }
   const area = ioas.areas.firstOverlapping(r);
   if (area) {
-    return err(
+    return refusal(
       'EEXIST',
       'iopt_check_iova',
       `iova ${formatRange(r)} overlaps the existing area ${formatRange(area)} in IOAS ${ioas.id}`,
@@ -192,9 +178,9 @@ export interface AllocParams {
  * `uptr`. Never returns IOVA 0 or the top page; keeps the VA's page offset; alignment is
  * min(roundup_pow_of_two(length), lowest set bit of uptr, max alignment).
  */
-export function allocIova(ioas: IoasObject, uptr: U64, length: U64, p: AllocParams): U64 | OpError {
+export function allocIova(ioas: IoasObject, uptr: U64, length: U64, p: AllocParams): U64 | Refusal {
   if (length === 0n || length >= U64_MAX / 2n) {
-    return err(
+    return refusal(
       'EOVERFLOW',
       'iopt_alloc_iova',
       `length ${hex(length)} is too large for automatic IOVA allocation (>= ULONG_MAX / 2)`,
@@ -208,7 +194,7 @@ export function allocIova(ioas: IoasObject, uptr: U64, length: U64, p: AllocPara
   }
   if (align >= p.maxAlignment) align = p.maxAlignment;
   if (align < ioas.iovaAlignment) {
-    return err(
+    return refusal(
       'EINVAL',
       'iopt_alloc_iova',
       `the alignment automatic allocation can honour for user_va ${hex(uptr)} and length ${hex(length)} is ${hex(align)}, ` +
@@ -230,7 +216,7 @@ export function allocIova(ioas: IoasObject, uptr: U64, length: U64, p: AllocPara
     ioas.allowed.length === 0
       ? `[${formatRange(window)}]`
       : `the allowed ranges ${ioas.allowed.map(formatRange).join(', ')}`;
-  return err(
+  return refusal(
     'ENOSPC',
     'iopt_alloc_iova',
     `no free block of ${hex(length)} bytes aligned to ${hex(align)} (page offset ${hex(pageOffset)}) in ${where} of IOAS ${ioas.id}`,
@@ -245,7 +231,7 @@ export function reserveIova(
   type: Reservation['type'],
   origin: string | undefined,
   rule = 'iopt_reserve_iova',
-): IoasObject | OpError {
+): IoasObject | Refusal {
   const resv: Reservation = {
     start: r.start,
     last: r.last,
@@ -255,7 +241,7 @@ export function reserveIova(
   };
   const area = ioas.areas.firstOverlapping(r);
   if (area) {
-    return err(
+    return refusal(
       'EADDRINUSE',
       rule,
       `iova ${formatRange(intersection(area, r) ?? area)} (area ${formatRange(area)}) overlaps ${describeReservation(resv)} in IOAS ${ioas.id}`,
@@ -263,7 +249,7 @@ export function reserveIova(
   }
   const allowed = firstAllowedIn(ioas, r);
   if (allowed) {
-    return err(
+    return refusal(
       'EADDRINUSE',
       rule,
       `the allowed range ${formatRange(allowed)} of IOAS ${ioas.id} (IOMMU_IOAS_ALLOW_IOVAS) overlaps ${describeReservation(resv)}; allowed ranges can never be narrowed`,
@@ -288,7 +274,7 @@ export function checkAreasAligned(
   pageSize: U64,
   rule: string,
   why: string,
-): OpError | undefined {
+): Refusal | undefined {
   if (align <= 1n) return undefined;
   for (const a of ioas.areas.entries()) {
     const length = a.last - a.start + 1n;
@@ -300,7 +286,7 @@ export function checkAreasAligned(
           : length % align !== 0n
             ? `its length ${hex(length)}`
             : `its user address page offset ${hex(pageOffset)}`;
-      return err(
+      return refusal(
         'EADDRINUSE',
         rule,
         `${why} raises IOAS ${ioas.id}'s iova_alignment from ${hex(ioas.iovaAlignment)} to ${hex(align)}, but the area ${formatRange(a)} is misaligned (${what})`,

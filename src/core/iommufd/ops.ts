@@ -1,5 +1,5 @@
 import type { ActionOf, FlagList, ObjectRef } from '../actions.ts';
-import { accept, refuse, type Applied } from '../op-result.ts';
+import { accept, refuse, refusePartway, refuseWith, type Applied } from '../op-result.ts';
 import type { OpTable } from '../op-table.ts';
 import { parseFlags } from '../flag-bits.ts';
 import type { ResultRecord } from '../outcome.ts';
@@ -18,14 +18,12 @@ import {
   checkIova,
   computeAlignment,
   describeReservation,
-  err,
   firstReservedIn,
-  isErr,
   removeReservedOwner,
   reserveIova,
   validIovaRanges,
-  type OpError,
 } from './iopt.ts';
+import { isRefusal, refusal, type Refusal } from '../refusal.ts';
 import { emptyIoas, type DeviceObject, type HwptObject, type IoasObject } from './state.ts';
 import { Txn } from './txn.ts';
 
@@ -62,10 +60,6 @@ function idOf(ref: ObjectRef | undefined): number | undefined {
 
 function refText(ref: ObjectRef | undefined): string {
   return typeof ref === 'string' ? `"${ref}"` : String(ref);
-}
-
-function fail(state: EngineState, e: OpError, result?: ResultRecord): Applied {
-  return refuse(state, e.errno, e.rule, e.message, result);
 }
 
 function noIoas(
@@ -123,10 +117,10 @@ function mapPieces(
   read: boolean,
   write: boolean,
   ruleTop: string,
-): U64 | OpError {
+): U64 | Refusal {
   // iopt_alloc_area_pages
   if (length % ioas.iovaAlignment !== 0n || length === 0n) {
-    return err(
+    return refusal(
       'EINVAL',
       'iopt_alloc_area_pages',
       `length ${hex(length)} is not a multiple of IOAS ${ioas.id}'s iova_alignment ${hex(ioas.iovaAlignment)}`,
@@ -136,7 +130,7 @@ function mapPieces(
   if (fixed === undefined) {
     const first = pieces[0] as PiecePlan;
     const r = allocIova(ioas, first.vaddr, length, txn.allocParams);
-    if (isErr(r)) return r;
+    if (isRefusal(r)) return r;
     iova = r;
   } else {
     const e = checkIova(ioas, fixed, length);
@@ -148,7 +142,7 @@ function mapPieces(
   let at = iova;
   for (const p of pieces) {
     if (write && !p.writablePages) {
-      return err(
+      return refusal(
         'EPERM',
         'iopt_insert_area',
         `WRITEABLE requested but the source pages (user memory at ${hex(p.vaddr)}) were pinned read-only by a mapping without WRITEABLE`,
@@ -156,7 +150,7 @@ function mapPieces(
     }
     const pageOffset = p.vaddr % txn.pageSize;
     if (pageOffset % ioas.iovaAlignment !== 0n) {
-      return err(
+      return refusal(
         'EINVAL',
         'iopt_insert_area',
         `user address ${hex(p.vaddr)} has page offset ${hex(pageOffset)}, not a multiple of IOAS ${ioas.id}'s iova_alignment ${hex(ioas.iovaAlignment)}`,
@@ -231,7 +225,7 @@ function ioasMap(state: EngineState, a: ActionOf<'iommufd.ioas_map'>): Applied {
     write,
     'iopt_map_user_pages',
   );
-  if (isErr(r)) return fail(state, r);
+  if (isRefusal(r)) return refuseWith(state, r);
   const range = { start: r, last: r + a.length - 1n };
   return done(txn, `mapped ${formatRange(range)} (user ${hex(uptr)}) into IOAS ${ioas.id}`, {
     iova: r,
@@ -279,19 +273,15 @@ function ioasUnmap(state: EngineState, a: ActionOf<'iommufd.ioas_unmap'>): Appli
     if (area.start < start || area.last > last) {
       const msg = `area ${formatRange(area)} is only partly inside ${formatRange(range)}; iommufd unmaps whole areas only`;
       if (removed === 0n) return refuse(state, 'ENOENT', 'iopt_unmap_iova_range', msg);
-      const next = txn.commit();
-      return {
-        state: next,
-        outcome: {
-          ok: false,
-          errno: 'ENOENT',
-          rule: 'iopt_unmap_iova_range',
-          message: `${msg}; not atomic: ${removedRanges.map(formatRange).join(', ')} (${hex(removed)} bytes) were already unmapped`,
-          warnings: [],
-          partial: true,
-          result: { length: removed },
-        },
-      };
+      return refusePartway(
+        txn.commit(),
+        refusal(
+          'ENOENT',
+          'iopt_unmap_iova_range',
+          `${msg}; not atomic: ${removedRanges.map(formatRange).join(', ')} (${hex(removed)} bytes) were already unmapped`,
+        ),
+        { length: removed },
+      );
     }
     ioas = txn.removeArea(ioas, area.start);
     removed += area.last - area.start + 1n;
@@ -450,7 +440,7 @@ function ioasCopy(state: EngineState, a: ActionOf<'iommufd.ioas_copy'>): Applied
     (flags & MAP_WRITE) !== 0n,
     'iopt_map_pages',
   );
-  if (isErr(r)) return fail(state, r);
+  if (isRefusal(r)) return refuseWith(state, r);
   return done(
     txn,
     `copied IOAS ${src.id} ${formatRange({ start: a.src_iova, last: srcLast })} to IOAS ${dst.id} at ${hex(r)}`,
@@ -480,7 +470,7 @@ function testAddReserved(state: EngineState, a: ActionOf<'iommufd.test_add_reser
     'test',
     'IOMMU_TEST_OP_ADD_RESERVED',
   );
-  if (isErr(r)) return fail(state, r);
+  if (isRefusal(r)) return refuseWith(state, r);
   txn.put(r);
   return done(
     txn,
@@ -620,7 +610,7 @@ function incompatibility(txn: Txn, hwpt: HwptObject, unit: IommuUnit): string | 
  * `iopt_table_enforce_dev_resv_regions`: reserves one device's own regions (not direct-relaxable)
  * in an IOAS with the device as owner. Returns the new IOAS value or the error.
  */
-function enforceDevResv(txn: Txn, ioas: IoasObject, dev: DeviceObject): IoasObject | OpError {
+function enforceDevResv(txn: Txn, ioas: IoasObject, dev: DeviceObject): IoasObject | Refusal {
   const regions = (txn.base.index.deviceResv.get(dev.bdf) ?? []).filter((r) =>
     isEnforcedResv(r.type),
   );
@@ -634,13 +624,13 @@ function enforceDevResv(txn: Txn, ioas: IoasObject, dev: DeviceObject): IoasObje
       r.origin ?? describeResvType(r.type),
       'iopt_table_enforce_dev_resv_regions',
     );
-    if (isErr(next)) return next;
+    if (isRefusal(next)) return next;
     cur = next;
   }
   const hw = regions.filter((r) => r.type === 'msi').length;
   const sw = regions.filter((r) => r.type === 'sw-msi').length;
   if ((sw > 0 && hw > 0) || sw > 1) {
-    return err(
+    return refusal(
       'EINVAL',
       'iopt_table_enforce_dev_resv_regions',
       `${dev.bdf} reports ${sw} sw-msi and ${hw} msi regions; drivers must offer one SW-MSI window or only hardware MSI regions`,
@@ -650,10 +640,10 @@ function enforceDevResv(txn: Txn, ioas: IoasObject, dev: DeviceObject): IoasObje
 }
 
 /** `iommufd_hw_pagetable_attach` (not yet attached device). */
-function hwptAttach(txn: Txn, dev: DeviceObject, hwpt: HwptObject): OpError | undefined {
+function hwptAttach(txn: Txn, dev: DeviceObject, hwpt: HwptObject): Refusal | undefined {
   const groupHwpt = txn.groupHwpt.get(dev.group);
   if (groupHwpt !== undefined && groupHwpt !== hwpt.id) {
-    return err(
+    return refusal(
       'EINVAL',
       'iommufd_hw_pagetable_attach',
       `${dev.bdf}'s iommu_group ${dev.group} is attached to hwpt ${groupHwpt}; every device of a group must use the same HWPT (not hwpt ${hwpt.id})`,
@@ -662,12 +652,16 @@ function hwptAttach(txn: Txn, dev: DeviceObject, hwpt: HwptObject): OpError | un
   const ioas = txn.ioas(hwpt.ioas);
   if (!ioas) throw new Error(`iommufd model: hwpt ${hwpt.id} without IOAS`);
   const reserved = enforceDevResv(txn, ioas, dev);
-  if (isErr(reserved)) return reserved;
+  if (isRefusal(reserved)) return reserved;
   if (groupHwpt === undefined) {
     const unit = txn.unitOf(dev.bdf);
     const why = unit ? incompatibility(txn, hwpt, unit) : 'no IOMMU';
     if (why)
-      return err('EINVAL', 'iommu_attach_group', `${dev.bdf} cannot join hwpt ${hwpt.id}: ${why}`);
+      return refusal(
+        'EINVAL',
+        'iommu_attach_group',
+        `${dev.bdf} cannot join hwpt ${hwpt.id}: ${why}`,
+      );
     txn.groupHwpt.set(dev.group, hwpt.id);
   }
   txn.put(reserved);
@@ -721,10 +715,10 @@ function destroyHwpt(txn: Txn, hwpt: HwptObject): void {
 }
 
 /** `iommufd_device_do_replace`: moves the device's whole group to `hwpt`. */
-function hwptReplace(txn: Txn, dev: DeviceObject, hwpt: HwptObject): OpError | undefined {
+function hwptReplace(txn: Txn, dev: DeviceObject, hwpt: HwptObject): Refusal | undefined {
   const oldId = txn.groupHwpt.get(dev.group);
   if (oldId === undefined || dev.hwpt === undefined)
-    return err('EINVAL', 'iommufd_device_do_replace', `${dev.bdf} is not attached`);
+    return refusal('EINVAL', 'iommufd_device_do_replace', `${dev.bdf} is not attached`);
   if (oldId === hwpt.id) return undefined;
   const old = txn.hwpt(oldId) as HwptObject;
   const members = attachedGroupDevices(txn, dev.group);
@@ -732,14 +726,14 @@ function hwptReplace(txn: Txn, dev: DeviceObject, hwpt: HwptObject): OpError | u
   if (old.ioas !== hwpt.ioas) {
     for (const m of members) {
       const next = enforceDevResv(txn, ioas, m);
-      if (isErr(next)) return next;
+      if (isRefusal(next)) return next;
       ioas = next;
     }
   }
   const unit = txn.unitOf(dev.bdf);
   const why = unit ? incompatibility(txn, hwpt, unit) : 'no IOMMU';
   if (why)
-    return err(
+    return refusal(
       'EINVAL',
       'iommu_replace_group_handle',
       `${dev.bdf} cannot move to hwpt ${hwpt.id}: ${why}`,
@@ -791,7 +785,7 @@ function deviceAttach(state: EngineState, a: ActionOf<'iommufd.device_attach'>):
     );
   if (pt.kind === 'hwpt') {
     const e = replace ? hwptReplace(txn, dev, pt) : hwptAttach(txn, dev, pt);
-    if (e) return fail(state, e);
+    if (e) return refuseWith(state, e);
     return done(txn, `${verb} ${dev.bdf} to hwpt ${pt.id}`, { id: pt.id });
   }
   // iommufd_device_auto_get_domain: every auto HWPT of the IOAS first; EINVAL = incompatible
@@ -803,27 +797,27 @@ function deviceAttach(state: EngineState, a: ActionOf<'iommufd.device_attach'>):
     const e = replace ? hwptReplace(trial, dev, hwpt) : hwptAttach(trial, dev, hwpt);
     if (!e) {
       const pin = trial.checkPins('iopt_table_add_domain');
-      if (pin) return fail(state, pin);
+      if (pin) return refuseWith(state, pin);
       return accept(
         trial.commit(),
         `${verb} ${dev.bdf} to IOAS ${pt.id} through its automatic hwpt ${hwpt.id}`,
         { id: hwpt.id },
       );
     }
-    if (e.errno !== 'EINVAL') return fail(state, e);
+    if (e.errno !== 'EINVAL') return refuseWith(state, e);
     tried.push(e.message);
   }
   // A new automatic HWPT (immediate attach: attach, then iopt_table_add_domain; replace: the reverse)
   const hwpt = newHwpt(txn, dev, pt, true, false);
   if (replace) {
     const add = txn.addDomain(pt.id, hwpt);
-    if (add) return fail(state, add);
+    if (add) return refuseWith(state, add);
     const e = hwptReplace(txn, dev, txn.hwpt(hwpt.id) as HwptObject);
-    if (e) return fail(state, e);
+    if (e) return refuseWith(state, e);
   } else {
     const e = hwptAttach(txn, dev, hwpt);
     if (e)
-      return fail(
+      return refuseWith(
         state,
         tried.length
           ? {
@@ -833,10 +827,10 @@ function deviceAttach(state: EngineState, a: ActionOf<'iommufd.device_attach'>):
           : e,
       );
     const add = txn.addDomain(pt.id, txn.hwpt(hwpt.id) as HwptObject);
-    if (add) return fail(state, add);
+    if (add) return refuseWith(state, add);
   }
   const pin = txn.checkPins('iopt_table_add_domain');
-  if (pin) return fail(state, pin);
+  if (pin) return refuseWith(state, pin);
   return done(
     txn,
     `${verb} ${dev.bdf} to IOAS ${pt.id} with a new automatic hwpt ${hwpt.id} (${hwpt.unit})`,
@@ -901,9 +895,9 @@ function hwptAlloc(state: EngineState, a: ActionOf<'iommufd.hwpt_alloc'>): Appli
   }
   const hwpt = newHwpt(txn, dev, pt, false, (flags & HWPT_NEST_PARENT) !== 0n);
   const add = txn.addDomain(pt.id, hwpt);
-  if (add) return fail(state, add);
+  if (add) return refuseWith(state, add);
   const pin = txn.checkPins('iopt_table_add_domain');
-  if (pin) return fail(state, pin);
+  if (pin) return refuseWith(state, pin);
   if (flags & HWPT_FAULT_ID)
     return refuse(
       state,
@@ -1088,7 +1082,7 @@ function option(state: EngineState, a: ActionOf<'iommufd.option'>): Applied {
       'iopt_calculate_iova_alignment',
       'disabling huge pages',
     );
-    if (e) return fail(state, e);
+    if (e) return refuseWith(state, e);
   }
   txn.put({ ...ioas, disableLargePages: true, iovaAlignment: align });
   return done(txn, `IOAS ${ioas.id}: huge pages disabled, iova_alignment ${hex(align)}`);

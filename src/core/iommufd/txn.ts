@@ -6,13 +6,11 @@ import { alignDown, alignUp, formatRange, formatSize, hex, U64_MAX, type U64 } f
 import {
   checkAreasAligned,
   computeAlignment,
-  err,
-  isErr,
   removeReservedOwner,
   reserveIova,
   type AllocParams,
-  type OpError,
 } from './iopt.ts';
+import { isRefusal, refusal, type Refusal } from '../refusal.ts';
 import {
   lowestFreeId,
   type DeviceObject,
@@ -159,7 +157,7 @@ export class Txn {
    * mapped, a PFNMAP'd BAR, read-only memory pinned for write), ENOMEM when RLIMIT_MEMLOCK is
    * exceeded (`iopt_pages_update_pinned` → `incr_user_locked_vm`).
    */
-  checkPins(rule: string): OpError | undefined {
+  checkPins(rule: string): Refusal | undefined {
     const platform = this.base.index.platform;
     for (const id of [...this.newlyPinned].sort((a, b) => a - b)) {
       const p = this.pages.get(id);
@@ -167,7 +165,7 @@ export class Txn {
       const range = { start: p.va, last: p.va + p.length - 1n };
       const va = checkUserVa(platform, range);
       if (!va.ok) {
-        return err(
+        return refusal(
           'EFAULT',
           'pin_user_pages',
           `cannot pin user memory ${formatRange(range)}: ${describeVaHole(va.hole)}`,
@@ -177,14 +175,14 @@ export class Txn {
         const names = va.pieces
           .filter((x) => x.kind === 'pfnmap')
           .map((x) => x.name ?? formatRange(x));
-        return err(
+        return refusal(
           'EFAULT',
           'pin_user_pages',
           `cannot pin user memory ${formatRange(range)}: it is a VM_PFNMAP mapping (${names.join(', ')}, e.g. an mmap'd PCI BAR); pin_user_pages refuses PFNMAP VMAs`,
         );
       }
       if (va.kind === 'readonly' && p.writable) {
-        return err(
+        return refusal(
           'EFAULT',
           'pin_user_pages',
           `cannot pin user memory ${formatRange(range)} for write (WRITEABLE): the process maps it read-only`,
@@ -195,7 +193,7 @@ export class Txn {
     if (limit !== undefined && this.lockedBytes > this.base.iommufd.lockedBytes) {
       const total = this.base.vfio.lockedBytes + this.lockedBytes;
       if (total > limit) {
-        return err(
+        return refusal(
           'ENOMEM',
           rule,
           `pinning ${formatSize(this.lockedBytes - this.base.iommufd.lockedBytes)} more would make the process's locked memory ` +
@@ -210,13 +208,13 @@ export class Txn {
   // Domains in an IOAS (io_pagetable.c: iopt_table_add_domain, iopt_table_remove_domain)
 
   /** `iopt_table_add_domain`: alignment raise, aperture reservations, fill (pin). */
-  addDomain(ioasId: number, hwpt: HwptObject): OpError | undefined {
+  addDomain(ioasId: number, hwpt: HwptObject): Refusal | undefined {
     const ioas = this.ioas(ioasId);
     if (!ioas) throw new Error(`iommufd model: IOAS ${ioasId} missing`);
     const minPage = hwpt.pgsizeBitmap & -hwpt.pgsizeBitmap;
     const newAlign = minPage > ioas.iovaAlignment ? minPage : ioas.iovaAlignment;
     if (newAlign > this.pageSize) {
-      return err(
+      return refusal(
         'EINVAL',
         'iopt_table_add_domain',
         `hwpt ${hwpt.id}'s smallest IO page ${hex(minPage)} would make IOAS ${ioas.id}'s iova_alignment ${hex(newAlign)}, larger than PAGE_SIZE ${hex(this.pageSize)}`,
@@ -232,7 +230,7 @@ export class Txn {
       );
       if (e) return e;
     }
-    let next: IoasObject | OpError = ioas;
+    let next: IoasObject | Refusal = ioas;
     const owner = { kind: 'domain', hwpt: hwpt.id } as const;
     if (hwpt.aperture.start !== 0n) {
       next = reserveIova(
@@ -243,7 +241,7 @@ export class Txn {
         `below ${hwpt.unit}'s aperture`,
         'iopt_table_add_domain',
       );
-      if (isErr(next)) return next;
+      if (isRefusal(next)) return next;
     }
     if (hwpt.aperture.last !== U64_MAX) {
       next = reserveIova(
@@ -254,7 +252,7 @@ export class Txn {
         `above ${hwpt.unit}'s aperture`,
         'iopt_table_add_domain',
       );
-      if (isErr(next)) return next;
+      if (isRefusal(next)) return next;
     }
     const final = Object.freeze({
       ...next,

@@ -11,7 +11,8 @@ import {
   resizeToAperture,
   resvConflict,
 } from './iova-list.ts';
-import { pinUserRange, type Refusal } from './pinning.ts';
+import { pinUserRange } from './pinning.ts';
+import { refusal, type Refusal } from '../refusal.ts';
 import type { Type1State, VfioDomain, VfioMapping } from './state.ts';
 import { RangeMap } from '../ranges/range-map.ts';
 
@@ -95,14 +96,7 @@ export interface AttachDone {
   readonly message: string;
 }
 
-export type AttachResult = AttachDone | ({ readonly ok: false } & Refusal);
-
-const fail = (errno: Refusal['errno'], rule: string, message: string): AttachResult => ({
-  ok: false,
-  errno,
-  rule,
-  message,
-});
+export type AttachResult = AttachDone | Refusal;
 
 /**
  * `vfio_iommu_type1_attach_group`, checks in the kernel's order (kernel-semantics §4.3): vaddr
@@ -119,10 +113,10 @@ export function attachGroup(
   const platform = index.platform;
   const unit = groupUnit(index, group);
   if (!unit)
-    return fail('ENODEV', 'vfio_iommu_type1_attach_group', `group ${group} has no IOMMU unit`);
+    return refusal('ENODEV', 'vfio_iommu_type1_attach_group', `group ${group} has no IOMMU unit`);
 
   if (driver.vaddrInvalidCount !== 0) {
-    return fail(
+    return refusal(
       'EBUSY',
       'vfio_iommu_type1_attach_group',
       `group ${group} cannot attach while ${driver.vaddrInvalidCount} mapping(s) have an invalidated vaddr (VFIO_DMA_UNMAP_FLAG_VADDR); update them with VFIO_DMA_MAP_FLAG_VADDR first`,
@@ -136,7 +130,7 @@ export function attachGroup(
     for (const bdf of members) {
       const rmrr = (index.deviceResv.get(bdf) ?? []).find((r) => r.type === 'direct');
       if (rmrr) {
-        return fail(
+        return refusal(
           'EPERM',
           'intel_iommu_attach_device',
           `device ${bdf} of group ${group} is ineligible for IOMMU domain attach due to platform RMRR requirement (${formatRange(rmrr)}); kernel ${platform.kernel.version}`,
@@ -150,12 +144,12 @@ export function attachGroup(
   // SMMUv3 refuses with -EPERM once the domain is finalised, which `domain_alloc_paging` does.
   if (driver.nesting) {
     return unit.kind === 'smmuv3'
-      ? fail(
+      ? refusal(
           'EPERM',
           'arm_smmu_enable_nesting',
           `group ${group}: the ${unit.id} paging domain is already finalised, so nesting cannot be enabled (VFIO_TYPE1_NESTING_IOMMU, kernel ${platform.kernel.version})`,
         )
-      : fail(
+      : refusal(
           'EINVAL',
           'iommu_enable_nesting',
           `group ${group}: ${unit.id} (${unit.kind}) domains have no enable_nesting op (VFIO_TYPE1_NESTING_IOMMU, kernel ${platform.kernel.version})`,
@@ -166,13 +160,13 @@ export function attachGroup(
   const conflict = aperConflict(driver.iovaList, driver.dma, aperture);
   if (conflict) {
     if (conflict.kind === 'disjoint') {
-      return fail(
+      return refusal(
         'EINVAL',
         'vfio_iommu_aper_conflict',
         `group ${group}'s ${unit.id} aperture ${formatRange(aperture)} does not intersect the container's IOVA span ${formatRange(conflict.span)}`,
       );
     }
-    return fail(
+    return refusal(
       'EINVAL',
       'vfio_iommu_aper_conflict',
       `existing mapping ${formatRange(conflict.mapping)} lies outside group ${group}'s ${unit.id} aperture ${formatRange(aperture)}`,
@@ -182,7 +176,7 @@ export function attachGroup(
   const regions = groupRegions(index, group);
   const resv = resvConflict(driver.dma, regions);
   if (resv) {
-    return fail(
+    return refusal(
       'EINVAL',
       'vfio_iommu_resv_conflict',
       `existing mapping ${formatRange(resv.mapping)} overlaps group ${group}'s ${describeResvType(resv.region.type)} ${formatRange(resv.region)}`,
@@ -191,7 +185,7 @@ export function attachGroup(
 
   const newList = excludeRegions(resizeToAperture(driver.iovaList, aperture), regions);
   if (newList.length === 0) {
-    return fail(
+    return refusal(
       'EINVAL',
       'vfio_iommu_resv_exclude',
       `no valid IOVA would remain: group ${group}'s reserved regions cover all of ${formatRange(aperture)} ∩ the container's list`,
@@ -201,7 +195,7 @@ export function attachGroup(
   const warnings: string[] = [];
   if (!groupHasIsolatedMsi(index, group)) {
     if (!platform.moduleParams['vfio_iommu_type1.allow_unsafe_interrupts']) {
-      return fail(
+      return refusal(
         'EPERM',
         'vfio_iommu_type1_attach_group',
         `group ${group} has no isolated MSI (no interrupt remapping on ${unit.id}); set vfio_iommu_type1.allow_unsafe_interrupts=1 to allow it`,
@@ -261,7 +255,7 @@ export function attachGroup(
         lockedElsewhere + extra,
       );
       if (!pin.ok)
-        return fail(
+        return refusal(
           pin.errno,
           'vfio_iommu_replay',
           `replaying mapping ${formatRange(m)}: ${pin.message}`,

@@ -15,7 +15,8 @@ import {
 } from '../u64.ts';
 import { describeKnown, MAP_FLAGS, parseFlags, UNMAP_FLAGS } from './flags.ts';
 import { enforcedRegions, inOneNode, listSpan } from './iova-list.ts';
-import { pinUserRange, type Refusal } from './pinning.ts';
+import { pinUserRange } from './pinning.ts';
+import { refusal, type Refusal } from '../refusal.ts';
 import type { Type1State, VfioContainer, VfioMapping } from './state.ts';
 
 /**
@@ -31,14 +32,7 @@ export type DmaResult =
       readonly message: string;
       readonly size?: U64;
     }
-  | ({ readonly ok: false } & Refusal);
-
-const no = (errno: Refusal['errno'], rule: string, message: string): DmaResult => ({
-  ok: false,
-  errno,
-  rule,
-  message,
-});
+  | Refusal;
 
 /** The kernel behaviour before the late-2025 overflow series (EINVAL instead of EOVERFLOW, §9). */
 export function legacyOverflow(index: PlatformIndex): boolean {
@@ -106,7 +100,7 @@ export function mapDma(
   const legacy = legacyOverflow(index);
   const flags = parseFlags(a.flags, MAP_FLAGS);
   if (!flags.ok) {
-    return no(
+    return refusal(
       'EINVAL',
       'vfio_iommu_type1_map_dma',
       `unknown map flag "${flags.bad}" (known: ${describeKnown(MAP_FLAGS)})`,
@@ -114,7 +108,7 @@ export function mapDma(
   }
   const unknown = flags.bits & ~(MAP_FLAGS.READ | MAP_FLAGS.WRITE | MAP_FLAGS.VADDR);
   if (unknown !== 0n) {
-    return no(
+    return refusal(
       'EINVAL',
       'vfio_iommu_type1_map_dma',
       `unknown map flag bits ${hex(unknown)} (known: ${describeKnown(MAP_FLAGS)})`,
@@ -129,19 +123,19 @@ export function mapDma(
 
   const protError = (): DmaResult | undefined =>
     (read || write) && setVaddr
-      ? no(
+      ? refusal(
           'EINVAL',
           'vfio_dma_do_map',
           'VFIO_DMA_MAP_FLAG_VADDR cannot be combined with READ or WRITE',
         )
       : !read && !write && !setVaddr
-        ? no(
+        ? refusal(
             'EINVAL',
             'vfio_dma_do_map',
             'a mapping needs READ and/or WRITE (or VADDR to update a host address)',
           )
         : undefined;
-  const sizeZero = (): DmaResult => no('EINVAL', 'vfio_dma_do_map', 'size 0 maps nothing');
+  const sizeZero = (): DmaResult => refusal('EINVAL', 'vfio_dma_do_map', 'size 0 maps nothing');
   const alignError = (): DmaResult | undefined => {
     const bad = (size | iova | vaddr) & (pgsize - 1n);
     if (bad === 0n) return undefined;
@@ -152,7 +146,7 @@ export function mapDma(
     ]
       .filter(Boolean)
       .join(', ');
-    return no(
+    return refusal(
       'EINVAL',
       'vfio_dma_do_map',
       `${which} not aligned to the container's minimum page size ${hex(pgsize)} (iova_pgsizes ${hex(driver.pgsizeBitmap)})`,
@@ -166,12 +160,12 @@ export function mapDma(
       ? `iova ${hex(iova)} + size ${hex(size)} - 1`
       : `vaddr ${hex(vaddr)} + size ${hex(size)} - 1`;
     return legacy
-      ? no(
+      ? refusal(
           'EINVAL',
           'vfio_dma_do_map',
           `${what} wraps past 0xffffffffffffffff (kernel ${index.platform.kernel.version} returns EINVAL; 6.18+ EOVERFLOW)`,
         )
-      : no('EOVERFLOW', 'vfio_dma_do_map', `${what} overflows 64 bits (check_add_overflow)`);
+      : refusal('EOVERFLOW', 'vfio_dma_do_map', `${what} overflows 64 bits (check_add_overflow)`);
   };
 
   if (legacy) {
@@ -188,12 +182,16 @@ export function mapDma(
   const found = driver.dma.firstOverlapping(r);
   if (setVaddr) {
     if (!found)
-      return no('ENOENT', 'vfio_dma_do_map', `VADDR update: no mapping at iova ${formatRange(r)}`);
+      return refusal(
+        'ENOENT',
+        'vfio_dma_do_map',
+        `VADDR update: no mapping at iova ${formatRange(r)}`,
+      );
     if (!found.value.vaddrInvalid || found.start !== iova || found.last !== r.last) {
       const why = !found.value.vaddrInvalid
         ? `mapping ${formatRange(found)} still has a valid vaddr (invalidate it with VFIO_DMA_UNMAP_FLAG_VADDR first)`
         : `the update must name exactly mapping ${formatRange(found)}, not ${formatRange(r)}`;
-      return no('EINVAL', 'vfio_dma_do_map', `VADDR update refused: ${why}`);
+      return refusal('EINVAL', 'vfio_dma_do_map', `VADDR update refused: ${why}`);
     }
     const value: VfioMapping = Object.freeze({ ...found.value, vaddr, vaddrInvalid: false });
     return {
@@ -207,21 +205,25 @@ export function mapDma(
     };
   }
   if (found) {
-    return no(
+    return refusal(
       'EEXIST',
       'vfio_dma_do_map',
       `iova ${formatRange(r)} overlaps existing mapping ${formatRange(found)} of container ${container.id}`,
     );
   }
   if (driver.dmaAvail <= 0) {
-    return no(
+    return refusal(
       'ENOSPC',
       'vfio_dma_do_map',
       `container ${container.id} has no DMA entries left (vfio_iommu_type1.dma_entry_limit = ${index.platform.moduleParams['vfio_iommu_type1.dma_entry_limit']} mappings)`,
     );
   }
   if (!inOneNode(driver.iovaList, r)) {
-    return no('EINVAL', 'vfio_iommu_iova_dma_valid', explainInvalid(index, container, driver, r));
+    return refusal(
+      'EINVAL',
+      'vfio_iommu_iova_dma_valid',
+      explainInvalid(index, container, driver, r),
+    );
   }
   const pin = pinUserRange(
     index.platform,
@@ -230,7 +232,7 @@ export function mapDma(
     processLocked,
   );
   if (!pin.ok)
-    return no(
+    return refusal(
       pin.errno,
       pin.rule,
       `mapping iova ${formatRange(r)} from vaddr ${hex(vaddr)}: ${pin.message}`,
@@ -269,7 +271,7 @@ export function unmapDma(
   const legacy = legacyOverflow(index);
   const flags = parseFlags(a.flags, UNMAP_FLAGS);
   if (!flags.ok) {
-    return no(
+    return refusal(
       'EINVAL',
       'vfio_iommu_type1_unmap_dma',
       `unknown unmap flag "${flags.bad}" (known: ${describeKnown(UNMAP_FLAGS)})`,
@@ -278,7 +280,7 @@ export function unmapDma(
   const unknown =
     flags.bits & ~(UNMAP_FLAGS.GET_DIRTY_BITMAP | UNMAP_FLAGS.ALL | UNMAP_FLAGS.VADDR);
   if (unknown !== 0n) {
-    return no(
+    return refusal(
       'EINVAL',
       'vfio_iommu_type1_unmap_dma',
       `unknown unmap flag bits ${hex(unknown)} (known: ${describeKnown(UNMAP_FLAGS)})`,
@@ -288,13 +290,13 @@ export function unmapDma(
   const setVaddr = (flags.bits & UNMAP_FLAGS.VADDR) !== 0n;
   if ((flags.bits & UNMAP_FLAGS.GET_DIRTY_BITMAP) !== 0n) {
     if (all || setVaddr) {
-      return no(
+      return refusal(
         'EINVAL',
         'vfio_iommu_type1_unmap_dma',
         'GET_DIRTY_BITMAP cannot be combined with ALL or VADDR',
       );
     }
-    return no(
+    return refusal(
       'EINVAL',
       'vfio_iommu_type1_unmap_dma',
       `GET_DIRTY_BITMAP needs dirty page tracking, which is not started on container ${container.id}`,
@@ -303,7 +305,7 @@ export function unmapDma(
   const { iova, size } = a;
   const pgsize = lowestSetBit(driver.pgsizeBitmap);
   if ((iova & (pgsize - 1n)) !== 0n) {
-    return no(
+    return refusal(
       'EINVAL',
       'vfio_dma_do_unmap',
       `iova ${hex(iova)} is not aligned to the minimum page size ${hex(pgsize)}`,
@@ -312,7 +314,7 @@ export function unmapDma(
   let r: Range;
   if (all) {
     if (iova !== 0n || size !== 0n) {
-      return no(
+      return refusal(
         'EINVAL',
         'vfio_dma_do_unmap',
         `VFIO_DMA_UNMAP_FLAG_ALL needs iova 0 and size 0 (got iova ${hex(iova)}, size ${hex(size)})`,
@@ -325,7 +327,7 @@ export function unmapDma(
         size === 0n
           ? 'size 0'
           : `size ${hex(size)} is not a multiple of the minimum page size ${hex(pgsize)}`;
-      return no(
+      return refusal(
         'EINVAL',
         'vfio_dma_do_unmap',
         `${why} (use VFIO_DMA_UNMAP_FLAG_ALL with iova 0, size 0 to unmap everything)`,
@@ -335,12 +337,16 @@ export function unmapDma(
     if (l.overflow) {
       const what = `iova ${hex(iova)} + size ${hex(size)} - 1`;
       return legacy
-        ? no(
+        ? refusal(
             'EINVAL',
             'vfio_dma_do_unmap',
             `${what} wraps past 0xffffffffffffffff (kernel ${index.platform.kernel.version} returns EINVAL; 6.18+ EOVERFLOW)`,
           )
-        : no('EOVERFLOW', 'vfio_dma_do_unmap', `${what} overflows 64 bits (check_add_overflow)`);
+        : refusal(
+            'EOVERFLOW',
+            'vfio_dma_do_unmap',
+            `${what} overflows 64 bits (check_add_overflow)`,
+          );
     }
     r = { start: iova, last: l.last };
   }
@@ -352,7 +358,7 @@ export function unmapDma(
   if (driver.v2 && !all) {
     const head = driver.dma.find(r.start);
     if (head && head.start < r.start && !hidden(head)) {
-      return no(
+      return refusal(
         'EINVAL',
         'vfio_dma_do_unmap',
         `unmap ${formatRange(r)} would bisect mapping ${formatRange(head)} (its first byte is below ${hex(r.start)})`,
@@ -360,7 +366,7 @@ export function unmapDma(
     }
     const tail = driver.dma.find(r.last);
     if (tail && tail.last > r.last && !hidden(tail)) {
-      return no(
+      return refusal(
         'EINVAL',
         'vfio_dma_do_unmap',
         `unmap ${formatRange(r)} would bisect mapping ${formatRange(tail)} (it ends after ${hex(r.last)})`,
@@ -386,7 +392,7 @@ export function unmapDma(
   if (setVaddr) {
     const already = victims.find((m) => m.value.vaddrInvalid);
     if (already) {
-      return no(
+      return refusal(
         'EINVAL',
         'vfio_dma_do_unmap',
         `mapping ${formatRange(already)}'s vaddr is already invalidated; nothing changed`,

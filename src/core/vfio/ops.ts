@@ -1,5 +1,5 @@
 import type { ObjectRef } from '../actions.ts';
-import { accept, type Applied, refuse } from '../op-result.ts';
+import { accept, type Applied, refuse, refuseWith } from '../op-result.ts';
 import type { OpTable } from '../op-table.ts';
 import type { ResultRecord } from '../outcome.ts';
 import { kernelOlderThan } from '../platform/defaults.ts';
@@ -8,7 +8,7 @@ import { type EngineState, groupHolder, lockedBytes } from '../state.ts';
 import { formatRange, formatSize, hex } from '../u64.ts';
 import { attachGroup, detachGroup, openType1 } from './attach.ts';
 import { mapDma, unmapDma } from './dma.ts';
-import type { Refusal } from './pinning.ts';
+import { refusal, type Refusal } from '../refusal.ts';
 import {
   lowestFreeId,
   type Type1State,
@@ -56,10 +56,6 @@ function vfioWith(state: EngineState, vfio: VfioState): EngineState {
   return Object.freeze({ ...state, vfio });
 }
 
-function fromRefusal(state: EngineState, r: Refusal): Applied {
-  return refuse(state, r.errno, r.rule, r.message);
-}
-
 /** A container fd: an id `vfio.container_create` returned. Anything else is a bad fd. */
 function lookupContainer(state: EngineState, ref: ObjectRef): VfioContainer | undefined {
   return typeof ref === 'number' ? state.vfio.containers.get(ref) : undefined;
@@ -83,35 +79,35 @@ function badContainer(state: EngineState, ref: ObjectRef, ioctl: string): Applie
 function openGroup(state: EngineState, group: number): Refusal | undefined {
   const g = state.index.groups.get(group);
   if (!g) {
-    return {
-      errno: 'ENOENT',
-      rule: 'vfio_group_fops_open',
-      message: `/dev/vfio/${group} does not exist: there is no IOMMU group ${group} on this platform`,
-    };
+    return refusal(
+      'ENOENT',
+      'vfio_group_fops_open',
+      `/dev/vfio/${group} does not exist: there is no IOMMU group ${group} on this platform`,
+    );
   }
   const unit = state.index.units.get(g.iommu);
   if (unit && !unit.coherent) {
-    return {
-      errno: 'ENOENT',
-      rule: 'vfio_group_find_or_alloc',
-      message: `/dev/vfio/${group} does not exist: ${g.iommu} lacks IOMMU_CAP_CACHE_COHERENCY, so VFIO never creates a group for its devices`,
-    };
+    return refusal(
+      'ENOENT',
+      'vfio_group_find_or_alloc',
+      `/dev/vfio/${group} does not exist: ${g.iommu} lacks IOMMU_CAP_CACHE_COHERENCY, so VFIO never creates a group for its devices`,
+    );
   }
   const vfioBound = g.devices.filter((b) => isVfioDevice(state, b));
   if (vfioBound.length === 0) {
-    return {
-      errno: 'ENOENT',
-      rule: 'vfio_group_find_or_alloc',
-      message: `/dev/vfio/${group} does not exist: no device of group ${group} (${g.devices.join(', ')}) is bound to a VFIO driver`,
-    };
+    return refusal(
+      'ENOENT',
+      'vfio_group_find_or_alloc',
+      `/dev/vfio/${group} does not exist: no device of group ${group} (${g.devices.join(', ')}) is bound to a VFIO driver`,
+    );
   }
   const holder = groupHolder(state, group);
   if (holder?.kind === 'iommufd') {
-    return {
-      errno: 'EBUSY',
-      rule: 'vfio_group_fops_open',
-      message: `group ${group} is in use through the device cdev of ${holder.devices.join(', ')} (bound to iommufd); its group fd cannot be opened`,
-    };
+    return refusal(
+      'EBUSY',
+      'vfio_group_fops_open',
+      `group ${group} is in use through the device cdev of ${holder.devices.join(', ')} (bound to iommufd); its group fd cannot be opened`,
+    );
   }
   return undefined;
 }
@@ -161,7 +157,7 @@ export const vfioOps: OpTable<'vfio'> = {
 
   'vfio.group_set_container': (state, a) => {
     const open = openGroup(state, a.group);
-    if (open) return fromRefusal(state, open);
+    if (open) return refuseWith(state, open);
     const c = lookupContainer(state, a.container);
     if (!c) return badContainer(state, a.container, 'vfio_group_ioctl_set_container');
     const gs = groupState(state, a.group);
@@ -202,7 +198,7 @@ export const vfioOps: OpTable<'vfio'> = {
     let note = '';
     if (driver) {
       const r = attachGroup(state.index, driver, a.group, lockedOutside(state, c));
-      if (!r.ok) return fromRefusal(state, r);
+      if (!r.ok) return refuseWith(state, r);
       driver = r.driver;
       warnings.push(...r.warnings);
       note = `; ${r.message}`;
@@ -227,7 +223,7 @@ export const vfioOps: OpTable<'vfio'> = {
 
   'vfio.group_unset_container': (state, a) => {
     const open = openGroup(state, a.group);
-    if (open) return fromRefusal(state, open);
+    if (open) return refuseWith(state, open);
     const gs = groupState(state, a.group);
     const c = gs.container !== undefined ? state.vfio.containers.get(gs.container) : undefined;
     if (!c)
@@ -270,7 +266,7 @@ export const vfioOps: OpTable<'vfio'> = {
 
   'vfio.group_get_status': (state, a) => {
     const open = openGroup(state, a.group);
-    if (open) return fromRefusal(state, open);
+    if (open) return refuseWith(state, open);
     const gs = groupState(state, a.group);
     const containerSet = gs.container !== undefined;
     const viable = containerSet || nonViableMembers(state.index, a.group).length === 0;
@@ -285,7 +281,7 @@ export const vfioOps: OpTable<'vfio'> = {
 
   'vfio.group_get_device_fd': (state, a) => {
     const open = openGroup(state, a.group);
-    if (open) return fromRefusal(state, open);
+    if (open) return refuseWith(state, open);
     const members = state.index.groups.get(a.group)?.devices ?? [];
     if (!members.includes(a.device) || !isVfioDevice(state, a.device)) {
       const why = members.includes(a.device)
@@ -437,7 +433,7 @@ export const vfioOps: OpTable<'vfio'> = {
     if (!c) return badContainer(state, a.container, 'vfio_fops_unl_ioctl');
     if (!c.driver) return noDriver(state, c, 'VFIO_IOMMU_MAP_DMA');
     const r = mapDma(state.index, c, c.driver, a, lockedBytes(state));
-    if (!r.ok) return fromRefusal(state, r);
+    if (!r.ok) return refuseWith(state, r);
     const container: VfioContainer = { ...c, driver: r.driver };
     return accept(vfioWith(state, withContainer(state.vfio, container)), r.message);
   },
@@ -447,7 +443,7 @@ export const vfioOps: OpTable<'vfio'> = {
     if (!c) return badContainer(state, a.container, 'vfio_fops_unl_ioctl');
     if (!c.driver) return noDriver(state, c, 'VFIO_IOMMU_UNMAP_DMA');
     const r = unmapDma(state.index, c, c.driver, a);
-    if (!r.ok) return fromRefusal(state, r);
+    if (!r.ok) return refuseWith(state, r);
     const container: VfioContainer = { ...c, driver: r.driver };
     return accept(vfioWith(state, withContainer(state.vfio, container)), r.message, {
       size: r.size ?? 0n,

@@ -1,17 +1,10 @@
-import type { Errno } from '../outcome.ts';
-import type { Platform, VaBacking } from '../platform/types.ts';
+import { describeVaHole, walkUserVa } from '../platform/user-memory.ts';
+import type { Platform } from '../platform/types.ts';
+import { refusal, type Refusal } from '../refusal.ts';
 import { formatRange, formatSize, hex, type Range } from '../u64.ts';
 
-/** A refusal before it becomes an outcome. */
-export interface Refusal {
-  readonly errno: Errno;
-  readonly rule: string;
-  readonly message: string;
-}
-
 export type PinResult =
-  | { readonly ok: true; readonly locked: bigint; readonly pfnmap: boolean }
-  | ({ readonly ok: false } & Refusal);
+  { readonly ok: true; readonly locked: bigint; readonly pfnmap: boolean } | Refusal;
 
 /**
  * Pins the user pages behind a mapping the way `vfio_pin_pages_remote` walks them, in address
@@ -35,32 +28,24 @@ export function pinUserRange(
   const memlock = platform.process.memlockLimit;
   // The kernel compares pages: locked_vm + npage > rlimit >> PAGE_SHIFT.
   const limit = memlock === undefined ? undefined : (memlock / page) * page;
-  const backing: readonly VaBacking[] = platform.process.vaBacking
-    ? [...platform.process.vaBacking].sort((a, b) =>
-        a.start < b.start ? -1 : a.start > b.start ? 1 : 0,
-      )
-    : [{ start: 0n, last: (1n << 64n) - 1n, kind: 'anonymous', name: undefined }];
+  const walk = walkUserVa(platform, va);
 
   let cursor = va.start;
   let charged = 0n;
   let pfnmap = false;
-  const overLimit = (upTo: bigint): PinResult | undefined => {
+  const overLimit = (upTo: bigint): Refusal | undefined => {
     if (limit === undefined) return undefined;
     if (alreadyLocked + charged + upTo <= limit) return undefined;
     const room = limit - alreadyLocked - charged;
     const at = cursor + (room > 0n ? room : 0n);
-    return {
-      ok: false,
-      errno: 'ENOMEM',
-      rule: 'vfio_lock_acct',
-      message: `pinning user page ${hex(at)} would take locked memory past RLIMIT_MEMLOCK ${formatSize(memlock ?? 0n)} (${formatSize(alreadyLocked)} already locked by the process, ${formatSize(charged + (room > 0n ? room : 0n))} by this mapping so far)`,
-    };
+    return refusal(
+      'ENOMEM',
+      'vfio_lock_acct',
+      `pinning user page ${hex(at)} would take locked memory past RLIMIT_MEMLOCK ${formatSize(memlock ?? 0n)} (${formatSize(alreadyLocked)} already locked by the process, ${formatSize(charged + (room > 0n ? room : 0n))} by this mapping so far)`,
+    );
   };
 
-  for (const b of backing) {
-    if (cursor > va.last) break;
-    if (b.last < cursor) continue;
-    if (b.start > cursor) break;
+  for (const b of walk.pieces) {
     const last = b.last < va.last ? b.last : va.last;
     const size = last - cursor + 1n;
     const label = b.name ? ` (${b.name})` : '';
@@ -69,27 +54,19 @@ export function pinUserRange(
     } else if (b.kind === 'readonly' && write) {
       const ovl = overLimit(0n);
       if (ovl) return ovl;
-      return {
-        ok: false,
-        errno: 'EFAULT',
-        rule: 'vaddr_get_pfns',
-        message: `user memory ${formatRange({ start: cursor, last })}${label} is read-only but the mapping asks for WRITE`,
-      };
+      return refusal(
+        'EFAULT',
+        'vaddr_get_pfns',
+        `user memory ${formatRange({ start: cursor, last })}${label} is read-only but the mapping asks for WRITE`,
+      );
     } else {
       const ovl = overLimit(size);
       if (ovl) return ovl;
       charged += size;
     }
-    if (last === va.last) return { ok: true, locked: charged, pfnmap };
     cursor = last + 1n;
   }
   // Everything up to the hole was pinned (and charged) first; the hole itself faults.
-  let holeLast = va.last;
-  for (const b of backing) if (b.start > cursor && b.start - 1n < holeLast) holeLast = b.start - 1n;
-  return {
-    ok: false,
-    errno: 'EFAULT',
-    rule: 'vaddr_get_pfns',
-    message: `no memory is mapped in the process at user address ${formatRange({ start: cursor, last: holeLast })}`,
-  };
+  if (walk.hole) return refusal('EFAULT', 'vaddr_get_pfns', describeVaHole(walk.hole));
+  return { ok: true, locked: charged, pfnmap };
 }
