@@ -14,6 +14,7 @@ import {
   type UnparsedLine,
 } from '../core/importers/index.ts';
 import { guestFromScenario, toScenario } from '../core/importers/to-scenario.ts';
+import { isVfioDriver } from '../core/iommu/ownership.ts';
 import type { PlatformInput } from '../core/platform/normalize.ts';
 import type { Scenario } from '../core/scenario/index.ts';
 import { deviceLabel } from '../view/model/pci-class.ts';
@@ -236,7 +237,7 @@ export function platformGroups(platform: PlatformInput | undefined): {
   for (const d of platform?.devices ?? []) {
     if (d.group === undefined) continue;
     groups.add(d.group);
-    if (d.hostDriver?.startsWith('vfio')) vfio.add(d.group);
+    if (isVfioDriver(d.hostDriver)) vfio.add(d.group);
   }
   for (const r of platform?.reservedRegions ?? []) if (r.group !== undefined) groups.add(r.group);
   const sort = (s: Set<number>) => [...s].sort((a, b) => a - b);

@@ -3,7 +3,8 @@ import { apply, createState, type EngineState } from '../engine.ts';
 import type { Outcome } from '../outcome.ts';
 import { canonicalBdf } from '../platform/bdf.ts';
 import { normalizePlatform, type PlatformInput } from '../platform/normalize.ts';
-import { indexPlatform, isDmaApiDriver } from '../platform/platform-index.ts';
+import { indexPlatform } from '../platform/platform-index.ts';
+import { isDmaApiDriver } from '../iommu/ownership.ts';
 
 /**
  * Dry runs through the engine: the analysis never restates a kernel rule, it asks the model
@@ -72,9 +73,7 @@ export function whatIfPlatform(
       inGroups(d) &&
       !BRIDGE_TYPES.has(d.pcieType ?? '') &&
       !d.class?.startsWith('0x0604') &&
-      (isDmaApiDriver(d.hostDriver ?? undefined) ||
-        d.hostDriver === undefined ||
-        d.hostDriver === null)
+      (isDmaApiDriver(d.hostDriver) || d.hostDriver === undefined || d.hostDriver === null)
         ? { ...d, hostDriver: 'vfio-pci' }
         : d,
     ),

@@ -1,7 +1,8 @@
 import type { HostFacts } from '../importers/types.ts';
 import { canonicalBdf } from '../platform/bdf.ts';
 import type { AcsInput, PlatformInput } from '../platform/normalize.ts';
-import { isDmaApiDriver, type PlatformIndex } from '../platform/platform-index.ts';
+import type { PlatformIndex } from '../platform/platform-index.ts';
+import { isDmaApiDriver, isVfioDriver } from '../iommu/ownership.ts';
 import { REQ_ACS_FLAGS } from '../platform/groups.ts';
 import type { PciDevice } from '../platform/types.ts';
 import type { Finding } from './types.ts';
@@ -32,7 +33,7 @@ export function viabilityFindings(index: PlatformIndex, groups: readonly number[
     const grp = index.groups.get(g);
     if (!grp) continue;
     const members = grp.devices.map((b) => index.devices.get(b) as PciDevice);
-    const vfio = members.filter((d) => d.hostDriver?.startsWith('vfio'));
+    const vfio = members.filter((d) => isVfioDriver(d.hostDriver));
     const blockers = members.filter((d) => isDmaApiDriver(d.hostDriver));
     if (blockers.length === 0) continue;
     out.push({

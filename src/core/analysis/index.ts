@@ -2,6 +2,7 @@ import type { GuestLayout, HostFacts, ImportedStep, PlacedEvent } from '../impor
 import { normalizePlatform, type PlatformInput } from '../platform/normalize.ts';
 import { indexPlatform, type PlatformIndex } from '../platform/platform-index.ts';
 import type { PciDevice } from '../platform/types.ts';
+import { isVfioDriver } from '../iommu/ownership.ts';
 import { addresslessFindings, eventFindings, traceFindings } from './events.ts';
 import { dmaLimitFindings, guestFindings, viommuFindings, type VmmModel } from './guest.ts';
 import { acsOverrideFindings, largeGroupFindings, viabilityFindings } from './groups.ts';
@@ -77,7 +78,7 @@ export function analyze(raw: CheckInput): CheckReport {
     return { findings, assigned: [], assignedBecause: 'no platform' };
   }
   const vfioGroups = [...index.groups.values()]
-    .filter((g) => g.devices.some((b) => index.devices.get(b)?.hostDriver?.startsWith('vfio')))
+    .filter((g) => g.devices.some((b) => isVfioDriver(index.devices.get(b)?.hostDriver)))
     .map((g) => g.id);
   const endpointGroups = [...index.groups.values()]
     .filter((g) =>

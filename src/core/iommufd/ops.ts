@@ -3,11 +3,8 @@ import { accept, refuse, refusePartway, refuseWith, type Applied } from '../op-r
 import type { OpTable } from '../op-table.ts';
 import { parseFlags } from '../flag-bits.ts';
 import type { ResultRecord } from '../outcome.ts';
-import {
-  groupHasIsolatedMsi,
-  nonViableMembers,
-  requireDirectMembers,
-} from '../platform/platform-index.ts';
+import { groupHasIsolatedMsi } from '../platform/platform-index.ts';
+import { nonViableMembers, requireDirectMembers } from '../iommu/ownership.ts';
 import { describeResvType, isEnforcedResv } from '../platform/resv-regions.ts';
 import type { IommuUnit } from '../platform/types.ts';
 import type { EngineState } from '../state.ts';
@@ -26,6 +23,7 @@ import {
 import { isRefusal, refusal, type Refusal } from '../refusal.ts';
 import { emptyIoas, type DeviceObject, type HwptObject, type IoasObject } from './state.ts';
 import { Txn } from './txn.ts';
+import { allocPagingDomain, attachIncompatibility } from '../iommu/domain.ts';
 
 /** iommufd ops (drivers/iommu/iommufd/, drivers/vfio/device_cdev.c for the VFIO cdev side). */
 
@@ -576,34 +574,8 @@ function deviceBind(state: EngineState, a: ActionOf<'iommufd.device_bind'>): App
 }
 
 /** Why the driver refuses to attach a device on `unit` to the domain of `hwpt` (EINVAL), if it does. */
-function incompatibility(txn: Txn, hwpt: HwptObject, unit: IommuUnit): string | undefined {
-  const home = txn.base.index.units.get(hwpt.unit);
-  if (!home || home.kind !== unit.kind)
-    return `${unit.id} (${unit.kind}) uses a different IOMMU driver than hwpt ${hwpt.id}'s domain (${home?.kind ?? '?'})`;
-  switch (unit.kind) {
-    case 'vtd':
-      // intel/iommu.c: paging_domain_compatible
-      if (hwpt.enforceCacheCoherency && !unit.snoopControl)
-        return `hwpt ${hwpt.id} enforces cache coherency (snoop control) but ${unit.id} has no SC`;
-      if (hwpt.pgsizeBitmap !== unit.pgsizeBitmap)
-        return `${unit.id}'s superpage sizes (${hex(unit.pgsizeBitmap)}) differ from hwpt ${hwpt.id}'s (${hex(hwpt.pgsizeBitmap)})`;
-      if (hwpt.aperture.last > unit.aperture.last)
-        return `hwpt ${hwpt.id}'s address width (last ${hex(hwpt.aperture.last)}) exceeds ${unit.id}'s (last ${hex(unit.aperture.last)})`;
-      if (home.firstStage !== unit.firstStage)
-        return `${unit.id} and hwpt ${hwpt.id} use different translation stages`;
-      return undefined;
-    case 'amd':
-      if (hwpt.aperture.last > unit.aperture.last)
-        return `hwpt ${hwpt.id}'s page table reaches ${hex(hwpt.aperture.last)}, beyond ${unit.id}'s ${hex(unit.aperture.last)}`;
-      return undefined;
-    case 'smmuv3':
-      // arm-smmu-v3: a paging domain belongs to the one SMMU instance it was finalised on
-      if (hwpt.unit !== unit.id)
-        return `hwpt ${hwpt.id}'s domain belongs to ${hwpt.unit}; an SMMUv3 domain cannot span SMMU instances (${unit.id})`;
-      return undefined;
-    case 'mock':
-      return undefined;
-  }
+function incompatibility(hwpt: HwptObject, unit: IommuUnit): string | undefined {
+  return attachIncompatibility(hwpt, unit, `hwpt ${hwpt.id}'s domain`);
 }
 
 /**
@@ -655,7 +627,7 @@ function hwptAttach(txn: Txn, dev: DeviceObject, hwpt: HwptObject): Refusal | un
   if (isRefusal(reserved)) return reserved;
   if (groupHwpt === undefined) {
     const unit = txn.unitOf(dev.bdf);
-    const why = unit ? incompatibility(txn, hwpt, unit) : 'no IOMMU';
+    const why = unit ? incompatibility(hwpt, unit) : 'no IOMMU';
     if (why)
       return refusal(
         'EINVAL',
@@ -684,10 +656,7 @@ function newHwpt(
     id: txn.newId(),
     ioas: ioas.id,
     auto,
-    unit: unit.id,
-    aperture: unit.aperture,
-    pgsizeBitmap: unit.pgsizeBitmap,
-    enforceCacheCoherency: unit.snoopControl,
+    ...allocPagingDomain(unit),
     nestParent,
     devices: Object.freeze([]),
   });
@@ -731,7 +700,7 @@ function hwptReplace(txn: Txn, dev: DeviceObject, hwpt: HwptObject): Refusal | u
     }
   }
   const unit = txn.unitOf(dev.bdf);
-  const why = unit ? incompatibility(txn, hwpt, unit) : 'no IOMMU';
+  const why = unit ? incompatibility(hwpt, unit) : 'no IOMMU';
   if (why)
     return refusal(
       'EINVAL',
@@ -833,7 +802,7 @@ function deviceAttach(state: EngineState, a: ActionOf<'iommufd.device_attach'>):
   if (pin) return refuseWith(state, pin);
   return done(
     txn,
-    `${verb} ${dev.bdf} to IOAS ${pt.id} with a new automatic hwpt ${hwpt.id} (${hwpt.unit})`,
+    `${verb} ${dev.bdf} to IOAS ${pt.id} with a new automatic hwpt ${hwpt.id} (${hwpt.iommu})`,
     { id: hwpt.id },
   );
 }

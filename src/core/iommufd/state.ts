@@ -1,3 +1,4 @@
+import type { PagingDomain } from '../iommu/domain.ts';
 import { BTree } from '../ranges/btree.ts';
 import { RangeMap } from '../ranges/range-map.ts';
 import type { ResvType } from '../platform/types.ts';
@@ -49,18 +50,13 @@ export interface IoasObject {
   readonly hwpts: readonly number[];
 }
 
-export interface HwptObject {
+/** A paging HWPT: the iommufd object holding one IOMMU paging domain. */
+export interface HwptObject extends PagingDomain {
   readonly kind: 'hwpt';
   readonly id: number;
   readonly ioas: number;
   /** Created by attach-to-IOAS (`auto_domain`); destroyed with its last device. */
   readonly auto: boolean;
-  /** The IOMMU unit the domain was allocated for. */
-  readonly unit: string;
-  readonly aperture: Range;
-  readonly pgsizeBitmap: U64;
-  /** Fixed at allocation (`iommufd_hwpt_paging_enforce_cc`). */
-  readonly enforceCacheCoherency: boolean;
   readonly nestParent: boolean;
   /** Attached device ids, in attach order. */
   readonly devices: readonly number[];
@@ -121,13 +117,6 @@ export const EMPTY_IOMMUFD_STATE: IommufdState = Object.freeze({
   groupHwpt: new Map(),
   accountMode: 'user',
 });
-
-/** `xa_alloc` with XA_FLAGS_ALLOC1: the lowest free id >= 1, so a destroyed id can come back. */
-export function lowestFreeId(objects: ReadonlyMap<number, unknown>): number {
-  let id = 1;
-  while (objects.has(id)) id++;
-  return id;
-}
 
 export function emptyIoas(id: number): IoasObject {
   return Object.freeze({

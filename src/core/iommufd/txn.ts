@@ -10,9 +10,10 @@ import {
   reserveIova,
   type AllocParams,
 } from './iopt.ts';
+import { lowestFreeId } from '../iommu/ids.ts';
 import { isRefusal, refusal, type Refusal } from '../refusal.ts';
+import { smallestPage } from '../iommu/pgsize.ts';
 import {
-  lowestFreeId,
   type DeviceObject,
   type HwptObject,
   type IoasArea,
@@ -211,7 +212,7 @@ export class Txn {
   addDomain(ioasId: number, hwpt: HwptObject): Refusal | undefined {
     const ioas = this.ioas(ioasId);
     if (!ioas) throw new Error(`iommufd model: IOAS ${ioasId} missing`);
-    const minPage = hwpt.pgsizeBitmap & -hwpt.pgsizeBitmap;
+    const minPage = smallestPage(hwpt.pgsizeBitmap);
     const newAlign = minPage > ioas.iovaAlignment ? minPage : ioas.iovaAlignment;
     if (newAlign > this.pageSize) {
       return refusal(
@@ -226,7 +227,7 @@ export class Txn {
         newAlign,
         this.pageSize,
         'iopt_check_iova_alignment',
-        `adding hwpt ${hwpt.id} (${hwpt.unit})`,
+        `adding hwpt ${hwpt.id} (${hwpt.iommu})`,
       );
       if (e) return e;
     }
@@ -238,7 +239,7 @@ export class Txn {
         { start: 0n, last: hwpt.aperture.start - 1n },
         owner,
         'aperture',
-        `below ${hwpt.unit}'s aperture`,
+        `below ${hwpt.iommu}'s aperture`,
         'iopt_table_add_domain',
       );
       if (isRefusal(next)) return next;
@@ -249,7 +250,7 @@ export class Txn {
         { start: hwpt.aperture.last + 1n, last: U64_MAX },
         owner,
         'aperture',
-        `above ${hwpt.unit}'s aperture`,
+        `above ${hwpt.iommu}'s aperture`,
         'iopt_table_add_domain',
       );
       if (isRefusal(next)) return next;

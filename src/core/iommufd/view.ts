@@ -28,7 +28,7 @@ export function describeIommufd(input: EngineState | IommufdState): {
         hwpts.push({
           id: hw.id,
           auto: hw.auto,
-          iommu: hw.unit,
+          iommu: hw.iommu,
           devices: hw.devices.map((d) => {
             const dev = state.objects.get(d);
             return dev?.kind === 'device' ? dev.bdf : String(d);

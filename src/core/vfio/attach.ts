@@ -2,7 +2,7 @@ import { kernelOlderThan } from '../platform/defaults.ts';
 import { groupHasIsolatedMsi, type PlatformIndex } from '../platform/platform-index.ts';
 import { describeResvType, type ResvRegion } from '../platform/resv-regions.ts';
 import type { IommuUnit } from '../platform/types.ts';
-import { formatRange, hex, type Range } from '../u64.ts';
+import { formatRange, formatSize, hex, type Range } from '../u64.ts';
 import {
   aperConflict,
   excludeRegions,
@@ -11,6 +11,8 @@ import {
   resizeToAperture,
   resvConflict,
 } from './iova-list.ts';
+import { allocPagingDomain, attachIncompatibility } from '../iommu/domain.ts';
+import { PAGE_MASK_OF, smallestPage } from '../iommu/pgsize.ts';
 import { pinUserRange } from './pinning.ts';
 import { refusal, type Refusal } from '../refusal.ts';
 import type { Type1State, VfioDomain, VfioMapping } from './state.ts';
@@ -21,8 +23,6 @@ import { RangeMap } from '../ranges/range-map.ts';
  * `vfio_iommu_type1_detach_group`), kernel-semantics §4.3–§4.5. Both are pure: they return a new
  * `Type1State` or a refusal, never touching the one they were given.
  */
-
-export const PAGE_MASK_OF = (pageSize: bigint): bigint => ((1n << 64n) - 1n) & ~(pageSize - 1n);
 
 export function groupUnit(index: PlatformIndex, group: number): IommuUnit | undefined {
   const g = index.groups.get(group);
@@ -60,33 +60,6 @@ export function pgsizeOfDomains(domains: readonly VfioDomain[], pageSize: bigint
   for (const d of domains) bits &= d.pgsizeBitmap;
   if ((bits & (pageSize - 1n)) !== 0n) bits = (bits & PAGE_MASK_OF(pageSize)) | pageSize;
   return bits;
-}
-
-/**
- * Whether the IOMMU driver lets a device of `unit` join `domain` (the `attach_dev` compatibility
- * checks; VT-d: `paging_domain_compatible`). Returns why not, or undefined when it accepts.
- * type1 treats a refusal as "use another domain" (§4.3 step 12).
- */
-export function domainRefusal(domain: VfioDomain, unit: IommuUnit): string | undefined {
-  if (domain.kind === 'smmuv3' || domain.kind === 'mock') {
-    // An SMMUv3 (or selftest mock) domain's page tables belong to one SMMU instance.
-    if (domain.iommu !== unit.id)
-      return `domain ${domain.id} belongs to ${domain.iommu}, not ${unit.id}`;
-    return undefined;
-  }
-  if (domain.kind === 'vtd' && domain.enforceCacheCoherency && !unit.snoopControl) {
-    return `domain ${domain.id} enforces cache coherency but ${unit.id} has no snoop control`;
-  }
-  if (domain.pgsizeBitmap !== unit.pgsizeBitmap) {
-    return `domain ${domain.id} page sizes ${hex(domain.pgsizeBitmap)} differ from ${unit.id}'s ${hex(unit.pgsizeBitmap)}`;
-  }
-  if (domain.aperture.last > unit.aperture.last || domain.aperture.start < unit.aperture.start) {
-    return `domain ${domain.id} spans ${formatRange(domain.aperture)}, wider than ${unit.id} can translate (${formatRange(unit.aperture)})`;
-  }
-  if (domain.firstStage !== unit.firstStage) {
-    return `domain ${domain.id} uses ${domain.firstStage ? 'first' : 'second'}-stage tables, ${unit.id} does not`;
-  }
-  return undefined;
 }
 
 export interface AttachDone {
@@ -206,23 +179,21 @@ export function attachGroup(
     );
   }
 
-  // `domain->ops->enforce_cache_coherency` on the new domain: VT-d succeeds iff the unit has Snoop
-  // Control; AMD-Vi always succeeds (IOMMU_PTE_FC is set in every PTE,
-  // `amd_iommu_enforce_cache_coherency`); other drivers follow the unit's capability.
-  const enforce = unit.kind === 'amd' ? true : unit.snoopControl;
+  // The new domain (`iommu_paging_domain_alloc` + `enforce_cache_coherency`), shared rules.
+  const fresh = allocPagingDomain(unit);
   const frozenList = Object.freeze(newList.map((r) => Object.freeze(r)));
 
   // Domain reuse (§4.3 step 12): same ops (same kind) and same coherency, and the driver accepts.
   const refusals: string[] = [];
   for (const d of driver.domains) {
-    if (d.kind !== unit.kind) continue;
-    if (d.enforceCacheCoherency !== enforce) {
+    if (d.driver !== fresh.driver) continue;
+    if (d.enforceCacheCoherency !== fresh.enforceCacheCoherency) {
       refusals.push(
         `domain ${d.id} ${d.enforceCacheCoherency ? 'enforces' : 'does not enforce'} cache coherency`,
       );
       continue;
     }
-    const why = domainRefusal(d, unit);
+    const why = attachIncompatibility(d, unit, `domain ${d.id}`);
     if (why) {
       refusals.push(why);
       continue;
@@ -240,14 +211,18 @@ export function attachGroup(
     };
   }
 
-  // New domain: replay the existing mappings into it (`vfio_iommu_replay`). Pages already pinned
-  // for an existing IOMMU domain are reused; with no IOMMU domain yet they must be pinned now.
+  // New domain: replay the existing mappings into it (`vfio_iommu_replay`), in IOVA order. Pages
+  // already pinned for an existing IOMMU domain are reused; with no IOMMU domain yet each mapping
+  // is pinned first. `iommu_map` then refuses an IOVA or size that is not a multiple of the new
+  // domain's smallest page (-EINVAL), and the attach fails with it.
   let dma = driver.dma;
   let locked = driver.lockedBytes;
-  if (driver.domains.length === 0 && dma.size > 0) {
-    const repinned: VfioMapping[] = [];
-    let extra = 0n;
-    for (const m of dma.entries()) {
+  const repin = driver.domains.length === 0;
+  const minPage = smallestPage(fresh.pgsizeBitmap);
+  const repinned: VfioMapping[] = [];
+  let extra = 0n;
+  for (const m of dma.entries()) {
+    if (repin) {
       const pin = pinUserRange(
         platform,
         { start: m.value.vaddr, last: m.value.vaddr + (m.last - m.start) },
@@ -263,6 +238,16 @@ export function attachGroup(
       extra += pin.locked;
       repinned.push({ ...m.value, locked: pin.locked, pfnmap: pin.pfnmap });
     }
+    const size = m.last - m.start + 1n;
+    if (((m.start | size) & (minPage - 1n)) !== 0n) {
+      return refusal(
+        'EINVAL',
+        'vfio_iommu_replay',
+        `replaying mapping ${formatRange(m)} (${formatSize(size)}) into a new domain on ${unit.id} for group ${group}: iommu_map needs the IOVA and size aligned to the domain's smallest page ${formatSize(minPage)} (page sizes ${hex(fresh.pgsizeBitmap)})`,
+      );
+    }
+  }
+  if (repin && dma.size > 0) {
     const entries = Array.from(dma.entries());
     dma = dma.edit((draft) => {
       entries.forEach((e, i) =>
@@ -277,14 +262,9 @@ export function attachGroup(
   }
 
   const domain: VfioDomain = Object.freeze({
+    ...fresh,
     id: driver.nextDomainId,
-    iommu: unit.id,
-    kind: unit.kind,
-    firstStage: unit.firstStage,
     groups: Object.freeze([group]),
-    aperture: Object.freeze({ start: aperture.start, last: aperture.last }),
-    enforceCacheCoherency: enforce,
-    pgsizeBitmap: unit.pgsizeBitmap,
   });
   const domains = Object.freeze([...driver.domains, domain]);
   const why = refusals.length > 0 ? ` (${refusals.join('; ')})` : '';

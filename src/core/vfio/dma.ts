@@ -3,19 +3,11 @@ import { kernelOlderThan } from '../platform/defaults.ts';
 import type { PlatformIndex } from '../platform/platform-index.ts';
 import { describeResvType } from '../platform/resv-regions.ts';
 import type { RangeEntry } from '../ranges/range-map.ts';
-import {
-  formatRange,
-  formatSize,
-  hex,
-  lastOf,
-  lowestSetBit,
-  type Range,
-  type U64,
-  U64_MAX,
-} from '../u64.ts';
+import { formatRange, formatSize, hex, lastOf, type Range, type U64, U64_MAX } from '../u64.ts';
 import { describeKnown, MAP_FLAGS, parseFlags, UNMAP_FLAGS } from './flags.ts';
 import { enforcedRegions, inOneNode, listSpan } from './iova-list.ts';
 import { pinUserRange } from './pinning.ts';
+import { smallestPage } from '../iommu/pgsize.ts';
 import { refusal, type Refusal } from '../refusal.ts';
 import type { Type1State, VfioContainer, VfioMapping } from './state.ts';
 
@@ -119,7 +111,7 @@ export function mapDma(
   const setVaddr = (flags.bits & MAP_FLAGS.VADDR) !== 0n;
   const { iova, size } = a;
   const vaddr = a.vaddr ?? defaultVaddr(size, page);
-  const pgsize = lowestSetBit(driver.pgsizeBitmap);
+  const pgsize = smallestPage(driver.pgsizeBitmap);
 
   const protError = (): DmaResult | undefined =>
     (read || write) && setVaddr
@@ -303,7 +295,7 @@ export function unmapDma(
     );
   }
   const { iova, size } = a;
-  const pgsize = lowestSetBit(driver.pgsizeBitmap);
+  const pgsize = smallestPage(driver.pgsizeBitmap);
   if ((iova & (pgsize - 1n)) !== 0n) {
     return refusal(
       'EINVAL',

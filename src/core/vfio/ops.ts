@@ -3,14 +3,14 @@ import { accept, type Applied, refuse, refuseWith } from '../op-result.ts';
 import type { OpTable } from '../op-table.ts';
 import type { ResultRecord } from '../outcome.ts';
 import { kernelOlderThan } from '../platform/defaults.ts';
-import { nonViableMembers, requireDirectMembers } from '../platform/platform-index.ts';
+import { isVfioRegistered, nonViableMembers, requireDirectMembers } from '../iommu/ownership.ts';
 import { type EngineState, groupHolder, lockedBytes } from '../state.ts';
 import { formatRange, formatSize, hex } from '../u64.ts';
 import { attachGroup, detachGroup, openType1 } from './attach.ts';
 import { mapDma, unmapDma } from './dma.ts';
 import { refusal, type Refusal } from '../refusal.ts';
+import { lowestFreeId } from '../iommu/ids.ts';
 import {
-  lowestFreeId,
   type Type1State,
   type VfioContainer,
   type VfioGroupState,
@@ -93,7 +93,7 @@ function openGroup(state: EngineState, group: number): Refusal | undefined {
       `/dev/vfio/${group} does not exist: ${g.iommu} lacks IOMMU_CAP_CACHE_COHERENCY, so VFIO never creates a group for its devices`,
     );
   }
-  const vfioBound = g.devices.filter((b) => isVfioDevice(state, b));
+  const vfioBound = g.devices.filter((b) => isVfioRegistered(state.index, b));
   if (vfioBound.length === 0) {
     return refusal(
       'ENOENT',
@@ -110,12 +110,6 @@ function openGroup(state: EngineState, group: number): Refusal | undefined {
     );
   }
   return undefined;
-}
-
-/** A device registered with VFIO: bound to a vfio driver, or with no driver stated (scenario default). */
-function isVfioDevice(state: EngineState, bdf: string): boolean {
-  const driver = state.index.devices.get(bdf)?.hostDriver;
-  return driver === undefined || driver.startsWith('vfio');
 }
 
 function groupState(state: EngineState, group: number): VfioGroupState {
@@ -283,7 +277,7 @@ export const vfioOps: OpTable<'vfio'> = {
     const open = openGroup(state, a.group);
     if (open) return refuseWith(state, open);
     const members = state.index.groups.get(a.group)?.devices ?? [];
-    if (!members.includes(a.device) || !isVfioDevice(state, a.device)) {
+    if (!members.includes(a.device) || !isVfioRegistered(state.index, a.device)) {
       const why = members.includes(a.device)
         ? `is bound to ${state.index.devices.get(a.device)?.hostDriver ?? '?'}, not to a VFIO driver`
         : 'is not a member of it';

@@ -1,5 +1,5 @@
 import type { RangeMap } from '../ranges/range-map.ts';
-import type { IommuKind } from '../platform/types.ts';
+import type { PagingDomain } from '../iommu/domain.ts';
 import type { Range, U64 } from '../u64.ts';
 import type { MappingValue } from '../view-types.ts';
 
@@ -26,17 +26,13 @@ export interface VfioMapping extends MappingValue {
   readonly pfnmap: boolean;
 }
 
-/** One `vfio_domain`: an IOMMU domain shared by the groups that could attach to it. */
-export interface VfioDomain {
+/**
+ * One `vfio_domain`: an IOMMU paging domain (allocated on the unit of the group that created it)
+ * shared by the groups that could attach to it.
+ */
+export interface VfioDomain extends PagingDomain {
   readonly id: number;
-  /** The IOMMU unit of the group that created it (its `ops`, geometry and page sizes). */
-  readonly iommu: string;
-  readonly kind: IommuKind;
-  readonly firstStage: boolean;
   readonly groups: readonly number[];
-  readonly aperture: Range;
-  readonly enforceCacheCoherency: boolean;
-  readonly pgsizeBitmap: U64;
 }
 
 /** `struct vfio_iommu`: what VFIO_SET_IOMMU creates and the last group's departure destroys. */
@@ -87,13 +83,6 @@ export const EMPTY_VFIO_STATE: VfioState = Object.freeze({
   deviceFds: new Map(),
   lockedBytes: 0n,
 });
-
-/** Lowest free id >= 1, as `xa_alloc` / the fd table hand them out. */
-export function lowestFreeId(used: ReadonlyMap<number, unknown>): number {
-  let id = 1;
-  while (used.has(id)) id++;
-  return id;
-}
 
 export function withEntry<K, V>(map: ReadonlyMap<K, V>, key: K, value: V): Map<K, V> {
   const next = new Map(map);

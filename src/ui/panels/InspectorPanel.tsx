@@ -6,7 +6,7 @@ import { selectShown } from '../../store/app-store.ts';
 import type { Snapshot } from '../../store/workspace.ts';
 import type { Selection } from '../../store/selection.ts';
 import { useApp } from '../app/store-context.tsx';
-import { leafLevel, splitIntoPages } from '../../view/model/page-split.ts';
+import { leafLevel, splitIntoPages } from '../../core/iommu/pgsize.ts';
 import { deviceLabel, pciClassName } from '../../view/model/pci-class.ts';
 
 /** For an IOAS or HWPT lane: the IOAS, and where its areas go (each HWPT's domain maps all of them). */

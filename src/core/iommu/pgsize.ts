@@ -1,4 +1,16 @@
-import { formatSize, type Range } from '../../core/u64.ts';
+import { formatSize, lowestSetBit, type Range } from '../u64.ts';
+
+/**
+ * Page-size bitmaps (`pgsize_bitmap`) as the IOMMU core reads them, for both uAPIs and the views.
+ */
+
+/** All addresses rounded down to a multiple of `pageSize` (the kernel's PAGE_MASK). */
+export const PAGE_MASK_OF = (pageSize: bigint): bigint => ((1n << 64n) - 1n) & ~(pageSize - 1n);
+
+/** The smallest page a domain maps (`1 << __ffs(pgsize_bitmap)`): every IOVA and size must align to it. */
+export function smallestPage(pgsizeBitmap: bigint): bigint {
+  return lowestSetBit(pgsizeBitmap);
+}
 
 /**
  * How an IOVA range splits into the IOMMU's page sizes when the IOMMU maps it with the largest

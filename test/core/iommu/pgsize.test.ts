@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { leafLevel, splitIntoPages } from '../../src/view/model/page-split.ts';
+import { leafLevel, splitIntoPages } from '../../../src/core/iommu/pgsize.ts';
 
 const VTD = 0x40201000n; // 4K | 2M | 1G
 const K4 = 0x1000n;
