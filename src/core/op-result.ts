@@ -1,6 +1,7 @@
 import type { EngineState } from './state.ts';
 import type { Errno, Outcome, ResultRecord } from './outcome.ts';
 import type { Refusal } from './refusal.ts';
+import type { RuleName } from './rules.ts';
 
 /** What an op returns: the next state (the same object on failure) and the outcome. */
 export interface Applied {
@@ -12,7 +13,7 @@ export interface Applied {
 export function refuse(
   state: EngineState,
   errno: Errno,
-  rule: string,
+  rule: RuleName,
   message: string,
   result?: ResultRecord,
 ): Applied {

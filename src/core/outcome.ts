@@ -1,3 +1,4 @@
+import type { RuleName } from './rules.ts';
 /**
  * What every action returns: success with an optional result and warnings, or an errno with a
  * message naming the exact addresses and objects, and `rule` naming the kernel check that fired.
@@ -95,7 +96,7 @@ export interface FailOutcome {
   readonly errno: Errno;
   readonly message: string;
   /** The kernel function whose check fired, e.g. `vfio_iommu_iova_dma_valid`. */
-  readonly rule: string;
+  readonly rule: RuleName;
   readonly result?: ResultRecord;
   readonly warnings: readonly string[];
   /**

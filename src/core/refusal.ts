@@ -1,4 +1,5 @@
 import type { Errno } from './outcome.ts';
+import type { RuleName } from './rules.ts';
 
 /**
  * Why a kernel rule says no, before it becomes an op's outcome: the one refusal type both uAPI
@@ -11,12 +12,12 @@ export interface Refusal {
   readonly ok: false;
   readonly errno: Errno;
   /** The kernel function whose check failed. */
-  readonly rule: string;
+  readonly rule: RuleName;
   /** What failed, with the exact numbers. */
   readonly message: string;
 }
 
-export function refusal(errno: Errno, rule: string, message: string): Refusal {
+export function refusal(errno: Errno, rule: RuleName, message: string): Refusal {
   return { kind: 'refusal', ok: false, errno, rule, message };
 }
 

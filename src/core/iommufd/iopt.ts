@@ -1,4 +1,5 @@
 import { refusal, type Refusal } from '../refusal.ts';
+import type { RuleName } from '../rules.ts';
 import {
   alignUp,
   formatRange,
@@ -230,7 +231,7 @@ export function reserveIova(
   owner: ReservationOwner,
   type: Reservation['type'],
   origin: string | undefined,
-  rule = 'iopt_reserve_iova',
+  rule: RuleName = 'iopt_reserve_iova',
 ): IoasObject | Refusal {
   const resv: Reservation = {
     start: r.start,
@@ -272,7 +273,7 @@ export function checkAreasAligned(
   ioas: IoasObject,
   align: U64,
   pageSize: U64,
-  rule: string,
+  rule: RuleName,
   why: string,
 ): Refusal | undefined {
   if (align <= 1n) return undefined;

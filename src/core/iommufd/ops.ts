@@ -23,6 +23,7 @@ import {
 import { isRefusal, refusal, type Refusal } from '../refusal.ts';
 import { emptyIoas, type DeviceObject, type HwptObject, type IoasObject } from './state.ts';
 import { Txn } from './txn.ts';
+import type { RuleName } from '../rules.ts';
 import { allocPagingDomain, attachIncompatibility } from '../iommu/domain.ts';
 
 /** iommufd ops (drivers/iommu/iommufd/, drivers/vfio/device_cdev.c for the VFIO cdev side). */
@@ -63,7 +64,7 @@ function refText(ref: ObjectRef | undefined): string {
 function noIoas(
   state: EngineState,
   ref: ObjectRef | undefined,
-  rule = 'iommufd_get_ioas',
+  rule: RuleName = 'iommufd_get_ioas',
 ): Applied {
   return refuse(state, 'ENOENT', rule, `no IOAS with id ${refText(ref)} in this iommufd`);
 }
@@ -114,7 +115,7 @@ function mapPieces(
   fixed: U64 | undefined,
   read: boolean,
   write: boolean,
-  ruleTop: string,
+  ruleTop: RuleName,
 ): U64 | Refusal {
   // iopt_alloc_area_pages
   if (length % ioas.iovaAlignment !== 0n || length === 0n) {

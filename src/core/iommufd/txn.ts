@@ -11,6 +11,7 @@ import {
   type AllocParams,
 } from './iopt.ts';
 import { lowestFreeId } from '../iommu/ids.ts';
+import type { RuleName } from '../rules.ts';
 import { isRefusal, refusal, type Refusal } from '../refusal.ts';
 import { smallestPage } from '../iommu/pgsize.ts';
 import {
@@ -158,7 +159,7 @@ export class Txn {
    * mapped, a PFNMAP'd BAR, read-only memory pinned for write), ENOMEM when RLIMIT_MEMLOCK is
    * exceeded (`iopt_pages_update_pinned` → `incr_user_locked_vm`).
    */
-  checkPins(rule: string): Refusal | undefined {
+  checkPins(rule: RuleName): Refusal | undefined {
     const platform = this.base.index.platform;
     for (const id of [...this.newlyPinned].sort((a, b) => a - b)) {
       const p = this.pages.get(id);

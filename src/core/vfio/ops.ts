@@ -10,6 +10,7 @@ import { attachGroup, detachGroup, openType1 } from './attach.ts';
 import { mapDma, unmapDma } from './dma.ts';
 import { refusal, type Refusal } from '../refusal.ts';
 import { lowestFreeId } from '../iommu/ids.ts';
+import type { RuleName } from '../rules.ts';
 import {
   type Type1State,
   type VfioContainer,
@@ -61,7 +62,7 @@ function lookupContainer(state: EngineState, ref: ObjectRef): VfioContainer | un
   return typeof ref === 'number' ? state.vfio.containers.get(ref) : undefined;
 }
 
-function badContainer(state: EngineState, ref: ObjectRef, ioctl: string): Applied {
+function badContainer(state: EngineState, ref: ObjectRef, ioctl: RuleName): Applied {
   return refuse(
     state,
     'EBADF',

@@ -173,7 +173,7 @@ describe('compareValue and compareWithExpect', () => {
   const fail: Outcome = {
     ok: false,
     errno: 'EINVAL',
-    rule: 'r',
+    rule: 'iopt_check_iova',
     message: 'm',
     warnings: [],
     result: { num_iovas: 2 },
