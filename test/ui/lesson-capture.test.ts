@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { lessonById } from '../../src/core/lessons/index.ts';
-import { type AppStore, selectLessonDeparted } from '../../src/store/app-store.ts';
+import { selectLessonDeparted } from '../../src/store/app-store.ts';
 import {
   doLessonStep,
   goToLessonStep,
@@ -9,6 +9,7 @@ import {
   resetLessonStep,
 } from '../../src/store/lesson.ts';
 import { defaultStore } from './app-fixture.tsx';
+import { measure } from './count-updates.ts';
 
 const ID = 'iommufd-bind-attach-msi';
 
@@ -16,16 +17,6 @@ function stepOf(title: string): number {
   const s = lessonById(ID)?.steps.find((x) => x.title === title);
   if (!s) throw new Error(`no step ${title}`);
   return s.index;
-}
-
-/** Counts what one gesture costs: store notifications and undo entries added. */
-function measure(store: AppStore, gesture: () => void): { notifications: number; entries: number } {
-  const entriesBefore = store.getState().history?.past.length ?? 0;
-  let notifications = 0;
-  const unsubscribe = store.subscribe(() => notifications++);
-  gesture();
-  unsubscribe();
-  return { notifications, entries: (store.getState().history?.past.length ?? 0) - entriesBefore };
 }
 
 describe('a lesson gesture is one store update', () => {
