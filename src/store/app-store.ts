@@ -2,26 +2,17 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Action } from '../core/actions.ts';
 import type { Outcome } from '../core/outcome.ts';
 import type { ThemeName } from '../view/theme/palette.ts';
-import { FULL_VIEW, fitRange, type Viewport } from '../view/viewport/viewport.ts';
+import { FULL_VIEW, type Viewport } from '../view/viewport/viewport.ts';
 import { canRedo, canUndo, type History } from './history.ts';
-import { type LogEntry, markUndone } from './log.ts';
+import type { LogEntry } from './log.ts';
 import type { PlacedEvent } from '../core/importers/types.ts';
 import type { Range } from '../core/u64.ts';
 import type { HostContext, ImportInput } from './host-import.ts';
 import type { Selection } from './selection.ts';
 import type { OpenResult, Snapshot } from './workspace.ts';
-import { timelineOf } from './replay-steps.ts';
-import type { EngineState } from '../core/state.ts';
-import { type Capture, type Change, type LessonMove, updateOf } from './intent.ts';
-import { dispatchChange, openChange } from './workspace-changes.ts';
-import { defaultViewRange } from './default-view.ts';
-import {
-  doLessonStepChange,
-  goToLessonStepChange,
-  type LessonOpening,
-  nextLessonStepChange,
-  openLessonChange,
-} from './lesson.ts';
+import { type Capture, type Change, type LessonMove, updateOf } from './capture.ts';
+import { INTENTS } from './intents.ts';
+import type { LessonOpening } from './lesson.ts';
 
 /**
  * The one store: engine workspace with undo history, the log, and view state. The viewport
@@ -140,148 +131,27 @@ export interface AppActions {
   notify(n: Notice | undefined): void;
 }
 
-/**
- * How each intent enters undo history, in one place (intent.ts says what the values mean). Every
- * intent applies in ONE store update: subscribers hear of a gesture once.
- */
-export const INTENT_CAPTURE = {
-  openWorkspace: 'IMMEDIATELY',
-  dispatch: 'IMMEDIATELY',
-  openLesson: 'IMMEDIATELY',
-  goToLessonStep: 'IMMEDIATELY',
-  doLessonStep: 'IMMEDIATELY',
-  // An entry only when it applies the step's action; a page turn alone is view state.
-  nextLessonStep: 'IMMEDIATELY',
-  undo: 'NEVER',
-  redo: 'NEVER',
-  setViewport: 'NEVER',
-  showRange: 'NEVER',
-  setCompressed: 'NEVER',
-  select: 'NEVER',
-  setFocus: 'NEVER',
-  setExplained: 'NEVER',
-  clearExplained: 'NEVER',
-  openImport: 'NEVER',
-  closeImport: 'NEVER',
-  showTab: 'NEVER',
-  viewStep: 'NEVER',
-  setTheme: 'NEVER',
-  closeLesson: 'NEVER',
-  notify: 'NEVER',
-} as const satisfies Record<keyof AppActions, Capture>;
-
 export type AppStore = StoreApi<AppState & AppActions>;
-
-type Recipe<N extends keyof AppActions> = (
-  s: AppState,
-  ...args: Parameters<AppActions[N]>
-) => Change<ReturnType<AppActions[N]>>;
-
-const set1 = <K extends keyof AppState>(key: K, value: AppState[K]): Change => ({
-  patch: { [key]: value },
-  result: undefined,
-});
-const NO_CHANGE: Change = { result: undefined };
-
-function viewStepChange(s: AppState, step: number | undefined): Change {
-  const present = s.history?.present;
-  const t = present && timelineOf(present.scenario);
-  const back = s.stepView ? set1('stepView', undefined) : NO_CHANGE;
-  if (!present || !t || step === undefined) return back;
-  const total = t.reports.length;
-  const k = Math.max(0, Math.min(total, Math.trunc(step)));
-  // The last step with no actions after it is the present itself.
-  if (k === total && present.userSteps.length === 0) return back;
-  const cur = s.stepView;
-  if (cur && cur.of === present && cur.step === k) return NO_CHANGE;
-  return set1('stepView', {
-    of: present,
-    step: k,
-    total,
-    shown: { ...present, state: t.states[k] as EngineState },
-  });
-}
-
-/** Each intent as a pure change of the state before it; the store applies it in one `set`. */
-const RECIPES: { readonly [N in keyof AppActions]: Recipe<N> } = {
-  openWorkspace(s, opened, builtinId, title, host, along = {}) {
-    const change = openChange(s, opened, builtinId, title, host);
-    const fitted = along.fit ? defaultViewRange(change.commit) : undefined;
-    return {
-      ...change,
-      patch: {
-        ...change.patch,
-        ...(fitted ? { viewport: fitRange(fitted) } : {}),
-        ...(along.notice ? { notice: along.notice } : {}),
-        ...(along.tab !== undefined ? { tabRequest: { tab: along.tab } } : {}),
-      },
-    };
-  },
-  dispatch: dispatchChange,
-  undo(s) {
-    const { history, log } = s;
-    if (!history || !canUndo(history)) return NO_CHANGE;
-    return {
-      walk: 'undo',
-      patch: { log: markUndone(log, history.present.logSeq, true), stepView: undefined },
-      result: undefined,
-    };
-  },
-  redo(s) {
-    const { history, log } = s;
-    const next = history?.future[0];
-    if (!history || !canRedo(history) || !next) return NO_CHANGE;
-    return {
-      walk: 'redo',
-      patch: { log: markUndone(log, next.logSeq, false), stepView: undefined },
-      result: undefined,
-    };
-  },
-  setViewport: (s, v) =>
-    v.start !== s.viewport.start || v.zoom !== s.viewport.zoom ? set1('viewport', v) : NO_CHANGE,
-  showRange: (_s, r) => ({
-    patch: { compressed: false, viewport: fitRange(r) },
-    result: undefined,
-  }),
-  setCompressed: (_s, on) => set1('compressed', on),
-  select: (_s, selection, options) => ({
-    patch: { selection, selectionQuiet: options?.quiet ?? false },
-    result: undefined,
-  }),
-  setFocus: (_s, f) => set1('focus', f),
-  setExplained: (_s, events) => set1('explained', events),
-  clearExplained: () => ({ patch: { explained: [], focus: undefined }, result: undefined }),
-  openImport: (_s, inputs = [], notice) => ({
-    patch: { importDialog: { inputs }, ...(notice ? { notice } : {}) },
-    result: undefined,
-  }),
-  closeImport: () => set1('importDialog', undefined),
-  showTab: (_s, tab) => set1('tabRequest', { tab }),
-  viewStep: viewStepChange,
-  setTheme: (_s, t) => set1('theme', t),
-  openLesson: openLessonChange,
-  goToLessonStep: goToLessonStepChange,
-  doLessonStep: doLessonStepChange,
-  nextLessonStep: nextLessonStepChange,
-  closeLesson: () => set1('lesson', undefined),
-  notify: (_s, n) => set1('notice', n),
-};
 
 export function createAppStore(initial: Partial<AppState> = {}): AppStore {
   return createStore<AppState & AppActions>()((set, get) => {
-    const intent = <N extends keyof AppActions>(name: N): AppActions[N] => {
-      const recipe = RECIPES[name] as (s: AppState, ...args: unknown[]) => Change<unknown>;
-      const run = (...args: unknown[]): unknown => {
-        const s = get();
-        const change = recipe(s, ...args);
-        const update = updateOf(name, INTENT_CAPTURE[name], s, change);
-        if (update) set(update);
-        return change.result;
+    // Each intent works out its change from the state before it and applies it in ONE set.
+    const run = <N extends keyof AppActions>(name: N): AppActions[N] => {
+      const { capture, change } = INTENTS[name] as {
+        capture: Capture;
+        change: (s: AppState, ...args: unknown[]) => Change<unknown>;
       };
-      return run as AppActions[N];
+      const apply = (...args: unknown[]): unknown => {
+        const s = get();
+        const c = change(s, ...args);
+        const update = updateOf(name, capture, s, c);
+        if (update) set(update);
+        return c.result;
+      };
+      return apply as AppActions[N];
     };
     const actions = Object.fromEntries(
-      (Object.keys(INTENT_CAPTURE) as (keyof AppActions)[]).map((name) => [name, intent(name)]),
+      (Object.keys(INTENTS) as (keyof AppActions)[]).map((name) => [name, run(name)]),
     ) as unknown as AppActions;
     return {
       history: undefined,

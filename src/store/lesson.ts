@@ -12,7 +12,7 @@ import { type Range, U64_MAX } from '../core/u64.ts';
 import { FULL_VIEW, fitRange, type Viewport } from '../view/viewport/viewport.ts';
 import type { AppState, AppStore, LessonPosition } from './app-store.ts';
 import { defaultViewRange } from './default-view.ts';
-import type { Change, ViewPatch } from './intent.ts';
+import type { Change, ViewPatch } from './capture.ts';
 import { dispatchChange, openChange } from './workspace-changes.ts';
 import type { Snapshot } from './workspace.ts';
 

@@ -1,7 +1,7 @@
 import type { Action } from '../core/actions.ts';
 import type { Outcome } from '../core/outcome.ts';
 import type { AppState } from './app-store.ts';
-import type { Change } from './intent.ts';
+import type { Change } from './capture.ts';
 import type { HostContext } from './host-import.ts';
 import { appendLog, type LogEntry } from './log.ts';
 import { type OpenResult, runAction, type Snapshot } from './workspace.ts';

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { cleanup, fireEvent, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildHostImport } from '../../src/store/host-import.ts';
-import { updateOf } from '../../src/store/intent.ts';
+import { updateOf } from '../../src/store/capture.ts';
 import { importHost, openFile } from '../../src/store/session.ts';
 import { BUILTIN_SCENARIOS } from '../../src/store/scenarios/builtin.ts';
 import { Toolbar } from '../../src/ui/app/Toolbar.tsx';
