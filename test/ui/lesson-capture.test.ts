@@ -57,6 +57,16 @@ describe('a lesson gesture is one store update', () => {
     expect(store.getState().lesson?.step).toBe(1);
   });
 
+  it('Next over a step whose action fails is one notification and no undo entry; the log has the answer', () => {
+    const store = defaultStore();
+    openLesson(store, ID, stepOf('The MSI window is off limits'));
+    const log = store.getState().log.length;
+    expect(measure(store, () => nextLessonStep(store))).toEqual({ notifications: 1, entries: 0 });
+    expect(store.getState().log).toHaveLength(log + 1);
+    expect(store.getState().lesson?.previous?.outcome?.ok).toBe(false);
+    expect(selectLessonDeparted(store.getState())).toBe(false);
+  });
+
   it('Next after Do it turns the page without another entry; undo then undoes that action', () => {
     const store = defaultStore();
     const step = stepOf('Map guest RAM at a fixed IOVA');
