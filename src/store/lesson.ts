@@ -23,12 +23,15 @@ import type { Snapshot } from './workspace.ts';
  * the log shows the engine's real outcome. Jumping to a step (prev, the step list, a share link)
  * replays from the platform again, as one history entry.
  *
- * Each gesture is one store intent (its capture is declared in app-store.ts), worked out here as a
+ * Each gesture is one store intent (its capture is declared in intents.ts), worked out here as a
  * pure change of the state before it. What enters undo history, from what a learner expects:
  * - opening a lesson, a jump and "Reset to this step" replace the workspace: one entry each, and
  *   undo returns to the step (and workspace) the learner came from;
- * - "Do it" and a "Next" that applies the step's action: one entry when the action changes the
- *   state, so undo undoes that action (after "Next", back on the step with the action pending);
+ * - a "Next" that applies the step's action: one entry when the action changes the state; undo
+ *   returns to the step with the action pending, on the lesson's path;
+ * - "Do it": one entry when the action changes the state, and undo undoes that action. It does not
+ *   move the lesson, so undo does not either: the step stays done over a state without its
+ *   action, which is departed, with "Reset to this step" offered;
  * - a "Next" that applies nothing (no action, already done, or departed) only turns the page: no
  *   entry, so a later undo still undoes the last action.
  */
@@ -41,11 +44,6 @@ function lessonAt(
   const lesson = position && lessonById(position.id);
   const step = lesson?.steps[position?.step ?? 0];
   return lesson && step && position ? { lesson, step, position } : undefined;
-}
-
-/** The lesson and step the store is at, resolved; undefined when no lesson is open. */
-export function currentLesson(store: AppStore): { lesson: Lesson; step: LessonStep } | undefined {
-  return lessonAt(store.getState());
 }
 
 /** The step's action as the engine takes it: `$name` references resolved with the ids the earlier steps bound. */
