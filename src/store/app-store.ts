@@ -3,23 +3,16 @@ import type { Action } from '../core/actions.ts';
 import type { Outcome } from '../core/outcome.ts';
 import type { ThemeName } from '../view/theme/palette.ts';
 import { FULL_VIEW, type Viewport } from '../view/viewport/viewport.ts';
-import {
-  canRedo,
-  canUndo,
-  type History,
-  pushHistory,
-  redoHistory,
-  startHistory,
-  undoHistory,
-} from './history.ts';
-import { appendLog, type LogEntry, markUndone } from './log.ts';
+import { canRedo, canUndo, type History } from './history.ts';
+import type { LogEntry } from './log.ts';
 import type { PlacedEvent } from '../core/importers/types.ts';
 import type { Range } from '../core/u64.ts';
 import type { HostContext, ImportInput } from './host-import.ts';
 import type { Selection } from './selection.ts';
-import { type OpenResult, runAction, type Snapshot } from './workspace.ts';
-import { timelineOf } from './replay-steps.ts';
-import type { EngineState } from '../core/state.ts';
+import type { OpenResult, Snapshot } from './workspace.ts';
+import { type Capture, type Change, type LessonMove, updateOf } from './capture.ts';
+import { INTENTS } from './intents.ts';
+import type { LessonOpening } from './lesson.ts';
 
 /**
  * The one store: engine workspace with undo history, the log, and view state. The viewport
@@ -33,6 +26,8 @@ export interface Notice {
 
 export interface AppState {
   readonly history: History<Snapshot> | undefined;
+  /** In lockstep with `history`: the lesson move each entry made, if it moved the lesson (intent.ts). */
+  readonly lessonMoves: History<LessonMove | undefined> | undefined;
   readonly log: readonly LogEntry[];
   readonly viewport: Viewport;
   readonly compressed: boolean;
@@ -57,14 +52,18 @@ export interface AppState {
    * here starts from the shown state (the later steps are dropped, as a redo branch is).
    */
   readonly stepView: StepView | undefined;
-  /** The guided lesson being read, if any (view state: undo does not move it). */
+  /**
+   * The guided lesson being read, if any. Turning a page is view state; undo and redo over an entry
+   * that moved the lesson (open, a jump, a Next that applied an action) move it back and forth.
+   */
   readonly lesson: LessonPosition | undefined;
 }
 
 /**
  * Where the learner is in a lesson. The map shows the engine state before step `step`'s action
  * until that action is applied ("Do it"); `synced` is the workspace present the lesson put there,
- * so any other present (an action of the learner's own, an undo) means the state departed.
+ * so any other present (an action of the learner's own, undoing "Do it") means the state departed.
+ * Undo over a lesson move puts the position from before it back, with its own `synced`.
  */
 export interface LessonPosition {
   readonly id: string;
@@ -83,6 +82,15 @@ export interface StepView {
   readonly shown: Snapshot;
 }
 
+/** What comes with an opened workspace, in the same store update. */
+export interface WorkspaceOpening {
+  /** Fit the map on the new workspace. */
+  readonly fit?: boolean;
+  readonly notice?: Notice;
+  /** A side tab to bring to the front. */
+  readonly tab?: string;
+}
+
 export interface AppActions {
   /** Opens a scenario (already loaded and replayed) as one history entry. */
   openWorkspace(
@@ -90,226 +98,82 @@ export interface AppActions {
     builtinId: string | undefined,
     title: string,
     host?: HostContext,
+    along?: WorkspaceOpening,
   ): void;
   dispatch(action: Action): Outcome | undefined;
   undo(): void;
   redo(): void;
   setViewport(v: Viewport): void;
+  /** The map fitted on a range, on the uncompressed axis (go to, a followed link). */
+  showRange(r: Range): void;
   setCompressed(on: boolean): void;
   select(s: Selection | undefined, options?: { quiet?: boolean }): void;
   setFocus(f: AppState['focus']): void;
   setExplained(events: readonly PlacedEvent[]): void;
-  openImport(inputs?: readonly ImportInput[]): void;
+  /** Clears the explained lines and the focus they put on the map. */
+  clearExplained(): void;
+  /** Opens the import dialog with its inputs, and a notice about the files refused. */
+  openImport(inputs?: readonly ImportInput[], notice?: Notice): void;
   closeImport(): void;
   showTab(tab: string): void;
   /** Shows the state after the first `step` steps of the present scenario; undefined returns to the present. */
   viewStep(step: number | undefined): void;
   setTheme(t: ThemeName): void;
-  setLesson(l: LessonPosition | undefined): void;
+  /** Opens a lesson at a step (lesson.ts): false, with a notice, for an unknown lesson. */
+  openLesson(id: string, at?: LessonOpening): boolean;
+  /** Another step of the open lesson, or the same one again ("Reset to this step"). */
+  goToLessonStep(step: number): boolean;
+  /** "Do it": the step's action through the engine; its outcome. */
+  doLessonStep(): Outcome | undefined;
+  /** "Next": the pending action applied on the lesson's path, then the next page. */
+  nextLessonStep(): void;
+  closeLesson(): void;
   notify(n: Notice | undefined): void;
 }
 
 export type AppStore = StoreApi<AppState & AppActions>;
 
 export function createAppStore(initial: Partial<AppState> = {}): AppStore {
-  return createStore<AppState & AppActions>()((set, get) => ({
-    history: undefined,
-    log: [],
-    viewport: FULL_VIEW,
-    compressed: false,
-    selection: undefined,
-    theme: 'dark',
-    notice: undefined,
-    seq: 0,
-    selectionQuiet: false,
-    focus: undefined,
-    explained: [],
-    importDialog: undefined,
-    tabRequest: undefined,
-    stepView: undefined,
-    lesson: undefined,
-    ...initial,
-
-    openWorkspace(opened, builtinId, title, host) {
-      const { log, history, seq } = get();
-      const entrySeq = seq + 1;
-      const failed = opened.reports.filter((r) => !r.matches);
-      const detail = [
-        `${opened.reports.length} step(s) replayed${failed.length ? `, ${failed.length} not as expected` : ''}`,
-        ...failed.map((r) =>
-          `step ${r.index} ${r.op}: ${r.errno ?? ''} ${r.message ?? ''} ${r.mismatch ? `(${r.mismatch})` : ''}`.trim(),
-        ),
-      ];
-      const snapshot: Snapshot = {
-        scenario: opened.scenario,
-        builtinId,
-        state: opened.state,
-        userSteps: [],
-        logSeq: entrySeq,
-        scenarioSeq: entrySeq,
-        ...(host ? { host } : {}),
+  return createStore<AppState & AppActions>()((set, get) => {
+    // Each intent works out its change from the state before it and applies it in ONE set.
+    const run = <N extends keyof AppActions>(name: N): AppActions[N] => {
+      const { capture, change } = INTENTS[name] as {
+        capture: Capture;
+        change: (s: AppState, ...args: unknown[]) => Change<unknown>;
       };
-      set({
-        stepView: undefined,
-        // Another workspace ends the lesson; opening a lesson sets it again right after.
-        lesson: undefined,
-        focus: undefined,
-        explained: [],
-        history: history ? pushHistory(history, snapshot) : startHistory(snapshot),
-        log: appendLog(log, {
-          seq: entrySeq,
-          kind: 'scenario',
-          title,
-          detail,
-          changed: true,
-          undone: false,
-        }),
-        selection: undefined,
-        seq: entrySeq,
-      });
-    },
-
-    dispatch(action) {
-      const { history, log, seq, stepView } = get();
-      if (!history) return undefined;
-      const present = history.present;
-      const entrySeq = seq + 1;
-      const from = stepView?.of === present ? stepView : undefined;
-      const r = runAction(from ? from.shown.state : present.state, action);
-      if (r.kind === 'engine-error') {
-        set({
-          log: appendLog(log, {
-            seq: entrySeq,
-            kind: 'engine-error',
-            action,
-            message: r.message,
-            changed: false,
-            undone: false,
-          }),
-          seq: entrySeq,
-        });
-        return undefined;
-      }
-      const changed = r.state !== (from ? from.shown.state : present.state);
-      const dropped = from ? from.total - from.step + present.userSteps.length : 0;
-      const note =
-        from && dropped > 0
-          ? `taken at step ${from.step} of ${from.total}: the ${dropped} later step(s) and action(s) are dropped from the workspace (undo brings them back)`
-          : undefined;
-      const entry: LogEntry = {
-        seq: entrySeq,
-        kind: 'action',
-        action,
-        outcome: r.outcome,
-        changed,
-        undone: false,
-        ...(note && changed ? { note } : {}),
+      const apply = (...args: unknown[]): unknown => {
+        const s = get();
+        const c = change(s, ...args);
+        const update = updateOf(name, capture, s, c);
+        if (update) set(update);
+        return c.result;
       };
-      if (!changed) {
-        set({ log: appendLog(log, entry), seq: entrySeq });
-        return r.outcome;
-      }
-      const next: Snapshot = from
-        ? {
-            ...present,
-            // The scenario up to the viewed step; a built-in scenario cut short is no longer that built-in.
-            scenario: { ...present.scenario, steps: present.scenario.steps.slice(0, from.step) },
-            builtinId: from.step === from.total ? present.builtinId : undefined,
-            state: r.state,
-            userSteps: [action],
-            logSeq: entrySeq,
-          }
-        : {
-            ...present,
-            state: r.state,
-            userSteps: [...present.userSteps, action],
-            logSeq: entrySeq,
-          };
-      set({
-        history: pushHistory(history, next),
-        log: appendLog(log, entry),
-        seq: entrySeq,
-        stepView: undefined,
-      });
-      return r.outcome;
-    },
-
-    undo() {
-      const { history, log } = get();
-      if (!history || !canUndo(history)) return;
-      set({
-        history: undoHistory(history),
-        log: markUndone(log, history.present.logSeq, true),
-        stepView: undefined,
-      });
-    },
-
-    redo() {
-      const { history, log } = get();
-      if (!history || !canRedo(history)) return;
-      const next = redoHistory(history);
-      set({ history: next, log: markUndone(log, next.present.logSeq, false), stepView: undefined });
-    },
-
-    setViewport(v) {
-      if (v.start !== get().viewport.start || v.zoom !== get().viewport.zoom) set({ viewport: v });
-    },
-    setCompressed(on) {
-      set({ compressed: on });
-    },
-    select(s, options) {
-      set({ selection: s, selectionQuiet: options?.quiet ?? false });
-    },
-    setFocus(f) {
-      set({ focus: f });
-    },
-    setExplained(events) {
-      set({ explained: events });
-    },
-    openImport(inputs = []) {
-      set({ importDialog: { inputs } });
-    },
-    closeImport() {
-      set({ importDialog: undefined });
-    },
-    viewStep(step) {
-      const present = get().history?.present;
-      const t = present && timelineOf(present.scenario);
-      if (!present || !t || step === undefined) {
-        if (get().stepView) set({ stepView: undefined });
-        return;
-      }
-      const total = t.reports.length;
-      const k = Math.max(0, Math.min(total, Math.trunc(step)));
-      // The last step with no actions after it is the present itself.
-      if (k === total && present.userSteps.length === 0) {
-        if (get().stepView) set({ stepView: undefined });
-        return;
-      }
-      const cur = get().stepView;
-      if (cur && cur.of === present && cur.step === k) return;
-      set({
-        stepView: {
-          of: present,
-          step: k,
-          total,
-          shown: { ...present, state: t.states[k] as EngineState },
-        },
-      });
-    },
-    showTab(tab) {
-      set({ tabRequest: { tab } });
-    },
-    setTheme(t) {
-      set({ theme: t });
-    },
-    setLesson(l) {
-      set({ lesson: l });
-    },
-    notify(n) {
-      set({ notice: n });
-    },
-  }));
+      return apply as AppActions[N];
+    };
+    const actions = Object.fromEntries(
+      (Object.keys(INTENTS) as (keyof AppActions)[]).map((name) => [name, run(name)]),
+    ) as unknown as AppActions;
+    return {
+      history: undefined,
+      lessonMoves: undefined,
+      log: [],
+      viewport: FULL_VIEW,
+      compressed: false,
+      selection: undefined,
+      theme: 'dark',
+      notice: undefined,
+      seq: 0,
+      selectionQuiet: false,
+      focus: undefined,
+      explained: [],
+      importDialog: undefined,
+      tabRequest: undefined,
+      stepView: undefined,
+      lesson: undefined,
+      ...initial,
+      ...actions,
+    };
+  });
 }
 
 /** Narrow, module-level selectors (style-anchors §3.8). */

@@ -24,15 +24,16 @@ export function pushHistory<T>(h: History<T>, next: T, cap: number = HISTORY_CAP
   };
 }
 
+// Emptiness is the length, not an undefined element: entries may themselves be undefined.
 export function undoHistory<T>(h: History<T>): History<T> {
-  const prev = h.past[h.past.length - 1];
-  if (prev === undefined) return h;
+  if (h.past.length === 0) return h;
+  const prev = h.past[h.past.length - 1] as T;
   return { past: h.past.slice(0, -1), present: prev, future: [h.present, ...h.future] };
 }
 
 export function redoHistory<T>(h: History<T>): History<T> {
-  const next = h.future[0];
-  if (next === undefined) return h;
+  if (h.future.length === 0) return h;
+  const next = h.future[0] as T;
   return { past: [...h.past, h.present], present: next, future: h.future.slice(1) };
 }
 

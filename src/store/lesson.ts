@@ -10,8 +10,11 @@ import type { Outcome } from '../core/outcome.ts';
 import { compareWithExpect, resolveStepRefs } from '../core/scenario/index.ts';
 import { type Range, U64_MAX } from '../core/u64.ts';
 import { FULL_VIEW, fitRange, type Viewport } from '../view/viewport/viewport.ts';
-import type { AppStore } from './app-store.ts';
+import type { AppState, AppStore, LessonPosition } from './app-store.ts';
 import { defaultViewRange } from './default-view.ts';
+import type { Change, ViewPatch } from './capture.ts';
+import { dispatchChange, openChange } from './workspace-changes.ts';
+import type { Snapshot } from './workspace.ts';
 
 /**
  * Guided lessons in the app (DESIGN.md §6): a lesson's scenario opened as the workspace and read
@@ -19,14 +22,28 @@ import { defaultViewRange } from './default-view.ts';
  * 0..N-1 replayed through `replayLessonThrough`); "Do it" applies N's action through the store, so
  * the log shows the engine's real outcome. Jumping to a step (prev, the step list, a share link)
  * replays from the platform again, as one history entry.
+ *
+ * Each gesture is one store intent (its capture is declared in intents.ts), worked out here as a
+ * pure change of the state before it. What enters undo history, from what a learner expects:
+ * - opening a lesson, a jump and "Reset to this step" replace the workspace: one entry each, and
+ *   undo returns to the step (and workspace) the learner came from;
+ * - a "Next" that applies the step's action: one entry when the action changes the state; undo
+ *   returns to the step with the action pending, on the lesson's path;
+ * - "Do it": one entry when the action changes the state, and undo undoes that action. It does not
+ *   move the lesson, so undo does not either: the step stays done over a state without its
+ *   action, which is departed, with "Reset to this step" offered;
+ * - a "Next" that applies nothing (no action, already done, or departed) only turns the page: no
+ *   entry, so a later undo still undoes the last action.
  */
 
-/** The lesson and step the store is at, resolved; undefined when no lesson is open. */
-export function currentLesson(store: AppStore): { lesson: Lesson; step: LessonStep } | undefined {
-  const pos = store.getState().lesson;
-  const lesson = pos && lessonById(pos.id);
-  const step = lesson?.steps[pos?.step ?? 0];
-  return lesson && step ? { lesson, step } : undefined;
+/** The lesson and step the state is at, resolved; undefined when no lesson is open. */
+function lessonAt(
+  s: AppState,
+): { lesson: Lesson; step: LessonStep; position: LessonPosition } | undefined {
+  const position = s.lesson;
+  const lesson = position && lessonById(position.id);
+  const step = lesson?.steps[position?.step ?? 0];
+  return lesson && step && position ? { lesson, step, position } : undefined;
 }
 
 /** The step's action as the engine takes it: `$name` references resolved with the ids the earlier steps bound. */
@@ -66,91 +83,121 @@ export function stepViewport(view: Range): Viewport {
   return fitRange(withMargin(view));
 }
 
-function moveView(store: AppStore, view: Range | undefined): void {
-  if (!view) return;
-  store.getState().setCompressed(false);
-  store.getState().setViewport(stepViewport(view));
+/** The map on a step's view: the uncompressed axis, fitted to it. */
+function stepViewPatch(view: Range | undefined): ViewPatch {
+  return view ? { compressed: false, viewport: stepViewport(view) } : {};
+}
+
+export interface LessonOpening {
+  /** The narrative step (0 = the start); out of range opens the nearest step, with a notice. */
+  readonly step?: number;
+  /** Fit the workspace when the step has no view of its own. */
+  readonly fit?: boolean;
+  /** A side tab to bring to the front with it. */
+  readonly tab?: string;
 }
 
 /**
- * Opens lesson `id` at narrative step `step` (0 = the start): the lesson's scenario cut to the
- * actions before that step, replayed, as ONE history entry. Moves the map to the step's view (or
- * fits the workspace when `fit` and the step has none). False, with a notice, for an unknown id.
+ * Opening lesson `id` at a narrative step: the lesson's scenario cut to the actions before that
+ * step, replayed, as ONE history entry, with the map on the step's view (or the workspace fitted
+ * when `fit` and the step has none). False, with a notice, for an unknown id.
  */
-export function openLesson(store: AppStore, id: string, step = 0, fit = true): boolean {
+export function openLessonChange(
+  s: AppState,
+  id: string,
+  { step = 0, fit = true, tab }: LessonOpening = {},
+): Change<boolean> {
   const lesson = lessonById(id);
-  if (!lesson) {
-    store.getState().notify({
-      kind: 'error',
-      text: `there is no lesson "${id}" (known: ${LESSONS.map((l) => l.id).join(', ')})`,
-    });
-    return false;
-  }
+  if (!lesson)
+    return {
+      patch: {
+        notice: {
+          kind: 'error',
+          text: `there is no lesson "${id}" (known: ${LESSONS.map((l) => l.id).join(', ')})`,
+        },
+      },
+      result: false,
+    };
   const last = lesson.steps.length - 1;
   const at = Math.max(0, Math.min(last, Math.trunc(Number.isFinite(step) ? step : 0)));
   const report = replayLessonThrough(lesson, at - 1);
-  if (report.setupError !== undefined) {
-    store.getState().notify({ kind: 'error', text: `lesson ${id}: ${report.setupError}` });
-    return false;
-  }
+  if (report.setupError !== undefined)
+    return {
+      patch: { notice: { kind: 'error', text: `lesson ${id}: ${report.setupError}` } },
+      result: false,
+    };
   const count = report.steps.length;
   const scenario = { ...lesson.scenario, steps: lesson.scenario.steps.slice(0, count) };
   const whole = count === lesson.scenario.steps.length;
-  store
-    .getState()
-    .openWorkspace(
-      { ok: true, scenario, state: report.state, reports: report.steps },
-      whole ? lesson.id : undefined,
-      `lesson “${lesson.title}”, step ${at + 1} of ${last + 1}`,
-    );
-  const present = store.getState().history?.present;
-  if (!present) return false;
-  store.getState().setLesson({ id: lesson.id, step: at, synced: present });
-  if (at !== step)
-    store
-      .getState()
-      .notify({ kind: 'error', text: `lesson ${id} has steps 0 to ${last}: opened step ${at}` });
+  const opened = openChange(
+    s,
+    { ok: true, scenario, state: report.state, reports: report.steps },
+    whole ? lesson.id : undefined,
+    `lesson “${lesson.title}”, step ${at + 1} of ${last + 1}`,
+  );
   const view = lesson.steps[at]?.view;
-  if (view) moveView(store, view);
-  else if (fit) {
-    const r = defaultViewRange(present);
-    if (r) store.getState().setViewport(fitRange(r));
-  }
-  return true;
+  const fitted = !view && fit ? defaultViewRange(opened.commit) : undefined;
+  return {
+    commit: opened.commit,
+    patch: {
+      ...opened.patch,
+      lesson: { id: lesson.id, step: at, synced: opened.commit },
+      ...stepViewPatch(view),
+      ...(fitted ? { viewport: fitRange(fitted) } : {}),
+      ...(at !== step
+        ? {
+            notice: {
+              kind: 'error' as const,
+              text: `lesson ${id} has steps 0 to ${last}: opened step ${at}`,
+            },
+          }
+        : {}),
+      ...(tab !== undefined ? { tabRequest: { tab } } : {}),
+    },
+    result: true,
+  };
 }
 
-/** Jumps to another step of the open lesson (replayed from the platform). */
-export function goToLessonStep(store: AppStore, step: number): boolean {
-  const pos = store.getState().lesson;
-  return pos ? openLesson(store, pos.id, step, false) : false;
+/** Another step of the open lesson, replayed from the platform ("Reset to this step" is the same one). */
+export function goToLessonStepChange(s: AppState, step: number): Change<boolean> {
+  const pos = s.lesson;
+  return pos ? openLessonChange(s, pos.id, { step, fit: false }) : { result: false };
 }
 
-/** Back to the state the lesson expects at the current step ("reset to this step"). */
-export function resetLessonStep(store: AppStore): boolean {
-  const pos = store.getState().lesson;
-  return pos ? openLesson(store, pos.id, pos.step, false) : false;
+/** The current step's action applied to the present (never to a replay step being viewed). */
+function applyStepAction(
+  s: AppState,
+  lesson: Lesson,
+  step: LessonStep,
+  position: LessonPosition,
+): { change: Change<Outcome | undefined>; synced: Snapshot } | undefined {
+  const action = lessonAction(lesson, step.index);
+  if (!action) return undefined;
+  const change = dispatchChange({ ...s, stepView: undefined }, action);
+  // In the lesson's state, the state the action leads to is the lesson's next state.
+  const inSync = s.history?.present === position.synced;
+  return { change, synced: inSync && change.commit ? change.commit : position.synced };
 }
 
 /**
- * "Do it": applies the current step's action through the store, exactly as the Actions forms do,
- * so the log holds the engine's answer (errno, message, rule) and the map changes. Returns the
- * outcome (undefined when no lesson or action, or when the engine could not run it).
+ * "Do it": applies the current step's action through the engine, exactly as the Actions forms do,
+ * so the log holds the engine's answer (errno, message, rule) and the map changes. Its result is
+ * the outcome (undefined when no lesson or action, or when the engine could not run it).
  */
-export function doLessonStep(store: AppStore): Outcome | undefined {
-  const cur = currentLesson(store);
-  const pos = store.getState().lesson;
-  if (!cur || !pos || pos.done) return undefined;
-  const action = lessonAction(cur.lesson, cur.step.index);
-  if (!action) return undefined;
-  const s = store.getState();
-  s.viewStep(undefined);
-  const inSync = s.history?.present === pos.synced;
-  const outcome = s.dispatch(action);
-  const present = store.getState().history?.present;
-  store
-    .getState()
-    .setLesson({ ...pos, synced: inSync && present ? present : pos.synced, done: { outcome } });
-  return outcome;
+export function doLessonStepChange(s: AppState): Change<Outcome | undefined> {
+  const cur = lessonAt(s);
+  if (!cur || cur.position.done) return { result: undefined };
+  const applied = applyStepAction(s, cur.lesson, cur.step, cur.position);
+  if (!applied) return { result: undefined };
+  const { change, synced } = applied;
+  return {
+    ...change,
+    patch: {
+      stepView: undefined,
+      ...change.patch,
+      lesson: { ...cur.position, synced, done: { outcome: change.result } },
+    },
+  };
 }
 
 /**
@@ -158,24 +205,62 @@ export function doLessonStep(store: AppStore): Outcome | undefined {
  * lesson's (the log shows its outcome, the panel repeats it), then shows the next step and its view.
  * Away from the lesson's state it only turns the page; "reset to this step" brings the state back.
  */
+export function nextLessonStepChange(s: AppState): Change {
+  const cur = lessonAt(s);
+  if (!cur || cur.step.index >= cur.lesson.steps.length - 1) return { result: undefined };
+  const { lesson, step, position } = cur;
+  const departed = s.history?.present !== position.synced;
+  const applied =
+    !departed && step.action && !position.done
+      ? applyStepAction(s, lesson, step, position)
+      : undefined;
+  const outcome = applied ? applied.change.result : position.done?.outcome;
+  const previous =
+    applied || (position.done && step.action) ? { step: step.index, outcome } : undefined;
+  const next = step.index + 1;
+  return {
+    ...(applied?.change.commit ? { commit: applied.change.commit } : {}),
+    patch: {
+      ...(applied ? { stepView: undefined, ...applied.change.patch } : {}),
+      lesson: {
+        id: position.id,
+        step: next,
+        synced: applied ? applied.synced : position.synced,
+        ...(previous ? { previous } : {}),
+      },
+      ...stepViewPatch(lesson.steps[next]?.view),
+    },
+    result: undefined,
+  };
+}
+
+/**
+ * Opens lesson `id` at narrative step `step` (0 = the start) as ONE history entry and one store
+ * update. False, with a notice, for an unknown id.
+ */
+export function openLesson(store: AppStore, id: string, step = 0, fit = true): boolean {
+  return store.getState().openLesson(id, { step, fit });
+}
+
+/** Jumps to another step of the open lesson (replayed from the platform). */
+export function goToLessonStep(store: AppStore, step: number): boolean {
+  return store.getState().goToLessonStep(step);
+}
+
+/** Back to the state the lesson expects at the current step ("reset to this step"). */
+export function resetLessonStep(store: AppStore): boolean {
+  const pos = store.getState().lesson;
+  return pos ? store.getState().goToLessonStep(pos.step) : false;
+}
+
+/** "Do it" (see `doLessonStepChange`): the outcome of the step's action. */
+export function doLessonStep(store: AppStore): Outcome | undefined {
+  return store.getState().doLessonStep();
+}
+
+/** "Next" (see `nextLessonStepChange`). */
 export function nextLessonStep(store: AppStore): void {
-  const cur = currentLesson(store);
-  if (!cur || cur.step.index >= cur.lesson.steps.length - 1) return;
-  let pos = store.getState().lesson;
-  if (!pos) return;
-  const departed = store.getState().history?.present !== pos.synced;
-  let previous: { step: number; outcome: Outcome | undefined } | undefined;
-  if (!departed && cur.step.action && !pos.done) {
-    previous = { step: cur.step.index, outcome: doLessonStep(store) };
-    pos = store.getState().lesson ?? pos;
-  } else if (pos.done && cur.step.action) {
-    previous = { step: cur.step.index, outcome: pos.done.outcome };
-  }
-  const next = cur.step.index + 1;
-  store
-    .getState()
-    .setLesson({ id: pos.id, step: next, synced: pos.synced, ...(previous ? { previous } : {}) });
-  moveView(store, cur.lesson.steps[next]?.view);
+  store.getState().nextLessonStep();
 }
 
 /** "Previous": the state before the previous step's action, replayed. */
@@ -186,5 +271,5 @@ export function previousLessonStep(store: AppStore): void {
 
 /** Leaves the lesson (the workspace stays as it is). */
 export function closeLesson(store: AppStore): void {
-  store.getState().setLesson(undefined);
+  store.getState().closeLesson();
 }

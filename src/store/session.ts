@@ -3,7 +3,7 @@ import type { Action } from '../core/actions.ts';
 import { parseU64, type Range } from '../core/u64.ts';
 import { BUILTIN_SCENARIOS, builtinScenario, DEFAULT_SCENARIO_ID } from './scenarios/builtin.ts';
 import { fitRange, formatViewParam, parseViewParam } from '../view/viewport/viewport.ts';
-import type { AppStore } from './app-store.ts';
+import type { AppStore, Notice } from './app-store.ts';
 import { AUTOSAVE_VERSION, readAutosave, type SavedWorkspace, writeAutosave } from './autosave.ts';
 import { parseHash, unpackScenario } from './share-link.ts';
 import type { HostContext, HostImportPlan, ImportInput } from './host-import.ts';
@@ -23,12 +23,16 @@ function fitWorkspace(store: AppStore): void {
   if (r) store.getState().setViewport(fitRange(r));
 }
 
-/** Opens scenario text as a new history entry; a load error becomes a notice. */
+/**
+ * Opens scenario text as a new history entry, fitted and with `notice` in the same store update;
+ * a load error becomes a notice.
+ */
 export function openText(
   store: AppStore,
   text: string,
   builtinId: string | undefined,
   fit = true,
+  notice?: Notice,
 ): boolean {
   const opened = openScenarioText(text);
   if (!opened.ok) {
@@ -39,8 +43,9 @@ export function openText(
     return false;
   }
   const title = opened.scenario.title ?? opened.scenario.id ?? 'untitled scenario';
-  store.getState().openWorkspace(opened, builtinId, `opened “${title}”`);
-  if (fit) fitWorkspace(store);
+  store
+    .getState()
+    .openWorkspace(opened, builtinId, `opened “${title}”`, undefined, { fit, notice });
   return true;
 }
 
@@ -65,9 +70,10 @@ export async function openFile(store: AppStore, file: Blob & { name?: string }):
     });
     return false;
   }
-  const ok = openText(store, await file.text(), undefined);
-  if (ok) store.getState().notify({ kind: 'info', text: `opened ${file.name ?? 'the file'}` });
-  return ok;
+  return openText(store, await file.text(), undefined, true, {
+    kind: 'info',
+    text: `opened ${file.name ?? 'the file'}`,
+  });
 }
 
 function applyUserSteps(store: AppStore, text: string): string | undefined {
@@ -246,10 +252,7 @@ export async function followHash(store: AppStore, hash: string): Promise<void> {
   } else if (link.scenarioId !== undefined && link.scenarioId !== present?.builtinId) {
     openBuiltin(store, link.scenarioId);
   }
-  if (link.view) {
-    store.getState().setCompressed(false);
-    store.getState().setViewport(fitRange(link.view));
-  }
+  if (link.view) store.getState().showRange(link.view);
   if (link.problem) store.getState().notify({ kind: 'error', text: link.problem });
 }
 
@@ -266,16 +269,17 @@ export function importHost(store: AppStore, plan: HostImportPlan): boolean {
     });
     return false;
   }
+  const events = plan.host.events.length;
   store
     .getState()
-    .openWorkspace(opened, undefined, `imported ${plan.host.sources.join(', ')}`, plan.host);
-  fitWorkspace(store);
-  const events = plan.host.events.length;
-  store.getState().notify({
-    kind: 'info',
-    text: `imported ${plan.host.sources.join(', ')}${events ? ` · ${events} pasted line(s) placed on the map` : ''}${plan.notes.length ? ` · ${plan.notes.join('; ')}` : ''}`,
-  });
-  store.getState().showTab('findings');
+    .openWorkspace(opened, undefined, `imported ${plan.host.sources.join(', ')}`, plan.host, {
+      fit: true,
+      notice: {
+        kind: 'info',
+        text: `imported ${plan.host.sources.join(', ')}${events ? ` · ${events} pasted line(s) placed on the map` : ''}${plan.notes.length ? ` · ${plan.notes.join('; ')}` : ''}`,
+      },
+      tab: 'findings',
+    });
   return true;
 }
 

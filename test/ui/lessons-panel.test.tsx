@@ -245,6 +245,30 @@ describe('a lesson step', () => {
     expect(screen.getByTestId('lesson-departed')).toBeTruthy();
   });
 
+  it('Next is one store update; undo after it shows the step again with Do it, not departed', () => {
+    const store = defaultStore();
+    const step = stepOf('Map guest RAM at a fixed IOVA');
+    openLesson(store, ID, step);
+    both(store);
+    let notifications = 0;
+    const unsubscribe = store.subscribe(() => notifications++);
+    fireEvent.click(screen.getByRole('button', { name: 'next step' }));
+    unsubscribe();
+    expect(notifications).toBe(1);
+    expect(screen.getByTestId('lesson-position').textContent).toBe(
+      `step ${step + 2} of ${lesson().steps.length}`,
+    );
+    act(() => store.getState().undo());
+    expect(screen.getByTestId('lesson-position').textContent).toBe(
+      `step ${step + 1} of ${lesson().steps.length}`,
+    );
+    expect(screen.getByRole('button', { name: 'Do it' })).toBeTruthy();
+    expect(screen.queryByTestId('lesson-departed')).toBeNull();
+    expect(picture(present(store).state)).toBe(
+      picture(replayLessonThrough(lesson(), step - 1).state),
+    );
+  });
+
   it('opening another scenario closes the lesson; all lessons goes back to the list', () => {
     const store = defaultStore();
     openLesson(store, ID, 3);

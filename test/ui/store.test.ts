@@ -34,6 +34,13 @@ describe('history', () => {
     expect(h.present).toBe(9);
     expect(pushHistory(h, 42).future).toEqual([]);
   });
+
+  it('walks entries that are themselves undefined', () => {
+    const h = pushHistory(pushHistory(startHistory<string | undefined>(undefined), 'a'), undefined);
+    const back = undoHistory(undoHistory(h));
+    expect(back).toEqual({ past: [], present: undefined, future: ['a', undefined] });
+    expect(redoHistory(redoHistory(back))).toEqual(h);
+  });
 });
 
 describe('app store', () => {

@@ -86,8 +86,11 @@ export function App() {
       return;
     }
     const r = await readImportFiles(files);
-    if (r.refused.length) store.getState().notify({ kind: 'error', text: r.refused.join('; ') });
-    if (r.inputs.length) store.getState().openImport(r.inputs);
+    const refused = r.refused.length
+      ? ({ kind: 'error', text: r.refused.join('; ') } as const)
+      : undefined;
+    if (r.inputs.length) store.getState().openImport(r.inputs, refused);
+    else if (refused) store.getState().notify(refused);
   };
 
   return (

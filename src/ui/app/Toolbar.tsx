@@ -1,12 +1,11 @@
 import { useId, useRef, useState } from 'react';
 import { buildShareHash } from '../../store/share-link.ts';
-import { openLesson } from '../../store/lesson.ts';
 import { openBuiltin, openFile } from '../../store/session.ts';
 import { LESSONS } from '../../core/lessons/index.ts';
 import { workspaceText } from '../../store/workspace.ts';
 import { BUILTIN_SCENARIOS } from '../../store/scenarios/builtin.ts';
 import { parseGoto } from '../../view/viewport/goto.ts';
-import { FULL_VIEW, fitRange, zoomAt } from '../../view/viewport/viewport.ts';
+import { FULL_VIEW, zoomAt } from '../../view/viewport/viewport.ts';
 import { downloadText } from './download.ts';
 import { useApp, useStoreApi } from './store-context.tsx';
 
@@ -41,8 +40,7 @@ export function Toolbar({ mapWidth }: { mapWidth: () => number }) {
       return;
     }
     setGotoError(undefined);
-    store.getState().setCompressed(false);
-    store.getState().setViewport(fitRange(r.range));
+    store.getState().showRange(r.range);
   };
 
   const save = () => {
@@ -104,7 +102,7 @@ export function Toolbar({ mapWidth }: { mapWidth: () => number }) {
         onChange={(e) => {
           const v = e.target.value;
           if (v.startsWith('lesson:')) {
-            if (openLesson(store, v.slice('lesson:'.length))) store.getState().showTab('lessons');
+            store.getState().openLesson(v.slice('lesson:'.length), { tab: 'lessons' });
           } else if (v) openBuiltin(store, v);
         }}
         title={title}

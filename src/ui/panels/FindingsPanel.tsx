@@ -81,8 +81,7 @@ function ExplainBox() {
   const clear = () => {
     setText('');
     setResult(undefined);
-    store.getState().setExplained([]);
-    store.getState().setFocus(undefined);
+    store.getState().clearExplained();
   };
   return (
     <form className="explain" onSubmit={explain} aria-label="explain a line">
