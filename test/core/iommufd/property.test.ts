@@ -1,10 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Action } from '../../../src/core/actions.ts';
-import { apply, createState, type EngineState } from '../../../src/core/engine.ts';
-import { computeAlignment } from '../../../src/core/iommufd/iopt.ts';
+import { apply, createState } from '../../../src/core/engine.ts';
 import type { IoasObject } from '../../../src/core/iommufd/state.ts';
-import { describeIommufd } from '../../../src/core/iommufd/view.ts';
+import { checkIommufdInvariants } from '../model/invariants.ts';
 import { KERNEL, MSI } from './helpers.ts';
 
 /**
@@ -120,82 +119,6 @@ const action: fc.Arbitrary<Action> = fc.oneof(
     .map((r): Action => ({ op: 'iommufd.option', option: 'huge_pages', mode: 'set', ...r })),
 );
 
-function ioasList(s: EngineState): IoasObject[] {
-  return [...s.iommufd.objects.values()].filter((o): o is IoasObject => o.kind === 'ioas');
-}
-
-function checkInvariants(s: EngineState): void {
-  const st = s.iommufd;
-  const pinned = new Map<number, number>();
-  const users = new Map<number, number>();
-  for (const ioas of ioasList(s)) {
-    let prevLast: bigint | undefined;
-    for (const a of ioas.areas.entries()) {
-      expect(a.start <= a.last).toBe(true);
-      if (prevLast !== undefined) expect(a.start > prevLast).toBe(true);
-      prevLast = a.last;
-      const hit = ioas.reserved.find((r) => r.start <= a.last && a.start <= r.last);
-      expect(hit, `area ${a.start.toString(16)} covers a reserved IOVA`).toBeUndefined();
-      users.set(a.value.pages, (users.get(a.value.pages) ?? 0) + 1);
-      if (ioas.hwpts.length > 0) pinned.set(a.value.pages, (pinned.get(a.value.pages) ?? 0) + 1);
-    }
-    for (const h of ioas.hwpts) {
-      const hw = st.objects.get(h);
-      expect(hw?.kind).toBe('hwpt');
-      if (hw?.kind === 'hwpt') expect(hw.ioas).toBe(ioas.id);
-    }
-    for (const r of ioas.reserved) {
-      if (r.owner.kind === 'domain') expect(ioas.hwpts).toContain(r.owner.hwpt);
-      if (r.owner.kind === 'device') {
-        const d = st.objects.get(r.owner.dev);
-        expect(d?.kind).toBe('device');
-        if (d?.kind === 'device') {
-          const hw = d.hwpt === undefined ? undefined : st.objects.get(d.hwpt);
-          expect(hw?.kind === 'hwpt' && hw.ioas).toBe(ioas.id);
-        }
-      }
-    }
-    const pgsizes = ioas.hwpts.map((h) => {
-      const hw = st.objects.get(h);
-      return hw?.kind === 'hwpt' ? hw.pgsizeBitmap : 0n;
-    });
-    expect(ioas.iovaAlignment).toBe(computeAlignment(ioas.disableLargePages, pgsizes, 0x1000n));
-  }
-  let charged = 0n;
-  for (const p of st.pages.values()) {
-    expect(p.users).toBe(users.get(p.id) ?? 0);
-    expect(p.pinnedUsers).toBe(pinned.get(p.id) ?? 0);
-    if (p.pinnedUsers > 0) charged += p.chargeBytes;
-  }
-  for (const pid of users.keys()) expect(st.pages.has(pid)).toBe(true);
-  expect(st.lockedBytes).toBe(charged);
-  for (const o of st.objects.values()) {
-    if (o.kind === 'hwpt') {
-      expect(st.objects.get(o.ioas)?.kind).toBe('ioas');
-      if (o.auto) expect(o.devices.length).toBeGreaterThan(0);
-      for (const d of o.devices) {
-        const dev = st.objects.get(d);
-        expect(dev?.kind === 'device' && dev.hwpt).toBe(o.id);
-      }
-    }
-    if (o.kind === 'device') {
-      expect(st.boundDevices.get(o.bdf)).toBe(o.id);
-      if (o.hwpt !== undefined) {
-        const hw = st.objects.get(o.hwpt);
-        expect(hw?.kind === 'hwpt' && hw.devices.includes(o.id)).toBe(true);
-        expect(st.groupHwpt.get(o.group)).toBe(o.hwpt);
-      }
-    }
-  }
-  for (const [bdf, devId] of st.boundDevices) {
-    const d = st.objects.get(devId);
-    expect(d?.kind === 'device' && d.bdf).toBe(bdf);
-  }
-  // The view is built without copying the trees.
-  const view = describeIommufd(st);
-  for (const v of view.ioas) expect(v.areas).toBe((st.objects.get(v.id) as IoasObject).areas);
-}
-
 describe('iommufd model invariants under random op sequences', () => {
   it('keeps every invariant; failures return the identical state except partial unmaps', () => {
     let ops = 0;
@@ -238,7 +161,7 @@ describe('iommufd model invariants under random op sequences', () => {
             expect(r.state).toBe(s);
           }
           s = r.state;
-          checkInvariants(s);
+          checkIommufdInvariants(s);
         }
       }),
       { seed: 7, numRuns: 250 },

@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import type { Action } from '../../../src/core/actions.ts';
 import { apply } from '../../../src/core/engine.ts';
 import type { PlatformInput } from '../../../src/core/platform/normalize.ts';
-import { isEnforcedResv } from '../../../src/core/platform/resv-regions.ts';
-import { createState, type EngineState } from '../../../src/core/state.ts';
+import { createState } from '../../../src/core/state.ts';
 import { describeVfio } from '../../../src/core/vfio/view.ts';
+import { checkVfioInvariants } from '../model/invariants.ts';
 
 const U64_MAX = (1n << 64n) - 1n;
 const PAGE = 0x1000n;
@@ -148,48 +148,6 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
     .map((r): Action => ({ op: 'vfio.check_extension', ...r })),
 );
 
-function checkInvariants(state: EngineState): void {
-  const params = state.index.platform.moduleParams;
-  let total = 0n;
-  for (const c of state.vfio.containers.values()) {
-    for (const g of c.groups) expect(state.vfio.groups.get(g)?.container).toBe(c.id);
-    const d = c.driver;
-    if (!d) continue;
-    expect(c.groups.length).toBeGreaterThan(0);
-    expect(d.domains.flatMap((x) => x.groups).sort()).toEqual([...c.groups].sort());
-    const enforced = d.domains
-      .flatMap((x) => x.groups)
-      .flatMap((g) =>
-        (state.index.groups.get(g)?.resvRegions ?? []).filter((r) => isEnforcedResv(r.type)),
-      );
-    let prevLast = -1n;
-    let locked = 0n;
-    let invalid = 0;
-    for (const m of d.dma.entries()) {
-      // no two mappings overlap
-      expect(m.start > prevLast).toBe(true);
-      expect(m.last >= m.start && m.last <= U64_MAX).toBe(true);
-      prevLast = m.last;
-      // inside one valid node, away from every enforced reserved region
-      expect(d.iovaList.some((n) => n.start <= m.start && m.last <= n.last)).toBe(true);
-      for (const r of enforced) expect(r.start <= m.last && m.start <= r.last).toBe(false);
-      expect(m.value.locked).toBe(m.value.pfnmap ? 0n : m.last - m.start + 1n);
-      locked += m.value.locked;
-      if (m.value.vaddrInvalid) invalid++;
-    }
-    expect(d.lockedBytes).toBe(locked);
-    expect(d.vaddrInvalidCount).toBe(invalid);
-    expect(d.dmaAvail + d.dma.size).toBe(params['vfio_iommu_type1.dma_entry_limit']);
-    total += locked;
-  }
-  expect(state.vfio.lockedBytes).toBe(total);
-  const memlock = state.index.platform.process.memlockLimit;
-  if (memlock !== undefined) expect(total <= memlock).toBe(true);
-  let fds = 0;
-  for (const g of state.vfio.groups.values()) fds += g.openDeviceFds;
-  expect(fds).toBe(state.vfio.deviceFds.size);
-}
-
 describe('vfio type1 invariants under random op sequences (fast-check, seeded)', () => {
   it('random vfio ops keep every invariant; a failed op returns the same state and the same describeVfio', () => {
     fc.assert(
@@ -218,7 +176,7 @@ describe('vfio type1 invariants under random op sequences (fast-check, seeded)',
               expect(r.outcome.rule.length).toBeGreaterThan(0);
             }
             state = r.state;
-            checkInvariants(state);
+            checkVfioInvariants(state);
           }
         },
       ),
