@@ -106,6 +106,20 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', storeForbiddenImports] },
   },
   {
+    // Drawing code turns u64 addresses into pixels: a lossy step, taken only through the one named
+    // helper (u64.ts toApproxNumber) so every place precision can go is visible.
+    files: ['src/view/viewport/**/*.ts', 'src/view/map/**/*.ts', 'src/ui/map/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.name='Number']",
+          message: 'Convert a bigint to a float with toApproxNumber (src/core/u64.ts).',
+        },
+      ],
+    },
+  },
+  {
     files: ['src/cli/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', cliForbiddenImports] },
   },

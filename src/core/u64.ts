@@ -12,6 +12,40 @@
 
 export type U64 = bigint;
 
+/**
+ * Branded u64 values: a bigint that says what it is, so that passing a user virtual address where
+ * an IOVA belongs (or a size where a page-size bitmap belongs) does not compile. Arithmetic gives
+ * back a plain bigint; the result is branded again through the constructor that says what it is.
+ * The brands exist only for the type checker: at run time every one is a bigint.
+ */
+declare const unitOf: unique symbol;
+type Branded<Kind extends string> = bigint & { readonly [unitOf]: Kind };
+
+/** An IO virtual address: what a device puts on the bus, translated by the IOMMU. */
+export type Iova = Branded<'iova'>;
+/** A virtual address in the calling process (`vaddr`, `user_va`): the memory behind a mapping. */
+export type UserVa = Branded<'user-va'>;
+/** A length in bytes. */
+export type ByteSize = Branded<'size'>;
+/** A set of page sizes, one bit per size (`pgsize_bitmap`, `iova_pgsizes`). */
+export type PgsizeBitmap = Branded<'pgsize-bitmap'>;
+
+export const asIova = (v: bigint): Iova => v as Iova;
+export const asUserVa = (v: bigint): UserVa => v as UserVa;
+export const asByteSize = (v: bigint): ByteSize => v as ByteSize;
+export const asPgsizeBitmap = (v: bigint): PgsizeBitmap => v as PgsizeBitmap;
+
+/** A range of the process's user virtual addresses (pinning walks these, never IOVA ranges). */
+export interface UserVaRange {
+  readonly start: UserVa;
+  readonly last: UserVa;
+}
+
+/** The user addresses behind `size` bytes starting at `start` (inclusive last, size > 0). */
+export function userVaRange(start: UserVa, size: bigint): UserVaRange {
+  return { start, last: asUserVa(start + size - 1n) };
+}
+
 export const U64_MAX: U64 = (1n << 64n) - 1n;
 export const TWO_POW_64 = 1n << 64n;
 

@@ -1,5 +1,5 @@
 import type { RangeMap } from './ranges/range-map.ts';
-import type { Range, U64 } from './u64.ts';
+import type { Range, U64, UserVa, PgsizeBitmap } from './u64.ts';
 import type { ResvType } from './platform/types.ts';
 
 /**
@@ -12,7 +12,7 @@ import type { ResvType } from './platform/types.ts';
 /** The value stored for each DMA mapping / IOAS area. Engine modules may store a subtype. */
 export interface MappingValue {
   /** Host user virtual address of the first byte. */
-  readonly vaddr: U64;
+  readonly vaddr: UserVa;
   readonly read: boolean;
   readonly write: boolean;
   /** type1 VFIO_DMA_UNMAP_FLAG_VADDR: the host address is invalidated until updated. */
@@ -32,7 +32,7 @@ export interface VfioDomainView {
   readonly groups: readonly number[];
   readonly aperture: Range;
   readonly enforceCacheCoherency: boolean;
-  readonly pgsizeBitmap: U64;
+  readonly pgsizeBitmap: PgsizeBitmap;
 }
 
 export interface VfioContainerView {
@@ -49,7 +49,7 @@ export interface VfioContainerView {
   readonly reserved: readonly ReservedView[];
   readonly mappings: RangeMap<MappingValue>;
   readonly dmaAvail: number;
-  readonly pgsizeBitmap: U64;
+  readonly pgsizeBitmap: PgsizeBitmap;
   readonly lockedBytes: U64;
 }
 
@@ -61,7 +61,7 @@ export interface HwptView {
   readonly aperture: Range;
   readonly enforceCacheCoherency: boolean;
   /** The domain's page sizes (`pgsize_bitmap`), which split each area into IOMMU pages. */
-  readonly pgsizeBitmap: U64;
+  readonly pgsizeBitmap: PgsizeBitmap;
 }
 
 export interface IoasView {

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RangeMap } from '../../src/core/ranges/range-map.ts';
+import { asUserVa } from '../../src/core/u64.ts';
 import type { MappingValue } from '../../src/core/view-types.ts';
 import { aggregateMappings } from '../../src/view/map/aggregate.ts';
 import { compressedSegments } from '../../src/view/map/compressed.ts';
@@ -16,7 +17,11 @@ import { PALETTES } from '../../src/view/theme/palette.ts';
 import { fitRange, FULL_VIEW, makeViewport } from '../../src/view/viewport/viewport.ts';
 import { recordingContext } from './recording-context.ts';
 
-const value: MappingValue = Object.freeze({ vaddr: 0x7f0000000000n, read: true, write: true });
+const value: MappingValue = Object.freeze({
+  vaddr: asUserVa(0x7f0000000000n),
+  read: true,
+  write: true,
+});
 
 /** n mappings of `size` bytes every `stride` bytes from `base`. */
 function manyMappings(

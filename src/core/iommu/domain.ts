@@ -1,5 +1,5 @@
 import type { IommuKind, IommuUnit } from '../platform/types.ts';
-import { formatRange, hex, type Range, type U64 } from '../u64.ts';
+import { formatRange, hex, type Range, type PgsizeBitmap } from '../u64.ts';
 
 /**
  * An IOMMU paging domain as the IOMMU core and its drivers keep it, below both uAPIs: type1's
@@ -14,7 +14,7 @@ export interface PagingDomain {
   /** VT-d 6.13+ scalable mode: first-stage page tables. */
   readonly firstStage: boolean;
   readonly aperture: Range;
-  readonly pgsizeBitmap: U64;
+  readonly pgsizeBitmap: PgsizeBitmap;
   /** Blocks no-snoop DMA (`enforce_cache_coherency`), fixed when the domain is set up. */
   readonly enforceCacheCoherency: boolean;
 }

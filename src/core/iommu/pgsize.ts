@@ -1,4 +1,12 @@
-import { formatSize, lowestSetBit, type Range } from '../u64.ts';
+import {
+  asByteSize,
+  asPgsizeBitmap,
+  formatSize,
+  lowestSetBit,
+  type ByteSize,
+  type PgsizeBitmap,
+  type Range,
+} from '../u64.ts';
 
 /**
  * Page-size bitmaps (`pgsize_bitmap`) as the IOMMU core reads them, for both uAPIs and the views.
@@ -8,8 +16,15 @@ import { formatSize, lowestSetBit, type Range } from '../u64.ts';
 export const PAGE_MASK_OF = (pageSize: bigint): bigint => ((1n << 64n) - 1n) & ~(pageSize - 1n);
 
 /** The smallest page a domain maps (`1 << __ffs(pgsize_bitmap)`): every IOVA and size must align to it. */
-export function smallestPage(pgsizeBitmap: bigint): bigint {
-  return lowestSetBit(pgsizeBitmap);
+export function smallestPage(pgsizeBitmap: PgsizeBitmap): ByteSize {
+  return asByteSize(lowestSetBit(pgsizeBitmap));
+}
+
+/** The page sizes every one of several domains offers (their AND); undefined for none or no common size. */
+export function commonPageSizes(bitmaps: readonly PgsizeBitmap[]): PgsizeBitmap | undefined {
+  if (bitmaps.length === 0) return undefined;
+  const bits = bitmaps.reduce((acc, b) => acc & b, ~0n);
+  return bits === 0n ? undefined : asPgsizeBitmap(bits);
 }
 
 /**
@@ -55,7 +70,7 @@ export function leafLevel(size: bigint): number | undefined {
   return levels[String(size)];
 }
 
-export function splitIntoPages(r: Range, pgsizeBitmap: bigint): PageSplit {
+export function splitIntoPages(r: Range, pgsizeBitmap: PgsizeBitmap): PageSplit {
   const sizes = pageSizesOf(pgsizeBitmap);
   const runs: PageRun[] = [];
   const smallest = sizes[0];

@@ -10,6 +10,9 @@ import {
   U64_MAX,
   type Range,
   type U64,
+  asIova,
+  type Iova,
+  type UserVa,
 } from '../u64.ts';
 import {
   describeOwner,
@@ -75,7 +78,7 @@ export function validIovaRanges(ioas: IoasObject): Range[] {
 }
 
 /** `iopt_check_iova`: a FIXED_IOVA request. */
-export function checkIova(ioas: IoasObject, iova: U64, length: U64): Refusal | undefined {
+export function checkIova(ioas: IoasObject, iova: Iova, length: U64): Refusal | undefined {
   if (iova % ioas.iovaAlignment !== 0n) {
     return refusal(
       'EINVAL',
@@ -179,7 +182,12 @@ export interface AllocParams {
  * `uptr`. Never returns IOVA 0 or the top page; keeps the VA's page offset; alignment is
  * min(roundup_pow_of_two(length), lowest set bit of uptr, max alignment).
  */
-export function allocIova(ioas: IoasObject, uptr: U64, length: U64, p: AllocParams): U64 | Refusal {
+export function allocIova(
+  ioas: IoasObject,
+  uptr: UserVa,
+  length: U64,
+  p: AllocParams,
+): Iova | Refusal {
   if (length === 0n || length >= U64_MAX / 2n) {
     return refusal(
       'EOVERFLOW',
@@ -210,7 +218,7 @@ export function allocIova(ioas: IoasObject, uptr: U64, length: U64, p: AllocPara
     if (start === undefined) continue;
     for (const hole of usedHoles(ioas, start, span.last)) {
       const at = fitIn(hole, length, align, pageOffset);
-      if (at !== undefined) return at;
+      if (at !== undefined) return asIova(at);
     }
   }
   const where =

@@ -8,7 +8,17 @@ import { nonViableMembers, requireDirectMembers } from '../iommu/ownership.ts';
 import { describeResvType, isEnforcedResv } from '../platform/resv-regions.ts';
 import type { IommuUnit } from '../platform/types.ts';
 import type { EngineState } from '../state.ts';
-import { formatRange, hex, U64_MAX, type Range, type U64 } from '../u64.ts';
+import {
+  asIova,
+  asUserVa,
+  formatRange,
+  hex,
+  U64_MAX,
+  type Iova,
+  type Range,
+  type U64,
+  type UserVa,
+} from '../u64.ts';
 import {
   allocIova,
   checkAreasAligned,
@@ -98,7 +108,7 @@ function ioasAlloc(state: EngineState, a: ActionOf<'iommufd.ioas_alloc'>): Appli
 
 interface PiecePlan {
   readonly pages: number;
-  readonly vaddr: U64;
+  readonly vaddr: UserVa;
   readonly length: U64;
   readonly writablePages: boolean;
 }
@@ -112,7 +122,7 @@ function mapPieces(
   ioas: IoasObject,
   pieces: readonly PiecePlan[],
   length: U64,
-  fixed: U64 | undefined,
+  fixed: Iova | undefined,
   read: boolean,
   write: boolean,
   ruleTop: RuleName,
@@ -193,7 +203,7 @@ function ioasMap(state: EngineState, a: ActionOf<'iommufd.ioas_map'>): Applied {
   const txn = new Txn(state);
   const ioas = txn.ioas(idOf(a.ioas));
   if (!ioas) return noIoas(state, a.ioas);
-  const uptr = a.user_va ?? DEFAULT_USER_VA;
+  const uptr = asUserVa(a.user_va ?? DEFAULT_USER_VA);
   // iopt_alloc_user_pages / iopt_alloc_pages
   if (uptr + a.length > U64_MAX) {
     return refuse(
@@ -213,7 +223,7 @@ function ioasMap(state: EngineState, a: ActionOf<'iommufd.ioas_map'>): Applied {
   }
   const write = (flags & MAP_WRITE) !== 0n;
   const pages = txn.newPages(uptr, a.length, write);
-  const fixed = flags & MAP_FIXED ? iova : undefined;
+  const fixed = flags & MAP_FIXED ? asIova(iova) : undefined;
   const r = mapPieces(
     txn,
     ioas,
@@ -403,7 +413,7 @@ function ioasCopy(state: EngineState, a: ActionOf<'iommufd.ioas_copy'>): Applied
       'iopt_get_pages',
       `src_iova ${hex(a.src_iova)} + length ${hex(a.length)} - 1 overflows`,
     );
-  const pieces: { pages: number; vaddr: U64; length: U64; writablePages: boolean }[] = [];
+  const pieces: PiecePlan[] = [];
   let cur = a.src_iova;
   for (;;) {
     const area = src.areas.find(cur);
@@ -419,7 +429,7 @@ function ioasCopy(state: EngineState, a: ActionOf<'iommufd.ioas_copy'>): Applied
     const pages = state.iommufd.pages.get(area.value.pages);
     pieces.push({
       pages: area.value.pages,
-      vaddr: area.value.vaddr + (cur - area.start),
+      vaddr: asUserVa(area.value.vaddr + (cur - area.start)),
       length: pieceLast - cur + 1n,
       writablePages: pages?.writable ?? area.value.write,
     });
@@ -428,7 +438,7 @@ function ioasCopy(state: EngineState, a: ActionOf<'iommufd.ioas_copy'>): Applied
   }
   const dst = txn.ioas(idOf(a.dst_ioas));
   if (!dst) return noIoas(state, a.dst_ioas);
-  const fixed = flags & MAP_FIXED ? dstIova : undefined;
+  const fixed = flags & MAP_FIXED ? asIova(dstIova) : undefined;
   const r = mapPieces(
     txn,
     dst,

@@ -2,7 +2,7 @@ import type { PagingDomain } from '../iommu/domain.ts';
 import { BTree } from '../ranges/btree.ts';
 import { RangeMap } from '../ranges/range-map.ts';
 import type { ResvType } from '../platform/types.ts';
-import type { Range, U64 } from '../u64.ts';
+import type { Range, U64, UserVa } from '../u64.ts';
 import type { MappingValue } from '../view-types.ts';
 
 /**
@@ -77,7 +77,7 @@ export type IommufdObject = IoasObject | HwptObject | DeviceObject;
 export interface PagesObject {
   readonly id: number;
   /** User VA of the first byte and the length in bytes. */
-  readonly va: U64;
+  readonly va: UserVa;
   readonly length: U64;
   readonly writable: boolean;
   /** Areas referencing these pages. */

@@ -2,7 +2,17 @@ import type { BTree } from '../ranges/btree.ts';
 import { checkUserVa, describeVaHole } from '../platform/user-memory.ts';
 import type { IommuUnit } from '../platform/types.ts';
 import { lockedBytes as processLockedBytes, type EngineState } from '../state.ts';
-import { alignDown, alignUp, formatRange, formatSize, hex, U64_MAX, type U64 } from '../u64.ts';
+import {
+  alignDown,
+  alignUp,
+  formatRange,
+  formatSize,
+  hex,
+  U64_MAX,
+  userVaRange,
+  type U64,
+  type UserVa,
+} from '../u64.ts';
 import {
   checkAreasAligned,
   computeAlignment,
@@ -94,7 +104,7 @@ export class Txn {
   // ------------------------------------------------------------------------------------------
   // Pages and pinning (pages.c: iopt_alloc_pages, iopt_area_fill_domains, incr_user_locked_vm)
 
-  newPages(va: U64, length: U64, writable: boolean): number {
+  newPages(va: UserVa, length: U64, writable: boolean): number {
     const id = this.nextPagesId++;
     const first = alignDown(va, this.pageSize);
     const end = alignUp(va + length, this.pageSize);
@@ -164,7 +174,7 @@ export class Txn {
     for (const id of [...this.newlyPinned].sort((a, b) => a - b)) {
       const p = this.pages.get(id);
       if (!p) continue;
-      const range = { start: p.va, last: p.va + p.length - 1n };
+      const range = userVaRange(p.va, p.length);
       const va = checkUserVa(platform, range);
       if (!va.ok) {
         return refusal(

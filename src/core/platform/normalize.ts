@@ -1,4 +1,4 @@
-import { type Range, type U64, U64_MAX } from '../u64.ts';
+import { asPgsizeBitmap, type Range, type U64, U64_MAX } from '../u64.ts';
 import {
   DEFAULT_ADDRESS_WIDTH,
   DEFAULT_DMA_ENTRY_LIMIT,
@@ -127,9 +127,10 @@ export function normalizePlatform(input: PlatformInput = {}): Platform {
     const width =
       u.addressWidth ??
       (u.kind === 'amd' && kernelOlderThan(version, '6.17') ? 64 : DEFAULT_ADDRESS_WIDTH[u.kind]);
-    const pgsizeBitmap =
+    const pgsizeBitmap = asPgsizeBitmap(
       u.pgsizeBitmap ??
-      (u.pageSizes ? pageSizesToBitmap(u.pageSizes) : DEFAULT_PGSIZE_BITMAP[u.kind]);
+        (u.pageSizes ? pageSizesToBitmap(u.pageSizes) : DEFAULT_PGSIZE_BITMAP[u.kind]),
+    );
     return Object.freeze({
       id: u.id,
       kind: u.kind,

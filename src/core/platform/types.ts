@@ -1,4 +1,4 @@
-import type { Range, U64 } from '../u64.ts';
+import type { Range, U64, PgsizeBitmap } from '../u64.ts';
 
 /**
  * The platform the kernel runs on, in the field names of kernel-semantics.md §1 (the conformance
@@ -16,7 +16,7 @@ export interface IommuUnit {
   /** The paging domain's aperture (geometry) this unit gives VFIO/iommufd domains. */
   readonly aperture: Range;
   /** Page sizes the unit's paging domains support, as a bitmap (`pgsize_bitmap`). */
-  readonly pgsizeBitmap: U64;
+  readonly pgsizeBitmap: PgsizeBitmap;
   /** Can enforce cache coherency / block no-snoop (IOMMU_CAP_ENFORCE_CACHE_COHERENCY; VT-d SC). */
   readonly snoopControl: boolean;
   /** DMA through this unit is cache coherent (IOMMU_CAP_CACHE_COHERENCY). Default true. */

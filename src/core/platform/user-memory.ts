@@ -1,4 +1,4 @@
-import { formatRange, type Range } from '../u64.ts';
+import { formatRange, type Range, type UserVaRange } from '../u64.ts';
 import type { Platform, VaBacking, VaBackingKind } from './types.ts';
 
 /**
@@ -16,12 +16,12 @@ const ALL_ANONYMOUS: readonly VaBacking[] = [
   { start: 0n, last: (1n << 64n) - 1n, kind: 'anonymous', name: undefined },
 ];
 
-export function walkUserVa(platform: Platform, va: Range): UserVaWalk {
+export function walkUserVa(platform: Platform, va: UserVaRange): UserVaWalk {
   const list = platform.process.vaBacking;
   const sorted = list
     ? [...list].sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0))
     : ALL_ANONYMOUS;
-  let cursor = va.start;
+  let cursor: bigint = va.start;
   const pieces: VaBacking[] = [];
   for (const b of sorted) {
     if (b.last < cursor) continue;
@@ -48,7 +48,7 @@ const MOST_RESTRICTIVE_FIRST: readonly VaBackingKind[] = [
   'anonymous',
 ];
 
-export function checkUserVa(platform: Platform, va: Range): VaCheck {
+export function checkUserVa(platform: Platform, va: UserVaRange): VaCheck {
   const walk = walkUserVa(platform, va);
   if (walk.hole) return { ok: false, hole: walk.hole };
   const kinds = new Set(walk.pieces.map((p) => p.kind));

@@ -2,7 +2,15 @@ import { kernelOlderThan } from '../platform/defaults.ts';
 import { groupHasIsolatedMsi, type PlatformIndex } from '../platform/platform-index.ts';
 import { describeResvType, type ResvRegion } from '../platform/resv-regions.ts';
 import type { IommuUnit } from '../platform/types.ts';
-import { formatRange, formatSize, hex, type Range } from '../u64.ts';
+import {
+  asPgsizeBitmap,
+  formatRange,
+  formatSize,
+  hex,
+  userVaRange,
+  type PgsizeBitmap,
+  type Range,
+} from '../u64.ts';
 import {
   aperConflict,
   excludeRegions,
@@ -46,7 +54,7 @@ export function openType1(index: PlatformIndex, v2: boolean, nestingType = false
     dma: RangeMap.empty<VfioMapping>(),
     dmaAvail: index.platform.moduleParams['vfio_iommu_type1.dma_entry_limit'],
     vaddrInvalidCount: 0,
-    pgsizeBitmap: PAGE_MASK_OF(page),
+    pgsizeBitmap: asPgsizeBitmap(PAGE_MASK_OF(page)),
     lockedBytes: 0n,
   });
 }
@@ -55,11 +63,11 @@ export function openType1(index: PlatformIndex, v2: boolean, nestingType = false
  * `vfio_update_pgsize_bitmap`: AND of every domain's sizes; sizes below PAGE_SIZE are hidden and
  * PAGE_SIZE is offered instead (a mock IOMMU's 2 KiB pages show up as 4 KiB).
  */
-export function pgsizeOfDomains(domains: readonly VfioDomain[], pageSize: bigint): bigint {
+export function pgsizeOfDomains(domains: readonly VfioDomain[], pageSize: bigint): PgsizeBitmap {
   let bits = (1n << 64n) - 1n;
   for (const d of domains) bits &= d.pgsizeBitmap;
   if ((bits & (pageSize - 1n)) !== 0n) bits = (bits & PAGE_MASK_OF(pageSize)) | pageSize;
-  return bits;
+  return asPgsizeBitmap(bits);
 }
 
 export interface AttachDone {
@@ -225,7 +233,7 @@ export function attachGroup(
     if (repin) {
       const pin = pinUserRange(
         platform,
-        { start: m.value.vaddr, last: m.value.vaddr + (m.last - m.start) },
+        userVaRange(m.value.vaddr, m.last - m.start + 1n),
         m.value.write,
         lockedElsewhere + extra,
       );

@@ -3,7 +3,17 @@ import { kernelOlderThan } from '../platform/defaults.ts';
 import type { PlatformIndex } from '../platform/platform-index.ts';
 import { describeResvType } from '../platform/resv-regions.ts';
 import type { RangeEntry } from '../ranges/range-map.ts';
-import { formatRange, formatSize, hex, lastOf, type Range, type U64, U64_MAX } from '../u64.ts';
+import {
+  asUserVa,
+  formatRange,
+  formatSize,
+  hex,
+  lastOf,
+  userVaRange,
+  type Range,
+  type U64,
+  U64_MAX,
+} from '../u64.ts';
 import { describeKnown, MAP_FLAGS, parseFlags, UNMAP_FLAGS } from './flags.ts';
 import { enforcedRegions, inOneNode, listSpan } from './iova-list.ts';
 import { pinUserRange } from './pinning.ts';
@@ -110,7 +120,7 @@ export function mapDma(
   const write = (flags.bits & MAP_FLAGS.WRITE) !== 0n;
   const setVaddr = (flags.bits & MAP_FLAGS.VADDR) !== 0n;
   const { iova, size } = a;
-  const vaddr = a.vaddr ?? defaultVaddr(size, page);
+  const vaddr = asUserVa(a.vaddr ?? defaultVaddr(size, page));
   const pgsize = smallestPage(driver.pgsizeBitmap);
 
   const protError = (): DmaResult | undefined =>
@@ -217,12 +227,7 @@ export function mapDma(
       explainInvalid(index, container, driver, r),
     );
   }
-  const pin = pinUserRange(
-    index.platform,
-    { start: vaddr, last: vaddr + size - 1n },
-    write,
-    processLocked,
-  );
+  const pin = pinUserRange(index.platform, userVaRange(vaddr, size), write, processLocked);
   if (!pin.ok)
     return refusal(
       pin.errno,

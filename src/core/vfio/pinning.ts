@@ -1,7 +1,7 @@
 import { describeVaHole, walkUserVa } from '../platform/user-memory.ts';
 import type { Platform } from '../platform/types.ts';
 import { refusal, type Refusal } from '../refusal.ts';
-import { formatRange, formatSize, hex, type Range } from '../u64.ts';
+import { formatRange, formatSize, hex, type UserVaRange } from '../u64.ts';
 
 export type PinResult =
   { readonly ok: true; readonly locked: bigint; readonly pfnmap: boolean } | Refusal;
@@ -20,7 +20,7 @@ export type PinResult =
  */
 export function pinUserRange(
   platform: Platform,
-  va: Range,
+  va: UserVaRange,
   write: boolean,
   alreadyLocked: bigint,
 ): PinResult {
@@ -30,7 +30,7 @@ export function pinUserRange(
   const limit = memlock === undefined ? undefined : (memlock / page) * page;
   const walk = walkUserVa(platform, va);
 
-  let cursor = va.start;
+  let cursor: bigint = va.start;
   let charged = 0n;
   let pfnmap = false;
   const overLimit = (upTo: bigint): Refusal | undefined => {

@@ -1,6 +1,6 @@
 import type { RangeMap } from '../ranges/range-map.ts';
 import type { PagingDomain } from '../iommu/domain.ts';
-import type { Range, U64 } from '../u64.ts';
+import type { Range, U64, PgsizeBitmap } from '../u64.ts';
 import type { MappingValue } from '../view-types.ts';
 
 /**
@@ -47,7 +47,7 @@ export interface Type1State {
   readonly dma: RangeMap<VfioMapping>;
   readonly dmaAvail: number;
   readonly vaddrInvalidCount: number;
-  readonly pgsizeBitmap: U64;
+  readonly pgsizeBitmap: PgsizeBitmap;
   /** Bytes this container charged to the process's locked_vm. */
   readonly lockedBytes: U64;
 }

@@ -7,6 +7,7 @@ import type {
   VfioDomainView,
 } from '../view-types.ts';
 import { enforcedRegions } from './iova-list.ts';
+import { asPgsizeBitmap } from '../u64.ts';
 
 const EMPTY_MAPPINGS = RangeMap.empty<MappingValue>();
 
@@ -60,7 +61,7 @@ export function describeVfio(state: EngineState): VfioContainerView[] {
         reserved,
         mappings: d ? (d.dma as RangeMap<MappingValue>) : EMPTY_MAPPINGS,
         dmaAvail: d?.dmaAvail ?? 0,
-        pgsizeBitmap: d?.pgsizeBitmap ?? 0n,
+        pgsizeBitmap: d?.pgsizeBitmap ?? asPgsizeBitmap(0n),
         lockedBytes: d?.lockedBytes ?? 0n,
       }),
     );

@@ -1,6 +1,7 @@
 import type { RangeMap } from '../../core/ranges/range-map.ts';
 import type { EngineState } from '../../core/state.ts';
-import type { Range } from '../../core/u64.ts';
+import { commonPageSizes } from '../../core/iommu/pgsize.ts';
+import type { PgsizeBitmap, Range } from '../../core/u64.ts';
 import type {
   AddressSpacesView,
   HwptView,
@@ -40,7 +41,7 @@ export interface Lane {
   /** "container 1" / "IOAS 2": the owner named for mappings on hover. */
   readonly mappingOwner?: string;
   /** Page sizes the mappings in this lane are built from, for the inspector's page split. */
-  readonly pgsizeBitmap?: bigint;
+  readonly pgsizeBitmap?: PgsizeBitmap;
   /** Color key for group lanes (the topology panel uses the same color). */
   readonly group?: number;
 }
@@ -103,10 +104,8 @@ function ioasReservedSpans(list: readonly ReservedView[]): LaneSpan[] {
 }
 
 /** The page sizes every HWPT of an IOAS can use (an area is mapped into each of them); undefined with no HWPT. */
-function commonPgsizes(hwpts: readonly HwptView[]): bigint | undefined {
-  if (hwpts.length === 0) return undefined;
-  const bitmap = hwpts.reduce((bits, h) => bits & h.pgsizeBitmap, ~0n);
-  return bitmap === 0n ? undefined : bitmap;
+function commonPgsizes(hwpts: readonly HwptView[]): PgsizeBitmap | undefined {
+  return commonPageSizes(hwpts.map((h) => h.pgsizeBitmap));
 }
 
 function validSpans(list: readonly Range[], owner: string): LaneSpan[] {

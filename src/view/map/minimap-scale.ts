@@ -1,4 +1,4 @@
-import { TWO_POW_64 } from '../../core/u64.ts';
+import { toApproxNumber, TWO_POW_64 } from '../../core/u64.ts';
 
 /**
  * The minimap's x scale: log2 of the address, so the whole 64-bit space fits and the low 4 GiB a
@@ -9,7 +9,7 @@ export function minimapX(addr: bigint, width: number): number {
   const v = addr + 1n;
   const bits = v.toString(2).length;
   const shift = Math.max(0, bits - 53);
-  const log = Math.log2(Number(v >> BigInt(shift))) + shift;
+  const log = Math.log2(toApproxNumber(v >> BigInt(shift))) + shift;
   return (log / 64) * width;
 }
 

@@ -1,4 +1,4 @@
-import type { Range } from '../../core/u64.ts';
+import { toApproxNumber, type Range } from '../../core/u64.ts';
 import { visibleRange, type Viewport } from '../viewport/viewport.ts';
 
 /**
@@ -23,7 +23,7 @@ export function segmentLength(s: MapSegment): bigint {
 
 /** x of an address inside the segment; subtract in bigint, then scale in float. */
 export function segmentPx(s: MapSegment, addr: bigint): number {
-  return s.x + (Number(addr - s.start) * s.width) / Number(segmentLength(s));
+  return s.x + (toApproxNumber(addr - s.start) * s.width) / toApproxNumber(segmentLength(s));
 }
 
 /** The last byte drawn in pixel column `col` (0-based within the segment), exact. */

@@ -1,4 +1,4 @@
-import { hex, type Range, TWO_POW_64, U64_MAX } from '../../core/u64.ts';
+import { hex, type Range, toApproxNumber, TWO_POW_64, U64_MAX } from '../../core/u64.ts';
 
 /**
  * The map's viewport: a bigint start byte and an integer zoom level; the visible span is exactly
@@ -72,7 +72,7 @@ export function byteAt(v: Viewport, px: number, width: number): bigint {
  * at such zooms. Callers cull before calling it for addresses far off screen.
  */
 export function pxOf(v: Viewport, addr: bigint, width: number): number {
-  return (Number(addr - v.start) * width) / 2 ** v.zoom;
+  return (toApproxNumber(addr - v.start) * width) / 2 ** v.zoom;
 }
 
 /**

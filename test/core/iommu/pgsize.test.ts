@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { leafLevel, splitIntoPages } from '../../../src/core/iommu/pgsize.ts';
+import { asPgsizeBitmap } from '../../../src/core/u64.ts';
 
-const VTD = 0x40201000n; // 4K | 2M | 1G
+const VTD = asPgsizeBitmap(0x40201000n); // 4K | 2M | 1G
 const K4 = 0x1000n;
 const M2 = 0x200000n;
 const G1 = 0x40000000n;
