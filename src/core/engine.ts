@@ -9,13 +9,14 @@ import { vfioOps } from './vfio/ops.ts';
 export type { Applied } from './op-result.ts';
 export { createState, type EngineState } from './state.ts';
 
+export { isOpName, OP_NAMES } from './ops/registry.ts';
+
+/**
+ * Where each op entry (`ops/registry.ts`) meets its rule code: a handler per entry, no more, no
+ * less — an entry without a handler is a missing key here, a handler without an entry an unknown
+ * key in its model's `OpTable`, and either fails to compile.
+ */
 const OPS: { readonly [N in OpName]: OpHandler<N> } = { ...vfioOps, ...iommufdOps, ...iommuOps };
-
-export const OP_NAMES: readonly OpName[] = Object.keys(OPS) as OpName[];
-
-export function isOpName(name: string): name is OpName {
-  return Object.prototype.hasOwnProperty.call(OPS, name);
-}
 
 /**
  * The one entry point: applies an action to a state and returns the next state with the outcome.

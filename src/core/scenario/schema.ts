@@ -1,12 +1,11 @@
 import * as z from 'zod';
-import type { ActionOf, OpName } from '../actions.ts';
-import { ERRNO_NUMBERS, type Errno } from '../outcome.ts';
+import { OP_NAMES, type OpName } from '../ops/registry.ts';
+import { VFIO_EXTENSION_NAMES } from '../ops/vfio.ts';
 import type { PlatformInput } from '../platform/normalize.ts';
 import { ACS_FLAGS, type AcsFlag } from '../platform/types.ts';
-import { parseU64 } from '../u64.ts';
 import { describeValue } from './describe.ts';
-import { didYouMean } from './suggest.ts';
-import { integer, u64String } from './u64-codec.ts';
+import { stepSchema } from './step-schema.ts';
+import { groupNumber, integer, rangeSchema, u64String } from './u64-codec.ts';
 
 /**
  * Schema of the scenario file `iova-explorer.scenario/1` (DESIGN.md §4) and of conformance files
@@ -20,250 +19,15 @@ import { integer, u64String } from './u64-codec.ts';
 
 export const SCENARIO_FORMAT = 'iova-explorer.scenario/1';
 
-// ---------------------------------------------------------------------------------------------
-// Small building blocks
+export { expectSchema, type Expect, stepSchema, stepSchemas } from './step-schema.ts';
+export type { ScenarioStep, ScenarioStepOf } from './step-schema.ts';
+export { FLAG_NAMES } from '../ops/flags.ts';
 
-const rangeSchema = z.strictObject({ start: u64String, last: u64String });
-
-/** `"as": "name"` binds the step's `result.id`; `"$name"` uses it later. */
-const bindName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/, {
-  error: (iss) =>
-    typeof iss.input === 'string' && iss.input.startsWith('$')
-      ? `"as" takes the bare name: write "${iss.input.slice(1)}" here and "${iss.input}" where it is used`
-      : `expected a name made of letters, digits, "_", "." or "-" (not starting with a digit), found ${describeValue(iss.input)}`,
-});
-
-/** An object id: a raw integer (ids the engine never returned exercise lookup failures) or "$name". */
-function objectRefError(iss: { input?: unknown }): string | undefined {
-  if (iss.input === undefined) return undefined;
-  const hint =
-    typeof iss.input === 'string' && /^[A-Za-z_]/.test(iss.input)
-      ? ` (write "$${iss.input}" to use the id bound by "as": "${iss.input}")`
-      : '';
-  return `expected an object id: an integer or "$name" bound by an earlier step's "as", found ${describeValue(iss.input)}${hint}`;
-}
-const objectRef = z.union(
-  [
-    z
-      .number({ error: objectRefError })
-      .int({ error: objectRefError })
-      .nonnegative({ error: objectRefError }),
-    z
-      .string({ error: objectRefError })
-      .regex(/^\$[A-Za-z_][A-Za-z0-9_.-]*$/, { error: objectRefError }),
-  ],
-  { error: objectRefError },
-);
-
-/** Flags: the op's known names, or raw bits in hex ("0x8") so unknown bits can be exercised. */
-function flagList(op: string, names: readonly string[]) {
-  const flag = z.string().superRefine((s, ctx) => {
-    if (names.includes(s)) return;
-    if (/^0[xX][0-9a-fA-F_]+$/.test(s) && parseU64(s).ok) return;
-    const known = names.length > 0 ? `${names.join(', ')} or raw bits` : 'raw bits';
-    ctx.addIssue({
-      code: 'custom',
-      message: `unknown flag "${s}" for ${op}: expected ${known} written in hex such as "0x8"${didYouMean(s, names)}`,
-    });
-  });
-  return z.array(flag);
-}
-
-const errnoNames = Object.keys(ERRNO_NUMBERS) as [Errno, ...Errno[]];
-
-const jsonRecord = z.record(z.string(), z.json());
-
-/**
- * `{ "ok": true }` or `{ "errno": "EINVAL" }`, either with `result` matched as a subset.
- * `"ok": false` may accompany an errno but says nothing on its own.
- */
-export const expectSchema = z
-  .strictObject({
-    ok: z.boolean().optional(),
-    errno: z.enum(errnoNames).optional(),
-    result: jsonRecord.optional(),
-  })
-  .superRefine((e, ctx) => {
-    if (e.ok === true && e.errno !== undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `"ok": true and "errno": "${e.errno}" contradict each other: expect one or the other`,
-      });
-    } else if (e.ok !== true && e.errno === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        message: 'expect needs "ok": true or "errno": "E…" (for example {"errno": "EINVAL"})',
-      });
-    }
-  });
-
-export type Expect = z.output<typeof expectSchema>;
-
-// ---------------------------------------------------------------------------------------------
-// Steps: one strict object per op, with the uAPI's field names (kernel-semantics.md §1)
-
-function step<N extends OpName, S extends z.ZodRawShape>(op: N, shape: S) {
-  return z.strictObject({
-    op: z.literal(op),
-    as: bindName.optional(),
-    expect: expectSchema.optional(),
-    ...shape,
-  });
-}
-
-const VFIO_MAP_FLAGS = ['READ', 'WRITE', 'VADDR'] as const;
-const VFIO_UNMAP_FLAGS = ['GET_DIRTY_BITMAP', 'ALL', 'VADDR'] as const;
-const IOAS_MAP_FLAGS = ['FIXED_IOVA', 'WRITEABLE', 'READABLE'] as const;
-const HWPT_ALLOC_FLAGS = ['NEST_PARENT', 'DIRTY_TRACKING', 'FAULT_ID_VALID', 'PASID'] as const;
-
-/** Flag names each op knows (raw hex bits are accepted everywhere flags are). */
-export const FLAG_NAMES: Readonly<Partial<Record<OpName, readonly string[]>>> = {
-  'vfio.map_dma': VFIO_MAP_FLAGS,
-  'vfio.unmap_dma': VFIO_UNMAP_FLAGS,
-  'iommufd.ioas_map': IOAS_MAP_FLAGS,
-  'iommufd.ioas_copy': IOAS_MAP_FLAGS,
-  'iommufd.hwpt_alloc': HWPT_ALLOC_FLAGS,
-  'iommufd.ioas_alloc': [],
-};
+/** Every op of the registry, in its order. */
+export const SCENARIO_OPS: readonly OpName[] = OP_NAMES;
 
 /** `VFIO_CHECK_EXTENSION` arguments by name (include/uapi/linux/vfio.h). */
-export const VFIO_EXTENSIONS = [
-  'VFIO_TYPE1_IOMMU',
-  'VFIO_SPAPR_TCE_IOMMU',
-  'VFIO_TYPE1v2_IOMMU',
-  'VFIO_DMA_CC_IOMMU',
-  'VFIO_EEH',
-  'VFIO_TYPE1_NESTING_IOMMU',
-  'VFIO_SPAPR_TCE_v2_IOMMU',
-  'VFIO_NOIOMMU_IOMMU',
-  'VFIO_UNMAP_ALL',
-  'VFIO_UPDATE_VADDR',
-] as const;
-
-const extensionSchema = z.union([z.number().int().nonnegative(), z.enum(VFIO_EXTENSIONS)], {
-  error: (iss) =>
-    iss.input === undefined
-      ? undefined
-      : `expected an extension number or one of ${VFIO_EXTENSIONS.join(', ')}, found ${describeValue(iss.input)}${typeof iss.input === 'string' ? didYouMean(iss.input, VFIO_EXTENSIONS) : ''}`,
-});
-
-const iommuTypeSchema = z.union([z.number().int().nonnegative(), z.enum(['type1', 'type1v2'])], {
-  error: (iss) =>
-    iss.input === undefined
-      ? undefined
-      : `expected "type1", "type1v2" or the VFIO_SET_IOMMU number, found ${describeValue(iss.input)}`,
-});
-
-const groupNumber = integer('an IOMMU group number (an integer)');
-
-export const stepSchemas = {
-  'vfio.container_create': step('vfio.container_create', {}),
-  'vfio.group_set_container': step('vfio.group_set_container', {
-    group: groupNumber,
-    container: objectRef,
-  }),
-  'vfio.group_unset_container': step('vfio.group_unset_container', { group: groupNumber }),
-  'vfio.group_get_status': step('vfio.group_get_status', { group: groupNumber }),
-  'vfio.group_get_device_fd': step('vfio.group_get_device_fd', {
-    group: groupNumber,
-    device: z.string(),
-  }),
-  'vfio.device_close': step('vfio.device_close', { fd: objectRef }),
-  'vfio.set_iommu': step('vfio.set_iommu', { container: objectRef, type: iommuTypeSchema }),
-  'vfio.map_dma': step('vfio.map_dma', {
-    container: objectRef,
-    iova: u64String,
-    size: u64String,
-    flags: flagList('vfio.map_dma', VFIO_MAP_FLAGS).default([]),
-    vaddr: u64String.optional(),
-  }),
-  'vfio.unmap_dma': step('vfio.unmap_dma', {
-    container: objectRef,
-    iova: u64String,
-    size: u64String,
-    flags: flagList('vfio.unmap_dma', VFIO_UNMAP_FLAGS).default([]),
-  }),
-  'vfio.get_info': step('vfio.get_info', { container: objectRef }),
-  'vfio.check_extension': step('vfio.check_extension', {
-    container: objectRef,
-    extension: extensionSchema,
-  }),
-  'iommufd.ioas_alloc': step('iommufd.ioas_alloc', {
-    flags: flagList('iommufd.ioas_alloc', []).optional(),
-  }),
-  'iommufd.ioas_map': step('iommufd.ioas_map', {
-    ioas: objectRef,
-    iova: u64String.optional(),
-    length: u64String,
-    flags: flagList('iommufd.ioas_map', IOAS_MAP_FLAGS).default([]),
-    user_va: u64String.optional(),
-  }),
-  'iommufd.ioas_unmap': step('iommufd.ioas_unmap', {
-    ioas: objectRef,
-    iova: u64String,
-    length: u64String,
-  }),
-  'iommufd.ioas_iova_ranges': step('iommufd.ioas_iova_ranges', {
-    ioas: objectRef,
-    num_iovas: integer().optional(),
-  }),
-  'iommufd.ioas_allow_iovas': step('iommufd.ioas_allow_iovas', {
-    ioas: objectRef,
-    ranges: z.array(rangeSchema),
-  }),
-  'iommufd.ioas_copy': step('iommufd.ioas_copy', {
-    src_ioas: objectRef,
-    dst_ioas: objectRef,
-    src_iova: u64String,
-    length: u64String,
-    dst_iova: u64String.optional(),
-    flags: flagList('iommufd.ioas_copy', IOAS_MAP_FLAGS).default([]),
-  }),
-  'iommufd.test_add_reserved': step('iommufd.test_add_reserved', {
-    ioas: objectRef,
-    start: u64String,
-    length: u64String,
-  }),
-  'iommufd.device_bind': step('iommufd.device_bind', { device: z.string() }),
-  'iommufd.device_attach': step('iommufd.device_attach', { dev: objectRef, pt: objectRef }),
-  'iommufd.hwpt_alloc': step('iommufd.hwpt_alloc', {
-    dev: objectRef,
-    pt: objectRef,
-    flags: flagList('iommufd.hwpt_alloc', HWPT_ALLOC_FLAGS).optional(),
-  }),
-  'iommufd.device_detach': step('iommufd.device_detach', { dev: objectRef }),
-  'iommufd.device_unbind': step('iommufd.device_unbind', { dev: objectRef }),
-  'iommufd.destroy': step('iommufd.destroy', { id: objectRef }),
-  'iommufd.option': step('iommufd.option', {
-    option: z.enum(['huge_pages', 'rlimit_mode']),
-    mode: z.enum(['set', 'get']),
-    object_id: objectRef.optional(),
-    val: integer().optional(),
-  }),
-  'iommu.group_resv_regions': step('iommu.group_resv_regions', { group: groupNumber }),
-  'iommu.groups': step('iommu.groups', {}),
-} satisfies { [N in OpName]: z.ZodType };
-
-/** Every op of actions.ts, in the order above. */
-export const SCENARIO_OPS = Object.keys(stepSchemas) as OpName[];
-
-type StepSchemaOf<N extends OpName> = (typeof stepSchemas)[N];
-type AnyStepSchema = StepSchemaOf<OpName>;
-
-export const stepSchema = z.discriminatedUnion(
-  'op',
-  Object.values(stepSchemas) as [AnyStepSchema, ...AnyStepSchema[]],
-);
-
-export type ScenarioStep = z.output<typeof stepSchema>;
-export type ScenarioStepOf<N extends OpName> = z.output<StepSchemaOf<N>>;
-
-// A step without `as`/`expect` (and with "$name" refs resolved) is the engine's action: prove it.
-type StepActionMismatch = {
-  [N in OpName]: Omit<ScenarioStepOf<N>, 'as' | 'expect'> extends ActionOf<N> ? never : N;
-}[OpName];
-const stepsAreActions: [StepActionMismatch] extends [never] ? true : StepActionMismatch = true;
-void stepsAreActions;
+export const VFIO_EXTENSIONS = VFIO_EXTENSION_NAMES;
 
 // ---------------------------------------------------------------------------------------------
 // Platform (kernel-semantics.md §1 superset, DESIGN.md §3)
