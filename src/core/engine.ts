@@ -1,8 +1,9 @@
-import type { Action, OpName } from './actions.ts';
+import type { Action } from './actions.ts';
 import { iommuOps } from './iommu/ops.ts';
 import { iommufdOps } from './iommufd/ops.ts';
 import type { Applied } from './op-result.ts';
-import type { OpHandler } from './op-table.ts';
+import type { HandlerTable, OpHandler } from './op-table.ts';
+import type { OpSpecs } from './ops/registry.ts';
 import type { EngineState } from './state.ts';
 import { vfioOps } from './vfio/ops.ts';
 
@@ -16,7 +17,7 @@ export { isOpName, OP_NAMES } from './ops/registry.ts';
  * less — an entry without a handler is a missing key here, a handler without an entry an unknown
  * key in its model's `OpTable`, and either fails to compile.
  */
-const OPS: { readonly [N in OpName]: OpHandler<N> } = { ...vfioOps, ...iommufdOps, ...iommuOps };
+const OPS: HandlerTable<OpSpecs> = { ...vfioOps, ...iommufdOps, ...iommuOps };
 
 /**
  * The one entry point: applies an action to a state and returns the next state with the outcome.

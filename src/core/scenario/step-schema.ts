@@ -23,8 +23,10 @@ const bindName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/, {
 });
 
 /** An object id: a raw integer (ids the engine never returned exercise lookup failures) or "$name". */
-function objectRefError(iss: { input?: unknown }): string | undefined {
-  if (iss.input === undefined) return undefined;
+function objectRefError(iss: { input?: unknown }): string {
+  // Said here: a union left without input would otherwise report that nothing matches.
+  if (iss.input === undefined)
+    return `required field is missing (expected an object id: an integer or "$name")`;
   const hint =
     typeof iss.input === 'string' && /^[A-Za-z_]/.test(iss.input)
       ? ` (write "$${iss.input}" to use the id bound by "as": "${iss.input}")`
@@ -65,7 +67,7 @@ function choiceSchema(choices: readonly string[], orNumber: string | undefined):
   return z.union([z.number().int().nonnegative(), names], {
     error: (iss) =>
       iss.input === undefined
-        ? undefined
+        ? `required field is missing (expected ${orNumber})`
         : `expected ${orNumber}, found ${describeValue(iss.input)}${typeof iss.input === 'string' ? didYouMean(iss.input, choices) : ''}`,
   });
 }

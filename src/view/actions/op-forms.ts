@@ -168,7 +168,7 @@ function parseRanges(text: string): { ok: true; value: Range[] } | { ok: false; 
 }
 
 /** Turns the form's text into an action, or says which fields do not parse. */
-export function buildAction(form: OpForm, values: FieldValues): BuildResult {
+export function buildAction(form: OpFormOf<string>, values: FieldValues): BuildResult {
   const errors: Record<string, string> = {};
   const action: Record<string, unknown> = { op: form.op };
   for (const f of form.fields) {
@@ -219,7 +219,7 @@ export function buildAction(form: OpForm, values: FieldValues): BuildResult {
 
 /** The form's starting values: default choices and flags; user addresses follow their IOVA. */
 export function initialValues(
-  form: OpForm,
+  form: OpFormOf<string>,
   defaults: Readonly<Record<string, string>> = {},
 ): Record<string, string | readonly string[]> {
   let values: Record<string, string | readonly string[]> = {};
@@ -239,12 +239,12 @@ function isTyped(v: string | readonly string[] | undefined): boolean {
   return typeof v === 'string' && v.trim() !== '';
 }
 
-function flagsField(form: OpForm): FieldSpec | undefined {
+function flagsField(form: OpFormOf<string>): FieldSpec | undefined {
   return form.fields.find((f) => f.kind === 'flags');
 }
 
 function withFlag(
-  form: OpForm,
+  form: OpFormOf<string>,
   values: FieldValues,
   flag: string,
   on: boolean,
@@ -267,7 +267,7 @@ function withFlag(
  * address leaves the flag as the user last set it, so an explicit choice on the checkbox stands.
  */
 export function setFieldValue(
-  form: OpForm,
+  form: OpFormOf<string>,
   values: FieldValues,
   name: string,
   value: string | readonly string[],
@@ -289,7 +289,7 @@ export interface Placement {
 }
 
 /** How the action asks the kernel to place it, for a form with a placement field. */
-export function placementOf(form: OpForm, values: FieldValues): Placement | undefined {
+export function placementOf(form: OpFormOf<string>, values: FieldValues): Placement | undefined {
   const f = form.fields.find((x) => x.placement !== undefined);
   const ff = flagsField(form);
   if (!f?.placement || !ff) return undefined;
