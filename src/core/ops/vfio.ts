@@ -15,19 +15,20 @@ export const MAP_FLAGS = { READ: 1n, WRITE: 2n, VADDR: 4n } as const;
 /** `struct vfio_iommu_type1_dma_unmap.flags`. */
 export const UNMAP_FLAGS = { GET_DIRTY_BITMAP: 1n, ALL: 2n, VADDR: 4n } as const;
 
-/** `VFIO_CHECK_EXTENSION` arguments by name (include/uapi/linux/vfio.h). */
-export const VFIO_EXTENSION_NAMES = [
-  'VFIO_TYPE1_IOMMU',
-  'VFIO_SPAPR_TCE_IOMMU',
-  'VFIO_TYPE1v2_IOMMU',
-  'VFIO_DMA_CC_IOMMU',
-  'VFIO_EEH',
-  'VFIO_TYPE1_NESTING_IOMMU',
-  'VFIO_SPAPR_TCE_v2_IOMMU',
-  'VFIO_NOIOMMU_IOMMU',
-  'VFIO_UNMAP_ALL',
-  'VFIO_UPDATE_VADDR',
-] as const;
+/** `VFIO_CHECK_EXTENSION` / `VFIO_SET_IOMMU` argument values (include/uapi/linux/vfio.h). */
+export const VFIO_EXTENSIONS: Readonly<Record<string, number>> = {
+  VFIO_TYPE1_IOMMU: 1,
+  VFIO_SPAPR_TCE_IOMMU: 2,
+  VFIO_TYPE1v2_IOMMU: 3,
+  VFIO_DMA_CC_IOMMU: 4,
+  VFIO_EEH: 5,
+  VFIO_TYPE1_NESTING_IOMMU: 6,
+  VFIO_SPAPR_TCE_v2_IOMMU: 7,
+  VFIO_NOIOMMU_IOMMU: 8,
+  VFIO_UNMAP_ALL: 9,
+  VFIO_UPDATE_VADDR: 10,
+};
+const extensionNames = Object.keys(VFIO_EXTENSIONS);
 
 const container = objectRef('container');
 
@@ -106,8 +107,8 @@ export const VFIO_OPS = {
     doc: 'Ask whether the container (or its driver) supports an extension.',
     fields: {
       container,
-      extension: nameOrNumber(VFIO_EXTENSION_NAMES, {
-        expected: `an extension number or one of ${VFIO_EXTENSION_NAMES.join(', ')}`,
+      extension: nameOrNumber(extensionNames, {
+        expected: `an extension number or one of ${extensionNames.join(', ')}`,
         formDefault: 'VFIO_TYPE1v2_IOMMU',
       }),
     },

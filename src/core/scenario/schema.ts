@@ -1,6 +1,5 @@
 import * as z from 'zod';
 import { OP_NAMES, type OpName } from '../ops/registry.ts';
-import { VFIO_EXTENSION_NAMES } from '../ops/vfio.ts';
 import type { PlatformInput } from '../platform/normalize.ts';
 import { ACS_FLAGS, type AcsFlag } from '../platform/types.ts';
 import { describeValue } from './describe.ts';
@@ -25,9 +24,6 @@ export { FLAG_NAMES } from '../ops/flags.ts';
 
 /** Every op of the registry, in its order. */
 export const SCENARIO_OPS: readonly OpName[] = OP_NAMES;
-
-/** `VFIO_CHECK_EXTENSION` arguments by name (include/uapi/linux/vfio.h). */
-export const VFIO_EXTENSIONS = VFIO_EXTENSION_NAMES;
 
 // ---------------------------------------------------------------------------------------------
 // Platform (kernel-semantics.md §1 superset, DESIGN.md §3)
