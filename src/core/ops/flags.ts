@@ -35,6 +35,7 @@ export function flagNamesOf(spec: OpSpec): readonly string[] {
 export function parseSpecFlags(spec: OpSpec, flags: FlagList | undefined): OpFlagParse {
   const field = flagsFieldOf(spec);
   const names = field?.bits ?? {};
+  // No flags field: no ioctl word to carry them, so any flag is as invalid as an unknown bit.
   const errno = field?.unknownErrno ?? 'EINVAL';
   const parsed = parseFlags(flags, names);
   const known = describeKnown(names) || 'none';

@@ -1,5 +1,5 @@
 import type { Action, OpName } from '../../core/actions.ts';
-import type { Field } from '../../core/ops/fields.ts';
+import type { Field, RefTarget, U64Field } from '../../core/ops/fields.ts';
 import { flagsFieldOf } from '../../core/ops/flags.ts';
 import { OP_SPECS } from '../../core/ops/registry.ts';
 import type { OpSpec } from '../../core/ops/spec.ts';
@@ -26,7 +26,7 @@ export interface FieldSpec {
   readonly kind: FieldKind;
   readonly optional?: boolean;
   /** For `ref`: which objects to suggest. */
-  readonly refs?: 'container' | 'ioas' | 'device' | 'pt' | 'object' | 'fd';
+  readonly refs?: RefTarget;
   readonly choices?: readonly string[];
   readonly defaultValue?: string;
   /** For `u64` user addresses: pre-filled from the IOVA field until edited. */
@@ -37,7 +37,7 @@ export interface FieldSpec {
    * follows whether the address is typed, and the dry run tells fixed from automatic placement,
    * reading the address the engine chose from the outcome's result[`result`].
    */
-  readonly placement?: { readonly flag: string; readonly result: string };
+  readonly placement?: U64Field['placement'];
 }
 
 export interface OpFormOf<N extends string> {
