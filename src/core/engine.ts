@@ -1,21 +1,23 @@
-import type { Action, OpName } from './actions.ts';
+import type { Action } from './actions.ts';
 import { iommuOps } from './iommu/ops.ts';
 import { iommufdOps } from './iommufd/ops.ts';
 import type { Applied } from './op-result.ts';
-import type { OpHandler } from './op-table.ts';
+import type { HandlerTable, OpHandler } from './op-table.ts';
+import type { OpSpecs } from './ops/registry.ts';
 import type { EngineState } from './state.ts';
 import { vfioOps } from './vfio/ops.ts';
 
 export type { Applied } from './op-result.ts';
 export { createState, type EngineState } from './state.ts';
 
-const OPS: { readonly [N in OpName]: OpHandler<N> } = { ...vfioOps, ...iommufdOps, ...iommuOps };
+export { isOpName, OP_NAMES } from './ops/registry.ts';
 
-export const OP_NAMES: readonly OpName[] = Object.keys(OPS) as OpName[];
-
-export function isOpName(name: string): name is OpName {
-  return Object.prototype.hasOwnProperty.call(OPS, name);
-}
+/**
+ * Where each op entry (`ops/registry.ts`) meets its rule code: a handler per entry, no more, no
+ * less — an entry without a handler is a missing key here, a handler without an entry an unknown
+ * key in its model's `OpTable`, and either fails to compile.
+ */
+const OPS: HandlerTable<OpSpecs> = { ...vfioOps, ...iommufdOps, ...iommuOps };
 
 /**
  * The one entry point: applies an action to a state and returns the next state with the outcome.

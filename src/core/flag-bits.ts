@@ -6,10 +6,14 @@ export type FlagParse =
   /** `bits` holds what could be read; `bad` is the first entry that is neither a name nor bits. */
   | { readonly ok: false; readonly bits: bigint; readonly bad: string };
 
+/** Raw bits: hex with at least one digit (`"0x_"` is no number) or decimal. */
+const RAW_BITS = /^(0[xX](?=[0-9a-fA-F_]*[0-9a-fA-F])[0-9a-fA-F_]+|[0-9]+)$/;
+
 /**
  * Turns a step's flag names and raw bit strings ("0x8", "8") into the uAPI bit value, with the
  * ioctl's own name table. A name the ioctl does not know cannot be expressed as bits; each op
- * reports it as the ioctl reports an unknown bit (type1: EINVAL, iommufd: EOPNOTSUPP).
+ * reports it as the ioctl reports an unknown bit (type1: EINVAL, iommufd: EOPNOTSUPP). Never
+ * throws: whatever is neither a name nor raw bits comes back as `bad`.
  */
 export function parseFlags(
   flags: FlagList | undefined,
@@ -21,7 +25,7 @@ export function parseFlags(
     const name = raw.trim();
     const known = names[name.toUpperCase()];
     if (known !== undefined) bits |= known;
-    else if (/^(0[xX][0-9a-fA-F_]+|[0-9]+)$/.test(name)) bits |= BigInt(name.replace(/_/g, ''));
+    else if (RAW_BITS.test(name)) bits |= BigInt(name.replace(/_/g, ''));
     else bad ??= name;
   }
   return bad === undefined ? { ok: true, bits } : { ok: false, bits, bad };

@@ -2,6 +2,7 @@ import type { CliCommand } from '../command.ts';
 import { checkCommand } from './check.ts';
 import { importCommand } from './import.ts';
 import { lessonsCommand } from './lessons.ts';
+import { opsCommand } from './ops.ts';
 import { replayCommand } from './replay.ts';
 
 /**
@@ -13,4 +14,5 @@ export const COMMANDS: readonly CliCommand[] = [
   importCommand,
   checkCommand,
   lessonsCommand,
+  opsCommand,
 ];

@@ -2,6 +2,7 @@ import type { ActionOf, FlagList, ObjectRef } from '../actions.ts';
 import { accept, refuse, refusePartway, refuseWith, type Applied } from '../op-result.ts';
 import type { OpTable } from '../op-table.ts';
 import { parseFlags } from '../flag-bits.ts';
+import { HWPT_ALLOC_FLAGS, IOAS_MAP_FLAGS } from '../ops/iommufd.ts';
 import type { ResultRecord } from '../outcome.ts';
 import { groupHasIsolatedMsi } from '../platform/platform-index.ts';
 import { nonViableMembers, requireDirectMembers } from '../iommu/ownership.ts';
@@ -38,14 +39,7 @@ import { allocPagingDomain, attachIncompatibility } from '../iommu/domain.ts';
 
 /** iommufd ops (drivers/iommu/iommufd/, drivers/vfio/device_cdev.c for the VFIO cdev side). */
 
-// uAPI bit values (include/uapi/linux/iommufd.h)
-const IOAS_MAP_FLAGS: Record<string, bigint> = { FIXED_IOVA: 1n, WRITEABLE: 2n, READABLE: 4n };
-const HWPT_ALLOC_FLAGS: Record<string, bigint> = {
-  NEST_PARENT: 1n,
-  DIRTY_TRACKING: 2n,
-  FAULT_ID_VALID: 4n,
-  PASID: 8n,
-};
+// uAPI bit values (include/uapi/linux/iommufd.h); the name tables live in the ops' entries
 const MAP_FIXED = 1n;
 const MAP_WRITE = 2n;
 const MAP_READ = 4n;

@@ -1,5 +1,6 @@
 import type { Action } from '../actions.ts';
 import { apply } from '../engine.ts';
+import { OBJECT_REF_FIELDS } from '../ops/refs.ts';
 import type { Errno, Outcome, ResultRecord } from '../outcome.ts';
 import { createState, type EngineState } from '../state.ts';
 import { hex, parseU64 } from '../u64.ts';
@@ -41,19 +42,6 @@ export interface ReplayReport {
   /** Set when the platform itself could not be turned into a state (no step ran). */
   readonly setupError?: string;
 }
-
-/** Step fields that hold object ids (and so may be written "$name"). */
-const REF_FIELDS: ReadonlySet<string> = new Set([
-  'container',
-  'fd',
-  'ioas',
-  'src_ioas',
-  'dst_ioas',
-  'dev',
-  'pt',
-  'id',
-  'object_id',
-]);
 
 export interface ReplayOptions {
   /** Start from this state instead of a fresh one built from the scenario's platform. */
@@ -217,7 +205,8 @@ export function resolveStepRefs(
   const out: Record<string, unknown> = { ...fields };
   const unbound: UnboundRef[] = [];
   for (const [key, value] of Object.entries(fields)) {
-    if (!REF_FIELDS.has(key) || typeof value !== 'string' || !value.startsWith('$')) continue;
+    if (!OBJECT_REF_FIELDS.has(key) || typeof value !== 'string' || !value.startsWith('$'))
+      continue;
     const id = bindings.get(value.slice(1));
     if (id !== undefined) out[key] = id;
     else unbound.push({ field: key, ref: value });

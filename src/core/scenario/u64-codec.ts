@@ -40,3 +40,9 @@ export function integer(what = 'an integer'): z.ZodNumber {
     .int({ error })
     .nonnegative({ error: (iss) => `expected ${what} >= 0, found ${describeValue(iss.input)}` });
 }
+
+/** An inclusive range of u64 addresses, `{ "start": ..., "last": ... }`. */
+export const rangeSchema = z.strictObject({ start: u64String, last: u64String });
+
+/** An IOMMU group number (`/sys/kernel/iommu_groups/N`). */
+export const groupNumber = integer('an IOMMU group number (an integer)');

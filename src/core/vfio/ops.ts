@@ -1,6 +1,7 @@
 import type { ObjectRef } from '../actions.ts';
 import { accept, type Applied, refuse, refuseWith } from '../op-result.ts';
 import type { OpTable } from '../op-table.ts';
+import { VFIO_EXTENSIONS } from '../ops/vfio.ts';
 import type { ResultRecord } from '../outcome.ts';
 import { kernelOlderThan } from '../platform/defaults.ts';
 import { isVfioRegistered, nonViableMembers, requireDirectMembers } from '../iommu/ownership.ts';
@@ -26,20 +27,6 @@ import {
  * restated from kernel-semantics §3–§4 and Appendix A. Each handler runs the kernel's checks in
  * the kernel's order and returns the very same state object when one fails.
  */
-
-/** `VFIO_CHECK_EXTENSION` / `VFIO_SET_IOMMU` argument values (include/uapi/linux/vfio.h). */
-export const VFIO_EXTENSIONS: Readonly<Record<string, number>> = {
-  VFIO_TYPE1_IOMMU: 1,
-  VFIO_SPAPR_TCE_IOMMU: 2,
-  VFIO_TYPE1v2_IOMMU: 3,
-  VFIO_DMA_CC_IOMMU: 4,
-  VFIO_EEH: 5,
-  VFIO_TYPE1_NESTING_IOMMU: 6,
-  VFIO_SPAPR_TCE_v2_IOMMU: 7,
-  VFIO_NOIOMMU_IOMMU: 8,
-  VFIO_UNMAP_ALL: 9,
-  VFIO_UPDATE_VADDR: 10,
-};
 
 /** VFIO_TYPE1_NESTING_IOMMU, now `__VFIO_RESERVED_TYPE1_NESTING_IOMMU` (opened as plain v2). */
 const NESTING_TYPE = 6;

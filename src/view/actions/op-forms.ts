@@ -1,5 +1,9 @@
 import type { Action, OpName } from '../../core/actions.ts';
-import { FLAG_NAMES, SCENARIO_OPS, VFIO_EXTENSIONS } from '../../core/scenario/index.ts';
+import type { Field, RefTarget, U64Field } from '../../core/ops/fields.ts';
+import { flagsFieldOf } from '../../core/ops/flags.ts';
+import { OP_SPECS } from '../../core/ops/registry.ts';
+import type { OpSpec } from '../../core/ops/spec.ts';
+import { FLAG_NAMES, SCENARIO_OPS } from '../../core/scenario/index.ts';
 import { parseU64, type Range } from '../../core/u64.ts';
 
 /**
@@ -22,7 +26,7 @@ export interface FieldSpec {
   readonly kind: FieldKind;
   readonly optional?: boolean;
   /** For `ref`: which objects to suggest. */
-  readonly refs?: 'container' | 'ioas' | 'device' | 'pt' | 'object' | 'fd';
+  readonly refs?: RefTarget;
   readonly choices?: readonly string[];
   readonly defaultValue?: string;
   /** For `u64` user addresses: pre-filled from the IOVA field until edited. */
@@ -33,197 +37,91 @@ export interface FieldSpec {
    * follows whether the address is typed, and the dry run tells fixed from automatic placement,
    * reading the address the engine chose from the outcome's result[`result`].
    */
-  readonly placement?: { readonly flag: string; readonly result: string };
+  readonly placement?: U64Field['placement'];
 }
 
-export interface OpForm {
-  readonly op: OpName;
+export interface OpFormOf<N extends string> {
+  readonly op: N;
+  /** The uAPI call the op mirrors. */
   readonly title: string;
+  /** What the op does, in one line. */
+  readonly doc: string;
   readonly fields: readonly FieldSpec[];
   readonly defaultFlags?: readonly string[];
 }
 
-const container: FieldSpec = {
-  name: 'container',
-  label: 'container',
-  kind: 'ref',
-  refs: 'container',
-};
-const ioas: FieldSpec = { name: 'ioas', label: 'IOAS', kind: 'ref', refs: 'ioas' };
-const group: FieldSpec = { name: 'group', label: 'group', kind: 'group' };
-const dev: FieldSpec = { name: 'dev', label: 'device object', kind: 'ref', refs: 'device' };
-const flags: FieldSpec = { name: 'flags', label: 'flags', kind: 'flags' };
+export type OpForm = OpFormOf<OpName>;
 
-const FORMS: Record<OpName, Omit<OpForm, 'op'>> = {
-  'vfio.container_create': { title: 'open /dev/vfio/vfio', fields: [] },
-  'vfio.group_set_container': { title: 'VFIO_GROUP_SET_CONTAINER', fields: [group, container] },
-  'vfio.group_unset_container': { title: 'VFIO_GROUP_UNSET_CONTAINER', fields: [group] },
-  'vfio.group_get_status': { title: 'VFIO_GROUP_GET_STATUS', fields: [group] },
-  'vfio.group_get_device_fd': {
-    title: 'VFIO_GROUP_GET_DEVICE_FD',
-    fields: [group, { name: 'device', label: 'device', kind: 'bdf' }],
-  },
-  'vfio.device_close': {
-    title: 'close a device fd',
-    fields: [{ name: 'fd', label: 'device fd', kind: 'ref', refs: 'fd' }],
-  },
-  'vfio.set_iommu': {
-    title: 'VFIO_SET_IOMMU',
-    fields: [
-      container,
-      {
-        name: 'type',
-        label: 'type',
-        kind: 'choice',
-        choices: ['type1v2', 'type1'],
-        defaultValue: 'type1v2',
-      },
-    ],
-  },
-  'vfio.map_dma': {
-    title: 'VFIO_IOMMU_MAP_DMA',
-    fields: [
-      container,
-      { name: 'iova', label: 'iova', kind: 'u64', hint: 'e.g. 0x300000000' },
-      { name: 'size', label: 'size', kind: 'u64', hint: 'e.g. 2M' },
-      { name: 'vaddr', label: 'vaddr', kind: 'u64', userVaFor: 'iova' },
-      flags,
-    ],
-    defaultFlags: ['READ', 'WRITE'],
-  },
-  'vfio.unmap_dma': {
-    title: 'VFIO_IOMMU_UNMAP_DMA',
-    fields: [
-      container,
-      { name: 'iova', label: 'iova', kind: 'u64' },
-      { name: 'size', label: 'size', kind: 'u64' },
-      flags,
-    ],
-  },
-  'vfio.get_info': { title: 'VFIO_IOMMU_GET_INFO', fields: [container] },
-  'vfio.check_extension': {
-    title: 'VFIO_CHECK_EXTENSION',
-    fields: [
-      container,
-      {
-        name: 'extension',
-        label: 'extension',
-        kind: 'choice',
-        choices: VFIO_EXTENSIONS,
-        defaultValue: 'VFIO_TYPE1v2_IOMMU',
-      },
-    ],
-  },
-  'iommufd.ioas_alloc': { title: 'IOMMU_IOAS_ALLOC', fields: [] },
-  'iommufd.ioas_map': {
-    title: 'IOMMU_IOAS_MAP',
-    fields: [
-      ioas,
-      {
-        name: 'iova',
-        label: 'iova',
-        kind: 'u64',
-        optional: true,
-        hint: 'empty: the kernel picks one',
-        placement: { flag: 'FIXED_IOVA', result: 'iova' },
-      },
-      { name: 'length', label: 'length', kind: 'u64' },
-      { name: 'user_va', label: 'user_va', kind: 'u64', userVaFor: 'iova' },
-      flags,
-    ],
-    // FIXED_IOVA is not a default: it follows the iova field (see `placement`).
-    defaultFlags: ['READABLE', 'WRITEABLE'],
-  },
-  'iommufd.ioas_unmap': {
-    title: 'IOMMU_IOAS_UNMAP',
-    fields: [
-      ioas,
-      { name: 'iova', label: 'iova', kind: 'u64' },
-      { name: 'length', label: 'length', kind: 'u64' },
-    ],
-  },
-  'iommufd.ioas_iova_ranges': {
-    title: 'IOMMU_IOAS_IOVA_RANGES',
-    fields: [ioas, { name: 'num_iovas', label: 'num_iovas', kind: 'int', optional: true }],
-  },
-  'iommufd.ioas_allow_iovas': {
-    title: 'IOMMU_IOAS_ALLOW_IOVAS',
-    fields: [
-      ioas,
-      { name: 'ranges', label: 'ranges (START-LAST per line)', kind: 'ranges', optional: true },
-    ],
-  },
-  'iommufd.ioas_copy': {
-    title: 'IOMMU_IOAS_COPY',
-    fields: [
-      { name: 'src_ioas', label: 'source IOAS', kind: 'ref', refs: 'ioas' },
-      { name: 'dst_ioas', label: 'destination IOAS', kind: 'ref', refs: 'ioas' },
-      { name: 'src_iova', label: 'src_iova', kind: 'u64' },
-      { name: 'length', label: 'length', kind: 'u64' },
-      {
-        name: 'dst_iova',
-        label: 'dst_iova',
-        kind: 'u64',
-        optional: true,
-        hint: 'empty: the kernel picks one',
-        placement: { flag: 'FIXED_IOVA', result: 'dst_iova' },
-      },
-      flags,
-    ],
-    defaultFlags: ['READABLE', 'WRITEABLE'],
-  },
-  'iommufd.test_add_reserved': {
-    title: 'IOMMU_TEST_OP_ADD_RESERVED (selftest)',
-    fields: [
-      ioas,
-      { name: 'start', label: 'start', kind: 'u64' },
-      { name: 'length', label: 'length', kind: 'u64' },
-    ],
-  },
-  'iommufd.device_bind': {
-    title: 'VFIO_DEVICE_BIND_IOMMUFD',
-    fields: [{ name: 'device', label: 'device', kind: 'bdf' }],
-  },
-  'iommufd.device_attach': {
-    title: 'VFIO_DEVICE_ATTACH_IOMMUFD_PT',
-    fields: [dev, { name: 'pt', label: 'IOAS or HWPT', kind: 'ref', refs: 'pt' }],
-  },
-  'iommufd.hwpt_alloc': {
-    title: 'IOMMU_HWPT_ALLOC',
-    fields: [dev, { name: 'pt', label: 'IOAS', kind: 'ref', refs: 'ioas' }, flags],
-  },
-  'iommufd.device_detach': { title: 'VFIO_DEVICE_DETACH_IOMMUFD_PT', fields: [dev] },
-  'iommufd.device_unbind': { title: 'close the device cdev', fields: [dev] },
-  'iommufd.destroy': {
-    title: 'IOMMU_DESTROY',
-    fields: [{ name: 'id', label: 'object id', kind: 'ref', refs: 'object' }],
-  },
-  'iommufd.option': {
-    title: 'IOMMU_OPTION',
-    fields: [
-      {
-        name: 'option',
-        label: 'option',
-        kind: 'choice',
-        choices: ['huge_pages', 'rlimit_mode'],
-        defaultValue: 'huge_pages',
-      },
-      { name: 'mode', label: 'mode', kind: 'choice', choices: ['set', 'get'], defaultValue: 'get' },
-      { name: 'object_id', label: 'object id', kind: 'ref', refs: 'ioas', optional: true },
-      { name: 'val', label: 'value', kind: 'int', optional: true },
-    ],
-  },
-  'iommu.group_resv_regions': {
-    title: 'read /sys/kernel/iommu_groups/N/reserved_regions',
-    fields: [group],
-  },
-  'iommu.groups': { title: 'list the IOMMU groups', fields: [] },
+/** How the form asks for each kind of field an op entry declares. */
+const FORM_KINDS: Readonly<Record<Field['kind'], FieldKind>> = {
+  u64: 'u64',
+  ref: 'ref',
+  group: 'group',
+  int: 'int',
+  device: 'bdf',
+  flags: 'flags',
+  choice: 'choice',
+  ranges: 'ranges',
 };
 
-export const OP_FORMS: readonly OpForm[] = SCENARIO_OPS.map((op) => ({ op, ...FORMS[op] }));
+/**
+ * Whether the form lets the field be left empty: an empty ranges box is the empty list, flags are
+ * ticked or not, and a user address left empty follows its IOVA (see `userVaFor`).
+ */
+function mayBeEmpty(field: Field): boolean {
+  if (field.kind === 'ranges') return true;
+  if (field.kind === 'flags' || (field.kind === 'u64' && field.userVaFor !== undefined))
+    return false;
+  return field.optional;
+}
+
+/** The form field for an entry's field `name`. */
+export function formFieldOf(name: string, field: Field): FieldSpec {
+  return {
+    name,
+    label: field.label ?? name,
+    kind: FORM_KINDS[field.kind],
+    ...(mayBeEmpty(field) ? { optional: true } : {}),
+    ...(field.hint !== undefined ? { hint: field.hint } : {}),
+    ...(field.kind === 'ref' ? { refs: field.refs } : {}),
+    ...(field.kind === 'choice' ? { choices: field.choices } : {}),
+    ...(field.kind === 'choice' && field.formDefault !== undefined
+      ? { defaultValue: field.formDefault }
+      : {}),
+    ...(field.kind === 'u64' && field.userVaFor !== undefined
+      ? { userVaFor: field.userVaFor }
+      : {}),
+    ...(field.kind === 'u64' && field.placement !== undefined
+      ? { placement: field.placement }
+      : {}),
+  };
+}
+
+/**
+ * The form for an op entry: titled by its uAPI call, one field per entry field in the entry's
+ * order. A flags word with no named flags (IOMMU_IOAS_ALLOC) has nothing to tick and is left out.
+ */
+export function opFormOf<N extends string>(op: N, spec: OpSpec): OpFormOf<N> {
+  const flagsField = flagsFieldOf(spec);
+  return {
+    op,
+    title: spec.call,
+    doc: spec.doc,
+    fields: Object.entries(spec.fields)
+      .filter(([, f]) => f.kind !== 'flags' || Object.keys(f.bits).length > 0)
+      .map(([name, f]) => formFieldOf(name, f)),
+    ...(flagsField?.formDefault !== undefined ? { defaultFlags: flagsField.formDefault } : {}),
+  };
+}
+
+const FORMS = Object.fromEntries(
+  Object.entries(OP_SPECS).map(([op, spec]) => [op, opFormOf(op, spec)]),
+) as Readonly<Record<OpName, OpForm>>;
+
+export const OP_FORMS: readonly OpForm[] = SCENARIO_OPS.map((op) => FORMS[op]);
 
 export function formFor(op: OpName): OpForm {
-  return { op, ...FORMS[op] };
+  return FORMS[op];
 }
 
 export function flagNamesFor(op: OpName): readonly string[] {
@@ -270,7 +168,7 @@ function parseRanges(text: string): { ok: true; value: Range[] } | { ok: false; 
 }
 
 /** Turns the form's text into an action, or says which fields do not parse. */
-export function buildAction(form: OpForm, values: FieldValues): BuildResult {
+export function buildAction(form: OpFormOf<string>, values: FieldValues): BuildResult {
   const errors: Record<string, string> = {};
   const action: Record<string, unknown> = { op: form.op };
   for (const f of form.fields) {
@@ -281,6 +179,7 @@ export function buildAction(form: OpForm, values: FieldValues): BuildResult {
     }
     const text = typeof raw === 'string' ? raw : '';
     if (text.trim() === '') {
+      if (f.kind === 'ranges') action[f.name] = []; // an empty box is the empty list
       if (f.optional) continue;
       if (f.userVaFor !== undefined) continue; // the engine picks a plausible address when absent
       errors[f.name] = `${f.label} is required`;
@@ -313,8 +212,6 @@ export function buildAction(form: OpForm, values: FieldValues): BuildResult {
       }
     }
   }
-  if (form.op === 'iommufd.ioas_allow_iovas' && action['ranges'] === undefined && !errors['ranges'])
-    action['ranges'] = [];
   return Object.keys(errors).length > 0
     ? { ok: false, errors }
     : { ok: true, action: action as unknown as Action };
@@ -322,7 +219,7 @@ export function buildAction(form: OpForm, values: FieldValues): BuildResult {
 
 /** The form's starting values: default choices and flags; user addresses follow their IOVA. */
 export function initialValues(
-  form: OpForm,
+  form: OpFormOf<string>,
   defaults: Readonly<Record<string, string>> = {},
 ): Record<string, string | readonly string[]> {
   let values: Record<string, string | readonly string[]> = {};
@@ -342,12 +239,12 @@ function isTyped(v: string | readonly string[] | undefined): boolean {
   return typeof v === 'string' && v.trim() !== '';
 }
 
-function flagsField(form: OpForm): FieldSpec | undefined {
+function flagsField(form: OpFormOf<string>): FieldSpec | undefined {
   return form.fields.find((f) => f.kind === 'flags');
 }
 
 function withFlag(
-  form: OpForm,
+  form: OpFormOf<string>,
   values: FieldValues,
   flag: string,
   on: boolean,
@@ -370,7 +267,7 @@ function withFlag(
  * address leaves the flag as the user last set it, so an explicit choice on the checkbox stands.
  */
 export function setFieldValue(
-  form: OpForm,
+  form: OpFormOf<string>,
   values: FieldValues,
   name: string,
   value: string | readonly string[],
@@ -392,7 +289,7 @@ export interface Placement {
 }
 
 /** How the action asks the kernel to place it, for a form with a placement field. */
-export function placementOf(form: OpForm, values: FieldValues): Placement | undefined {
+export function placementOf(form: OpFormOf<string>, values: FieldValues): Placement | undefined {
   const f = form.fields.find((x) => x.placement !== undefined);
   const ff = flagsField(form);
   if (!f?.placement || !ff) return undefined;
