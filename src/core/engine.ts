@@ -1,7 +1,8 @@
 import type { Action } from './actions.ts';
 import { iommuOps } from './iommu/ops.ts';
 import { iommufdOps } from './iommufd/ops.ts';
-import type { Applied } from './op-result.ts';
+import { refuseWith, type Applied } from './op-result.ts';
+import { malformedAction } from './ops/check-action.ts';
 import type { HandlerTable, OpHandler } from './op-table.ts';
 import type { OpSpecs } from './ops/registry.ts';
 import type { EngineState } from './state.ts';
@@ -26,8 +27,9 @@ const OPS: HandlerTable<OpSpecs> = { ...vfioOps, ...iommufdOps, ...iommuOps };
  * then has `partial: true`).
  */
 export function apply(state: EngineState, action: Action): Applied {
-  const handler = OPS[action.op] as OpHandler<typeof action.op> | undefined;
-  if (!handler) throw new Error(`unknown op ${String((action as { op: unknown }).op)}`);
+  const malformed = malformedAction(action);
+  if (malformed) return refuseWith(state, malformed);
+  const handler = OPS[action.op] as OpHandler<typeof action.op>;
   return (handler as (s: EngineState, a: Action) => Applied)(state, action);
 }
 

@@ -29,6 +29,8 @@ export const RULES = {
   iommufd_get_device: 'the id must name a bound device object of this iommufd',
   iommufd_get_fault: 'the fault id must name a fault queue object',
   iommufd_get_group: 'the device must be behind an IOMMU (have an iommu_group)',
+  iommufd_fops_ioctl:
+    'an iommufd ioctl must be one the kernel knows (ENOTTY) with well-formed arguments (EINVAL)',
   iommufd_get_ioas: 'the id must name an IOAS object of this iommufd',
   iommufd_hw_pagetable_attach: 'every device of an iommu_group must be attached to the same HWPT',
   iommufd_hwpt_alloc: 'HWPT_ALLOC flags, data type and parent must be valid for the request',
@@ -80,7 +82,8 @@ export const RULES = {
   vfio_device_get_from_name: 'the group must contain the named device, bound to a VFIO driver',
   vfio_df_group_open: 'a device fd through the group needs the group set into a container',
   vfio_df_ioctl_bind_iommufd: 'a cdev binds to one iommufd once, and not while its group is used',
-  vfio_fops_unl_ioctl: 'the ioctl needs an open container fd with an IOMMU driver set',
+  vfio_fops_unl_ioctl:
+    'a container ioctl needs well-formed arguments and an open container fd with an IOMMU driver set',
   vfio_group_find_or_alloc:
     'a /dev/vfio/N node exists only for a coherent group with a device bound to VFIO',
   vfio_group_fops_open: 'the group node must exist and not be held through a device cdev',

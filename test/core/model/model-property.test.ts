@@ -134,6 +134,7 @@ const mapFlags = fc.constantFrom<string[]>(
   ['READ'],
   [],
   ['WRITE', '0x40'],
+  ['READ', '0xzz'],
 );
 const unmapFlags = fc.constantFrom<string[]>([], [], ['ALL'], ['VADDR']);
 const ioasFlags = fc.constantFrom<string[]>(
@@ -141,6 +142,7 @@ const ioasFlags = fc.constantFrom<string[]>(
   ['FIXED_IOVA', 'READABLE', 'WRITEABLE'],
   ['FIXED_IOVA', 'READABLE'],
   [],
+  ['READABLE', 'BOGUS'],
 );
 
 const vfioAction: fc.Arbitrary<Action> = fc.oneof(

@@ -1,0 +1,78 @@
+import { refusal, type Refusal } from '../refusal.ts';
+import { isU64 } from '../u64.ts';
+import type { Field } from './fields.ts';
+import { isOpName, OP_SPECS } from './registry.ts';
+
+/**
+ * The entry check every action passes before its handler runs: each field has the kind its op
+ * entry declares, so a caller that skipped the scenario schema (a form, a lesson, a script) gets
+ * an errno naming the field, never a JavaScript exception. In C these values cannot even be
+ * written (a __u64 is always a u64); the kernel's nearest answer is the ioctl's own argument
+ * check, EINVAL (`iommufd_fops_ioctl`, `vfio_fops_unl_ioctl`), and ENOTTY for an ioctl it does not
+ * know.
+ */
+export function malformedAction(action: unknown): Refusal | undefined {
+  if (typeof action !== 'object' || action === null)
+    return refusal('ENOTTY', 'iommufd_fops_ioctl', `not an action: ${describe(action)}`);
+  const op = (action as { op?: unknown }).op;
+  if (typeof op !== 'string' || !isOpName(op))
+    return refusal('ENOTTY', 'iommufd_fops_ioctl', `unknown op ${describe(op)}: no such ioctl`);
+  const rule = op.startsWith('vfio.') ? 'vfio_fops_unl_ioctl' : 'iommufd_fops_ioctl';
+  const fields = OP_SPECS[op].fields as Readonly<Record<string, Field>>;
+  for (const [name, field] of Object.entries(fields)) {
+    const value = (action as Record<string, unknown>)[name];
+    if (value === undefined) {
+      if (field.optional) continue;
+      return refusal('EINVAL', rule, `${op}: field ${name} is missing`);
+    }
+    const why = wrongKind(field, value);
+    if (why) return refusal('EINVAL', rule, `${op}: field ${name} ${why} (got ${describe(value)})`);
+  }
+  return undefined;
+}
+
+function wrongKind(field: Field, v: unknown): string | undefined {
+  switch (field.kind) {
+    case 'u64':
+      return typeof v === 'bigint' && isU64(v) ? undefined : 'must be a u64 (a bigint 0..2^64-1)';
+    case 'ref':
+      return typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v))
+        ? undefined
+        : 'must be an object id';
+    case 'group':
+    case 'int':
+      return Number.isSafeInteger(v) ? undefined : 'must be an integer';
+    case 'device':
+      return typeof v === 'string' ? undefined : 'must be a PCI address (a string)';
+    case 'ranges':
+      return Array.isArray(v) && v.every(isRange)
+        ? undefined
+        : 'must be a list of {start, last} u64 ranges';
+    case 'flags':
+      return Array.isArray(v) && v.every((f) => typeof f === 'string')
+        ? undefined
+        : 'must be a list of flag names or raw bits';
+    case 'choice':
+      if (field.orNumber !== undefined)
+        return typeof v === 'string' || Number.isSafeInteger(v)
+          ? undefined
+          : 'must be a name or a number';
+      return typeof v === 'string' && field.choices.includes(v)
+        ? undefined
+        : `must be one of ${field.choices.join(', ')}`;
+  }
+}
+
+/** Only the kinds: the order within a range is the op's own check (`iommufd_ioas_load_iovas`). */
+function isRange(r: unknown): boolean {
+  if (typeof r !== 'object' || r === null) return false;
+  const { start, last } = r as { start?: unknown; last?: unknown };
+  return typeof start === 'bigint' && typeof last === 'bigint' && isU64(start) && isU64(last);
+}
+
+function describe(v: unknown): string {
+  if (typeof v === 'bigint') return `0x${v.toString(16)}`;
+  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
+  if (Array.isArray(v)) return `a list of ${v.length}`;
+  return v === null ? 'null' : typeof v === 'object' ? 'an object' : String(v);
+}
