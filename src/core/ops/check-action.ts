@@ -1,7 +1,7 @@
 import { refusal, type Refusal } from '../refusal.ts';
 import { isU64 } from '../u64.ts';
 import type { Field } from './fields.ts';
-import { isOpName, OP_SPECS } from './registry.ts';
+import { isOpName, OP_SPECS, type OpName } from './registry.ts';
 
 /**
  * The entry check every action passes before its handler runs: each field has the kind its op
@@ -11,6 +11,14 @@ import { isOpName, OP_SPECS } from './registry.ts';
  * check, EINVAL (`iommufd_fops_ioctl`, `vfio_fops_unl_ioctl`), and ENOTTY for an ioctl it does not
  * know.
  */
+/** Each op's fields as a list, built once: the check runs on every engine step. */
+const FIELD_LISTS = Object.fromEntries(
+  Object.entries(OP_SPECS).map(([op, spec]) => [
+    op,
+    Object.entries(spec.fields as Record<string, Field>),
+  ]),
+) as unknown as Record<OpName, ReadonlyArray<readonly [string, Field]>>;
+
 export function malformedAction(action: unknown): Refusal | undefined {
   if (typeof action !== 'object' || action === null)
     return refusal('ENOTTY', 'iommufd_fops_ioctl', `not an action: ${describe(action)}`);
@@ -18,8 +26,7 @@ export function malformedAction(action: unknown): Refusal | undefined {
   if (typeof op !== 'string' || !isOpName(op))
     return refusal('ENOTTY', 'iommufd_fops_ioctl', `unknown op ${describe(op)}: no such ioctl`);
   const rule = op.startsWith('vfio.') ? 'vfio_fops_unl_ioctl' : 'iommufd_fops_ioctl';
-  const fields = OP_SPECS[op].fields as Readonly<Record<string, Field>>;
-  for (const [name, field] of Object.entries(fields)) {
+  for (const [name, field] of FIELD_LISTS[op]) {
     const value = (action as Record<string, unknown>)[name];
     if (value === undefined) {
       if (field.optional) continue;

@@ -31,6 +31,18 @@ export const ARM_SW_MSI_WINDOW = { start: 0x8000000n, last: 0x80fffffn } as cons
 
 /** Compare "6.12" style versions; true when `version` is older than `than`. */
 export function kernelOlderThan(version: string, than: string): boolean {
+  // Asked by several rules on every op: remember each answer (a handful of version pairs).
+  const key = `${version}<${than}`;
+  const known = OLDER_THAN.get(key);
+  if (known !== undefined) return known;
+  const answer = compareVersions(version, than);
+  OLDER_THAN.set(key, answer);
+  return answer;
+}
+
+const OLDER_THAN = new Map<string, boolean>();
+
+function compareVersions(version: string, than: string): boolean {
   const a = version.split(/[.-]/).map((p) => parseInt(p, 10) || 0);
   const b = than.split(/[.-]/).map((p) => parseInt(p, 10) || 0);
   for (let i = 0; i < Math.max(a.length, b.length); i++) {
