@@ -1,20 +1,18 @@
 /**
  * `npm run bench` (DESIGN.md §8): measures side by side in one run and prints one table of ratios;
  * it never asserts timings and is no part of `npm test`. `npm run bench -- --quick` runs smaller n.
- *   1. engine map ops/s at 1k, 100k and 1M mappings (iommufd IOAS, and type1 with a raised
- *      dma_entry_limit) against a bare B+ tree insert of the same keys, and dry runs on the
- *      largest state (O(log n));
+ *   1. engine map and unmap at 1k, 100k and 1M live mappings (iommufd IOAS, and type1 with a
+ *      raised dma_entry_limit) against the bare copy-on-write op on the same keys (clone then set
+ *      / clone then delete), interleaved in rounds with the median reported, a plain B+ tree
+ *      insert as a second reference, and at the largest size dry run, undo, redo and the heap
+ *      held per mapping with 50 undo entries (engine-cow.ts);
  *   2. canvas frame time of the app's MapPainter at 1M mappings, at four zoom levels, against a
  *      naive d3 SVG rendering (one <rect> per mapping) at 10k, in headless Chromium (browser.ts);
  *   3. importer throughput on large inputs of the main formats (importers.ts).
  */
-import { BTree } from '../../src/core/ranges/btree.ts';
-import { apply, createState, dryRun } from '../../src/core/engine.ts';
-import type { Action } from '../../src/core/actions.ts';
-import type { EngineState } from '../../src/core/state.ts';
 import { benchMap } from './browser.ts';
+import { benchEngineCow, ROUNDS } from './engine-cow.ts';
 import { benchImporters } from './importers.ts';
-import { iovaOf, mapMany, PAGE, vfioContainer } from './state.ts';
 
 const quick = process.argv.includes('--quick');
 const ENGINE_N = quick ? [1_000, 10_000, 100_000] : [1_000, 100_000, 1_000_000];
@@ -40,98 +38,22 @@ const int = (v: number) => Math.round(v).toLocaleString('en-US');
 
 // 1. Engine -----------------------------------------------------------------------------------
 
-function time(name: string, n: number, fn: () => void, baseline?: number): number {
-  const t0 = performance.now();
-  fn();
-  const ms = performance.now() - t0;
-  const opsPerSec = (n / ms) * 1000;
+log(
+  `engine${quick ? ' (--quick)' : ''}: ${ENGINE_N.join(', ')} mappings, median of ${ROUNDS} interleaved rounds`,
+);
+for (const r of benchEngineCow(ENGINE_N, quick ? 2_000 : 5_000, log)) {
+  const heap = r.name.startsWith('heap');
   rows.push({
     section: 'engine',
-    name,
-    n: int(n),
-    ms: fmt(ms),
-    rate: `${int(opsPerSec)} ops/s`,
-    ratio: baseline ? `${(baseline / opsPerSec).toFixed(1)}x slower than the bare tree` : '',
+    name: r.name,
+    n: int(r.n),
+    ms: heap ? '' : fmt(r.ns / 1000, 2),
+    rate: heap ? `${int(r.ns)} bytes/mapping` : `${int(r.ns)} ns/op`,
+    ratio:
+      r.baselineNs !== undefined
+        ? `${(r.ns / r.baselineNs).toFixed(2)}x ${r.baselineName} (${int(r.baselineNs)} ns)`
+        : '',
   });
-  return opsPerSec;
-}
-
-function bareTree(n: number): number {
-  return time('bare sorted-btree insert', n, () => {
-    const t = new BTree<bigint, { start: bigint; last: bigint }>(undefined, (a, b) =>
-      a < b ? -1 : a > b ? 1 : 0,
-    );
-    for (let i = 0; i < n; i++) {
-      const start = iovaOf(i);
-      t.set(start, { start, last: start + PAGE - 1n });
-    }
-  });
-}
-
-function iommufdMaps(n: number, baseline: number): void {
-  let state = createState({ iommus: [], devices: [] });
-  time(
-    'engine iommufd.ioas_map (FIXED_IOVA)',
-    n,
-    () => {
-      const r = apply(state, { op: 'iommufd.ioas_alloc' });
-      state = r.state;
-      const ioas = (r.outcome.ok && (r.outcome.result?.id as number)) || 1;
-      for (let i = 0; i < n; i++) {
-        const a: Action = {
-          op: 'iommufd.ioas_map',
-          ioas,
-          iova: iovaOf(i),
-          length: PAGE,
-          flags: ['FIXED_IOVA', 'READABLE', 'WRITEABLE'],
-          user_va: 0x7f0000000000n,
-        };
-        const out = apply(state, a);
-        if (!out.outcome.ok) throw new Error(`map ${i} failed: ${out.outcome.message}`);
-        state = out.state;
-      }
-    },
-    baseline,
-  );
-}
-
-function vfioMaps(n: number, baseline: number): { state: EngineState; container: number } {
-  let state: EngineState | undefined;
-  let container = 0;
-  time(
-    'engine vfio.map_dma (type1v2, raised dma_entry_limit)',
-    n,
-    () => {
-      const c = vfioContainer(n);
-      container = c.container;
-      state = mapMany(c.state, c.container, n);
-    },
-    baseline,
-  );
-  return { state: state as EngineState, container };
-}
-
-log(`engine${quick ? ' (--quick)' : ''}: ${ENGINE_N.join(', ')} mappings`);
-for (const n of ENGINE_N) {
-  const base = bareTree(n);
-  iommufdMaps(n, base);
-  const { state, container } = vfioMaps(n, base);
-  if (n === ENGINE_N[ENGINE_N.length - 1]) {
-    const probes = quick ? 10_000 : 100_000;
-    time(`dry run vfio.map_dma on the ${int(n)}-mapping container (overlap found)`, probes, () => {
-      for (let i = 0; i < probes; i++) {
-        dryRun(state, {
-          op: 'vfio.map_dma',
-          container,
-          iova: iovaOf((i * 7919) % n),
-          size: PAGE,
-          flags: ['READ', 'WRITE'],
-          vaddr: 0x7f0000000000n,
-        });
-      }
-    });
-  }
-  log(`engine ${int(n)} done`);
 }
 
 // 2. Canvas vs SVG ----------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 import { apply, createState } from '../../src/core/engine.ts';
+import type { Action } from '../../src/core/actions.ts';
 import type { EngineState } from '../../src/core/state.ts';
 
 /**
@@ -34,18 +35,22 @@ export function vfioContainer(n: number): { state: EngineState; container: numbe
   return { state: r.state, container };
 }
 
+/** One 4 KiB VFIO_IOMMU_MAP_DMA at `iova`, backed by the user page at the same offset. */
+export function mapAction(container: number, iova: bigint): Action {
+  return {
+    op: 'vfio.map_dma',
+    container,
+    iova,
+    size: PAGE,
+    flags: ['READ', 'WRITE'],
+    vaddr: 0x7f0000000000n + iova,
+  };
+}
+
 /** n VFIO_IOMMU_MAP_DMA calls, one engine `apply` each. */
 export function mapMany(state: EngineState, container: number, n: number): EngineState {
   for (let i = 0; i < n; i++) {
-    const iova = iovaOf(i);
-    const out = apply(state, {
-      op: 'vfio.map_dma',
-      container,
-      iova,
-      size: PAGE,
-      flags: ['READ', 'WRITE'],
-      vaddr: 0x7f0000000000n + iova,
-    });
+    const out = apply(state, mapAction(container, iovaOf(i)));
     if (!out.outcome.ok) throw new Error(`map ${i} failed: ${out.outcome.message}`);
     state = out.state;
   }
