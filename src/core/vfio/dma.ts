@@ -352,8 +352,11 @@ export function unmapDma(
   // 0xffffffffffffffff had an "end" of 0 and was invisible to the lookups (§4.7 last bullet).
   const hidden = (m: RangeEntry<VfioMapping>): boolean => legacy && m.last === U64_MAX;
 
+  // One lookup finds the mapping holding r.start; it is also the tail when it reaches r.last, and
+  // the first overlapping one when it exists (profiled: the repeated lookups were a third of an
+  // exact one-page unmap on a 100k-mapping container).
+  const head = all ? undefined : driver.dma.find(r.start);
   if (driver.v2 && !all) {
-    const head = driver.dma.find(r.start);
     if (head && head.start < r.start && !hidden(head)) {
       return refusal(
         'EINVAL',
@@ -361,7 +364,7 @@ export function unmapDma(
         `unmap ${formatRange(r)} would bisect mapping ${formatRange(head)} (its first byte is below ${hex(r.start)})`,
       );
     }
-    const tail = driver.dma.find(r.last);
+    const tail = head && head.last >= r.last ? head : driver.dma.find(r.last);
     if (tail && tail.last > r.last && !hidden(tail)) {
       return refusal(
         'EINVAL',
@@ -375,14 +378,17 @@ export function unmapDma(
   const victims: RangeEntry<VfioMapping>[] = [];
   const endWrapped = legacy && !all && r.last === U64_MAX;
   if (!endWrapped) {
-    let first = driver.dma.firstOverlapping(r);
+    let first = head ?? driver.dma.firstOverlapping(r);
     if (first && hidden(first)) first = undefined; // legacy: the first-node search skips it
     const stopAt = legacy && all ? U64_MAX - 1n : r.last; // legacy ALL: exclusive end U64_MAX
     if (first && !(!driver.v2 && first.start < r.start)) {
-      for (const m of driver.dma.entries(first.start)) {
-        if (m.start > stopAt) break;
-        victims.push(m);
-      }
+      // A first mapping reaching the end is the only one (mappings never overlap): no walk.
+      if (first.last >= stopAt) victims.push(first);
+      else
+        for (const m of driver.dma.entries(first.start)) {
+          if (m.start > stopAt) break;
+          victims.push(m);
+        }
     }
   }
 
