@@ -289,6 +289,9 @@ function ioasUnmap(state: EngineState, a: ActionOf<'iommufd.ioas_unmap'>): Appli
     ioas = txn.removeArea(ioas, area.start);
     removed += area.last - area.start + 1n;
     removedRanges.push({ start: area.start, last: area.last });
+    // Areas never overlap: one reaching the end of the range is the last one to look for
+    // (profiled: the extra lookup was a third of an exact one-area unmap).
+    if (area.last >= last) break;
   }
   if (removed === 0n && !all) {
     return refuse(
