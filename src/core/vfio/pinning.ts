@@ -7,6 +7,29 @@ export type PinResult =
   { readonly ok: true; readonly locked: bigint; readonly pfnmap: boolean } | Refusal;
 
 /**
+ * `vfio_lock_acct`: the refusal when charging `upTo` more bytes would take the process past
+ * RLIMIT_MEMLOCK. A module function rather than a closure per pin (profiled: the closure was 7%
+ * of a type1 map under the CLI's TypeScript loader).
+ */
+function overLimit(
+  limit: bigint | undefined,
+  memlock: bigint | undefined,
+  alreadyLocked: bigint,
+  charged: bigint,
+  cursor: bigint,
+  upTo: bigint,
+): Refusal | undefined {
+  if (limit === undefined || alreadyLocked + charged + upTo <= limit) return undefined;
+  const room = limit - alreadyLocked - charged;
+  const at = cursor + (room > 0n ? room : 0n);
+  return refusal(
+    'ENOMEM',
+    'vfio_lock_acct',
+    `pinning user page ${hex(at)} would take locked memory past RLIMIT_MEMLOCK ${formatSize(memlock ?? 0n)} (${formatSize(alreadyLocked)} already locked by the process, ${formatSize(charged + (room > 0n ? room : 0n))} by this mapping so far)`,
+  );
+}
+
+/**
  * Pins the user pages behind a mapping the way `vfio_pin_pages_remote` walks them, in address
  * order: an address nothing backs, or a write mapping of read-only memory, is EFAULT
  * (`vaddr_get_pfns` / `pin_user_pages_remote` with FOLL_WRITE); each ordinary page is charged to
@@ -33,17 +56,6 @@ export function pinUserRange(
   let cursor: bigint = va.start;
   let charged = 0n;
   let pfnmap = false;
-  const overLimit = (upTo: bigint): Refusal | undefined => {
-    if (limit === undefined) return undefined;
-    if (alreadyLocked + charged + upTo <= limit) return undefined;
-    const room = limit - alreadyLocked - charged;
-    const at = cursor + (room > 0n ? room : 0n);
-    return refusal(
-      'ENOMEM',
-      'vfio_lock_acct',
-      `pinning user page ${hex(at)} would take locked memory past RLIMIT_MEMLOCK ${formatSize(memlock ?? 0n)} (${formatSize(alreadyLocked)} already locked by the process, ${formatSize(charged + (room > 0n ? room : 0n))} by this mapping so far)`,
-    );
-  };
 
   for (const b of walk.pieces) {
     const last = b.last < va.last ? b.last : va.last;
@@ -52,7 +64,7 @@ export function pinUserRange(
     if (b.kind === 'pfnmap') {
       pfnmap = true;
     } else if (b.kind === 'readonly' && write) {
-      const ovl = overLimit(0n);
+      const ovl = overLimit(limit, memlock, alreadyLocked, charged, cursor, 0n);
       if (ovl) return ovl;
       return refusal(
         'EFAULT',
@@ -60,7 +72,7 @@ export function pinUserRange(
         `user memory ${formatRange({ start: cursor, last })}${label} is read-only but the mapping asks for WRITE`,
       );
     } else {
-      const ovl = overLimit(size);
+      const ovl = overLimit(limit, memlock, alreadyLocked, charged, cursor, size);
       if (ovl) return ovl;
       charged += size;
     }
