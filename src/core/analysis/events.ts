@@ -1,3 +1,4 @@
+import { deviceRef, groupRef, lineRef } from '../entity-ref.ts';
 import type { Action } from '../actions.ts';
 import { apply, dryRun } from '../engine.ts';
 import type { GuestLayout, ImportedStep, PlacedEvent } from '../importers/types.ts';
@@ -6,7 +7,7 @@ import { ERRNO_NUMBERS } from '../outcome.ts';
 import { formatRange, intersection } from '../u64.ts';
 import { assign, userAddressFor } from './dry-run.ts';
 import { groupRegionPhrases } from './group-phrases.ts';
-import type { Finding } from './types.ts';
+import { about, type Finding } from './types.ts';
 import { errnoCauses, eventCauses, formatCauses, type RegionHit } from './causes.ts';
 import type { PastedError } from '../importers/types.ts';
 import type { HostFacts } from '../importers/types.ts';
@@ -112,7 +113,7 @@ export function eventFindings(
         out.push({
           severity: 'error',
           kind: 'pasted-error',
-          objects: [`line ${ev.line}`],
+          ...about([lineRef(ev.line)]),
           addresses: [ev.range],
           message: withAssumption(`Line ${ev.line}: ${ev.detail}; ${placed}; ${why}.${causes}`),
         });
@@ -142,11 +143,11 @@ export function eventFindings(
       out.push({
         severity: 'error',
         kind: 'pasted-error',
-        objects: [
-          `line ${ev.line}`,
-          ...(ev.region ? [ev.region] : []),
-          ...a.attached.map((g) => `group ${g}`),
-        ],
+        ...about([
+          lineRef(ev.line),
+          ...(ev.region ? [{ kind: 'qemu-region' as const, name: ev.region }] : []),
+          ...a.attached.map(groupRef),
+        ]),
         addresses: [ev.range],
         message: withAssumption(`Line ${ev.line}: ${ev.detail}; ${placed}; ${verdict}.${causes}`),
         ...(!o.ok ? { errno: o.errno, rule: o.rule } : {}),
@@ -169,7 +170,7 @@ export function eventFindings(
     out.push({
       severity: 'warning',
       kind: 'pasted-fault',
-      objects: [`line ${ev.line}`, ...(ev.device ? [ev.device] : [])],
+      ...about([lineRef(ev.line), ...(ev.device ? [deviceRef(ev.device)] : [])]),
       addresses: [ev.range],
       message: `Line ${ev.line}: ${ev.detail}; ${placed}; ${meaning}.${ev.kind === 'iommu-width-error' ? '' : causes}`,
     });
@@ -195,7 +196,7 @@ export function addresslessFindings(errors: readonly PastedError[]): Finding[] {
     return {
       severity: 'error' as const,
       kind: 'pasted-error' as const,
-      objects: lines.slice(0, 6).map((l) => `line ${l}`),
+      ...about(lines.slice(0, 6).map(lineRef)),
       addresses: [],
       message: `${where}: ${e.call} failed with ${e.errnoNumber}${e.errno ? ` (${e.errno})` : ''}; the line gives no address, so it cannot be placed or dry-run.${formatCauses(errnoCauses(e.errnoNumber, e.call))}`,
     };
@@ -249,7 +250,7 @@ export function traceFindings(
     out.push({
       severity: s.op === 'vfio.map_dma' ? 'error' : 'warning',
       kind: 'trace-step-refused',
-      objects: [`trace line ${line}`, ...a.attached.map((g) => `group ${g}`)],
+      ...about([{ kind: 'line', line, trace: true }, ...a.attached.map(groupRef)]),
       addresses: [{ start: iova, last: iova + size - 1n }],
       message: `Trace line ${line}: ${s.op === 'vfio.map_dma' ? 'MAP_DMA' : 'UNMAP_DMA'} ${formatRange({ start: iova, last: iova + size - 1n })} is refused with ${r.outcome.errno} (${r.outcome.rule}): ${r.outcome.message}.`,
       errno: r.outcome.errno,
@@ -259,7 +260,7 @@ export function traceFindings(
   out.push({
     severity: 'info',
     kind: 'trace-step-refused',
-    objects: a.attached.map((g) => `group ${g}`),
+    ...about(a.attached.map(groupRef)),
     addresses: [],
     message: `Replayed ${dma.length} traced DMA step(s) in a type1v2 container with group${a.attached.length > 1 ? 's' : ''} ${a.attached.join(', ')}: ${ok} accepted, ${dma.length - ok} refused.`,
   });

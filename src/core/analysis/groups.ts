@@ -1,10 +1,11 @@
+import { deviceRef, groupRef } from '../entity-ref.ts';
 import type { HostFacts } from '../importers/types.ts';
 import { canonicalBdf } from '../platform/bdf.ts';
 import type { AcsInput, PlatformInput } from '../platform/normalize.ts';
 import { isDmaApiDriver, type PlatformIndex } from '../platform/platform-index.ts';
 import { REQ_ACS_FLAGS } from '../platform/groups.ts';
 import type { PciDevice } from '../platform/types.ts';
-import type { Finding } from './types.ts';
+import { about, type Finding } from './types.ts';
 import {
   acsEnabled,
   derivedGroups,
@@ -38,7 +39,7 @@ export function viabilityFindings(index: PlatformIndex, groups: readonly number[
     out.push({
       severity: vfio.length > 0 ? 'error' : 'warning',
       kind: 'group-not-viable',
-      objects: [`group ${g}`, ...blockers.map((d) => d.bdf)],
+      ...about([groupRef(g), ...blockers.map((d) => deviceRef(d.bdf))]),
       addresses: [],
       message: `Group ${g} is not viable: ${blockers.map(describeMember).join(', ')} ${blockers.length > 1 ? 'are' : 'is'} bound to a kernel driver, so opening the group for VFIO fails with EPERM (iommu_group_claim_dma_owner; QEMU: "group ${g} is not viable"); bind every endpoint of the group to vfio-pci${members.some(isBridge) ? ' (bridges may keep pcieport)' : ''}${vfio.length ? ` — ${vfio.map((d) => d.bdf).join(', ')} already ${vfio.length > 1 ? 'are' : 'is'}` : ''}.`,
     });
@@ -118,7 +119,7 @@ export function largeGroupFindings(
     out.push({
       severity: endpoints.length > 1 ? 'warning' : 'info',
       kind: 'group-large',
-      objects: [`group ${g}`, ...grp.devices],
+      ...about([groupRef(g), ...grp.devices.map(deviceRef)]),
       addresses: [],
       message: `Group ${g} holds ${grp.devices.length} devices (${grp.devices.join(', ')}) because ${why.join('; ')}${derived.size > 1 ? '; the topology alone would split it, so a kernel quirk or unread ACS state joined them' : ''}.`,
     });
@@ -163,7 +164,7 @@ export function acsOverrideFindings(
     out.push({
       severity: 'info',
       kind: 'acs-override',
-      objects: [`group ${g}`, ...grp.devices],
+      ...about([groupRef(g), ...grp.devices.map(deviceRef)]),
       addresses: [],
       message: `With the out-of-tree pcie_acs_override=downstream,multifunction patch, group ${g} would split into ${pieces.size} groups (${[...pieces.values()].map((p) => `{${p.join(', ')}}`).join(', ')}); the hardware would still route peer-to-peer DMA between them without the IOMMU, so a device given to a VM could read or corrupt the others' memory — the override changes what the kernel believes, not what the switch does (not upstream; maintainers decline it).`,
     });
