@@ -1,4 +1,5 @@
 import { deviceRef, groupRef, lineRef } from '../entity-ref.ts';
+import { ASSUMED_REGION_NOTE } from '../platform/region-source.ts';
 import type { Action } from '../actions.ts';
 import { apply, dryRun } from '../engine.ts';
 import type { GuestLayout, ImportedStep, PlacedEvent } from '../importers/types.ts';
@@ -56,6 +57,7 @@ export function eventFindings(
           type: r.type,
           group: g.id,
           origin: r.origin,
+          source: r.source,
         })),
     );
     // No group known: regions that apply to every device still say where the line falls.
@@ -68,6 +70,7 @@ export function eventFindings(
             type: r.type,
             group: -1,
             origin: r.origin,
+            source: r.source,
           });
       }
     }
@@ -82,16 +85,16 @@ export function eventFindings(
         .filter((b) => intersection(b, ev.range))
         .map((b) => `${d.bdf} BAR ${b.index} ${formatRange(b)}`),
     );
-    // reserved_regions pasted without a group (the `grep -h ... | sort -u` union) hold for every group.
-    const union = (o: string | undefined) =>
-      o === 'sysfs reserved_regions' || /\(assumed: /.test(o ?? '');
+    // reserved_regions pasted without a group (the `grep -h ... | sort -u` union) and the windows
+    // the import assumed hold for every group.
     const phrased = regionHits.map((h) => ({
       ...h,
-      note: union(h.origin)
-        ? /assumed/.test(h.origin ?? '')
-          ? h.origin?.replace(/^.*\((assumed: [^)]*)\).*$/, '$1')
-          : 'from reserved_regions read without group numbers: every group has it'
-        : undefined,
+      note:
+        h.source === 'assumed'
+          ? ASSUMED_REGION_NOTE
+          : h.source === 'sysfs-union'
+            ? 'from reserved_regions read without group numbers: every group has it'
+            : undefined,
     }));
     const where = [
       ...groupRegionPhrases(phrased.filter((h) => h.group >= 0)),

@@ -1,4 +1,5 @@
 import { groupRef, sectionRef, unitRef } from '../entity-ref.ts';
+import { isFromSysfs } from '../platform/region-source.ts';
 import { dryRun } from '../engine.ts';
 import type { GuestLayout, GuestSection, HostFacts } from '../importers/types.ts';
 import type { PlatformInput } from '../platform/normalize.ts';
@@ -86,7 +87,7 @@ export function guestFindings(
           kind: isBar ? 'guest-bar-in-reserved' : 'guest-ram-in-reserved',
           ...about([sectionRef(s), ...groupsHit(shown)]),
           addresses: distinctRanges(shown.map((h) => intersection(h, s) as Range)),
-          message: `Guest ${isBar ? 'BAR' : 'RAM'} ${s.name} ${formatRange(s)} overlaps ${groupRegionPhrases(shown.map((h) => ({ ...h, note: h.origin && !/sysfs reserved_regions/.test(h.origin) ? h.origin : undefined }))).join(', ')}: MAP_DMA of this ${formatSize(size)} section returns ${outcome.errno} (${outcome.rule}); ${consequence}.`,
+          message: `Guest ${isBar ? 'BAR' : 'RAM'} ${s.name} ${formatRange(s)} overlaps ${groupRegionPhrases(shown.map((h) => ({ ...h, note: isFromSysfs(h.source) ? undefined : h.origin }))).join(', ')}: MAP_DMA of this ${formatSize(size)} section returns ${outcome.errno} (${outcome.rule}); ${consequence}.`,
           errno: outcome.errno,
           rule: outcome.rule,
         });

@@ -4,6 +4,7 @@ import type { HostFacts } from '../importers/types.ts';
 import type { PlatformInput } from '../platform/normalize.ts';
 import { canonicalBdf } from '../platform/bdf.ts';
 import { groupHasIsolatedMsi, type PlatformIndex } from '../platform/platform-index.ts';
+import { regionSource } from '../platform/region-source.ts';
 import { rmrrIsRelaxable } from '../platform/rmrr.ts';
 import { formatRange } from '../u64.ts';
 import { unitAssumptionNote } from './assumption.ts';
@@ -28,7 +29,7 @@ export function withRelaxableRmrrs(platform: PlatformInput): PlatformInput {
   const relax = (r: NonNullable<PlatformInput['reservedRegions']>[number]) =>
     r.type === 'direct' &&
     r.device !== undefined &&
-    /\bRMRR\b/.test(r.origin ?? '') &&
+    regionSource(r) === 'rmrr' &&
     rmrrIsRelaxable(classes.get(canonicalBdf(r.device)));
   if (!(platform.reservedRegions ?? []).some(relax)) return platform;
   return {

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import type { ActionOf, OpName } from '../actions.ts';
 import { ERRNO_NUMBERS, type Errno } from '../outcome.ts';
 import type { PlatformInput } from '../platform/normalize.ts';
-import { ACS_FLAGS, type AcsFlag } from '../platform/types.ts';
+import { ACS_FLAGS, REGION_SOURCES, type AcsFlag } from '../platform/types.ts';
 import { parseU64 } from '../u64.ts';
 import { describeValue } from './describe.ts';
 import { didYouMean } from './suggest.ts';
@@ -405,6 +405,7 @@ export const platformSchema = z.strictObject({
         group: groupNumber.optional(),
         device: z.string().optional(),
         origin: z.string().optional(),
+        source: z.enum(REGION_SOURCES).optional(),
       }),
     )
     .optional(),
