@@ -61,7 +61,7 @@ export function largeGroupFindings(
   const acsUnknown = lspciUnread
     ? `the input has no ACS for it (${lspciUnread})`
     : 'the input has no ACSCtl line for it';
-  const { platform, groupOf, reasons } = derivedGroups(input);
+  const { platform, groupOf, reasons, pinned } = derivedGroups(input);
   for (const g of groups) {
     const grp = index.groups.get(g);
     if (!grp) continue;
@@ -107,9 +107,11 @@ export function largeGroupFindings(
     }
     const derived = new Set(grp.devices.map((b) => groupOf.get(b)));
     if (why.length === 0) {
+      // A pinned group number explains nothing about why the devices share it.
       const r = grp.devices
+        .filter((b) => !pinned.has(b))
         .map((b) => reasons.get(b))
-        .filter((x): x is string => !!x && !/given by the scenario/.test(x));
+        .filter((x): x is string => !!x);
       why.push(...new Set(r));
     }
     if (why.length === 0)
