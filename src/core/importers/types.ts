@@ -145,6 +145,8 @@ export interface ImportResult {
   readonly scenario: PartialScenario;
   readonly unparsed: readonly UnparsedLine[];
   readonly notes: readonly string[];
+  /** A mixed paste: its first this many notes summarise the pieces, one each, in order. */
+  readonly pieceSummaries?: number;
   /** Pasted error/fault lines placed on the axis (error-lines, dmesg, bundle). */
   readonly events: readonly PlacedEvent[];
   /** `/proc/iomem` entries, when the input had them. */
