@@ -161,7 +161,7 @@ export function eventFindings(
     if (ev.kind === 'iommu-width-error') {
       const need = ev.range.last.toString(2).length;
       meaning = `the IOVA needs ${need} bits, more than the domain's width, so it can never be mapped: the driver or VMM chose an IOVA above the aperture (use IOVAs below it, or an IOMMU mode with a wider address width)`;
-    } else if (/INVALID_DEVICE_REQUEST/.test(ev.detail))
+    } else if (ev.amdEvent === 'INVALID_DEVICE_REQUEST')
       meaning =
         'the IOMMU refused the request outright (on AMD this is what a DMA into the reserved HyperTransport window gets)';
     else if (regionHits.length)

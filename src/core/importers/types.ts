@@ -93,6 +93,8 @@ export interface PlacedEvent {
   /** The QEMU memory region named by "Region NAME:", when present. */
   readonly region?: string;
   readonly vaddr?: U64;
+  /** The event type an AMD-Vi fault line names (`IO_PAGE_FAULT`, `INVALID_DEVICE_REQUEST`, ...). */
+  readonly amdEvent?: string;
   readonly detail: string;
   readonly text: string;
 }
