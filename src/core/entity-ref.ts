@@ -1,7 +1,8 @@
 /**
  * What a finding, a lane or a reservation is about, as data: the UI selects and filters by these
  * fields and derives the words from them (`entityLabel`), never the reverse — a sentence can be
- * reworded without changing what a click selects.
+ * reworded without changing what a click selects. Addresses are not references: findings and
+ * spans carry their ranges as `Range`s already (and the CLI prints references as JSON).
  */
 export type EntityRef =
   | { readonly kind: 'group'; readonly group: number }
@@ -15,7 +16,6 @@ export type EntityRef =
       readonly objectType: 'container' | 'domain' | 'ioas' | 'hwpt';
       readonly id: number;
     }
-  | { readonly kind: 'range'; readonly start: bigint; readonly last: bigint }
   /** A BAR of a device; `own` when the finding is about the DMA source's own BAR. */
   | { readonly kind: 'bar'; readonly bdf: string; readonly bar: number; readonly own?: boolean }
   | { readonly kind: 'guest-section'; readonly name: string }
@@ -48,8 +48,6 @@ export function entityLabel(ref: EntityRef): string {
       return `host bridge ${ref.id}`;
     case 'object':
       return `${OBJECT_NAMES[ref.objectType]} ${ref.id}`;
-    case 'range':
-      return `0x${ref.start.toString(16)}..0x${ref.last.toString(16)}`;
     case 'bar':
       return ref.own ? `${ref.bdf}'s own BAR ${ref.bar}` : `${ref.bdf} BAR ${ref.bar}`;
     case 'guest-section':
@@ -80,12 +78,6 @@ export const sectionRef = (s: { readonly name: string }): EntityRef => ({
   kind: 'guest-section',
   name: s.name,
 });
-
-/** The first group a list of references names, if any. */
-export function firstGroup(refs: readonly EntityRef[]): number | undefined {
-  for (const r of refs) if (r.kind === 'group') return r.group;
-  return undefined;
-}
 
 /** The BDFs a list of references names, in order. */
 export function devicesOf(refs: readonly EntityRef[]): string[] {
