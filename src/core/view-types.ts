@@ -1,6 +1,7 @@
 import type { RangeMap } from './ranges/range-map.ts';
 import type { Range, U64, UserVa, PgsizeBitmap } from './u64.ts';
 import type { ResvType } from './platform/types.ts';
+import type { EntityRef } from './entity-ref.ts';
 
 /**
  * What the map, inspector, analysis and CLI read from the engine state: a read-only description
@@ -23,6 +24,8 @@ export interface ReservedView extends Range {
   readonly type: ResvType | 'aperture' | 'test';
   /** Who reserved it: "group 3", "device 0000:01:00.0", "hwpt 4 aperture", "selftest". */
   readonly owner: string;
+  /** The same owner as data (a group, a device, a HWPT, the selftest), for filters and clicks. */
+  readonly ownerRef?: EntityRef;
   readonly origin?: string;
 }
 

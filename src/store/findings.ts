@@ -1,3 +1,4 @@
+import { devicesOf } from '../core/entity-ref.ts';
 import { span } from '../core/ranges/range-set.ts';
 import { analyze, type CheckReport, type Finding } from '../core/analysis/index.ts';
 import {
@@ -116,13 +117,11 @@ export function focusFinding(store: AppStore, f: Finding): void {
   const s = store.getState();
   const index = s.history?.present.state.index;
   if (!index) return;
-  const bdf = f.objects.find((o) => index.devices.has(o));
+  const bdf = devicesOf(f.refs).find((b) => index.devices.has(b));
   if (bdf) {
     s.select({ kind: 'device', bdf }, { quiet: true });
     return;
   }
-  const g = f.objects
-    .map((o) => /^group (\d+)$/.exec(o)?.[1])
-    .find((x) => x !== undefined && index.groups.has(Number(x)));
-  if (g !== undefined) s.select({ kind: 'group', group: Number(g) }, { quiet: true });
+  const g = f.refs.find((r) => r.kind === 'group' && index.groups.has(r.group));
+  if (g?.kind === 'group') s.select({ kind: 'group', group: g.group }, { quiet: true });
 }

@@ -41,6 +41,7 @@ function lane(mappings: RangeMap<MappingValue>, spans: Lane['spans'] = []): Lane
   return {
     id: 'container:1',
     kind: 'container',
+    ref: { kind: 'object', objectType: 'container', id: 1 },
     label: 'container 1',
     detail: '',
     nested: false,
@@ -119,7 +120,14 @@ describe('drawMap with a recording context', () => {
     ]);
     const lanes: Lane[] = [
       lane(map, [
-        { start: 0xfee00000n, last: 0xfeefffffn, kind: 'msi', owner: 'group 4', label: 'msi' },
+        {
+          start: 0xfee00000n,
+          last: 0xfeefffffn,
+          kind: 'msi',
+          owner: 'group 4',
+          owners: [{ kind: 'group', group: 4 }],
+          label: 'msi',
+        },
       ]),
     ];
     const { rows, height } = layoutLanes(lanes);

@@ -1,7 +1,7 @@
 import type { HostFacts, PlacedEvent } from '../importers/types.ts';
 import { AMD_HT_WINDOW, ARM_SW_MSI_WINDOW, X86_MSI_WINDOW } from '../platform/defaults.ts';
 import type { PlatformIndex } from '../platform/platform-index.ts';
-import type { ResvType } from '../platform/types.ts';
+import type { RegionSource, ResvType } from '../platform/types.ts';
 import { formatRange, hex, intersection, type Range } from '../u64.ts';
 
 /**
@@ -23,6 +23,7 @@ export interface RegionHit extends Range {
   /** -1: a platform-wide region (reserved_regions pasted without group numbers, no group known). */
   readonly group: number;
   readonly origin?: string | undefined;
+  readonly source?: RegionSource | undefined;
 }
 
 export interface CauseContext {

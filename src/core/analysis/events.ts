@@ -1,3 +1,5 @@
+import { deviceRef, groupRef, lineRef } from '../entity-ref.ts';
+import { ASSUMED_REGION_NOTE } from '../platform/region-source.ts';
 import type { Action } from '../actions.ts';
 import { apply, dryRun } from '../engine.ts';
 import type { GuestLayout, ImportedStep, PlacedEvent } from '../importers/types.ts';
@@ -6,7 +8,7 @@ import { ERRNO_NUMBERS } from '../outcome.ts';
 import { formatRange, intersection } from '../u64.ts';
 import { assign, userAddressFor } from './dry-run.ts';
 import { groupRegionPhrases } from './group-phrases.ts';
-import type { Finding } from './types.ts';
+import { about, type Finding } from './types.ts';
 import { errnoCauses, eventCauses, formatCauses, type RegionHit } from './causes.ts';
 import type { PastedError } from '../importers/types.ts';
 import type { HostFacts } from '../importers/types.ts';
@@ -55,6 +57,7 @@ export function eventFindings(
           type: r.type,
           group: g.id,
           origin: r.origin,
+          source: r.source,
         })),
     );
     // No group known: regions that apply to every device still say where the line falls.
@@ -67,6 +70,7 @@ export function eventFindings(
             type: r.type,
             group: -1,
             origin: r.origin,
+            source: r.source,
           });
       }
     }
@@ -81,16 +85,16 @@ export function eventFindings(
         .filter((b) => intersection(b, ev.range))
         .map((b) => `${d.bdf} BAR ${b.index} ${formatRange(b)}`),
     );
-    // reserved_regions pasted without a group (the `grep -h ... | sort -u` union) hold for every group.
-    const union = (o: string | undefined) =>
-      o === 'sysfs reserved_regions' || /\(assumed: /.test(o ?? '');
+    // reserved_regions pasted without a group (the `grep -h ... | sort -u` union) and the windows
+    // the import assumed hold for every group.
     const phrased = regionHits.map((h) => ({
       ...h,
-      note: union(h.origin)
-        ? /assumed/.test(h.origin ?? '')
-          ? h.origin?.replace(/^.*\((assumed: [^)]*)\).*$/, '$1')
-          : 'from reserved_regions read without group numbers: every group has it'
-        : undefined,
+      note:
+        h.source === 'assumed'
+          ? ASSUMED_REGION_NOTE
+          : h.source === 'sysfs-union'
+            ? 'from reserved_regions read without group numbers: every group has it'
+            : undefined,
     }));
     const where = [
       ...groupRegionPhrases(phrased.filter((h) => h.group >= 0)),
@@ -112,7 +116,7 @@ export function eventFindings(
         out.push({
           severity: 'error',
           kind: 'pasted-error',
-          objects: [`line ${ev.line}`],
+          ...about([lineRef(ev.line)]),
           addresses: [ev.range],
           message: withAssumption(`Line ${ev.line}: ${ev.detail}; ${placed}; ${why}.${causes}`),
         });
@@ -142,11 +146,11 @@ export function eventFindings(
       out.push({
         severity: 'error',
         kind: 'pasted-error',
-        objects: [
-          `line ${ev.line}`,
-          ...(ev.region ? [ev.region] : []),
-          ...a.attached.map((g) => `group ${g}`),
-        ],
+        ...about([
+          lineRef(ev.line),
+          ...(ev.region ? [{ kind: 'qemu-region' as const, name: ev.region }] : []),
+          ...a.attached.map(groupRef),
+        ]),
         addresses: [ev.range],
         message: withAssumption(`Line ${ev.line}: ${ev.detail}; ${placed}; ${verdict}.${causes}`),
         ...(!o.ok ? { errno: o.errno, rule: o.rule } : {}),
@@ -157,7 +161,7 @@ export function eventFindings(
     if (ev.kind === 'iommu-width-error') {
       const need = ev.range.last.toString(2).length;
       meaning = `the IOVA needs ${need} bits, more than the domain's width, so it can never be mapped: the driver or VMM chose an IOVA above the aperture (use IOVAs below it, or an IOMMU mode with a wider address width)`;
-    } else if (/INVALID_DEVICE_REQUEST/.test(ev.detail))
+    } else if (ev.amdEvent === 'INVALID_DEVICE_REQUEST')
       meaning =
         'the IOMMU refused the request outright (on AMD this is what a DMA into the reserved HyperTransport window gets)';
     else if (regionHits.length)
@@ -169,7 +173,7 @@ export function eventFindings(
     out.push({
       severity: 'warning',
       kind: 'pasted-fault',
-      objects: [`line ${ev.line}`, ...(ev.device ? [ev.device] : [])],
+      ...about([lineRef(ev.line), ...(ev.device ? [deviceRef(ev.device)] : [])]),
       addresses: [ev.range],
       message: `Line ${ev.line}: ${ev.detail}; ${placed}; ${meaning}.${ev.kind === 'iommu-width-error' ? '' : causes}`,
     });
@@ -195,7 +199,7 @@ export function addresslessFindings(errors: readonly PastedError[]): Finding[] {
     return {
       severity: 'error' as const,
       kind: 'pasted-error' as const,
-      objects: lines.slice(0, 6).map((l) => `line ${l}`),
+      ...about(lines.slice(0, 6).map(lineRef)),
       addresses: [],
       message: `${where}: ${e.call} failed with ${e.errnoNumber}${e.errno ? ` (${e.errno})` : ''}; the line gives no address, so it cannot be placed or dry-run.${formatCauses(errnoCauses(e.errnoNumber, e.call))}`,
     };
@@ -249,7 +253,7 @@ export function traceFindings(
     out.push({
       severity: s.op === 'vfio.map_dma' ? 'error' : 'warning',
       kind: 'trace-step-refused',
-      objects: [`trace line ${line}`, ...a.attached.map((g) => `group ${g}`)],
+      ...about([{ kind: 'line', line, trace: true }, ...a.attached.map(groupRef)]),
       addresses: [{ start: iova, last: iova + size - 1n }],
       message: `Trace line ${line}: ${s.op === 'vfio.map_dma' ? 'MAP_DMA' : 'UNMAP_DMA'} ${formatRange({ start: iova, last: iova + size - 1n })} is refused with ${r.outcome.errno} (${r.outcome.rule}): ${r.outcome.message}.`,
       errno: r.outcome.errno,
@@ -259,7 +263,7 @@ export function traceFindings(
   out.push({
     severity: 'info',
     kind: 'trace-step-refused',
-    objects: a.attached.map((g) => `group ${g}`),
+    ...about(a.attached.map(groupRef)),
     addresses: [],
     message: `Replayed ${dma.length} traced DMA step(s) in a type1v2 container with group${a.attached.length > 1 ? 's' : ''} ${a.attached.join(', ')}: ${ok} accepted, ${dma.length - ok} refused.`,
   });

@@ -1,3 +1,4 @@
+import { deviceRef, groupRef } from '../entity-ref.ts';
 import type { HostFacts } from '../importers/types.ts';
 import { canonicalBdf } from '../platform/bdf.ts';
 import type { AcsInput, PlatformInput } from '../platform/normalize.ts';
@@ -5,7 +6,7 @@ import type { PlatformIndex } from '../platform/platform-index.ts';
 import { isDmaApiDriver, isVfioDriver } from '../iommu/ownership.ts';
 import { REQ_ACS_FLAGS } from '../platform/groups.ts';
 import type { PciDevice } from '../platform/types.ts';
-import type { Finding } from './types.ts';
+import { about, type Finding } from './types.ts';
 import {
   acsEnabled,
   derivedGroups,
@@ -39,7 +40,7 @@ export function viabilityFindings(index: PlatformIndex, groups: readonly number[
     out.push({
       severity: vfio.length > 0 ? 'error' : 'warning',
       kind: 'group-not-viable',
-      objects: [`group ${g}`, ...blockers.map((d) => d.bdf)],
+      ...about([groupRef(g), ...blockers.map((d) => deviceRef(d.bdf))]),
       addresses: [],
       message: `Group ${g} is not viable: ${blockers.map(describeMember).join(', ')} ${blockers.length > 1 ? 'are' : 'is'} bound to a kernel driver, so opening the group for VFIO fails with EPERM (iommu_group_claim_dma_owner; QEMU: "group ${g} is not viable"); bind every endpoint of the group to vfio-pci${members.some(isBridge) ? ' (bridges may keep pcieport)' : ''}${vfio.length ? ` — ${vfio.map((d) => d.bdf).join(', ')} already ${vfio.length > 1 ? 'are' : 'is'}` : ''}.`,
     });
@@ -61,7 +62,7 @@ export function largeGroupFindings(
   const acsUnknown = lspciUnread
     ? `the input has no ACS for it (${lspciUnread})`
     : 'the input has no ACSCtl line for it';
-  const { platform, groupOf, reasons } = derivedGroups(input);
+  const { platform, groupOf, reasons, pinned } = derivedGroups(input);
   for (const g of groups) {
     const grp = index.groups.get(g);
     if (!grp) continue;
@@ -107,9 +108,11 @@ export function largeGroupFindings(
     }
     const derived = new Set(grp.devices.map((b) => groupOf.get(b)));
     if (why.length === 0) {
+      // A pinned group number explains nothing about why the devices share it.
       const r = grp.devices
+        .filter((b) => !pinned.has(b))
         .map((b) => reasons.get(b))
-        .filter((x): x is string => !!x && !/given by the scenario/.test(x));
+        .filter((x): x is string => !!x);
       why.push(...new Set(r));
     }
     if (why.length === 0)
@@ -119,7 +122,7 @@ export function largeGroupFindings(
     out.push({
       severity: endpoints.length > 1 ? 'warning' : 'info',
       kind: 'group-large',
-      objects: [`group ${g}`, ...grp.devices],
+      ...about([groupRef(g), ...grp.devices.map(deviceRef)]),
       addresses: [],
       message: `Group ${g} holds ${grp.devices.length} devices (${grp.devices.join(', ')}) because ${why.join('; ')}${derived.size > 1 ? '; the topology alone would split it, so a kernel quirk or unread ACS state joined them' : ''}.`,
     });
@@ -164,7 +167,7 @@ export function acsOverrideFindings(
     out.push({
       severity: 'info',
       kind: 'acs-override',
-      objects: [`group ${g}`, ...grp.devices],
+      ...about([groupRef(g), ...grp.devices.map(deviceRef)]),
       addresses: [],
       message: `With the out-of-tree pcie_acs_override=downstream,multifunction patch, group ${g} would split into ${pieces.size} groups (${[...pieces.values()].map((p) => `{${p.join(', ')}}`).join(', ')}); the hardware would still route peer-to-peer DMA between them without the IOMMU, so a device given to a VM could read or corrupt the others' memory — the override changes what the kernel believes, not what the switch does (not upstream; maintainers decline it).`,
     });

@@ -1,3 +1,5 @@
+import { groupRef, sectionRef, unitRef } from '../entity-ref.ts';
+import { isFromSysfs } from '../platform/region-source.ts';
 import { dryRun } from '../engine.ts';
 import type { GuestLayout, GuestSection, HostFacts } from '../importers/types.ts';
 import type { PlatformInput } from '../platform/normalize.ts';
@@ -5,7 +7,7 @@ import { formatRange, formatSize, hex, intersection, type Range } from '../u64.t
 import { unitAssumptionNote } from './assumption.ts';
 import { assign, dryRunMessage, userAddressFor } from './dry-run.ts';
 import { distinctRanges, groupRegionPhrases } from './group-phrases.ts';
-import type { Finding } from './types.ts';
+import { about, type Finding } from './types.ts';
 
 /**
  * Guest layout against the host: QEMU's VFIO memory listener (`vfio_listener_region_add`) issues
@@ -39,9 +41,8 @@ export function guestFindings(
     .map((g) => index.units.get(index.groups.get(g)?.iommu ?? ''))
     .filter((u) => u !== undefined)
     .map((u) => ({ unit: u.id, aperture: u.aperture }));
-  const objectsFor = (hits: Array<{ group: number }>) => [
-    ...new Set(hits.map((h) => `group ${h.group}`)),
-  ];
+  const groupsHit = (hits: Array<{ group: number }>) =>
+    [...new Set(hits.map((h) => h.group))].map(groupRef);
 
   for (const s of mappedSections(guest)) {
     const size = s.last - s.start + 1n;
@@ -67,7 +68,7 @@ export function guestFindings(
         out.push({
           severity: isBar ? 'warning' : 'error',
           kind: 'guest-beyond-aperture',
-          objects: [s.name, ap.unit, ...a.attached.map((g) => `group ${g}`)],
+          ...about([sectionRef(s), unitRef(ap.unit), ...a.attached.map(groupRef)]),
           addresses: [
             {
               start: ap.aperture.last + 1n > s.start ? ap.aperture.last + 1n : s.start,
@@ -84,9 +85,9 @@ export function guestFindings(
         out.push({
           severity: isBar ? 'warning' : 'error',
           kind: isBar ? 'guest-bar-in-reserved' : 'guest-ram-in-reserved',
-          objects: [s.name, ...objectsFor(shown)],
+          ...about([sectionRef(s), ...groupsHit(shown)]),
           addresses: distinctRanges(shown.map((h) => intersection(h, s) as Range)),
-          message: `Guest ${isBar ? 'BAR' : 'RAM'} ${s.name} ${formatRange(s)} overlaps ${groupRegionPhrases(shown.map((h) => ({ ...h, note: h.origin && !/sysfs reserved_regions/.test(h.origin) ? h.origin : undefined }))).join(', ')}: MAP_DMA of this ${formatSize(size)} section returns ${outcome.errno} (${outcome.rule}); ${consequence}.`,
+          message: `Guest ${isBar ? 'BAR' : 'RAM'} ${s.name} ${formatRange(s)} overlaps ${groupRegionPhrases(shown.map((h) => ({ ...h, note: isFromSysfs(h.source) ? undefined : h.origin }))).join(', ')}: MAP_DMA of this ${formatSize(size)} section returns ${outcome.errno} (${outcome.rule}); ${consequence}.`,
           errno: outcome.errno,
           rule: outcome.rule,
         });
@@ -94,7 +95,7 @@ export function guestFindings(
         out.push({
           severity: isBar ? 'warning' : 'error',
           kind: 'guest-map-refused',
-          objects: [s.name, ...a.attached.map((g) => `group ${g}`)],
+          ...about([sectionRef(s), ...a.attached.map(groupRef)]),
           addresses: [{ start: s.start, last: s.last }],
           message: `MAP_DMA of guest section ${s.name} ${formatRange(s)} returns ${outcome.errno} (${outcome.rule}: ${dryRunMessage(outcome.message, a.container)}); ${consequence}.`,
           errno: outcome.errno,
@@ -108,7 +109,7 @@ export function guestFindings(
       out.push({
         severity: 'info',
         kind: 'guest-over-relaxable',
-        objects: [s.name, ...objectsFor(relaxable)],
+        ...about([sectionRef(s), ...groupsHit(relaxable)]),
         addresses: distinctRanges(relaxable.map((h) => intersection(h, s) as Range)),
         message: `Guest RAM ${s.name} ${formatRange(s)} covers ${groupRegionPhrases(relaxable, () => 'direct-relaxable region').join(', ')}; VFIO ignores relaxable regions, so MAP_DMA succeeds (on kernels before the floppy/USB/graphics RMRRs became relaxable, 5.4 and older, the same region was "direct" and this map failed with EINVAL).`,
       });
@@ -129,7 +130,7 @@ export function viommuFindings(guest: GuestLayout): Finding[] {
     .map((s) => ({
       severity: s.kind === 'ram' ? ('error' as const) : ('warning' as const),
       kind: 'guest-beyond-viommu' as const,
-      objects: [s.name, `vIOMMU aw-bits=${aw}`],
+      ...about([sectionRef(s), { kind: 'viommu', awBits: aw }]),
       addresses: [{ start: s.start > limit ? s.start : limit + 1n, last: s.last }],
       message: `Guest ${s.kind} ${s.name} ${formatRange(s)} lies above the guest vIOMMU's ${aw}-bit address width (last address ${hex(limit)}): the guest cannot map DMA to it through the vIOMMU; raise aw-bits (e.g. 48) or place it lower.`,
     }));
@@ -179,7 +180,7 @@ export function dmaLimitFindings(
     {
       severity: over ? 'error' : 'info',
       kind: 'dma-entry-limit',
-      objects: [`dma_entry_limit=${limit}`],
+      ...about([{ kind: 'module-param', name: 'dma_entry_limit', value: String(limit) }]),
       addresses: [],
       message: `${how}: about ${count} DMA mapping(s) against vfio_iommu_type1.dma_entry_limit ${limit}${over ? ` — MAP_DMA fails with ENOSPC after ${limit} (raise the module parameter or use larger pages/blocks)` : ' — within the limit'}.`,
     },

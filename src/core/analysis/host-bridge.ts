@@ -1,7 +1,8 @@
+import { groupRef } from '../entity-ref.ts';
 import type { HostFacts } from '../importers/types.ts';
 import type { PlatformIndex } from '../platform/platform-index.ts';
 import { formatRange, intersection, type Range } from '../u64.ts';
-import type { Finding } from './types.ts';
+import { about, type Finding } from './types.ts';
 
 /**
  * Seed 000: commit 273df9635385 ("iommu/dma: Make PCI window reservation generic") made the ARM
@@ -37,7 +38,10 @@ export function seed000Findings(index: PlatformIndex, host: HostFacts | undefine
       out.push({
         severity: 'info',
         kind: 'host-bridge-window-reserved',
-        objects: [...groups.map((x) => `group ${x}`), ...(w ? [w.id] : [])],
+        ...about([
+          ...groups.map(groupRef),
+          ...(w ? [{ kind: 'host-bridge' as const, id: w.id }] : []),
+        ]),
         addresses: [{ start: r.start, last: r.last }],
         message: `The reserved region ${formatRange(r)} of group${groups.length > 1 ? 's' : ''} ${groups.join(', ') || g} ${w ? `is the PCI host bridge window ${formatRange(w)} of ${w.id}` : 'looks like a PCI host bridge window'}: ${host?.kernelRelease ? `kernel ${host.kernelRelease} ` : 'this kernel '}reports host bridge windows as reserved on ARM, as kernels between commits 273df9635385 and cd2c9fcf5c66 did; current kernels do not, and no released kernel combined this with type1's IOVA-list check, so a guest-RAM collision here is what would have happened.`,
       });

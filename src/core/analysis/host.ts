@@ -1,5 +1,5 @@
 import type { HostFacts } from '../importers/types.ts';
-import type { Finding } from './types.ts';
+import { about, type Finding } from './types.ts';
 
 /**
  * Host-level diagnoses from the bundle: an IOMMU that is not enabled (no groups at all), and a
@@ -29,7 +29,7 @@ export function hostFindings(host: HostFacts | undefined, arch: string | undefin
     out.push({
       severity: 'error',
       kind: 'iommu-disabled',
-      objects: ['/sys/kernel/iommu_groups'],
+      ...about([{ kind: 'host-file', path: '/sys/kernel/iommu_groups' }]),
       addresses: [],
       message: `IOMMU not enabled: /sys/kernel/iommu_groups is empty, so no device can be assigned with VFIO; ${advice}${/\biommu=pt\b|iommu\.passthrough=1/.test(cmd) ? ' (iommu=pt / iommu.passthrough=1 only change the default domain and keep the groups)' : ''}.`,
     });
@@ -38,7 +38,7 @@ export function hostFindings(host: HostFacts | undefined, arch: string | undefin
     out.push({
       severity: 'info',
       kind: 'iomem-hidden',
-      objects: ['/proc/iomem'],
+      ...about([{ kind: 'host-file', path: '/proc/iomem' }]),
       addresses: [],
       message:
         '/proc/iomem was read without root and shows every address as 0, so host bridge windows and BAR placement are unknown; rerun the collector with sudo for the peer-BAR checks.',

@@ -10,7 +10,7 @@ import { hostFindings } from './host.ts';
 import { domainFindings, msiFindings, rmrrFindings, withRelaxableRmrrs } from './isolation.ts';
 import { p2pFindings } from './p2p.ts';
 import { seed000Findings } from './host-bridge.ts';
-import { SEVERITY_ORDER, type Finding } from './types.ts';
+import { about, SEVERITY_ORDER, type Finding } from './types.ts';
 import { isBridge } from './topology.ts';
 
 export * from './types.ts';
@@ -71,7 +71,7 @@ export function analyze(raw: CheckInput): CheckReport {
     findings.push({
       severity: 'error',
       kind: 'guest-map-refused',
-      objects: ['platform'],
+      ...about([{ kind: 'platform' }]),
       addresses: [],
       message: `The platform could not be modelled: ${(e as Error).message}.`,
     });

@@ -1,13 +1,15 @@
+import { deviceRef, groupRef, unitRef } from '../entity-ref.ts';
 import { dryRun } from '../engine.ts';
 import type { HostFacts } from '../importers/types.ts';
 import type { PlatformInput } from '../platform/normalize.ts';
 import { canonicalBdf } from '../platform/bdf.ts';
 import { groupHasIsolatedMsi, type PlatformIndex } from '../platform/platform-index.ts';
+import { regionSource } from '../platform/region-source.ts';
 import { rmrrIsRelaxable } from '../platform/rmrr.ts';
 import { formatRange } from '../u64.ts';
 import { unitAssumptionNote } from './assumption.ts';
 import { assign, dryRunMessage } from './dry-run.ts';
-import type { Finding } from './types.ts';
+import { about, type Finding } from './types.ts';
 
 /**
  * Isolation findings answered by the engine: MSI isolation (type1 refuses the group attach with
@@ -27,7 +29,7 @@ export function withRelaxableRmrrs(platform: PlatformInput): PlatformInput {
   const relax = (r: NonNullable<PlatformInput['reservedRegions']>[number]) =>
     r.type === 'direct' &&
     r.device !== undefined &&
-    /\bRMRR\b/.test(r.origin ?? '') &&
+    regionSource(r) === 'rmrr' &&
     rmrrIsRelaxable(classes.get(canonicalBdf(r.device)));
   if (!(platform.reservedRegions ?? []).some(relax)) return platform;
   return {
@@ -60,7 +62,7 @@ export function msiFindings(
     out.push({
       severity: allowed ? 'warning' : 'error',
       kind: 'no-interrupt-remapping',
-      objects: [`group ${g}`],
+      ...about([groupRef(g)]),
       addresses: [],
       message:
         (refusal && refusal.errno === 'EPERM'
@@ -117,7 +119,7 @@ export function rmrrFindings(
       out.push({
         severity: outside(g) ? 'info' : refusal ? 'error' : 'warning',
         kind: 'rmrr-direct',
-        objects: [`group ${g}`, ...grp.devices],
+        ...about([groupRef(g), ...grp.devices.map(deviceRef)]),
         addresses: direct.map((r) => ({ start: r.start, last: r.last })),
         message: message + notAsked,
         ...(ruled ? { errno: ruled.errno, rule: ruled.rule } : {}),
@@ -126,7 +128,7 @@ export function rmrrFindings(
       out.push({
         severity: 'info',
         kind: 'rmrr-relaxable',
-        objects: [`group ${g}`, ...grp.devices],
+        ...about([groupRef(g), ...grp.devices.map(deviceRef)]),
         addresses: relax.map((r) => ({ start: r.start, last: r.last })),
         message: `Group ${g} reports direct-relaxable region${relax.length > 1 ? 's' : ''} ${relax.map((r) => formatRange(r)).join(', ')} (USB/graphics RMRR or the ISA-bridge floppy workaround): VFIO and iommufd drop them for assignment, so they neither block the group nor reserve IOVA.`,
       });
@@ -137,7 +139,7 @@ export function rmrrFindings(
     out.push({
       severity: outside(g) ? 'info' : 'error',
       kind: 'rmrr-direct',
-      objects: [bdf],
+      ...about([deviceRef(bdf)]),
       addresses: [],
       message: `dmesg says ${bdf} "is ineligible for IOMMU domain attach due to platform RMRR requirement": firmware requires a 1:1 mapping for it (a strict RMRR: device_rmrr_is_relaxable leaves only USB and graphics devices' RMRRs relaxable), so intel_iommu will not put it in a VFIO domain and it cannot be assigned; HP ProLiant firmware commonly sets such RMRRs on NICs and RAID controllers, and the way out is a firmware setting that drops the RMRR for that device, not a VFIO option; to see the range, collect dmesg | grep -i rmrr and the group's reserved_regions${outside(g) ? ` (${g === undefined ? 'it is in no group of this host' : `group ${g} is not among the groups to assign`})` : ''}.`,
     });
@@ -181,7 +183,7 @@ export function domainFindings(
     {
       severity: 'warning',
       kind: 'incompatible-domains',
-      objects: [...units.map((u) => u.id), ...groups.map((g) => `group ${g}`)],
+      ...about([...units.map((u) => unitRef(u.id)), ...groups.map(groupRef)]),
       addresses: [],
       message: `The groups sit behind IOMMU units that differ in snoop control (${sc.map((u) => u.id).join(', ')} can enforce cache coherency, ${nosc.map((u) => u.id).join(', ')} cannot): type1 puts groups ${groupsOn(nosc.map((u) => u.id)).join(', ')} in a separate domain (every mapping is programmed and pinned-accounted once but written into each domain), and ${ccText}.${unitAssumptionNote(
         host,

@@ -1,9 +1,10 @@
+import { deviceRef, entityLabel, sectionRef, type EntityRef } from '../entity-ref.ts';
 import type { GuestLayout } from '../importers/types.ts';
 import type { PlatformIndex } from '../platform/platform-index.ts';
 import type { Bar, PciDevice } from '../platform/types.ts';
 import { formatRange, intersection, type Range } from '../u64.ts';
 import { mappedSections } from './guest.ts';
-import type { Finding } from './types.ts';
+import { about, type Finding } from './types.ts';
 import { isBridge, missingAcs } from './topology.ts';
 
 /**
@@ -63,6 +64,9 @@ export function bypassRoutes(index: PlatformIndex, sources: readonly string[]): 
   return routes;
 }
 
+/** A BAR a guest RAM section may alias, named by reference. */
+const barOf = (ref: EntityRef, bar: Range) => ({ ref, name: entityLabel(ref), bar });
+
 export function p2pFindings(
   index: PlatformIndex,
   sources: readonly string[],
@@ -79,7 +83,7 @@ export function p2pFindings(
     out.push({
       severity: otherGroup.length > 0 ? 'warning' : 'info',
       kind: 'p2p-bypass',
-      objects: [r.from.bdf, r.port.bdf, ...peerNames],
+      ...about([r.from.bdf, r.port.bdf, ...peerNames].map(deviceRef)),
       addresses: [
         ...r.peers.map((p) => ({ start: p.bar.start, last: p.bar.last })),
         ...r.own.map((b) => ({ start: b.start, last: b.last })),
@@ -89,15 +93,15 @@ export function p2pFindings(
     if (!guest) continue;
     for (const s of mappedSections(guest).filter((x) => x.kind === 'ram')) {
       for (const p of [
-        ...r.peers.map((x) => ({ name: `${x.dev.bdf} BAR ${x.bar.index}`, bar: x.bar as Range })),
-        ...r.own.map((b) => ({ name: `${r.from.bdf}'s own BAR ${b.index}`, bar: b as Range })),
+        ...r.peers.map((x) => barOf({ kind: 'bar', bdf: x.dev.bdf, bar: x.bar.index }, x.bar)),
+        ...r.own.map((b) => barOf({ kind: 'bar', bdf: r.from.bdf, bar: b.index, own: true }, b)),
       ]) {
         const hit = intersection(s, p.bar);
         if (!hit) continue;
         out.push({
           severity: 'warning',
           kind: 'iova-is-peer-bar',
-          objects: [r.from.bdf, s.name, p.name],
+          ...about([deviceRef(r.from.bdf), sectionRef(s), p.ref]),
           addresses: [hit],
           message: `Guest RAM IOVAs ${formatRange(hit)} (${s.name}) equal the host bus addresses of ${p.name}: a DMA by ${r.from.bdf} to them is routed by ${r.port.bdf} (no ACS RR/CR) to that BAR instead of up to the IOMMU and guest memory — data goes to the wrong place (AER or hangs are typical).`,
         });

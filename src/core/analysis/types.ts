@@ -1,5 +1,6 @@
 import type { Range } from '../u64.ts';
 import type { Errno } from '../outcome.ts';
+import { entityLabel, type EntityRef } from '../entity-ref.ts';
 
 /** One conclusion of the analysis: what is wrong or risky, where, and why, in one sentence. */
 export type Severity = 'error' | 'warning' | 'info';
@@ -31,7 +32,9 @@ export type FindingKind =
 export interface Finding {
   readonly severity: Severity;
   readonly kind: FindingKind;
-  /** Groups ("group 3"), devices (BDFs), units, guest sections. */
+  /** What it is about, as data: a click selects from these (groups, devices, units, lines...). */
+  readonly refs: readonly EntityRef[];
+  /** The same, in words ("group 3", a BDF, "line 12"): `entityLabel` of each ref. */
   readonly objects: readonly string[];
   readonly addresses: readonly Range[];
   readonly message: string;
@@ -42,3 +45,8 @@ export interface Finding {
 }
 
 export const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+
+/** A finding's subjects: the references and the words derived from them, so the two never disagree. */
+export function about(refs: readonly EntityRef[]): Pick<Finding, 'refs' | 'objects'> {
+  return { refs, objects: refs.map(entityLabel) };
+}

@@ -1,3 +1,4 @@
+import { sysfsOrigin } from '../platform/region-source.ts';
 import { canonicalBdf } from '../platform/bdf.ts';
 import type { PlatformInput } from '../platform/normalize.ts';
 import type { PcieType } from '../platform/types.ts';
@@ -180,8 +181,7 @@ export function importBundle(text: string): ImportResult {
           if (isBlank(l)) return;
           const r = parseResvLine(l);
           if (typeof r === 'string') log.add(sec.first + i, l, r);
-          else
-            reservedRegions.push({ ...r, group: g, origin: `group ${g} sysfs reserved_regions` });
+          else reservedRegions.push({ ...r, group: g, origin: sysfsOrigin(g), source: 'sysfs' });
         });
       } else {
         sec.lines.forEach((l, i) => {
@@ -395,6 +395,7 @@ export function importBundle(text: string): ImportResult {
           ...r,
           type: 'sw-msi' as const,
           origin: 'SW_MSI window (MSI_IOVA_BASE), printed as msi by sysfs',
+          source: 'sysfs-sw-msi' as const,
         }
       : r,
   );

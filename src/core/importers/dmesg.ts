@@ -106,6 +106,7 @@ export function parseDmesg(text: string, log: UnparsedLog, lineOffset = 0): Dmes
           type: 'direct',
           device: m[1] as string,
           origin: 'RMRR (dmesg identity map)',
+          source: 'rmrr',
         });
       }
       return;

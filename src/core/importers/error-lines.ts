@@ -98,6 +98,7 @@ export function parseEventLine(
       kind: 'amd-vi-fault',
       range: pageOf(a),
       ...(device ? { device } : {}),
+      amdEvent: m[1] as string,
       detail: `AMD-Vi ${m[1]}${device ? ` from ${device}` : ''} at address ${hex(a)}${/flags=(0x[0-9a-fA-F]+)/.exec(fields)?.[1] ? ` (flags ${/flags=(0x[0-9a-fA-F]+)/.exec(fields)?.[1]})` : ''}`,
       text: raw,
     };

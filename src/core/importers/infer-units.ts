@@ -1,3 +1,4 @@
+import { ASSUMED_REGION_NOTE } from '../platform/region-source.ts';
 import { isPciBdf } from '../platform/bdf.ts';
 import { AMD_HT_WINDOW, DEFAULT_ADDRESS_WIDTH, X86_MSI_WINDOW } from '../platform/defaults.ts';
 import type { PlatformInput } from '../platform/normalize.ts';
@@ -187,14 +188,16 @@ export function inferUnits(
       {
         ...X86_MSI_WINDOW,
         type: 'msi',
-        origin: `MSI window every ${KIND_NAME[unit.kind]} device reports (assumed: no reserved_regions in the input)`,
+        origin: `MSI window every ${KIND_NAME[unit.kind]} device reports (${ASSUMED_REGION_NOTE})`,
+        source: 'assumed' as const,
       },
       ...(unit.kind === 'amd'
         ? [
             {
               ...AMD_HT_WINDOW,
               type: 'reserved' as const,
-              origin: 'AMD HyperTransport window (assumed: no reserved_regions in the input)',
+              origin: `AMD HyperTransport window (${ASSUMED_REGION_NOTE})`,
+              source: 'assumed' as const,
             },
           ]
         : []),

@@ -1,3 +1,4 @@
+import { regionSource } from '../platform/region-source.ts';
 import type { PlatformInput } from '../platform/normalize.ts';
 import { DeviceTable } from './device-merge.ts';
 import {
@@ -55,9 +56,7 @@ export function mergeImports(
       }
       for (const u of pl.iommus ?? [])
         if (!iommus.has(u.id) && !u.id.startsWith(ASSUMED_UNIT_PREFIX)) iommus.set(u.id, u);
-      regions.push(
-        ...(pl.reservedRegions ?? []).filter((r) => !/\(assumed: /.test(r.origin ?? '')),
-      );
+      regions.push(...(pl.reservedRegions ?? []).filter((r) => regionSource(r) !== 'assumed'));
       for (const b of pl.hostBridges ?? []) if (!bridges.has(b.id)) bridges.set(b.id, b);
       if (pl.arch && !platform.arch) platform.arch = pl.arch;
       if (pl.kernel && !platform.kernel) platform.kernel = pl.kernel;

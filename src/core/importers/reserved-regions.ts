@@ -1,4 +1,5 @@
-import type { ResvType } from '../platform/types.ts';
+import { sysfsOrigin } from '../platform/region-source.ts';
+import type { RegionSource, ResvType } from '../platform/types.ts';
 import { makeResult } from './result.ts';
 import { isBlank, parseHexU64, splitLines, UnparsedLog } from './text.ts';
 import type { ImportResult } from './types.ts';
@@ -56,6 +57,7 @@ export function importReservedRegions(
     type: ResvType;
     group?: number;
     origin: string;
+    source: RegionSource;
   }> = [];
   let group = options.group;
   const lines = splitLines(text);
@@ -77,7 +79,7 @@ export function importReservedRegions(
         line = line.slice(colon + 'reserved_regions:'.length);
         const r = parseResvLine(line);
         if (typeof r === 'string') log.add(n, raw, r);
-        else regions.push({ ...r, group: g, origin: `group ${g} sysfs reserved_regions` });
+        else regions.push({ ...r, group: g, origin: sysfsOrigin(g), source: 'sysfs' });
         return;
       }
     }
@@ -90,8 +92,9 @@ export function importReservedRegions(
     regions.push({
       ...r,
       ...(group !== undefined ? { group } : {}),
-      origin:
-        group !== undefined ? `group ${group} sysfs reserved_regions` : 'sysfs reserved_regions',
+      origin: sysfsOrigin(group),
+      // Without a group number the line is from the union over all groups (grep -h | sort -u).
+      source: group !== undefined ? 'sysfs' : 'sysfs-union',
     });
   });
   const groups = new Set(regions.map((r) => r.group).filter((g) => g !== undefined));

@@ -93,6 +93,8 @@ export interface PlacedEvent {
   /** The QEMU memory region named by "Region NAME:", when present. */
   readonly region?: string;
   readonly vaddr?: U64;
+  /** The event type an AMD-Vi fault line names (`IO_PAGE_FAULT`, `INVALID_DEVICE_REQUEST`, ...). */
+  readonly amdEvent?: string;
   readonly detail: string;
   readonly text: string;
 }
@@ -145,6 +147,8 @@ export interface ImportResult {
   readonly scenario: PartialScenario;
   readonly unparsed: readonly UnparsedLine[];
   readonly notes: readonly string[];
+  /** A mixed paste: its first this many notes summarise the pieces, one each, in order. */
+  readonly pieceSummaries?: number;
   /** Pasted error/fault lines placed on the axis (error-lines, dmesg, bundle). */
   readonly events: readonly PlacedEvent[];
   /** `/proc/iomem` entries, when the input had them. */

@@ -1,7 +1,15 @@
 import type { EngineState } from '../state.ts';
 import type { HwptView, IoasView, IommufdDeviceView, ReservedView } from '../view-types.ts';
 import { validIovaRanges } from './iopt.ts';
-import { describeOwner, type IommufdState } from './state.ts';
+import type { EntityRef } from '../entity-ref.ts';
+import { describeOwner, type IommufdState, type ReservationOwner } from './state.ts';
+
+/** A reservation's owner as a reference: the HWPT of a domain's aperture, a device, the selftest. */
+function ownerRef(o: ReservationOwner): EntityRef {
+  if (o.kind === 'domain') return { kind: 'object', objectType: 'hwpt', id: o.hwpt };
+  if (o.kind === 'device') return { kind: 'device', bdf: o.bdf };
+  return { kind: 'selftest' };
+}
 
 /**
  * The read-only description of every IOAS and bound device for the map, inspector and CLI.
@@ -43,6 +51,7 @@ export function describeIommufd(input: EngineState | IommufdState): {
         last: r.last,
         type: r.type,
         owner: describeOwner(r.owner),
+        ownerRef: ownerRef(r.owner),
         ...(r.origin ? { origin: r.origin } : {}),
       }));
       ioas.push({

@@ -75,6 +75,8 @@ export interface GroupDerivation {
   readonly groupOf: ReadonlyMap<string, number>;
   /** Why each derived device landed where it did (pinned groups say so). */
   readonly reasons: ReadonlyMap<string, string>;
+  /** Devices whose group number the scenario gives (read from sysfs), not derived here. */
+  readonly pinned: ReadonlySet<string>;
 }
 
 /**
@@ -86,10 +88,12 @@ export function deriveGroups(platform: Platform): GroupDerivation {
   const byBdf = new Map(platform.devices.map((d) => [d.bdf, d] as const));
   const groupOf = new Map<string, number>();
   const reasons = new Map<string, string>();
+  const pinned = new Set<string>();
   let next = 0;
   for (const d of platform.devices) {
     if (d.group !== undefined && d.iommu !== undefined) {
       groupOf.set(d.bdf, d.group);
+      pinned.add(d.bdf);
       reasons.set(d.bdf, `group ${d.group} is given by the scenario (as read from sysfs)`);
       next = Math.max(next, d.group + 1);
     }
@@ -235,5 +239,5 @@ export function deriveGroups(platform: Platform): GroupDerivation {
       );
     }
   }
-  return { groupOf, reasons };
+  return { groupOf, reasons, pinned };
 }

@@ -8,6 +8,7 @@ import {
   MOCK_APERTURE,
 } from './defaults.ts';
 import { slotKey } from './bdf.ts';
+import { regionSource } from './region-source.ts';
 import type {
   AcsFlag,
   AcsState,
@@ -19,6 +20,7 @@ import type {
   PciDevice,
   PcieType,
   Platform,
+  RegionSource,
   ReservedRegionSpec,
   ResvType,
   VaBacking,
@@ -81,6 +83,7 @@ export interface PlatformInput {
     group?: number;
     device?: string;
     origin?: string;
+    source?: RegionSource;
   }>;
   process?: {
     memlockLimit?: U64 | null;
@@ -205,6 +208,8 @@ export function normalizePlatform(input: PlatformInput = {}): Platform {
       group: r.group,
       device: r.device,
       origin: r.origin,
+      // Files saved before regions carried a source say it in their origin.
+      source: regionSource(r),
     }),
   );
 

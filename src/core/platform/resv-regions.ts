@@ -1,11 +1,19 @@
 import { hex16, type Range } from '../u64.ts';
-import { RESV_TYPE_ORDER, type Platform, type ReservedRegionSpec, type ResvType } from './types.ts';
+import {
+  RESV_TYPE_ORDER,
+  type Platform,
+  type RegionSource,
+  type ReservedRegionSpec,
+  type ResvType,
+} from './types.ts';
 
 /** A reserved region as one device reports it (`struct iommu_resv_region`), with its origin. */
 export interface ResvRegion extends Range {
   readonly type: ResvType;
   /** Why the region exists, for messages: "msi window", "RMRR", "host bridge window 0000:00". */
   readonly origin: string | undefined;
+  /** Where the model got it, for the analysis (absent: the scenario states it). */
+  readonly source?: RegionSource;
 }
 
 /**
@@ -23,7 +31,15 @@ export function deviceResvRegions(
   const out: ResvRegion[] = [];
   for (const r of platform.reservedRegions) {
     if (appliesTo(r, bdf, group))
-      out.push(Object.freeze({ start: r.start, last: r.last, type: r.type, origin: r.origin }));
+      out.push(
+        Object.freeze({
+          start: r.start,
+          last: r.last,
+          type: r.type,
+          origin: r.origin,
+          ...(r.source ? { source: r.source } : {}),
+        }),
+      );
   }
   if (platform.hostBridgeWindowsReserved && dev?.iommu !== undefined) {
     for (const hb of platform.hostBridges) {
@@ -36,6 +52,7 @@ export function deviceResvRegions(
             last: w.last,
             type: 'reserved',
             origin: `host bridge ${hb.id} window`,
+            source: 'host-bridge-window',
           }),
         );
       }

@@ -90,6 +90,24 @@ export const RESV_TYPE_ORDER: Record<ResvType, number> = {
   'sw-msi': 4,
 };
 
+/**
+ * Where the model got a reserved region, as data the analysis reads (the `origin` sentence is
+ * for people): a group's sysfs `reserved_regions`; the same file read without group numbers, so
+ * it is the union over all groups and every group has it; a window the import assumed because the
+ * input had no reserved_regions; a sysfs `msi` line at MSI_IOVA_BASE on an SMMU host, which the
+ * import restored to sw-msi; a firmware RMRR seen in dmesg; a PCI host bridge window the
+ * 2017–2019 ARM kernels reported as reserved.
+ */
+export const REGION_SOURCES = [
+  'sysfs',
+  'sysfs-union',
+  'assumed',
+  'sysfs-sw-msi',
+  'rmrr',
+  'host-bridge-window',
+] as const;
+export type RegionSource = (typeof REGION_SOURCES)[number];
+
 export interface ReservedRegionSpec {
   readonly start: U64;
   readonly last: U64;
@@ -100,6 +118,8 @@ export interface ReservedRegionSpec {
   readonly device: string | undefined;
   /** Where it comes from, for explanations ("RMRR", "IOAPIC/MSI window", "host bridge window"). */
   readonly origin: string | undefined;
+  /** Where it comes from, for the analysis; undefined for a region a scenario states itself. */
+  readonly source: RegionSource | undefined;
 }
 
 export interface HostBridgeWindow extends Range {

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { OP_NAMES, type OpName } from '../ops/registry.ts';
 import type { PlatformInput } from '../platform/normalize.ts';
-import { ACS_FLAGS, type AcsFlag } from '../platform/types.ts';
+import { ACS_FLAGS, REGION_SOURCES, type AcsFlag } from '../platform/types.ts';
 import { describeValue } from './describe.ts';
 import { stepSchema } from './step-schema.ts';
 import { groupNumber, integer, rangeSchema, u64String } from './u64-codec.ts';
@@ -165,6 +165,7 @@ export const platformSchema = z.strictObject({
         group: groupNumber.optional(),
         device: z.string().optional(),
         origin: z.string().optional(),
+        source: z.enum(REGION_SOURCES).optional(),
       }),
     )
     .optional(),

@@ -1,3 +1,4 @@
+import { groupRef } from '../entity-ref.ts';
 import { RangeMap } from '../ranges/range-map.ts';
 import type { EngineState } from '../state.ts';
 import type {
@@ -42,6 +43,7 @@ export function describeVfio(state: EngineState): VfioContainerView[] {
                 last: r.last,
                 type: r.type,
                 owner: `group ${g}`,
+                ownerRef: groupRef(g),
                 ...(r.origin ? { origin: r.origin } : {}),
               }),
             );

@@ -151,9 +151,8 @@ function InputReport({
   const nPieces = p.result?.pieces?.length ?? 0;
   // With the pieces listed, their one-line summaries are in the list, and the unit assumption is in the IOMMU unit picker.
   const unitNote = assumptionSentence(p.result?.host?.unitAssumption);
-  const notes = (p.result?.notes ?? []).filter(
-    (n) => n !== unitNote && !(showPieces && /^lines \d+–\d+: /.test(n)),
-  );
+  const summaries = showPieces ? (p.result?.pieceSummaries ?? 0) : 0;
+  const notes = (p.result?.notes ?? []).filter((n, i) => n !== unitNote && i >= summaries);
   const detected =
     p.detected === 'mixed'
       ? `detected: mixed (${plural(nPieces, 'piece')})`

@@ -2,6 +2,7 @@ import { describeResvType } from '../../core/platform/resv-regions.ts';
 import { formatRange, formatSize, hex } from '../../core/u64.ts';
 import { addressSpaces, lanesOf } from '../../store/address-spaces.ts';
 import type { Lane } from '../../view/map/lanes.ts';
+import { laneIoas } from '../../view/map/lane-objects.ts';
 import { selectShown } from '../../store/app-store.ts';
 import type { Snapshot } from '../../store/workspace.ts';
 import type { Selection } from '../../store/selection.ts';
@@ -11,10 +12,10 @@ import { deviceLabel, pciClassName } from '../../view/model/pci-class.ts';
 
 /** For an IOAS or HWPT lane: the IOAS, and where its areas go (each HWPT's domain maps all of them). */
 function IoasFacts({ present, lane }: { present: Snapshot; lane: Lane }) {
-  const m = /^ioas:(\d+)(?::hwpt:(\d+))?$/.exec(lane.id);
-  const io = m ? addressSpaces(present.state).ioas.find((i) => i.id === Number(m[1])) : undefined;
-  if (!m || !io) return null;
-  const hwpt = m[2] !== undefined ? io.hwpts.find((h) => h.id === Number(m[2])) : undefined;
+  const ids = laneIoas(lane);
+  const io = ids ? addressSpaces(present.state).ioas.find((i) => i.id === ids.ioas) : undefined;
+  if (!ids || !io) return null;
+  const hwpt = ids.hwpt !== undefined ? io.hwpts.find((h) => h.id === ids.hwpt) : undefined;
   return (
     <>
       <dt>IOAS</dt>

@@ -2,6 +2,7 @@ import type { RangeMap } from '../../core/ranges/range-map.ts';
 import type { EngineState } from '../../core/state.ts';
 import { commonPageSizes } from '../../core/iommu/pgsize.ts';
 import type { PgsizeBitmap, Range } from '../../core/u64.ts';
+import { entityLabel, groupRef, type EntityRef } from '../../core/entity-ref.ts';
 import type {
   AddressSpacesView,
   HwptView,
@@ -21,6 +22,8 @@ export interface LaneSpan extends Range {
   readonly kind: SpanKind;
   /** Who it belongs to, as the hover card says it: "group 3", "host bridge pci0000:00". */
   readonly owner: string;
+  /** The same owners as data (several devices can reserve one window of an IOAS). */
+  readonly owners: readonly EntityRef[];
   readonly label: string;
 }
 
@@ -29,6 +32,10 @@ export type LaneKind = 'guest' | 'bridge' | 'group' | 'container' | 'domain' | '
 export interface Lane {
   readonly id: string;
   readonly kind: LaneKind;
+  /** What the lane draws, as data: the group, host bridge, container, domain, IOAS or HWPT. */
+  readonly ref: EntityRef;
+  /** For a nested lane, the container or IOAS it sits under. */
+  readonly parent?: EntityRef;
   readonly label: string;
   readonly detail: string;
   /** Nested lanes (domains under a container, HWPTs under an IOAS) are indented. */
@@ -67,6 +74,7 @@ function reservedSpans(list: readonly ReservedView[]): LaneSpan[] {
       last: r.last,
       kind: r.type,
       owner: r.owner,
+      owners: r.ownerRef ? [r.ownerRef] : [],
       label: r.origin ? `${r.type} (${r.origin})` : r.type,
     }))
     .sort(byStart);
@@ -78,13 +86,16 @@ function reservedSpans(list: readonly ReservedView[]): LaneSpan[] {
  * group is drawn once, not stacked.
  */
 function ioasReservedSpans(list: readonly ReservedView[]): LaneSpan[] {
-  const byKey = new Map<string, { span: LaneSpan; owners: string[] }>();
+  const byKey = new Map<string, { span: LaneSpan; owners: string[]; refs: EntityRef[] }>();
   for (const r of list) {
     if (r.type === 'aperture') continue;
     const key = `${r.start}-${r.last}-${r.type}-${r.origin ?? ''}`;
     const hit = byKey.get(key);
     if (hit) {
-      if (!hit.owners.includes(r.owner)) hit.owners.push(r.owner);
+      if (!hit.owners.includes(r.owner)) {
+        hit.owners.push(r.owner);
+        if (r.ownerRef) hit.refs.push(r.ownerRef);
+      }
       continue;
     }
     byKey.set(key, {
@@ -93,13 +104,15 @@ function ioasReservedSpans(list: readonly ReservedView[]): LaneSpan[] {
         last: r.last,
         kind: r.type,
         owner: r.owner,
+        owners: [],
         label: r.origin ? `${r.type} (${r.origin})` : r.type,
       },
       owners: [r.owner],
+      refs: r.ownerRef ? [r.ownerRef] : [],
     });
   }
   return [...byKey.values()]
-    .map(({ span, owners }) => ({ ...span, owner: owners.join(', ') }))
+    .map(({ span, owners, refs }) => ({ ...span, owner: owners.join(', '), owners: refs }))
     .sort(byStart);
 }
 
@@ -108,12 +121,13 @@ function commonPgsizes(hwpts: readonly HwptView[]): PgsizeBitmap | undefined {
   return commonPageSizes(hwpts.map((h) => h.pgsizeBitmap));
 }
 
-function validSpans(list: readonly Range[], owner: string): LaneSpan[] {
+function validSpans(list: readonly Range[], owner: EntityRef): LaneSpan[] {
   return list.map((r) => ({
     start: r.start,
     last: r.last,
     kind: 'valid' as const,
-    owner,
+    owner: entityLabel(owner),
+    owners: [owner],
     label: 'valid IOVA',
   }));
 }
@@ -125,9 +139,11 @@ export function buildLanes(
 ): Lane[] {
   const lanes: Lane[] = [];
   if (guest && guest.memory.length > 0) {
+    const ref: EntityRef = { kind: 'guest', machine: guest.machine };
     lanes.push({
       id: 'guest',
       kind: 'guest',
+      ref,
       label: 'guest memory',
       detail: guest.machine ?? '',
       nested: false,
@@ -137,7 +153,8 @@ export function buildLanes(
           start: m.start,
           last: m.last,
           kind: m.kind === 'ram' ? ('guest-ram' as const) : ('guest-other' as const),
-          owner: `guest ${guest.machine ?? ''}`.trim(),
+          owner: entityLabel(ref),
+          owners: [ref],
           label: m.name ?? m.kind,
         }))
         .sort(byStart),
@@ -146,10 +163,12 @@ export function buildLanes(
 
   const platform = state.index.platform;
   for (const bridge of platform.hostBridges) {
+    const ref: EntityRef = { kind: 'host-bridge', id: bridge.id };
     lanes.push({
       id: `bridge:${bridge.id}`,
       kind: 'bridge',
-      label: `host bridge ${bridge.id}`,
+      ref,
+      label: entityLabel(ref),
       detail: `${bridge.windows.length} window(s)`,
       nested: false,
       background: [],
@@ -158,7 +177,8 @@ export function buildLanes(
           start: w.start,
           last: w.last,
           kind: 'window' as const,
-          owner: `host bridge ${bridge.id}`,
+          owner: entityLabel(ref),
+          owners: [ref],
           label: `${w.kind} window`,
         }))
         .sort(byStart),
@@ -166,9 +186,11 @@ export function buildLanes(
   }
 
   for (const group of state.index.groups.values()) {
+    const ref = groupRef(group.id);
     lanes.push({
       id: `group:${group.id}`,
       kind: 'group',
+      ref,
       label: `group ${group.id} reserved`,
       detail: `${group.devices.join(', ')} · ${group.iommu}`,
       nested: false,
@@ -179,7 +201,8 @@ export function buildLanes(
           start: r.start,
           last: r.last,
           kind: r.type,
-          owner: `group ${group.id}`,
+          owner: entityLabel(ref),
+          owners: [ref],
           label: r.origin ? `${r.type} (${r.origin})` : r.type,
         }))
         .sort(byStart),
@@ -187,24 +210,29 @@ export function buildLanes(
   }
 
   for (const c of spaces.containers) {
-    const owner = `container ${c.id}`;
+    const ref: EntityRef = { kind: 'object', objectType: 'container', id: c.id };
+    const owner = entityLabel(ref);
     lanes.push({
       id: `container:${c.id}`,
       kind: 'container',
+      ref,
       label: c.label || owner,
       detail: `${c.iommuType ?? 'no IOMMU set'} · groups ${c.groups.join(', ') || 'none'} · ${c.mappings.size} mapping(s)`,
       nested: false,
-      background: validSpans(c.validIova, owner),
+      background: validSpans(c.validIova, ref),
       spans: reservedSpans(c.reserved),
       mappings: c.mappings,
       mappingOwner: owner,
       pgsizeBitmap: c.pgsizeBitmap,
     });
     for (const d of c.domains) {
+      const domain: EntityRef = { kind: 'object', objectType: 'domain', id: d.id };
       lanes.push({
         id: `container:${c.id}:domain:${d.id}`,
         kind: 'domain',
-        label: `domain ${d.id}`,
+        ref: domain,
+        parent: ref,
+        label: entityLabel(domain),
         detail: `${d.iommu} · groups ${d.groups.join(', ')}${d.enforceCacheCoherency ? ' · IOMMU_CACHE' : ''}`,
         nested: true,
         background: [
@@ -212,7 +240,8 @@ export function buildLanes(
             start: d.aperture.start,
             last: d.aperture.last,
             kind: 'aperture',
-            owner: `domain ${d.id}`,
+            owner: entityLabel(domain),
+            owners: [domain],
             label: 'aperture',
           },
         ],
@@ -225,15 +254,17 @@ export function buildLanes(
   }
 
   for (const io of spaces.ioas) {
-    const owner = `IOAS ${io.id}`;
+    const ref: EntityRef = { kind: 'object', objectType: 'ioas', id: io.id };
+    const owner = entityLabel(ref);
     const pgsizes = commonPgsizes(io.hwpts);
     lanes.push({
       id: `ioas:${io.id}`,
       kind: 'ioas',
+      ref,
       label: io.label || owner,
       detail: `${io.hwpts.length} HWPT(s) · ${io.areas.size} area(s) · ${io.validIova.length} valid range(s)`,
       nested: false,
-      background: validSpans(io.validIova, owner),
+      background: validSpans(io.validIova, ref),
       spans: ioasReservedSpans(io.reserved),
       mappings: io.areas,
       mappingOwner: owner,
@@ -241,10 +272,13 @@ export function buildLanes(
       ...(pgsizes !== undefined ? { pgsizeBitmap: pgsizes } : {}),
     });
     for (const h of io.hwpts) {
-      const devices = new Set(h.devices.map((d) => `device ${d}`));
+      const hwpt: EntityRef = { kind: 'object', objectType: 'hwpt', id: h.id };
+      const devices = new Set(h.devices);
       lanes.push({
         id: `ioas:${io.id}:hwpt:${h.id}`,
         kind: 'hwpt',
+        ref: hwpt,
+        parent: ref,
         label: `HWPT ${h.id}${h.auto ? ' (auto)' : ''}`,
         detail: `${h.iommu} · ${h.devices.join(', ') || 'no devices'}`,
         nested: true,
@@ -253,12 +287,15 @@ export function buildLanes(
             start: h.aperture.start,
             last: h.aperture.last,
             kind: 'aperture',
-            owner: `HWPT ${h.id}`,
+            owner: entityLabel(hwpt),
+            owners: [hwpt],
             label: 'aperture',
           },
         ],
         // The reservations its devices brought into the IOAS (iommufd reserves per device).
-        spans: ioasReservedSpans(io.reserved.filter((r) => devices.has(r.owner))),
+        spans: ioasReservedSpans(
+          io.reserved.filter((r) => r.ownerRef?.kind === 'device' && devices.has(r.ownerRef.bdf)),
+        ),
         mappings: io.areas,
         mappingOwner: `${owner} (HWPT ${h.id})`,
         pgsizeBitmap: h.pgsizeBitmap,

@@ -263,8 +263,8 @@ describe('type1 group attach (vfio_iommu_type1_attach_group)', () => {
     });
     expect(v1?.domains.map((d) => d.id)).toEqual([1, 2]);
     expect(v1?.reserved).toEqual([
-      { ...MSI, type: 'msi', owner: 'group 11' },
-      { ...MSI, type: 'msi', owner: 'group 10' },
+      { ...MSI, type: 'msi', owner: 'group 11', ownerRef: { kind: 'group', group: 11 } },
+      { ...MSI, type: 'msi', owner: 'group 10', ownerRef: { kind: 'group', group: 10 } },
     ]);
     expect(v1?.mappings).toBe(s.state.vfio.containers.get(1)?.driver?.dma);
     expect(v2).toMatchObject({ id: 2, iommuType: undefined, validIova: [], domains: [] });

@@ -180,6 +180,7 @@ export function importPaste(
   return {
     kind: single ? single.kind : 'mixed',
     pieces,
+    ...(single ? {} : { pieceSummaries: pieces.length }),
     scenario: merged.scenario,
     unparsed,
     notes,
