@@ -83,8 +83,9 @@ function request<T>(
   });
 }
 
-function message(e: unknown): string {
-  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+/** An IndexedDB error as a clause inside a sentence (DOMException messages end in a full stop). */
+export function describeStorageError(e: unknown): string {
+  return e instanceof Error ? `${e.name}: ${e.message.replace(/\.$/, '')}` : String(e);
 }
 
 /** The revision a stored value carries (0 for records that predate it, or for no record). */
@@ -198,7 +199,7 @@ export async function readAutosave(
   } catch (e) {
     return {
       kind: 'unreadable',
-      message: `this browser's storage could not be opened (${message(e)})`,
+      message: `this browser's storage could not be opened (${describeStorageError(e)})`,
       unavailable: true,
     };
   }
@@ -209,7 +210,10 @@ export async function readAutosave(
       ? { ...checked, value, revision: revisionOf(value) }
       : checked;
   } catch (e) {
-    return { kind: 'unreadable', message: `the autosave could not be read (${message(e)})` };
+    return {
+      kind: 'unreadable',
+      message: `the autosave could not be read (${describeStorageError(e)})`,
+    };
   } finally {
     db.close();
   }

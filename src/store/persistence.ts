@@ -1,6 +1,11 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { AppState, AppStore } from './app-store.ts';
-import { readAutosave, writeAutosaveIfCurrent, MAIN_WORKSPACE_KEY } from './autosave.ts';
+import {
+  describeStorageError,
+  MAIN_WORKSPACE_KEY,
+  readAutosave,
+  writeAutosaveIfCurrent,
+} from './autosave.ts';
 import { type Booted, savedWorkspace } from './session.ts';
 import type { Snapshot } from './workspace.ts';
 import { type WorkspaceLock, workspaceLock } from './workspace-lock.ts';
@@ -69,10 +74,6 @@ function newerRecord(revision: number): string {
   return `another tab saved this workspace (revision ${revision}) since this tab last did: this tab stopped saving rather than overwrite it`;
 }
 
-function describe(e: unknown): string {
-  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-}
-
 function revisionRead(record: Awaited<ReturnType<typeof readAutosave>>): number {
   if (record.kind === 'ok') return record.saved.revision ?? 0;
   return record.kind === 'unreadable' ? (record.revision ?? 0) : 0;
@@ -86,6 +87,8 @@ export function createPersistence(store: AppStore, env: PersistenceEnv, key: str
   let booted: Booted = { revision: 0, setAside: [], unavailable: undefined };
   let lock: WorkspaceLock | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  // A change made before the lock was known is written as soon as it is.
+  let changedWhileStarting = false;
   // One write at a time: each checks the revision the one before it wrote.
   let writing: Promise<void> = Promise.resolve();
 
@@ -103,11 +106,14 @@ export function createPersistence(store: AppStore, env: PersistenceEnv, key: str
   const get = persistence.getState;
   const set = persistence.setState;
   const unavailable = (reason: string) => set({ mode: 'unavailable', reason });
+  const storageFailed = (e: unknown) =>
+    unavailable(`autosave failed (${describeStorageError(e)}): nothing is saved in this browser`);
 
   function write(): Promise<void> {
     writing = writing.then(async () => {
       const { mode, key: at, revision } = get();
       const saved = savedWorkspace(store, env.scenarioText, booted.setAside);
+      if (mode === 'starting') changedWhileStarting = true;
       if (mode !== 'saving' || !env.idb || !saved) return;
       try {
         const r = await writeAutosaveIfCurrent(env.idb, at, saved, revision);
@@ -116,7 +122,7 @@ export function createPersistence(store: AppStore, env: PersistenceEnv, key: str
         if (r.kind === 'written') set({ revision: r.revision });
         else set({ mode: 'other-tab', reason: newerRecord(r.revision) });
       } catch (e) {
-        unavailable(`autosave failed (${describe(e)}): nothing is saved in this browser`);
+        storageFailed(e);
       }
     });
     return writing;
@@ -161,7 +167,7 @@ export function createPersistence(store: AppStore, env: PersistenceEnv, key: str
     try {
       await run();
     } catch (e) {
-      unavailable(`autosave failed (${describe(e)}): nothing is saved in this browser`);
+      storageFailed(e);
     }
   }
 
@@ -184,6 +190,7 @@ export function createPersistence(store: AppStore, env: PersistenceEnv, key: str
     set(
       held ? { mode: 'saving', reason: undefined } : { mode: 'other-tab', reason: OTHER_TAB_HOLDS },
     );
+    if (held && changedWhileStarting) await write();
   }
 
   function scheduleWrite(s: AppState, prev: AppState): void {

@@ -37,6 +37,14 @@ export function describeLoadErrors(errors: readonly LoadError[]): string {
   return more > 0 ? `${shown}; and ${more} more` : shown;
 }
 
+/** Says why `what` did not open; the workspace stays as it was. */
+function notOpened(store: AppStore, what: string, errors: readonly LoadError[]): false {
+  store
+    .getState()
+    .notify({ kind: 'error', text: `${what} could not be opened: ${describeLoadErrors(errors)}` });
+  return false;
+}
+
 function megabytes(bytes: number): string {
   return `${(bytes / 1048576).toFixed(1)} MB`;
 }
@@ -61,13 +69,7 @@ export function openText(
   notice?: Notice,
 ): boolean {
   const opened = openScenarioText(text);
-  if (!opened.ok) {
-    store.getState().notify({
-      kind: 'error',
-      text: `the scenario could not be opened: ${describeLoadErrors(opened.errors)}`,
-    });
-    return false;
-  }
+  if (!opened.ok) return notOpened(store, 'the scenario', opened.errors);
   const title = opened.scenario.title ?? opened.scenario.id ?? 'untitled scenario';
   store
     .getState()
@@ -130,13 +132,7 @@ export interface Restored {
 function openSavedScenario(store: AppStore, saved: SavedWorkspace, host: HostContext | undefined) {
   if (!host) return openText(store, saved.scenarioText, saved.builtinId, false);
   const opened = openScenarioText(saved.scenarioText);
-  if (!opened.ok) {
-    store.getState().notify({
-      kind: 'error',
-      text: `the scenario could not be opened: ${describeLoadErrors(opened.errors)}`,
-    });
-    return false;
-  }
+  if (!opened.ok) return notOpened(store, 'the scenario', opened.errors);
   store
     .getState()
     .openWorkspace(opened, saved.builtinId, `restored ${host.sources.join(', ')}`, host);
@@ -255,7 +251,7 @@ export async function boot(
         `the autosaved workspace could not be opened${await keepUnrestorable(idb, key, record.saved)}`,
       );
     }
-  } else if (!opened && record.kind === 'unreadable') {
+  } else if (!opened && record.kind === 'unreadable' && !record.unavailable) {
     const aside =
       idb && record.value !== undefined ? await keepUnrestorable(idb, key, record.value) : '';
     problems.push(`${record.message}${aside}`);
@@ -265,6 +261,7 @@ export async function boot(
     if (problems.length) problems.push('opened the default scenario instead');
   }
   if (link.view) store.getState().setViewport(fitRange(link.view));
+  // Storage that cannot be opened is not told here: the autosave banner says it for as long as it lasts.
   // The boot's own story comes last, so it is the notice left showing; a restore's own notice stays when boot has none.
   if (problems.length) store.getState().notify({ kind: 'error', text: problems.join('; ') });
   return booted;
@@ -322,13 +319,7 @@ export async function followHash(store: AppStore, hash: string): Promise<void> {
  */
 export function importHost(store: AppStore, plan: HostImportPlan): boolean {
   const opened = openScenario(plan.scenario);
-  if (!opened.ok) {
-    store.getState().notify({
-      kind: 'error',
-      text: `the import could not be opened: ${describeLoadErrors(opened.errors)}`,
-    });
-    return false;
-  }
+  if (!opened.ok) return notOpened(store, 'the import', opened.errors);
   const events = plan.host.events.length;
   store
     .getState()

@@ -1,25 +1,19 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { appUrl, browserPerTest, expectClean } from './harness.ts';
+import { appUrl, ARTIFACTS, browserPerTest, expectClean } from './harness.ts';
 import {
   autosaveRevision,
-  fillMapForm,
   laneDetail,
   waitForAutosave,
   waitForAutosaveStatus,
   waitForMap,
 } from './app-page.ts';
+import { mapAt, openWithOneMapping } from './own-work.ts';
 import { readRecord, recordKeys, upgradeDatabase, writeRecord } from './autosave-db.ts';
 
 const fresh = browserPerTest();
-
-/** Maps 2 MiB at `iova` through the form and waits until the container shows `count` mappings. */
-async function mapAt(page: Page, iova: string, count: number): Promise<void> {
-  await fillMapForm(page, iova, '2M');
-  await page.getByRole('button', { name: 'Run vfio.map_dma' }).click();
-  await expect.poll(() => laneDetail(page, 'container 1')).toContain(`${count} mapping(s)`);
-}
 
 const banner = (page: Page) => page.getByTestId('persistence-banner');
 
@@ -41,6 +35,8 @@ describe('autosave with two tabs, a blocked database and damaged records, in Chr
       'Export your work',
     ]);
     expect(await banner(a).count()).toBe(0);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await b.screenshot({ path: resolve(ARTIFACTS, 'autosave-other-tab.png') });
 
     // Tab A maps twice; tab B only zooms, then maps once of its own.
     await mapAt(a, '0x300000000', 3);
@@ -80,11 +76,7 @@ describe('autosave with two tabs, a blocked database and damaged records, in Chr
   });
 
   it('take over: the other tab is told it no longer saves, and the record is the new tab’s', async () => {
-    const session = await fresh();
-    const a = await session.open(appUrl);
-    await waitForMap(a);
-    await mapAt(a, '0x300000000', 3);
-    await waitForAutosave(a, 1);
+    const { session, page: a } = await openWithOneMapping(fresh);
     const b = await session.context.newPage();
     await b.goto(appUrl);
     await waitForMap(b);
@@ -104,11 +96,7 @@ describe('autosave with two tabs, a blocked database and damaged records, in Chr
   });
 
   it('a newer record written behind the tab’s back is never overwritten, not even by a zoom', async () => {
-    const session = await fresh();
-    const page = await session.open(appUrl);
-    await waitForMap(page);
-    await mapAt(page, '0x300000000', 3);
-    await waitForAutosave(page, 1);
+    const { session, page } = await openWithOneMapping(fresh);
     const record = (await readRecord(page)) as { revision: number; userStepsText: string };
     const newer = {
       ...record,
@@ -144,6 +132,8 @@ describe('autosave with two tabs, a blocked database and damaged records, in Chr
     await page.keyboard.press('+');
     // Still there after more work: a state, not a passing notice.
     expect(await banner(page).textContent()).toMatch(/autosave is off/i);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: resolve(ARTIFACTS, 'autosave-unavailable.png') });
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       banner(page).getByRole('button', { name: 'Export your work' }).click(),
@@ -189,11 +179,7 @@ describe('autosave with two tabs, a blocked database and damaged records, in Chr
   });
 
   it('a saved scenario nested too deep to read: a notice, the default scenario, the record kept aside', async () => {
-    const session = await fresh();
-    const page = await session.open(appUrl);
-    await waitForMap(page);
-    await mapAt(page, '0x300000000', 3);
-    await waitForAutosave(page, 1);
+    const { session, page } = await openWithOneMapping(fresh);
     const record = (await readRecord(page)) as { scenarioText: string };
     const DEEP = 200_000;
     const corrupt = {

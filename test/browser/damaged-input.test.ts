@@ -2,21 +2,13 @@ import { deflateRawSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { appUrl, browserPerTest, expectClean } from './harness.ts';
-import { fillMapForm, laneDetail, waitForAutosave, waitForMap } from './app-page.ts';
+import { laneDetail, waitForMap } from './app-page.ts';
+import { openWithOneMapping } from './own-work.ts';
 
 const fresh = browserPerTest();
 
 const base64url = (bytes: Buffer): string => bytes.toString('base64url');
 const notice = (page: Page) => page.getByTestId('notice');
-
-/** The default scenario with one mapping of the user's own, saved: the work a bad input must not cost. */
-async function withOwnWork(page: Page): Promise<void> {
-  await waitForMap(page);
-  await fillMapForm(page, '0x300000000', '2M');
-  await page.getByRole('button', { name: 'Run vfio.map_dma' }).click();
-  await expect.poll(() => laneDetail(page, 'container 1')).toContain('3 mapping(s)');
-  await waitForAutosave(page, 1);
-}
 
 /** Opens `hash` as a fresh page load (a link followed from elsewhere), not a same-page hash change. */
 async function openLink(page: Page, hash: string): Promise<void> {
@@ -35,9 +27,7 @@ async function chooseFile(page: Page, name: string, text: string): Promise<void>
 
 describe('damaged and oversized inputs, in Chromium', () => {
   it('a deeply nested scenario file gives a notice and keeps the workspace', async () => {
-    const s = await fresh();
-    const page = await s.open(appUrl);
-    await withOwnWork(page);
+    const { session: s, page } = await openWithOneMapping(fresh);
     const DEEP = 200_000;
     await chooseFile(
       page,
@@ -59,9 +49,7 @@ describe('damaged and oversized inputs, in Chromium', () => {
   });
 
   it('a 5.8 MB file of numbers is refused before it is read, with the limit named', async () => {
-    const s = await fresh();
-    const page = await s.open(appUrl);
-    await withOwnWork(page);
+    const { session: s, page } = await openWithOneMapping(fresh);
     const numbers = `[${Array.from({ length: 1_000_000 }, (_, i) => i).join(',')}]`;
     expect(numbers.length).toBeGreaterThan(5_800_000);
     await chooseFile(page, 'numbers.json', numbers);
@@ -73,9 +61,7 @@ describe('damaged and oversized inputs, in Chromium', () => {
   });
 
   it('damaged share links: a notice each, no page error, and the autosaved work opens instead', async () => {
-    const s = await fresh();
-    const page = await s.open(appUrl);
-    await withOwnWork(page);
+    const { session: s, page } = await openWithOneMapping(fresh);
     const good = base64url(
       deflateRawSync(Buffer.from('{"format":"iova-explorer.scenario/1","steps":[]}')),
     );
@@ -96,9 +82,7 @@ describe('damaged and oversized inputs, in Chromium', () => {
   });
 
   it('a link that unpacks past the cap, and a 1.3 MB link, are refused with their limits named', async () => {
-    const s = await fresh();
-    const page = await s.open(appUrl);
-    await withOwnWork(page);
+    const { session: s, page } = await openWithOneMapping(fresh);
     // Deflate packs about a thousand bytes into one: 16 MiB of spaces fit a link of 22,000 characters.
     const bomb = base64url(deflateRawSync(Buffer.alloc(16 * 1024 * 1024, 32), { level: 9 }));
     expect(bomb.length).toBeLessThan(32_000);
