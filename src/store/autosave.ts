@@ -94,6 +94,12 @@ export function revisionOf(value: unknown): number {
   return typeof r === 'number' && Number.isSafeInteger(r) && r >= 0 ? r : 0;
 }
 
+/** The revision of the record a read found (0 for none, or for one that predates revisions). */
+export function revisionRead(read: RestoreResult): number {
+  if (read.kind === 'ok') return read.saved.revision ?? 0;
+  return read.kind === 'unreadable' ? (read.revision ?? 0) : 0;
+}
+
 export type WriteResult =
   | { readonly kind: 'written'; readonly revision: number }
   /** Another tab wrote since `expected`: nothing was written. */

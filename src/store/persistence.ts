@@ -4,6 +4,7 @@ import {
   describeStorageError,
   MAIN_WORKSPACE_KEY,
   readAutosave,
+  revisionRead,
   writeAutosaveIfCurrent,
 } from './autosave.ts';
 import { type Booted, savedWorkspace } from './session.ts';
@@ -72,11 +73,6 @@ const READ_ONLY = 'this tab does not save: its changes are lost on reload unless
 
 function newerRecord(revision: number): string {
   return `another tab saved this workspace (revision ${revision}) since this tab last did: this tab stopped saving rather than overwrite it`;
-}
-
-function revisionRead(record: Awaited<ReturnType<typeof readAutosave>>): number {
-  if (record.kind === 'ok') return record.saved.revision ?? 0;
-  return record.kind === 'unreadable' ? (record.revision ?? 0) : 0;
 }
 
 /**

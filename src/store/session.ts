@@ -8,6 +8,7 @@ import {
   keepAside,
   MAIN_WORKSPACE_KEY,
   readAutosave,
+  revisionRead,
   type SavedWorkspace,
   type SetAsideSteps,
 } from './autosave.ts';
@@ -220,12 +221,7 @@ export async function boot(
   const link = parseHash(hash);
   const record = idb ? await readAutosave(idb, key) : ({ kind: 'none' } as const);
   const booted = {
-    revision:
-      record.kind === 'ok'
-        ? (record.saved.revision ?? 0)
-        : record.kind === 'unreadable'
-          ? (record.revision ?? 0)
-          : 0,
+    revision: revisionRead(record),
     setAside: [] as readonly SetAsideSteps[],
     unavailable: record.kind === 'unreadable' && record.unavailable ? record.message : undefined,
   };
