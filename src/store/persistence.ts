@@ -60,7 +60,7 @@ export interface PersistenceEnv {
   /** Remembers the key of this tab's copy across its reloads (sessionStorage in the app). */
   readonly rememberKey: (key: string) => void;
   readonly scenarioText: (s: Snapshot) => string;
-  /** A fresh, unguessable-enough id for a copy's key. */
+  /** A fresh id for a copy's key, unique across tabs. */
   readonly newId: () => string;
   /** View-only changes (pan, zoom) are saved this long after the last one. */
   readonly viewDelayMs?: number;
