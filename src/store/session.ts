@@ -185,16 +185,21 @@ export interface Booted {
   readonly unavailable: string | undefined;
 }
 
-/** The scenario a link names, opened; or a sentence saying why it was not. */
-async function openLink(store: AppStore, link: ParsedHash): Promise<boolean | string> {
+/**
+ * Opens what a link names: true, undefined when it names nothing, or why it did not open (the
+ * opener's own notice, which boot repeats with what it opened instead).
+ */
+async function openLink(store: AppStore, link: ParsedHash): Promise<true | string | undefined> {
+  let opened: boolean | string;
   if (link.packed !== undefined) {
     const unpacked = await unpackScenario(link.packed);
-    return unpacked.ok ? openText(store, unpacked.text, undefined) : unpacked.message;
-  }
-  if (link.lesson !== undefined)
-    return openLesson(store, link.lesson.id, link.lesson.step, !link.view);
-  if (link.scenarioId !== undefined) return openBuiltin(store, link.scenarioId);
-  return false;
+    opened = unpacked.ok ? openText(store, unpacked.text, undefined) : unpacked.message;
+  } else if (link.lesson !== undefined) {
+    opened = openLesson(store, link.lesson.id, link.lesson.step, !link.view);
+  } else if (link.scenarioId !== undefined) {
+    opened = openBuiltin(store, link.scenarioId);
+  } else return undefined;
+  return opened === false ? (store.getState().notice?.text ?? 'the link did not open') : opened;
 }
 
 /** A saved record that cannot be restored is copied to a key of its own before any save replaces it. */
@@ -226,8 +231,10 @@ export async function boot(
     unavailable: record.kind === 'unreadable' && record.unavailable ? record.message : undefined,
   };
   const linked = await openLink(store, link);
-  const linkProblem = typeof linked === 'string' ? linked : link.problem;
-  const problems = [linkProblem].filter((p): p is string => p !== undefined);
+  const problems = [typeof linked === 'string' ? linked : undefined, link.problem].filter(
+    (p): p is string => p !== undefined,
+  );
+  const linkProblem = problems.length > 0;
   let opened = linked === true;
   if (!opened && record.kind === 'ok') {
     let restored: Restored;

@@ -74,6 +74,7 @@ describe('damaged and oversized inputs, in Chromium', () => {
     ] as const) {
       await openLink(page, hash);
       await expect.poll(() => notice(page).textContent(), { message: hash }).toMatch(said);
+      expect(await notice(page).textContent()).toContain('opened your autosaved workspace instead');
       await expect
         .poll(() => laneDetail(page, 'container 1'), { message: hash })
         .toContain('3 mapping(s)');
