@@ -1,11 +1,13 @@
 /**
  * Autosave of the workspace in IndexedDB (localStorage's 5 MB is too small for big scenarios).
- * One record under a fixed key; a record that cannot be read back gives a message, never a blank
- * page.
+ * One record per workspace key ("current", or a tab's own copy); a record that cannot be read
+ * back gives a message, never a blank page, and is kept aside under another key before anything
+ * is written over it.
  */
 export const AUTOSAVE_DB = 'iova-explorer';
 const STORE = 'workspace';
-const KEY = 'current';
+/** The workspace every tab opens unless it made its own copy. */
+export const MAIN_WORKSPACE_KEY = 'current';
 /**
  * 2: the workspace's host import (facts, placed lines, trace steps, guest layout) is kept too.
  * Version 1 records (scenario and user steps only) are still read.
@@ -25,12 +27,36 @@ export interface SavedWorkspace {
   readonly view: string;
   /** The host import the workspace came from ("Debug a real host"), as `encodeHost` text. */
   readonly hostText?: string | undefined;
+  /**
+   * Bumped by every write. A tab writes only over the revision it last read or wrote, so a
+   * record another tab saved in between is never overwritten without the user choosing to.
+   * Absent in records written before it existed (read as 0).
+   */
+  readonly revision?: number;
+  /** Saved actions that could not be read back when the workspace was restored, kept as they were. */
+  readonly setAside?: readonly SetAsideSteps[];
+}
+
+export interface SetAsideSteps {
+  readonly savedAt: string;
+  /** Why each unreadable step was refused. */
+  readonly reasons: readonly string[];
+  /** The saved actions exactly as they were in the record (a scenario file with only steps). */
+  readonly userStepsText: string;
 }
 
 export type RestoreResult =
   | { readonly kind: 'none' }
   | { readonly kind: 'ok'; readonly saved: SavedWorkspace }
-  | { readonly kind: 'unreadable'; readonly message: string };
+  | {
+      readonly kind: 'unreadable';
+      readonly message: string;
+      /** What was read, to keep aside; undefined when the database itself could not be opened. */
+      readonly value?: unknown;
+      readonly revision?: number;
+      /** The database could not be opened at all (blocked, a newer version, storage off). */
+      readonly unavailable?: boolean;
+    };
 
 function openDb(factory: IDBFactory): Promise<IDBDatabase> {
   return new Promise((resolve, reject) => {
@@ -57,19 +83,72 @@ function request<T>(
   });
 }
 
-export async function writeAutosave(factory: IDBFactory, saved: SavedWorkspace): Promise<void> {
+/** An IndexedDB error as a clause inside a sentence (DOMException messages end in a full stop). */
+export function describeStorageError(e: unknown): string {
+  return e instanceof Error ? `${e.name}: ${e.message.replace(/\.$/, '')}` : String(e);
+}
+
+/** The revision a stored value carries (0 for records that predate it, or for no record). */
+export function revisionOf(value: unknown): number {
+  const r = (value as { revision?: unknown } | null | undefined)?.revision;
+  return typeof r === 'number' && Number.isSafeInteger(r) && r >= 0 ? r : 0;
+}
+
+/** The revision of the record a read found (0 for none, or for one that predates revisions). */
+export function revisionRead(read: RestoreResult): number {
+  if (read.kind === 'ok') return read.saved.revision ?? 0;
+  return read.kind === 'unreadable' ? (read.revision ?? 0) : 0;
+}
+
+export type WriteResult =
+  | { readonly kind: 'written'; readonly revision: number }
+  /** Another tab wrote since `expected`: nothing was written. */
+  | { readonly kind: 'newer'; readonly revision: number };
+
+/**
+ * Writes `saved` as revision `expected + 1`, in one transaction that first checks the stored
+ * record is still at `expected` (IndexedDB runs read-write transactions on a store one at a time,
+ * so no other tab can write between the check and the put).
+ */
+export async function writeAutosaveIfCurrent(
+  factory: IDBFactory,
+  key: string,
+  saved: SavedWorkspace,
+  expected: number,
+): Promise<WriteResult> {
   const db = await openDb(factory);
   try {
-    await request(db, 'readwrite', (s) => s.put(saved, KEY));
+    return await new Promise<WriteResult>((resolve, reject) => {
+      const tx = db.transaction(STORE, 'readwrite');
+      const store = tx.objectStore(STORE);
+      let result: WriteResult | undefined;
+      const get = store.get(key);
+      get.onsuccess = () => {
+        const stored = revisionOf(get.result);
+        if (stored !== expected) {
+          result = { kind: 'newer', revision: stored };
+          return;
+        }
+        result = { kind: 'written', revision: expected + 1 };
+        store.put({ ...saved, revision: expected + 1 }, key);
+      };
+      tx.oncomplete = () =>
+        result ? resolve(result) : reject(new Error('IndexedDB wrote nothing'));
+      tx.onerror = () => reject(tx.error ?? new Error('IndexedDB request failed'));
+      tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
+    });
   } finally {
     db.close();
   }
 }
 
-export async function clearAutosave(factory: IDBFactory): Promise<void> {
+/** Keeps a record that could not be restored under a key of its own; returns that key. */
+export async function keepAside(factory: IDBFactory, key: string, value: unknown): Promise<string> {
   const db = await openDb(factory);
   try {
-    await request(db, 'readwrite', (s) => s.delete(KEY));
+    const aside = `set-aside:${key}:${new Date().toISOString()}`;
+    await request(db, 'readwrite', (s) => s.put(value, aside));
+    return aside;
   } finally {
     db.close();
   }
@@ -78,40 +157,70 @@ export async function clearAutosave(factory: IDBFactory): Promise<void> {
 /** Checks the shape of what was read: an old or corrupt record is reported, not trusted. */
 export function checkSaved(value: unknown): RestoreResult {
   if (value === undefined || value === null) return { kind: 'none' };
-  if (typeof value !== 'object')
-    return { kind: 'unreadable', message: 'the autosaved workspace is not a record' };
+  const unreadable = (message: string): RestoreResult => ({ kind: 'unreadable', message });
+  if (typeof value !== 'object') return unreadable('the autosaved workspace is not a record');
   const v = value as Record<string, unknown>;
   if (typeof v['version'] !== 'number' || !READABLE_VERSIONS.includes(v['version'])) {
-    return {
-      kind: 'unreadable',
-      message: `the autosaved workspace has version ${String(v['version'])}; this version of the app reads versions ${READABLE_VERSIONS.join(' and ')}`,
-    };
+    return unreadable(
+      `the autosaved workspace has version ${String(v['version'])}; this version of the app reads versions ${READABLE_VERSIONS.join(' and ')}`,
+    );
   }
   if (v['hostText'] !== undefined && typeof v['hostText'] !== 'string') {
-    return { kind: 'unreadable', message: 'the autosaved workspace has an invalid "hostText"' };
+    return unreadable('the autosaved workspace has an invalid "hostText"');
   }
   for (const field of ['savedAt', 'scenarioText', 'userStepsText', 'view'] as const) {
     if (typeof v[field] !== 'string')
-      return { kind: 'unreadable', message: `the autosaved workspace has no valid "${field}"` };
+      return unreadable(`the autosaved workspace has no valid "${field}"`);
   }
   if (v['builtinId'] !== undefined && typeof v['builtinId'] !== 'string') {
-    return { kind: 'unreadable', message: 'the autosaved workspace has an invalid "builtinId"' };
+    return unreadable('the autosaved workspace has an invalid "builtinId"');
+  }
+  if (v['setAside'] !== undefined && !isSetAsideList(v['setAside'])) {
+    return unreadable('the autosaved workspace has an invalid "setAside"');
   }
   return { kind: 'ok', saved: value as SavedWorkspace };
 }
 
-export async function readAutosave(factory: IDBFactory): Promise<RestoreResult> {
+function isSetAsideList(value: unknown): value is readonly SetAsideSteps[] {
+  return (
+    Array.isArray(value) &&
+    value.every(
+      (e: unknown) =>
+        typeof e === 'object' &&
+        e !== null &&
+        typeof (e as SetAsideSteps).savedAt === 'string' &&
+        typeof (e as SetAsideSteps).userStepsText === 'string' &&
+        Array.isArray((e as SetAsideSteps).reasons),
+    )
+  );
+}
+
+export async function readAutosave(
+  factory: IDBFactory,
+  key: string = MAIN_WORKSPACE_KEY,
+): Promise<RestoreResult> {
+  let db: IDBDatabase;
   try {
-    const db = await openDb(factory);
-    try {
-      return checkSaved(await request<unknown>(db, 'readonly', (s) => s.get(KEY)));
-    } finally {
-      db.close();
-    }
+    db = await openDb(factory);
   } catch (e) {
     return {
       kind: 'unreadable',
-      message: `the autosave could not be read: ${e instanceof Error ? e.message : String(e)}`,
+      message: `this browser's storage could not be opened (${describeStorageError(e)})`,
+      unavailable: true,
     };
+  }
+  try {
+    const value = await request<unknown>(db, 'readonly', (s) => s.get(key));
+    const checked = checkSaved(value);
+    return checked.kind === 'unreadable'
+      ? { ...checked, value, revision: revisionOf(value) }
+      : checked;
+  } catch (e) {
+    return {
+      kind: 'unreadable',
+      message: `the autosave could not be read (${describeStorageError(e)})`,
+    };
+  } finally {
+    db.close();
   }
 }

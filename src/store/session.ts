@@ -1,19 +1,54 @@
-import { formatLoadError, load } from '../core/scenario/index.ts';
-import type { Action } from '../core/actions.ts';
+import { formatLoadError, type LoadError } from '../core/scenario/index.ts';
 import { parseU64, type Range } from '../core/u64.ts';
 import { BUILTIN_SCENARIOS, builtinScenario, DEFAULT_SCENARIO_ID } from './scenarios/builtin.ts';
 import { fitRange, formatViewParam, parseViewParam } from '../view/viewport/viewport.ts';
 import type { AppStore, Notice } from './app-store.ts';
-import { AUTOSAVE_VERSION, readAutosave, type SavedWorkspace, writeAutosave } from './autosave.ts';
-import { parseHash, unpackScenario } from './share-link.ts';
+import {
+  AUTOSAVE_VERSION,
+  keepAside,
+  MAIN_WORKSPACE_KEY,
+  readAutosave,
+  revisionRead,
+  type SavedWorkspace,
+  type SetAsideSteps,
+} from './autosave.ts';
+import { readSavedSteps } from './saved-steps.ts';
+import { type ParsedHash, parseHash, unpackScenario } from './share-link.ts';
 import type { HostContext, HostImportPlan, ImportInput } from './host-import.ts';
 import { decodeHost, encodeHost } from './host-codec.ts';
 import { openScenario, openScenarioText, type Snapshot, userStepsText } from './workspace.ts';
 import { defaultViewRange } from './default-view.ts';
 import { openLesson } from './lesson.ts';
 
-/** Files above this size are refused before they are read. */
+/** Host text files (import) above this size are refused before they are read. */
 export const MAX_FILE_BYTES = 20 * 1024 * 1024;
+/**
+ * Scenario files above this size are refused before they are read: JSON.parse and the schema
+ * check of a few megabytes already hold the page for seconds (a saved workspace of ten thousand
+ * steps is about 1.5 MB).
+ */
+export const MAX_SCENARIO_FILE_BYTES = 4 * 1024 * 1024;
+
+/** A notice names the first few load errors; the rest usually follow from them. */
+const ERRORS_IN_A_NOTICE = 3;
+
+export function describeLoadErrors(errors: readonly LoadError[]): string {
+  const shown = errors.slice(0, ERRORS_IN_A_NOTICE).map(formatLoadError).join('; ');
+  const more = errors.length - ERRORS_IN_A_NOTICE;
+  return more > 0 ? `${shown}; and ${more} more` : shown;
+}
+
+/** Says why `what` did not open; the workspace stays as it was. */
+function notOpened(store: AppStore, what: string, errors: readonly LoadError[]): false {
+  store
+    .getState()
+    .notify({ kind: 'error', text: `${what} could not be opened: ${describeLoadErrors(errors)}` });
+  return false;
+}
+
+function megabytes(bytes: number): string {
+  return `${(bytes / 1048576).toFixed(1)} MB`;
+}
 
 export { defaultViewRange };
 
@@ -35,13 +70,7 @@ export function openText(
   notice?: Notice,
 ): boolean {
   const opened = openScenarioText(text);
-  if (!opened.ok) {
-    store.getState().notify({
-      kind: 'error',
-      text: `the scenario could not be opened: ${opened.errors.map(formatLoadError).join('; ')}`,
-    });
-    return false;
-  }
+  if (!opened.ok) return notOpened(store, 'the scenario', opened.errors);
   const title = opened.scenario.title ?? opened.scenario.id ?? 'untitled scenario';
   store
     .getState()
@@ -61,29 +90,30 @@ export function openBuiltin(store: AppStore, id: string, fit = true): boolean {
   return openText(store, b.text, b.id, fit);
 }
 
-/** Reads a dropped or chosen file, refusing oversized ones before reading them. */
+/**
+ * Reads a dropped or chosen scenario file, refusing oversized ones before reading them. Whatever
+ * goes wrong ends in a notice, and the workspace open before stays.
+ */
 export async function openFile(store: AppStore, file: Blob & { name?: string }): Promise<boolean> {
-  if (file.size > MAX_FILE_BYTES) {
+  const name = file.name ?? 'the file';
+  if (file.size > MAX_SCENARIO_FILE_BYTES) {
     store.getState().notify({
       kind: 'error',
-      text: `${file.name ?? 'the file'} is ${(file.size / 1048576).toFixed(1)} MB: files above 20 MB are refused`,
+      text: `${name} is ${megabytes(file.size)}: scenario files above ${megabytes(MAX_SCENARIO_FILE_BYTES)} are refused (the CLI replays bigger ones)`,
     });
     return false;
   }
-  return openText(store, await file.text(), undefined, true, {
-    kind: 'info',
-    text: `opened ${file.name ?? 'the file'}`,
-  });
-}
-
-function applyUserSteps(store: AppStore, text: string): string | undefined {
-  const loaded = load(text);
-  if (!loaded.ok || loaded.kind !== 'scenario') return 'the saved actions could not be read';
-  for (const step of loaded.scenario.steps) {
-    const { as: _as, expect: _expect, ...action } = step;
-    store.getState().dispatch(action as unknown as Action);
+  let text: string;
+  try {
+    text = await file.text();
+  } catch (e) {
+    store.getState().notify({
+      kind: 'error',
+      text: `${name} could not be read: ${e instanceof Error ? e.message : String(e)}`,
+    });
+    return false;
   }
-  return undefined;
+  return openText(store, text, undefined, true, { kind: 'info', text: `opened ${name}` });
 }
 
 function viewFrom(text: string): Range | undefined {
@@ -93,31 +123,49 @@ function viewFrom(text: string): Range | undefined {
   });
 }
 
-export function restoreSaved(store: AppStore, saved: SavedWorkspace): boolean {
+export interface Restored {
+  /** The saved scenario opened (false: the workspace is as it was, a notice says why). */
+  readonly opened: boolean;
+  /** Saved actions that could not be read, with those set aside before: kept in every later save. */
+  readonly setAside: readonly SetAsideSteps[];
+}
+
+function openSavedScenario(store: AppStore, saved: SavedWorkspace, host: HostContext | undefined) {
+  if (!host) return openText(store, saved.scenarioText, saved.builtinId, false);
+  const opened = openScenarioText(saved.scenarioText);
+  if (!opened.ok) return notOpened(store, 'the scenario', opened.errors);
+  store
+    .getState()
+    .openWorkspace(opened, saved.builtinId, `restored ${host.sources.join(', ')}`, host);
+  return true;
+}
+
+/**
+ * Opens an autosaved workspace: its scenario, then each saved action that still reads (one that
+ * does not is reported and set aside with the record's text, never dropped with the others).
+ */
+export function restoreSaved(store: AppStore, saved: SavedWorkspace): Restored {
   const problems: string[] = [];
+  const setAside = [...(saved.setAside ?? [])];
   let host: HostContext | undefined;
   if (saved.hostText !== undefined) {
     const decoded = decodeHost(saved.hostText);
     if (decoded.ok) host = decoded.host;
     else problems.push(`${decoded.error}, so its findings are left out`);
   }
-  if (host) {
-    const opened = openScenarioText(saved.scenarioText);
-    if (!opened.ok) {
-      store.getState().notify({
-        kind: 'error',
-        text: `the scenario could not be opened: ${opened.errors.map(formatLoadError).join('; ')}`,
-      });
-      return false;
-    }
-    store
-      .getState()
-      .openWorkspace(opened, saved.builtinId, `restored ${host.sources.join(', ')}`, host);
-  } else if (!openText(store, saved.scenarioText, saved.builtinId, false)) {
-    return false;
+  if (!openSavedScenario(store, saved, host)) return { opened: false, setAside };
+  const steps = readSavedSteps(saved.userStepsText);
+  for (const action of steps.actions) store.getState().dispatch(action);
+  if (steps.unreadable.length) {
+    setAside.push({
+      savedAt: saved.savedAt,
+      reasons: steps.unreadable,
+      userStepsText: saved.userStepsText,
+    });
+    problems.push(
+      `${steps.unreadable.length} saved action(s) could not be read (${steps.unreadable.slice(0, 2).join('; ')}): the ${steps.actions.length} readable one(s) are restored, and the saved actions are kept aside as they were`,
+    );
   }
-  const problem = applyUserSteps(store, saved.userStepsText);
-  if (problem) problems.push(problem);
   if (problems.length)
     store
       .getState()
@@ -125,64 +173,107 @@ export function restoreSaved(store: AppStore, saved: SavedWorkspace): boolean {
   const view = viewFrom(saved.view);
   if (view) store.getState().setViewport(fitRange(view));
   else fitWorkspace(store);
-  return true;
+  return { opened: true, setAside };
+}
+
+/** What boot learnt about the saved workspace, for the autosave that follows it. */
+export interface Booted {
+  /** The revision of the stored record (0 when there is none). */
+  readonly revision: number;
+  readonly setAside: readonly SetAsideSteps[];
+  /** The browser's storage could not be opened: why, in a sentence. */
+  readonly unavailable: string | undefined;
+}
+
+/**
+ * Opens what a link names: true, undefined when it names nothing, or why it did not open (the
+ * opener's own notice, which boot repeats with what it opened instead).
+ */
+async function openLink(store: AppStore, link: ParsedHash): Promise<true | string | undefined> {
+  let opened: boolean | string;
+  if (link.packed !== undefined) {
+    const unpacked = await unpackScenario(link.packed);
+    opened = unpacked.ok ? openText(store, unpacked.text, undefined) : unpacked.message;
+  } else if (link.lesson !== undefined) {
+    opened = openLesson(store, link.lesson.id, link.lesson.step, !link.view);
+  } else if (link.scenarioId !== undefined) {
+    opened = openBuiltin(store, link.scenarioId);
+  } else return undefined;
+  return opened === false ? (store.getState().notice?.text ?? 'the link did not open') : opened;
+}
+
+/** A saved record that cannot be restored is copied to a key of its own before any save replaces it. */
+async function keepUnrestorable(idb: IDBFactory, key: string, value: unknown): Promise<string> {
+  try {
+    return ` (the saved record is kept aside in this browser's storage as "${await keepAside(idb, key, value)}")`;
+  } catch (e) {
+    return ` (and it could not be kept aside: ${e instanceof Error ? e.message : String(e)})`;
+  }
 }
 
 /**
  * First open: a share link wins, then the autosave, then the default scenario. Whatever fails
- * says so in a notice and falls through to the next, so the page is never blank.
+ * says so in a notice and falls through to the next, so the page is never blank and a damaged
+ * link never costs the autosaved work. The autosave record is read even when a link opens, for
+ * its revision: the tab must know what it would write over.
  */
 export async function boot(
   store: AppStore,
   hash: string,
   idb: IDBFactory | undefined,
-): Promise<void> {
+  key: string = MAIN_WORKSPACE_KEY,
+): Promise<Booted> {
   const link = parseHash(hash);
-  let opened = false;
-  if (link.packed !== undefined) {
+  const record = idb ? await readAutosave(idb, key) : ({ kind: 'none' } as const);
+  const booted = {
+    revision: revisionRead(record),
+    setAside: [] as readonly SetAsideSteps[],
+    unavailable: record.kind === 'unreadable' && record.unavailable ? record.message : undefined,
+  };
+  const linked = await openLink(store, link);
+  const problems = [typeof linked === 'string' ? linked : undefined, link.problem].filter(
+    (p): p is string => p !== undefined,
+  );
+  const linkProblem = problems.length > 0;
+  let opened = linked === true;
+  if (!opened && record.kind === 'ok') {
+    let restored: Restored;
     try {
-      opened = openText(store, await unpackScenario(link.packed), undefined);
-    } catch {
-      store.getState().notify({
-        kind: 'error',
-        text: 'the scenario in the link is damaged (it does not unpack); opened the default scenario instead',
-      });
+      restored = restoreSaved(store, record.saved);
+    } catch (e) {
+      restored = { opened: false, setAside: [] };
+      problems.push(
+        `the autosaved workspace could not be restored (${e instanceof Error ? e.message : String(e)})`,
+      );
     }
-  } else if (link.lesson !== undefined) {
-    opened = openLesson(store, link.lesson.id, link.lesson.step, !link.view);
-  } else if (link.scenarioId !== undefined) {
-    opened = openBuiltin(store, link.scenarioId);
-  }
-  if (
-    !opened &&
-    idb &&
-    link.packed === undefined &&
-    link.scenarioId === undefined &&
-    link.lesson === undefined
-  ) {
-    const restored = await readAutosave(idb);
-    if (restored.kind === 'ok') {
-      opened = restoreSaved(store, restored.saved);
-      if (!opened)
-        store.getState().notify({
-          kind: 'error',
-          text: 'the autosaved workspace could not be opened; opened the default scenario instead',
-        });
-    } else if (restored.kind === 'unreadable') {
-      store.getState().notify({
-        kind: 'error',
-        text: `${restored.message}; opened the default scenario instead`,
-      });
+    opened = restored.opened;
+    booted.setAside = restored.setAside;
+    if (opened && linkProblem) problems.push('opened your autosaved workspace instead');
+    if (!opened && idb) {
+      problems.push(
+        `the autosaved workspace could not be opened${await keepUnrestorable(idb, key, record.saved)}`,
+      );
     }
+  } else if (!opened && record.kind === 'unreadable' && !record.unavailable) {
+    const aside =
+      idb && record.value !== undefined ? await keepUnrestorable(idb, key, record.value) : '';
+    problems.push(`${record.message}${aside}`);
   }
-  if (!opened) openBuiltin(store, DEFAULT_SCENARIO_ID);
+  if (!opened) {
+    openBuiltin(store, DEFAULT_SCENARIO_ID);
+    if (problems.length) problems.push('opened the default scenario instead');
+  }
   if (link.view) store.getState().setViewport(fitRange(link.view));
-  if (link.problem) store.getState().notify({ kind: 'error', text: link.problem });
+  // Storage that cannot be opened is not told here: the autosave banner says it for as long as it lasts.
+  // The boot's own story comes last, so it is the notice left showing; a restore's own notice stays when boot has none.
+  if (problems.length) store.getState().notify({ kind: 'error', text: problems.join('; ') });
+  return booted;
 }
 
 export function savedWorkspace(
   store: AppStore,
   scenarioText: (s: Snapshot) => string,
+  setAside: readonly SetAsideSteps[] = [],
 ): SavedWorkspace | undefined {
   const { history, viewport } = store.getState();
   if (!history) return undefined;
@@ -195,33 +286,7 @@ export function savedWorkspace(
     userStepsText: userStepsText(p.userSteps),
     view: formatViewParam(viewport),
     ...(p.host ? { hostText: encodeHost(p.host) } : {}),
-  };
-}
-
-/** Saves after every workspace change (and, debounced, after view changes). */
-export function startAutosave(
-  store: AppStore,
-  idb: IDBFactory,
-  scenarioText: (s: Snapshot) => string,
-  delayMs = 400,
-): () => void {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const flush = () => {
-    timer = undefined;
-    const saved = savedWorkspace(store, scenarioText);
-    if (saved)
-      writeAutosave(idb, saved).catch((e: unknown) =>
-        store.getState().notify({ kind: 'error', text: `autosave failed: ${String(e)}` }),
-      );
-  };
-  const unsubscribe = store.subscribe((s, prev) => {
-    if (s.history === prev.history && s.viewport === prev.viewport) return;
-    if (timer !== undefined) clearTimeout(timer);
-    timer = setTimeout(flush, s.history !== prev.history ? 0 : delayMs);
-  });
-  return () => {
-    unsubscribe();
-    if (timer !== undefined) clearTimeout(timer);
+    ...(setAside.length ? { setAside } : {}),
   };
 }
 
@@ -230,14 +295,9 @@ export async function followHash(store: AppStore, hash: string): Promise<void> {
   const link = parseHash(hash);
   const present = store.getState().history?.present;
   if (link.packed !== undefined) {
-    try {
-      openText(store, await unpackScenario(link.packed), undefined);
-    } catch {
-      store.getState().notify({
-        kind: 'error',
-        text: 'the scenario in the link is damaged (it does not unpack)',
-      });
-    }
+    const unpacked = await unpackScenario(link.packed);
+    if (unpacked.ok) openText(store, unpacked.text, undefined);
+    else store.getState().notify({ kind: 'error', text: unpacked.message });
   } else if (link.lesson !== undefined) {
     const at = store.getState().lesson;
     // The same lesson and step, still in the lesson's state: nothing to open (a Share link followed back).
@@ -262,13 +322,7 @@ export async function followHash(store: AppStore, hash: string): Promise<void> {
  */
 export function importHost(store: AppStore, plan: HostImportPlan): boolean {
   const opened = openScenario(plan.scenario);
-  if (!opened.ok) {
-    store.getState().notify({
-      kind: 'error',
-      text: `the import could not be opened: ${opened.errors.map(formatLoadError).join('; ')}`,
-    });
-    return false;
-  }
+  if (!opened.ok) return notOpened(store, 'the import', opened.errors);
   const events = plan.host.events.length;
   store
     .getState()
@@ -292,7 +346,7 @@ export async function readImportFiles(
   for (const f of files) {
     const name = f.name ?? 'file';
     if (f.size > MAX_FILE_BYTES) {
-      refused.push(`${name} is ${(f.size / 1048576).toFixed(1)} MB: files above 20 MB are refused`);
+      refused.push(`${name} is ${megabytes(f.size)}: files above 20 MB are refused`);
       continue;
     }
     inputs.push({

@@ -8,6 +8,10 @@ import { formatViewParam, parseViewParam, type Viewport } from '../view/viewport
  * A guided lesson is named by id and step (`lesson=iommufd-bind-attach-msi&step=6`).
  */
 export const SHARE_CAP_CHARS = 16_000;
+/** A hash longer than this is not read at all: the app's own links stay under the cap plus the view. */
+export const MAX_HASH_CHARS = 2 * SHARE_CAP_CHARS;
+/** A packed scenario may unpack to at most this many bytes (a few KiB of deflate can hold gigabytes). */
+export const MAX_UNPACKED_BYTES = 4 * 1024 * 1024;
 
 export interface ParsedHash {
   readonly view: Range | undefined;
@@ -20,6 +24,14 @@ export interface ParsedHash {
 }
 
 export function parseHash(hash: string): ParsedHash {
+  if (hash.length > MAX_HASH_CHARS)
+    return {
+      view: undefined,
+      scenarioId: undefined,
+      packed: undefined,
+      lesson: undefined,
+      problem: `the link is ${hash.length.toLocaleString('en-US')} characters long, above the ${MAX_HASH_CHARS.toLocaleString('en-US')} a link may have: it was not read`,
+    };
   const params = new URLSearchParams(hash.replace(/^#/, ''));
   const viewText = params.get('view');
   const view =
@@ -57,7 +69,9 @@ function toBase64Url(bytes: Uint8Array): string {
   return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
-function fromBase64Url(text: string): Uint8Array {
+/** Undefined when the text is not base64url (a character outside it, or a length no encoding has): atob would throw. */
+function fromBase64Url(text: string): Uint8Array | undefined {
+  if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) return undefined;
   const b64 = text.replace(/-/g, '+').replace(/_/g, '/') + '==='.slice((text.length + 3) % 4);
   const bin = atob(b64);
   const out = new Uint8Array(bin.length);
@@ -65,20 +79,7 @@ function fromBase64Url(text: string): Uint8Array {
   return out;
 }
 
-async function pipe(
-  bytes: Uint8Array,
-  stream: CompressionStream | DecompressionStream,
-): Promise<Uint8Array> {
-  const writer = stream.writable.getWriter();
-  const written = writer.write(bytes as Uint8Array<ArrayBuffer>).then(() => writer.close());
-  const chunks: Uint8Array[] = [];
-  const reader = stream.readable.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-  }
-  await written;
+function concat(chunks: readonly Uint8Array[]): Uint8Array {
   const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
   let at = 0;
   for (const c of chunks) {
@@ -89,15 +90,93 @@ async function pipe(
 }
 
 export async function packScenario(text: string): Promise<string> {
-  return toBase64Url(
-    await pipe(new TextEncoder().encode(text), new CompressionStream('deflate-raw')),
-  );
+  const stream = new CompressionStream('deflate-raw');
+  const writer = stream.writable.getWriter();
+  const written = writer
+    .write(new TextEncoder().encode(text) as Uint8Array<ArrayBuffer>)
+    .then(() => writer.close());
+  const chunks: Uint8Array[] = [];
+  const reader = stream.readable.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+  }
+  await written;
+  return toBase64Url(concat(chunks));
 }
 
-export async function unpackScenario(packed: string): Promise<string> {
-  return new TextDecoder().decode(
-    await pipe(fromBase64Url(packed), new DecompressionStream('deflate-raw')),
-  );
+/**
+ * Input is fed to the decompressor in slices this small, so that one slice can expand to at most
+ * about a megabyte (deflate's ratio tops out near 1032:1) before the size cap is checked again.
+ */
+const INFLATE_SLICE_BYTES = 1024;
+
+/**
+ * Inflates deflate-raw bytes, streaming, and stops as soon as the output passes `cap` bytes.
+ * The decompressor's own promises are observed here: a damaged stream rejects them, and left
+ * alone they surface as uncaught errors in the page.
+ */
+async function inflateCapped(
+  bytes: Uint8Array,
+  cap: number,
+): Promise<
+  { readonly kind: 'ok'; readonly bytes: Uint8Array } | { readonly kind: 'too-large' | 'damaged' }
+> {
+  const stream = new DecompressionStream('deflate-raw');
+  const writer = stream.writable.getWriter();
+  const feeding = (async () => {
+    for (let at = 0; at < bytes.length; at += INFLATE_SLICE_BYTES)
+      await writer.write(bytes.slice(at, at + INFLATE_SLICE_BYTES) as Uint8Array<ArrayBuffer>);
+    await writer.close();
+  })().catch(() => undefined);
+  const reader = stream.readable.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.length;
+      if (total > cap) {
+        await reader.cancel().catch(() => undefined);
+        await feeding;
+        return { kind: 'too-large' };
+      }
+      chunks.push(value);
+    }
+  } catch {
+    await feeding;
+    return { kind: 'damaged' };
+  }
+  await feeding;
+  return { kind: 'ok', bytes: concat(chunks) };
+}
+
+export type Unpacked =
+  { readonly ok: true; readonly text: string } | { readonly ok: false; readonly message: string };
+
+/** The scenario text a link carries, or a sentence saying why it cannot be read; never throws. */
+export async function unpackScenario(packed: string): Promise<Unpacked> {
+  const bytes = fromBase64Url(packed);
+  if (!bytes)
+    return {
+      ok: false,
+      message: 'the scenario in the link is damaged (it is not base64url text)',
+    };
+  const inflated = await inflateCapped(bytes, MAX_UNPACKED_BYTES);
+  if (inflated.kind === 'too-large')
+    return {
+      ok: false,
+      message: `the scenario in the link unpacks to more than ${MAX_UNPACKED_BYTES / 1048576} MiB, the most a link may hold: it was not opened`,
+    };
+  if (inflated.kind !== 'ok')
+    return { ok: false, message: 'the scenario in the link is damaged (it does not unpack)' };
+  try {
+    return { ok: true, text: new TextDecoder('utf-8', { fatal: true }).decode(inflated.bytes) };
+  } catch {
+    return { ok: false, message: 'the scenario in the link is damaged (it is not UTF-8 text)' };
+  }
 }
 
 export type ShareLink =

@@ -43,9 +43,29 @@ export type OpenResult =
     }
   | { readonly ok: false; readonly errors: readonly LoadError[] };
 
+/**
+ * The core loader reports bad input as errors; anything it throws all the same (a stack
+ * overflow on deeply nested input) becomes one error here, so a file never breaks the page.
+ */
+export function loadText(text: string): ReturnType<typeof load> {
+  try {
+    return load(text);
+  } catch (e) {
+    return {
+      ok: false,
+      errors: [
+        {
+          path: '',
+          message: `the file could not be read (${e instanceof Error ? e.message : String(e)})`,
+        },
+      ],
+    };
+  }
+}
+
 /** Loads scenario text with the core loader and replays its steps through the engine. */
 export function openScenarioText(text: string): OpenResult {
-  const loaded = load(text);
+  const loaded = loadText(text);
   if (!loaded.ok) return loaded;
   if (loaded.kind !== 'scenario') {
     return {

@@ -37,3 +37,30 @@ export async function hoverLane(page: Page, label: string, fraction: number): Pr
   await page.waitForSelector('[data-testid="hover-card"]:not([hidden])');
   return (await page.getByTestId('hover-card').textContent()) ?? '';
 }
+
+/** Waits until this tab's autosave has written revision `revision` or a later one. */
+export async function waitForAutosave(page: Page, revision: number): Promise<void> {
+  await page.waitForFunction(
+    (r) =>
+      Number(
+        document.querySelector('[data-testid="autosave-status"]')?.getAttribute('data-revision'),
+      ) >= r,
+    revision,
+  );
+}
+
+/** The revision this tab last wrote or read. */
+export async function autosaveRevision(page: Page): Promise<number> {
+  return Number(await page.getByTestId('autosave-status').getAttribute('data-revision'));
+}
+
+/** Waits until this tab's autosave status carries these data attributes (mode, copy, revision). */
+export async function waitForAutosaveStatus(
+  page: Page,
+  data: Partial<Record<'mode' | 'copy' | 'revision', string>>,
+): Promise<void> {
+  const attributes = Object.entries(data)
+    .map(([name, value]) => `[data-${name}="${value}"]`)
+    .join('');
+  await page.waitForSelector(`[data-testid="autosave-status"]${attributes}`, { state: 'attached' });
+}

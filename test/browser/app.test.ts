@@ -232,7 +232,7 @@ describe('the built app in Chromium', () => {
     expectClean(s);
   });
 
-  it('refuses a file over 20 MB with a message', async () => {
+  it('refuses a scenario file over 4 MB with a message', async () => {
     const s = await fresh();
     const page = await s.open(appUrl);
     await waitForMap(page);
@@ -243,7 +243,7 @@ describe('the built app in Chromium', () => {
     });
     await expect
       .poll(() => page.getByTestId('notice').textContent())
-      .toContain('files above 20 MB are refused');
+      .toContain('scenario files above 4.0 MB are refused');
     expect(await laneDetail(page, 'container 1')).toContain('2 mapping(s)');
     expectClean(s);
   });

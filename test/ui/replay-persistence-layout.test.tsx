@@ -154,7 +154,9 @@ describe('autosave of an imported host', () => {
     const roundTripped = checkSaved(structuredClone(saved));
     expect(roundTripped.kind).toBe('ok');
     const other = createAppStore();
-    expect(restoreSaved(other, roundTripped.kind === 'ok' ? roundTripped.saved : saved)).toBe(true);
+    expect(
+      restoreSaved(other, roundTripped.kind === 'ok' ? roundTripped.saved : saved).opened,
+    ).toBe(true);
     const restored = other.getState().history!.present;
     expect(restored.host?.events).toEqual(store.getState().history!.present.host?.events);
     expect(restored.host?.guest).toEqual(store.getState().history!.present.host?.guest);
@@ -168,7 +170,7 @@ describe('autosave of an imported host', () => {
     const store = importedStore();
     const saved = savedWorkspace(store, (s) => save(s.scenario))!;
     const other = createAppStore();
-    expect(restoreSaved(other, { ...saved, hostText: '{"facts": 3' })).toBe(true);
+    expect(restoreSaved(other, { ...saved, hostText: '{"facts": 3' }).opened).toBe(true);
     expect(other.getState().notice?.text).toMatch(/saved host import does not read/);
     expect(other.getState().history!.present.host).toBeUndefined();
     expect(decodeHost(JSON.stringify({ facts: {}, events: [{ line: 1 }] }))).toEqual({

@@ -95,7 +95,7 @@ describe('app store', () => {
     const saved = savedWorkspace(store, (s) => workspaceText({ ...s, userSteps: [] }))!;
     expect(checkSaved(JSON.parse(JSON.stringify(saved))).kind).toBe('ok');
     const other = createAppStore();
-    expect(restoreSaved(other, saved)).toBe(true);
+    expect(restoreSaved(other, saved).opened).toBe(true);
     expect(other.getState().history!.present.userSteps).toHaveLength(1);
     expect(other.getState().viewport).toEqual(store.getState().viewport);
     other.getState().undo();
@@ -118,7 +118,7 @@ describe('share links', () => {
     const text = BUILTIN_SCENARIOS[0]!.text;
     const packed = await packScenario(text);
     expect(packed).toMatch(/^[A-Za-z0-9_-]+$/);
-    expect(await unpackScenario(packed)).toBe(text);
+    expect(await unpackScenario(packed)).toEqual({ ok: true, text });
   });
 
   it('names a built-in scenario by id and the view in hex', async () => {

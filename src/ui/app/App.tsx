@@ -9,6 +9,7 @@ import { LessonsPanel } from '../panels/LessonsPanel.tsx';
 import { LogPanel } from '../panels/LogPanel.tsx';
 import { TopologyPanel } from '../panels/TopologyPanel.tsx';
 import { handleKey } from './keyboard.ts';
+import { PersistenceBanner } from './PersistenceBanner.tsx';
 import { SideTabs, type SideTab } from './SideTabs.tsx';
 import { SplitHandle } from './SplitHandle.tsx';
 import { useApp, useStoreApi } from './store-context.tsx';
@@ -96,6 +97,7 @@ export function App() {
   return (
     <div className="app" onDragOver={(e) => e.preventDefault()} onDrop={(e) => void onDrop(e)}>
       <Toolbar mapWidth={() => widthRef.current()} />
+      <PersistenceBanner />
       <NoticeBar />
       {ready ? (
         <main className={`layout${lessonId !== undefined ? ' with-lesson' : ''}`}>

@@ -6,7 +6,7 @@ import { workspaceText } from '../../store/workspace.ts';
 import { BUILTIN_SCENARIOS } from '../../store/scenarios/builtin.ts';
 import { parseGoto } from '../../view/viewport/goto.ts';
 import { FULL_VIEW, zoomAt } from '../../view/viewport/viewport.ts';
-import { downloadText } from './download.ts';
+import { exportWorkspace } from './export-workspace.ts';
 import { useApp, useStoreApi } from './store-context.tsx';
 
 /** Scenario, file, share, navigation and theme controls. */
@@ -41,13 +41,6 @@ export function Toolbar({ mapWidth }: { mapWidth: () => number }) {
     }
     setGotoError(undefined);
     store.getState().showRange(r.range);
-  };
-
-  const save = () => {
-    const present = store.getState().history?.present;
-    if (!present) return;
-    const name = `${(present.scenario.id ?? 'workspace').replace(/[^A-Za-z0-9_.-]/g, '_')}.scenario.json`;
-    downloadText(name, workspaceText(present));
   };
 
   const share = async () => {
@@ -142,7 +135,7 @@ export function Toolbar({ mapWidth }: { mapWidth: () => number }) {
           e.target.value = '';
         }}
       />
-      <button type="button" onClick={save}>
+      <button type="button" onClick={() => exportWorkspace(store)}>
         Save
       </button>
       <button

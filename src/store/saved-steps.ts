@@ -1,0 +1,50 @@
+import type { Action } from '../core/actions.ts';
+import { formatLoadError, loadValue, SCENARIO_FORMAT } from '../core/scenario/index.ts';
+import { loadText } from './workspace.ts';
+
+/**
+ * The user's autosaved actions, read one by one. One step that no longer loads (written by a
+ * newer version, damaged, or nested too deep to check) must not take the readable ones with it:
+ * those restore, and the unreadable ones are reported by position so the record is kept aside.
+ */
+export interface SavedSteps {
+  readonly actions: readonly Action[];
+  /** Where each unreadable step was and why, e.g. `step 3: steps[0].op: unknown op ...`. */
+  readonly unreadable: readonly string[];
+}
+
+function actionOf(step: Record<string, unknown>): Action {
+  const { as: _as, expect: _expect, ...action } = step;
+  return action as unknown as Action;
+}
+
+export function readSavedSteps(text: string): SavedSteps {
+  const whole = loadText(text);
+  if (whole.ok && whole.kind === 'scenario')
+    return {
+      actions: whole.scenario.steps.map((s) => actionOf(s as Record<string, unknown>)),
+      unreadable: [],
+    };
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    return { actions: [], unreadable: [`the saved actions are not JSON (${String(e)})`] };
+  }
+  const steps = (value as { steps?: unknown } | null)?.steps;
+  if (!Array.isArray(steps))
+    return { actions: [], unreadable: ['the saved actions hold no list of steps'] };
+  const actions: Action[] = [];
+  const unreadable: string[] = [];
+  steps.forEach((step: unknown, i) => {
+    // loadValue never throws: a step too deep to check comes back as an error like any other.
+    const one = loadValue({ format: SCENARIO_FORMAT, steps: [step] });
+    const loaded = one.ok && one.kind === 'scenario' ? one.scenario.steps[0] : undefined;
+    if (loaded) actions.push(actionOf(loaded as Record<string, unknown>));
+    else
+      unreadable.push(
+        `step ${i + 1}: ${one.ok ? 'not a step' : one.errors.slice(0, 1).map(formatLoadError).join('')}`,
+      );
+  });
+  return { actions, unreadable };
+}
