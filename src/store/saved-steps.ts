@@ -22,7 +22,7 @@ export function readSavedSteps(text: string): SavedSteps {
   const whole = loadText(text);
   if (whole.ok && whole.kind === 'scenario')
     return {
-      actions: whole.scenario.steps.map((s) => actionOf(s as Record<string, unknown>)),
+      actions: whole.scenario.steps.map((s) => actionOf(s as unknown as Record<string, unknown>)),
       unreadable: [],
     };
   let value: unknown;
@@ -40,7 +40,7 @@ export function readSavedSteps(text: string): SavedSteps {
     // loadValue never throws: a step too deep to check comes back as an error like any other.
     const one = loadValue({ format: SCENARIO_FORMAT, steps: [step] });
     const loaded = one.ok && one.kind === 'scenario' ? one.scenario.steps[0] : undefined;
-    if (loaded) actions.push(actionOf(loaded as Record<string, unknown>));
+    if (loaded) actions.push(actionOf(loaded as unknown as Record<string, unknown>));
     else
       unreadable.push(
         `step ${i + 1}: ${one.ok ? 'not a step' : one.errors.slice(0, 1).map(formatLoadError).join('')}`,
