@@ -20,6 +20,19 @@ export function smallestPage(pgsizeBitmap: PgsizeBitmap): ByteSize {
   return asByteSize(lowestSetBit(pgsizeBitmap));
 }
 
+/**
+ * What of a mapping `r` pages of `align` bytes cannot express: its IOVA or its length, else
+ * undefined. The check `iommu_map` makes (IS_ALIGNED(iova | size, min_pagesz)) whenever a domain is
+ * filled with existing mappings: type1's `vfio_iommu_replay` and iommufd's `iopt_table_add_domain`
+ * (through `iopt_check_iova_alignment`) both ask it, each answering with its own errno.
+ */
+export function misalignment(r: Range, align: bigint): 'iova' | 'length' | undefined {
+  if (align <= 1n) return undefined;
+  if (r.start % align !== 0n) return 'iova';
+  if ((r.last - r.start + 1n) % align !== 0n) return 'length';
+  return undefined;
+}
+
 /** The page sizes every one of several domains offers (their AND); undefined for none or no common size. */
 export function commonPageSizes(bitmaps: readonly PgsizeBitmap[]): PgsizeBitmap | undefined {
   if (bitmaps.length === 0) return undefined;

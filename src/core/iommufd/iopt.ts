@@ -1,3 +1,4 @@
+import { misalignment } from '../iommu/pgsize.ts';
 import { refusal, type Refusal } from '../refusal.ts';
 import type { RuleName } from '../rules.ts';
 import {
@@ -288,11 +289,12 @@ export function checkAreasAligned(
   for (const a of ioas.areas.entries()) {
     const length = a.last - a.start + 1n;
     const pageOffset = a.value.vaddr % pageSize;
-    if (a.start % align !== 0n || length % align !== 0n || pageOffset % align !== 0n) {
+    const part = misalignment(a, align);
+    if (part || pageOffset % align !== 0n) {
       const what =
-        a.start % align !== 0n
+        part === 'iova'
           ? `its iova ${hex(a.start)}`
-          : length % align !== 0n
+          : part === 'length'
             ? `its length ${hex(length)}`
             : `its user address page offset ${hex(pageOffset)}`;
       return refusal(

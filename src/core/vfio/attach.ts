@@ -20,7 +20,7 @@ import {
   resvConflict,
 } from './iova-list.ts';
 import { allocPagingDomain, attachIncompatibility } from '../iommu/domain.ts';
-import { PAGE_MASK_OF, smallestPage } from '../iommu/pgsize.ts';
+import { misalignment, PAGE_MASK_OF, smallestPage } from '../iommu/pgsize.ts';
 import { pinUserRange } from './pinning.ts';
 import { refusal, type Refusal } from '../refusal.ts';
 import type { Type1State, VfioDomain, VfioMapping } from './state.ts';
@@ -247,7 +247,7 @@ export function attachGroup(
       repinned.push({ ...m.value, locked: pin.locked, pfnmap: pin.pfnmap });
     }
     const size = m.last - m.start + 1n;
-    if (((m.start | size) & (minPage - 1n)) !== 0n) {
+    if (misalignment(m, minPage)) {
       return refusal(
         'EINVAL',
         'vfio_iommu_replay',
