@@ -21,7 +21,8 @@ import {
   parseArgs,
   UsageError,
 } from '../command.ts';
-import { parseIommu, parseKind, readInput } from './import.ts';
+import { parseIommu, parseKind } from './import.ts';
+import { readInput } from '../read-input.ts';
 import type { UnitChoice } from '../../core/importers/index.ts';
 
 const HELP = `usage: iova-explorer check FILE [FILE...] [--guest q35:ram=8G|virt:ram=4G|FILE] [--json]

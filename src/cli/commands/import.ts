@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import {
   importText,
   INPUT_KINDS,
@@ -17,6 +16,7 @@ import {
   parseArgs,
   UsageError,
 } from '../command.ts';
+import { readInput } from '../read-input.ts';
 
 const HELP = `usage: iova-explorer import FILE [FILE...] [--kind KIND] [--group N] [--iommu KIND[:BITS]]
 
@@ -38,18 +38,6 @@ FILE "-" reads standard input. The host bundle comes from public/collect-host.sh
 
 exit status: 0 imported (even with unparsed lines), 2 the file cannot be read or its kind is unknown
 `;
-
-export function readInput(file: string, io: CliIo, command: string): string | undefined {
-  try {
-    return readFileSync(file === '-' ? 0 : file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    io.err(
-      `iova-explorer ${command}: cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (e as Error).message}\n`,
-    );
-    return undefined;
-  }
-}
 
 export function parseKind(v: string | true | undefined): InputKind | undefined {
   if (v === undefined) return undefined;
