@@ -18,6 +18,7 @@ import {
   EXIT_MISMATCH,
   EXIT_OK,
   EXIT_USAGE,
+  groupNumber,
   parseArgs,
   UsageError,
 } from '../command.ts';
@@ -219,7 +220,7 @@ export const checkCommand: CliCommand = {
     if (groupsFlag !== undefined) {
       if (groupsFlag === true || !/^\d+(?:,\d+)*$/.test(groupsFlag))
         throw new UsageError(`--groups needs a list such as 1,3, got ${String(groupsFlag)}`);
-      groups = groupsFlag.split(',').map((g) => parseInt(g, 10));
+      groups = groupsFlag.split(',').map((g) => groupNumber(g, '--groups'));
     }
     const vmm = parseVmm(flags.get('vmm'));
     const guestFlag = flags.get('guest');

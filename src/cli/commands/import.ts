@@ -13,6 +13,7 @@ import {
   type CliIo,
   EXIT_OK,
   EXIT_USAGE,
+  groupNumber,
   parseArgs,
   UsageError,
 } from '../command.ts';
@@ -49,9 +50,8 @@ export function parseKind(v: string | true | undefined): InputKind | undefined {
 
 export function parseGroup(v: string | true | undefined): number | undefined {
   if (v === undefined) return undefined;
-  if (v === true || !/^\d+$/.test(v))
-    throw new UsageError(`--group needs a group number, got ${String(v)}`);
-  return parseInt(v, 10);
+  if (v === true) throw new UsageError('--group needs a group number');
+  return groupNumber(v, '--group');
 }
 
 /** `--iommu vtd:39` → the unit choice. */
