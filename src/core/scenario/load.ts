@@ -1,4 +1,6 @@
 import * as z from 'zod';
+import { firstIssues } from './first-issues.ts';
+import { MAX_NESTING, measureJson } from './json-extent.ts';
 import { findJsonSyntaxError } from './json-syntax.ts';
 import { describeExpected, describeValue } from './describe.ts';
 import {
@@ -35,6 +37,9 @@ export type LoadResult =
 /** At most this many errors are reported; the rest are usually consequences of the first. */
 const MAX_ERRORS = 20;
 
+/** Above this many nodes, `firstIssues` looks for the first MAX_ERRORS before zod parses it all. */
+const PRECHECK_NODES = 20_000;
+
 /** Parses a scenario file or a conformance file (a JSON array of scenarios). */
 export function load(text: string): LoadResult {
   let value: unknown;
@@ -62,17 +67,39 @@ export function load(text: string): LoadResult {
 /** Like `load`, for a value already parsed from JSON. */
 export function loadValue(value: unknown): LoadResult {
   try {
+    const extent = measureJson(value);
+    if (extent.tooDeep)
+      return {
+        ok: false,
+        errors: [
+          {
+            path: formatPath(extent.tooDeep),
+            message: `nested deeper than ${MAX_NESTING} levels of arrays and objects (the nesting limit): a scenario file needs a few`,
+          },
+        ],
+      };
+    const tooMany = (schema: z.ZodType): LoadResult | undefined => {
+      if (extent.nodes <= PRECHECK_NODES) return undefined;
+      const issues = firstIssues(schema, value, MAX_ERRORS, { error: sentenceFor });
+      return issues.length >= MAX_ERRORS
+        ? { ok: false, errors: toLoadErrors(issues, value) }
+        : undefined;
+    };
     if (Array.isArray(value)) {
+      const early = tooMany(conformanceFileSchema);
+      if (early) return early;
       const r = conformanceFileSchema.safeParse(value, { error: sentenceFor });
       return r.success
         ? { ok: true, kind: 'conformance', scenarios: r.data }
-        : { ok: false, errors: toLoadErrors(r.error, value) };
+        : { ok: false, errors: toLoadErrors(r.error.issues, value) };
     }
     if (value !== null && typeof value === 'object') {
+      const early = tooMany(scenarioSchema);
+      if (early) return early;
       const r = scenarioSchema.safeParse(value, { error: sentenceFor });
       return r.success
         ? { ok: true, kind: 'scenario', scenario: r.data }
-        : { ok: false, errors: toLoadErrors(r.error, value) };
+        : { ok: false, errors: toLoadErrors(r.error.issues, value) };
     }
     return {
       ok: false,
@@ -139,9 +166,9 @@ function valueAt(root: unknown, path: readonly PathKey[]): unknown {
   return v;
 }
 
-function toLoadErrors(error: z.ZodError, root: unknown): LoadError[] {
+function toLoadErrors(issues: readonly z.core.$ZodIssue[], root: unknown): LoadError[] {
   const out: LoadError[] = [];
-  for (const issue of error.issues) {
+  for (const issue of issues) {
     let path = issue.path;
     let message = issue.message;
     if (issue.code === 'unrecognized_keys' && issue.keys.length === 1)
