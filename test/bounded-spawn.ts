@@ -19,9 +19,12 @@ export function boundedSpawn(
   options: { stdio?: StdioOptions; limitMs?: number; cwd?: string } = {},
 ): Promise<BoundedRun> {
   return new Promise((resolve, reject) => {
+    // Its own process group, so the timer ends the command and whatever it started (a `cat` on a
+    // FIFO would otherwise keep the pipes open after the shell is gone).
     const child = spawn(command, args, {
       cwd: options.cwd,
       stdio: options.stdio ?? ['ignore', 'pipe', 'pipe'],
+      detached: true,
     });
     let stdout = '';
     let stderr = '';
@@ -30,8 +33,8 @@ export function boundedSpawn(
     child.stderr?.setEncoding('utf8').on('data', (t: string) => (stderr += t));
     const timer = setTimeout(() => {
       hung = true;
-      child.kill('SIGKILL');
-    }, options.limitMs ?? 20_000);
+      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+    }, options.limitMs ?? 15_000);
     child.on('error', (e) => {
       clearTimeout(timer);
       reject(e);
