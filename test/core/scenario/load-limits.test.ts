@@ -38,8 +38,8 @@ describe('error collection stops at its cap', () => {
   });
 
   it('refusing a huge wrong file costs about what reading its JSON does', () => {
-    // The old loader built every issue before cutting to 20: ~600 bytes and tens of times the
-    // JSON parse per input byte. Now the errors beyond the cap are never made.
+    // The old loader built every issue before cutting to 20: 40 to 110 times the JSON parse
+    // here, and ~600 bytes per input byte. Now the errors beyond the cap are never made (2-5x).
     for (const make of [wrongArray, wrongSteps]) {
       const text = make(300_000);
       load(text);
@@ -48,7 +48,7 @@ describe('error collection stops at its cap', () => {
       expect(
         refuse / parse,
         `JSON.parse: ${parse.toFixed(1)} ms, load: ${refuse.toFixed(1)} ms`,
-      ).toBeLessThan(6);
+      ).toBeLessThan(15);
     }
   });
 
