@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { platformProblems } from '../platform/validate.ts';
 import { firstIssues } from './first-issues.ts';
 import { MAX_NESTING, measureJson } from './json-extent.ts';
 import { findJsonSyntaxError } from './json-syntax.ts';
@@ -89,17 +90,23 @@ export function loadValue(value: unknown): LoadResult {
       const early = tooMany(conformanceFileSchema);
       if (early) return early;
       const r = conformanceFileSchema.safeParse(value, { error: sentenceFor });
-      return r.success
-        ? { ok: true, kind: 'conformance', scenarios: r.data }
-        : { ok: false, errors: toLoadErrors(r.error.issues, value) };
+      if (!r.success) return { ok: false, errors: toLoadErrors(r.error.issues, value) };
+      const impossible = r.data.flatMap((s, i) =>
+        platformErrors(s.platform, [i, 'platform'], s.id),
+      );
+      return impossible.length > 0
+        ? { ok: false, errors: impossible.slice(0, MAX_ERRORS) }
+        : { ok: true, kind: 'conformance', scenarios: r.data };
     }
     if (value !== null && typeof value === 'object') {
       const early = tooMany(scenarioSchema);
       if (early) return early;
       const r = scenarioSchema.safeParse(value, { error: sentenceFor });
-      return r.success
-        ? { ok: true, kind: 'scenario', scenario: r.data }
-        : { ok: false, errors: toLoadErrors(r.error.issues, value) };
+      if (!r.success) return { ok: false, errors: toLoadErrors(r.error.issues, value) };
+      const impossible = platformErrors(r.data.platform, ['platform']);
+      return impossible.length > 0
+        ? { ok: false, errors: impossible.slice(0, MAX_ERRORS) }
+        : { ok: true, kind: 'scenario', scenario: r.data };
     }
     return {
       ok: false,
@@ -192,6 +199,20 @@ function toLoadErrors(issues: readonly z.core.$ZodIssue[], root: unknown): LoadE
     if (out.length >= MAX_ERRORS) break;
   }
   return out;
+}
+
+/** A platform no host can have, as load errors under `prefix` (platform/validate.ts). */
+function platformErrors(
+  platform: Scenario['platform'],
+  prefix: readonly PathKey[],
+  scenario?: string,
+): LoadError[] {
+  if (!platform) return [];
+  return platformProblems(platform).map((p) => ({
+    path: formatPath([...prefix, ...p.path]),
+    message: p.message,
+    ...(scenario !== undefined ? { scenario } : {}),
+  }));
 }
 
 function unknownOpSentence(op: unknown): string {
