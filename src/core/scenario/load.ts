@@ -16,7 +16,9 @@ import { didYouMean } from './suggest.ts';
 
 /**
  * Loading and saving scenario files. `load` never throws for bad input: every problem comes back
- * as a sentence with the JSON path (or the line and column of a JSON syntax error).
+ * as a sentence with the JSON path (or the line and column of a JSON syntax error). Beyond the
+ * schema's syntax it refuses what would cost out of proportion (nesting past MAX_NESTING, errors
+ * past MAX_ERRORS are never built) and platforms no host can have (platform/validate.ts).
  */
 
 export interface LoadError {
