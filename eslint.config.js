@@ -124,6 +124,22 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', cliForbiddenImports] },
   },
   {
+    // Commands print through the CliIo they are given, which makes echoed input inert
+    // (src/cli/inert-output.ts); a direct write would let a file's escape codes reach the terminal.
+    files: ['src/cli/commands/**/*.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        ...['stdout', 'stderr'].map((property) => ({
+          object: 'process',
+          property,
+          message: 'write through the CliIo the command is given.',
+        })),
+      ],
+      'no-console': 'error',
+    },
+  },
+  {
     // The one place that imports sorted-btree directly, to smooth over its CommonJS default export.
     files: ['src/core/ranges/btree.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: coreForbiddenImports.patterns }] },

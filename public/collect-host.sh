@@ -44,10 +44,41 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-if [ -n "$ROOT" ] && [ ! -d "$ROOT" ]; then
-  echo "collect-host.sh: --root $ROOT is not a directory" >&2
-  exit 2
+if [ "$RUN_COMMANDS" -eq 0 ]; then
+  if [ -z "$ROOT" ]; then
+    echo "collect-host.sh: --root needs a directory (the copy holding sys/ and proc/)" >&2
+    exit 2
+  fi
+  if [ ! -d "$ROOT" ]; then
+    echo "collect-host.sh: --root $ROOT is not an existing directory" >&2
+    exit 2
+  fi
+  # A relative root is read as ./ROOT, so a name like "-x" is never taken for an option.
+  case "$ROOT" in /*) ;; *) ROOT="./$ROOT" ;; esac
 fi
+
+# Files are read only when they are regular files (never a FIFO or a link to /dev/zero, which
+# would hang or never end), and at most this many bytes of each: sysfs and /proc files are small.
+MAX_FILE_BYTES=4194304
+
+# Names and values are printed one per line; one holding a line break would forge lines of its
+# own (a fake "=== " section), so such entries are skipped and said to be.
+NL='
+'
+CR=$(printf '\r')
+
+# one_line TEXT: true when TEXT prints as a single line.
+one_line() {
+  case "$1" in
+    *"$NL"*|*"$CR"*) return 1 ;;
+  esac
+  return 0
+}
+
+# capped FILE: the first MAX_FILE_BYTES bytes of a regular file, nothing for anything else.
+capped() {
+  [ -f "$1" ] && head -c "$MAX_FILE_BYTES" "$1" 2>/dev/null
+}
 
 section() {
   printf '=== %s\n' "$1"
@@ -57,17 +88,25 @@ unreadable() {
   printf '=== unreadable %s: %s\n' "$1" "$2"
 }
 
-# dump PATH [LABEL]: print a file under ROOT as one section (awk adds a missing final newline).
+# dump PATH [LABEL]: print a file under ROOT as one section (awk adds a missing final newline;
+# it reads a pipe, so a path holding "=" is never taken for an awk assignment).
 dump() {
   f="$ROOT$1"
-  if [ -r "$f" ] && [ -f "$f" ]; then
+  if [ -f "$f" ] && [ -r "$f" ]; then
     section "$1"
-    awk '{ print }' "$f" 2>/dev/null
-  elif [ -e "$f" ]; then
+    capped "$f" | awk '{ print }'
+  elif [ -f "$f" ]; then
     unreadable "$1" "permission denied"
+  elif [ -e "$f" ]; then
+    unreadable "$1" "not a regular file"
   else
     unreadable "$1" "${2:-not present}"
   fi
+}
+
+# skipped DIR: the entry of DIR whose name holds a line break.
+skipped() {
+  unreadable "$1/(a name with a line break)" "skipped"
 }
 
 # link_target PATH: where a symlink points (readlink where it exists, else ls -l).
@@ -96,9 +135,9 @@ else
 fi
 dump /proc/cmdline
 
-if [ -r "$ROOT/proc/cpuinfo" ]; then
+if [ -f "$ROOT/proc/cpuinfo" ] && [ -r "$ROOT/proc/cpuinfo" ]; then
   section "cpu vendor"
-  grep -m 1 -E '^(vendor_id|CPU implementer)' "$ROOT/proc/cpuinfo" 2>/dev/null
+  capped "$ROOT/proc/cpuinfo" | grep -m 1 -E '^(vendor_id|CPU implementer)'
 fi
 
 # IOMMU groups: membership, reserved regions, default domain type.
@@ -114,17 +153,24 @@ section /sys/kernel/iommu_groups
 if [ "$group_count" -gt 0 ]; then
   for g in "$GROUPS_DIR"/*; do
     [ -d "$g" ] || continue
-    echo "${g##*/}"
+    one_line "${g##*/}" || continue
+    printf '%s\n' "${g##*/}"
   done
   for g in "$GROUPS_DIR"/*; do
     [ -d "$g" ] || continue
     n=${g##*/}
+    one_line "$n" || { skipped /sys/kernel/iommu_groups; continue; }
     dump "/sys/kernel/iommu_groups/$n/type"
     dump "/sys/kernel/iommu_groups/$n/reserved_regions"
     section "/sys/kernel/iommu_groups/$n/devices"
     for d in "$g"/devices/*; do
       [ -e "$d" ] || [ -L "$d" ] || continue
-      printf '%s -> %s\n' "${d##*/}" "$(link_target "$d")"
+      t=$(link_target "$d")
+      if one_line "${d##*/}" && one_line "$t"; then
+        printf '%s -> %s\n' "${d##*/}" "$t"
+      else
+        skipped "/sys/kernel/iommu_groups/$n/devices"
+      fi
     done
   done
 fi
@@ -133,20 +179,23 @@ fi
 for d in "$ROOT"/sys/bus/pci/devices/*; do
   [ -e "$d" ] || continue
   bdf=${d##*/}
+  one_line "$bdf" || { skipped /sys/bus/pci/devices; continue; }
   section "/sys/bus/pci/devices/$bdf"
-  printf 'path=%s\n' "$(link_target "$d")"
+  t=$(link_target "$d")
+  one_line "$t" && printf 'path=%s\n' "$t"
   for attr in class vendor device; do
-    if [ -r "$d/$attr" ]; then
-      printf '%s=%s\n' "$attr" "$(cat "$d/$attr" 2>/dev/null)"
+    if [ -f "$d/$attr" ] && [ -r "$d/$attr" ]; then
+      # The first line only: these files hold one value.
+      printf '%s=%s\n' "$attr" "$(capped "$d/$attr" | head -n 1)"
     fi
   done
   if [ -L "$d/driver" ]; then
     t=$(link_target "$d/driver")
-    printf 'driver=%s\n' "${t##*/}"
+    one_line "$t" && printf 'driver=%s\n' "${t##*/}"
   fi
   if [ -L "$d/iommu_group" ]; then
     t=$(link_target "$d/iommu_group")
-    printf 'iommu_group=%s\n' "${t##*/}"
+    one_line "$t" && printf 'iommu_group=%s\n' "${t##*/}"
   fi
   if [ -r "$d/resource" ]; then
     dump "/sys/bus/pci/devices/$bdf/resource"
@@ -157,6 +206,7 @@ done
 for u in "$ROOT"/sys/class/iommu/*; do
   [ -e "$u" ] || continue
   name=${u##*/}
+  one_line "$name" || { skipped /sys/class/iommu; continue; }
   section "/sys/class/iommu/$name"
   for reg in intel-iommu/cap intel-iommu/ecap intel-iommu/address intel-iommu/version amd-iommu/cap amd-iommu/features; do
     if [ -e "$u/$reg" ]; then
@@ -167,7 +217,11 @@ for u in "$ROOT"/sys/class/iommu/*; do
     section "/sys/class/iommu/$name/devices"
     for dev in "$u"/devices/*; do
       [ -e "$dev" ] || [ -L "$dev" ] || continue
-      echo "${dev##*/}"
+      if one_line "${dev##*/}"; then
+        printf '%s\n' "${dev##*/}"
+      else
+        skipped "/sys/class/iommu/$name/devices"
+      fi
     done
   fi
 done
@@ -177,6 +231,7 @@ for m in vfio_iommu_type1 iommufd; do
   if [ -d "$ROOT/sys/module/$m/parameters" ]; then
     for p in "$ROOT/sys/module/$m/parameters"/*; do
       [ -e "$p" ] || continue
+      one_line "${p##*/}" || { skipped "/sys/module/$m/parameters"; continue; }
       dump "/sys/module/$m/parameters/${p##*/}"
     done
   else
@@ -208,8 +263,8 @@ fi
 if [ "$group_count" -eq 0 ]; then
   section diagnosis
   echo "IOMMU not enabled: /sys/kernel/iommu_groups is empty or missing."
-  cmdline=$(cat "$ROOT/proc/cmdline" 2>/dev/null)
-  vendor=$(grep -m 1 -E '^vendor_id' "$ROOT/proc/cpuinfo" 2>/dev/null)
+  cmdline=$(capped "$ROOT/proc/cmdline")
+  vendor=$(capped "$ROOT/proc/cpuinfo" | grep -m 1 -E '^vendor_id')
   case "$cmdline" in
     *intel_iommu=off*|*amd_iommu=off*|*" iommu=off"*|iommu=off*)
       echo "The kernel command line turns the IOMMU off: remove intel_iommu=off / amd_iommu=off / iommu=off." ;;

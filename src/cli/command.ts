@@ -47,7 +47,9 @@ export function parseArgs(
       const eq = a.indexOf('=');
       const name = (eq >= 0 ? a.slice(0, eq) : a).replace(/^-+/, '');
       const canonical = name === 'h' ? 'help' : name;
-      if (!(canonical in spec))
+      // Own keys only: `in` would also find Object.prototype's, taking --toString=1 as an option
+      // and --constructor as one that swallows the next argument.
+      if (!Object.hasOwn(spec, canonical))
         throw new UsageError(`unknown option ${a.slice(0, eq >= 0 ? eq : undefined)}`);
       if (spec[canonical]) {
         const value = eq >= 0 ? a.slice(eq + 1) : args[++i];
@@ -62,4 +64,17 @@ export function parseArgs(
     positionals.push(a);
   }
   return { flags, positionals };
+}
+
+/** The largest IOMMU group number: the kernel allocates group ids as an `int` (iommu_group_alloc). */
+export const MAX_GROUP_NUMBER = 2 ** 31 - 1;
+
+/** A group number given on the command line (`--group 7`, one entry of `--groups 1,3`). */
+export function groupNumber(text: string, option: string): number {
+  const n = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!(n <= MAX_GROUP_NUMBER))
+    throw new UsageError(
+      `${option} needs IOMMU group numbers from 0 to ${MAX_GROUP_NUMBER}, got ${text}`,
+    );
+  return n;
 }

@@ -1,5 +1,6 @@
 import { type CliCommand, type CliIo, EXIT_USAGE, UsageError } from './command.ts';
 import { COMMANDS } from './commands/index.ts';
+import { inertIo } from './inert-output.ts';
 
 /**
  * `iova-explorer COMMAND ...`: dispatches to the command modules of `commands/index.ts`.
@@ -30,7 +31,9 @@ const processIo: CliIo = {
   err: (text) => process.stderr.write(text),
 };
 
-export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+export async function main(argv: readonly string[], terminal: CliIo = processIo): Promise<number> {
+  // Every word below may echo the user's input (an unknown command, a file name, a title).
+  const io = inertIo(terminal);
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     const topic = name === 'help' ? rest[0] : undefined;

@@ -18,10 +18,12 @@ import {
   EXIT_MISMATCH,
   EXIT_OK,
   EXIT_USAGE,
+  groupNumber,
   parseArgs,
   UsageError,
 } from '../command.ts';
-import { parseIommu, parseKind, readInput } from './import.ts';
+import { parseIommu, parseKind } from './import.ts';
+import { readInput } from '../read-input.ts';
 import type { UnitChoice } from '../../core/importers/index.ts';
 
 const HELP = `usage: iova-explorer check FILE [FILE...] [--guest q35:ram=8G|virt:ram=4G|FILE] [--json]
@@ -218,7 +220,7 @@ export const checkCommand: CliCommand = {
     if (groupsFlag !== undefined) {
       if (groupsFlag === true || !/^\d+(?:,\d+)*$/.test(groupsFlag))
         throw new UsageError(`--groups needs a list such as 1,3, got ${String(groupsFlag)}`);
-      groups = groupsFlag.split(',').map((g) => parseInt(g, 10));
+      groups = groupsFlag.split(',').map((g) => groupNumber(g, '--groups'));
     }
     const vmm = parseVmm(flags.get('vmm'));
     const guestFlag = flags.get('guest');

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import {
   importText,
   INPUT_KINDS,
@@ -14,9 +13,11 @@ import {
   type CliIo,
   EXIT_OK,
   EXIT_USAGE,
+  groupNumber,
   parseArgs,
   UsageError,
 } from '../command.ts';
+import { readInput } from '../read-input.ts';
 
 const HELP = `usage: iova-explorer import FILE [FILE...] [--kind KIND] [--group N] [--iommu KIND[:BITS]]
 
@@ -39,18 +40,6 @@ FILE "-" reads standard input. The host bundle comes from public/collect-host.sh
 exit status: 0 imported (even with unparsed lines), 2 the file cannot be read or its kind is unknown
 `;
 
-export function readInput(file: string, io: CliIo, command: string): string | undefined {
-  try {
-    return readFileSync(file === '-' ? 0 : file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    io.err(
-      `iova-explorer ${command}: cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (e as Error).message}\n`,
-    );
-    return undefined;
-  }
-}
-
 export function parseKind(v: string | true | undefined): InputKind | undefined {
   if (v === undefined) return undefined;
   if (v === true || !(INPUT_KINDS as readonly string[]).includes(v)) {
@@ -61,9 +50,8 @@ export function parseKind(v: string | true | undefined): InputKind | undefined {
 
 export function parseGroup(v: string | true | undefined): number | undefined {
   if (v === undefined) return undefined;
-  if (v === true || !/^\d+$/.test(v))
-    throw new UsageError(`--group needs a group number, got ${String(v)}`);
-  return parseInt(v, 10);
+  if (v === true) throw new UsageError('--group needs a group number');
+  return groupNumber(v, '--group');
 }
 
 /** `--iommu vtd:39` → the unit choice. */

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import {
   formatLoadError,
   load,
@@ -18,12 +17,13 @@ import {
   parseArgs,
   UsageError,
 } from '../command.ts';
+import { readInput } from '../read-input.ts';
 
 const HELP = `usage: iova-explorer replay FILE [--json]
 
 Runs a scenario's steps through the engine and compares each outcome with the step's "expect".
 FILE is a scenario (iova-explorer.scenario/1) or a conformance file (a JSON array of scenarios,
-reported per scenario).
+reported per scenario). FILE "-" reads standard input.
 
   --json     print {"steps": [...], "mismatches": N} (for a conformance file
              {"scenarios": [{"id", "steps", "mismatches"}], "mismatches": N}); addresses as hex
@@ -48,16 +48,8 @@ export const replayCommand: CliCommand = {
       );
     const file = positionals[0] as string;
 
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      io.err(
-        `iova-explorer replay: cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (e as Error).message}\n`,
-      );
-      return EXIT_USAGE;
-    }
+    const text = readInput(file, io, 'replay');
+    if (text === undefined) return EXIT_USAGE;
     const loaded = load(text);
     if (!loaded.ok) {
       io.err(

@@ -165,7 +165,7 @@ export function parseDmesg(text: string, log: UnparsedLog, lineOffset = 0): Dmes
       return;
     }
     if (
-      (m = /arm-smmu(?:-v3)?[ .]\S*?\s*(\S+): ias (\d+)-bit, oas (\d+)-bit/.exec(s)) ||
+      (m = /arm-smmu(?:-v3)?[ .](?:\S*\s+)?(\S+): ias (\d+)-bit, oas (\d+)-bit/.exec(s)) ||
       (m = /arm-smmu(?:-v3)? (\S+):\s+Stage-2: (\d+)-bit IPA/.exec(s))
     ) {
       armIas = parseInt(m[2] as string, 10);

@@ -27,17 +27,24 @@ const LS_LINK = new RegExp(`${BDF}\\s+->\\s+(\\S+)\\s*$`);
 /** A device under `devices/`: a PCI address or a platform device name (`107c580000.hvs`, `axi:gpu`). */
 const FIND_PATH = /iommu_groups\/(\d+)\/devices\/([^/\s]+)\s*(?:->\s*(\S+))?\s*$/;
 const GROUP_HEADER = /^\s*(?:IOMMU\s+)?[Gg]roup:?\s+(\d+|\*)\s*:?\s*(.*)$/;
-/** `BDF Class [cccc]: Name` (lspci -nns), also a member given as a PCI path `DDDD:BB:DD.F/BB:DD.F`. */
-const LSPCI_NNS = new RegExp(`^\\s*(?:${BDF}/)*${BDF}\\s+(.+?):\\s+(.*)$`);
+/**
+ * `BDF Class [cccc]: Name` (lspci -nns), also a member given as a PCI path `DDDD:BB:DD.F/BB:DD.F`.
+ * The class starts at the first non-blank (or is the one blank before the colon), so the blanks
+ * after the address are not split every way between `\s+` and the class.
+ */
+const LSPCI_NNS = new RegExp(`^\\s*(?:${BDF}/)*${BDF}\\s+(\\S.*?|\\s):\\s+(.*)$`);
 /** ls-iommu: `BDF Class [cccc] Name` (no colon). */
 const LSPCI_NOCOLON = new RegExp(
-  `^\\s*${BDF}\\s+([^:\\[]+?\\s*\\[[0-9a-fA-F]{4}\\])(?:\\s+(.*))?$`,
+  `^\\s*${BDF}\\s+((?:[^:\\[\\s][^:\\[]*|\\s)\\[[0-9a-fA-F]{4}\\])(?:\\s+(.*))?$`,
 );
 /** Helper scripts: `[vvvv:dddd] [R] BB:DD.F  Class name   Device name` (columns of two or more spaces). */
 const HELPER = new RegExp(
   `^\\s*(?:\\[([0-9a-fA-F]{4}):([0-9a-fA-F]{4})\\]\\s+)?(?:\\[(?:R|RESET)\\]\\s+)?${BDF}\\s{2,}(\\S.*?)(?:\\s{2,}(\\S.*))?$`,
 );
-const DMESG_ADD_NEW = new RegExp(`(?:pci|[\\w-]+)\\s+${BDF}:\\s+Adding to iommu group (\\d+)`);
+// Starts at the beginning of a word: from inside one, `[\w-]+` would rescan the rest of it.
+const DMESG_ADD_NEW = new RegExp(
+  `(?<![\\w-])(?:pci|[\\w-]+)\\s+${BDF}:\\s+Adding to iommu group (\\d+)`,
+);
 const DMESG_ADD_OLD = new RegExp(`iommu:\\s+Adding device ${BDF} to group (\\d+)`);
 const LS_DIR = /iommu_groups\/(\d+)\/devices\/?\s*:?\s*$/;
 
@@ -226,13 +233,15 @@ function addMember(
   parent?: string,
 ): void {
   const cls = classFromText(className);
-  // Helper scripts append the bound driver: `... (rev a1)   Driver: vfio-pci`.
-  const driver = /\s+Driver:\s*(\S+)\s*$/.exec(text)?.[1];
-  const rest = text.replace(/\s+Driver:\s*\S*\s*$/, '');
+  // Helper scripts append the bound driver: `... (rev a1)   Driver: vfio-pci`. `(?<!\s)` starts a
+  // match where a blank run starts: tried from inside the run, a leading `\s*` would rescan it
+  // from every position, quadratic in a long line.
+  const driver = /(?<!\s)\s+Driver:\s*(\S+)\s*$/.exec(text)?.[1];
+  const rest = text.replace(/(?<!\s)\s+Driver:\s*\S*\s*$/, '');
   if (driver) table.merge(bdf, { hostDriver: driver });
   const name = rest
-    .replace(/\s*\(rev [0-9a-fA-F]+\)\s*$/, '')
-    .replace(/\s*\[[0-9a-fA-F]{4}:[0-9a-fA-F]{4}\]\s*$/, '');
+    .replace(/(?<!\s)\s*\(rev [0-9a-fA-F]+\)\s*$/, '')
+    .replace(/(?<!\s)\s*\[[0-9a-fA-F]{4}:[0-9a-fA-F]{4}\]\s*$/, '');
   table.merge(bdf, {
     group,
     name,

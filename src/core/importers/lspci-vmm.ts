@@ -36,7 +36,7 @@ export function importLspciVmm(text: string): ImportResult {
       const bdf = slot.length === 7 ? `0000:${slot}` : slot;
       const lastId = (v: string | undefined) =>
         v ? /\[([0-9a-fA-F]{4})\]\s*$/.exec(v)?.[1] : undefined;
-      const strip = (v: string | undefined) => v?.replace(/\s*\[[0-9a-fA-F]{4}\]\s*$/, '');
+      const strip = (v: string | undefined) => v?.replace(/(?<!\s)\s*\[[0-9a-fA-F]{4}\]\s*$/, '');
       const cls = rec['Class'] ? classFromText(rec['Class']) : undefined;
       const progIf = rec['ProgIf'];
       const vendor = lastId(rec['Vendor']);

@@ -13,7 +13,9 @@ import type { ImportResult } from './types.ts';
  * (`Bus: primary=00, secondary=01, ...`), which gives the parent of every device on that bus.
  */
 
-const HEADER = /^((?:[0-9a-fA-F]{4}:)?[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7])\s+([^:]+?):\s*(.*)$/;
+/** The class starts at the first non-blank (or is the blank before the colon): linear in a long line. */
+const HEADER =
+  /^((?:[0-9a-fA-F]{4}:)?[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7])\s+([^:\s][^:]*?|\s):\s*(.*)$/;
 const EXPRESS = /Express \((?:v\d)\) (.+?)(?:,|\s*\(|$)/;
 const REGION =
   /^Region (\d+): (Memory|I\/O ports) at ([0-9a-fA-F]+|<unassigned>|<ignored>)(?: \(([^)]*)\))?(?: \[[^\]]*\])*?(?:.*\[size=(\d+)([KMGT]?)\])?/;
@@ -204,9 +206,9 @@ export function parseLspciVvv(text: string, log: UnparsedLog, lineOffset = 0): L
     const parent = busOwner.get(r.bdf.slice(0, 7));
     table.merge(r.bdf, {
       name: r.rest
-        .replace(/\s*\(rev [0-9a-fA-F]+\)\s*$/, '')
-        .replace(/\s*\(prog-if[^)]*\)/, '')
-        .replace(/\s*\[[0-9a-fA-F]{4}:[0-9a-fA-F]{4}\]\s*$/, ''),
+        .replace(/(?<!\s)\s*\(rev [0-9a-fA-F]+\)\s*$/, '')
+        .replace(/(?<!\s)\s*\(prog-if[^)]*\)/, '')
+        .replace(/(?<!\s)\s*\[[0-9a-fA-F]{4}:[0-9a-fA-F]{4}\]\s*$/, ''),
       ...(classFromText(r.className) ? { class: classFromText(r.className) } : {}),
       ...idsFromText(r.rest),
       ...(pcieType ? { pcieType } : {}),

@@ -107,8 +107,8 @@ export function importMtree(text: string): ImportResult {
       name = alias[1] as string;
     }
     name = name
-      .replace(/\s+@[0-9a-fA-F]+/, '')
-      .replace(/\s+KVM\s*$/, '')
+      .replace(/(?<!\s)\s+@[0-9a-fA-F]+/, '')
+      .replace(/(?<!\s)\s+KVM\s*$/, '')
       .trim();
     const depth = (/^(\s*)/.exec(raw)?.[1]?.length ?? 0) / 2;
     const p: Parsed = {

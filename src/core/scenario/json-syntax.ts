@@ -4,6 +4,8 @@
  * this small checker to report a line and a column.
  */
 
+import { MAX_NESTING } from './json-extent.ts';
+
 export interface JsonSyntaxError {
   readonly message: string;
   /** 1-based. */
@@ -23,6 +25,12 @@ class Stop {
 /** The first syntax error of `text`, or undefined when it is valid JSON. */
 export function findJsonSyntaxError(text: string): JsonSyntaxError | undefined {
   let i = 0;
+  // Arrays and objects open: past the limit the check stops, where recursion would overflow.
+  let depth = 0;
+  const enter = () => {
+    if (++depth > MAX_NESTING)
+      fail(`nested deeper than ${MAX_NESTING} levels of arrays and objects (the nesting limit)`);
+  };
   const fail = (message: string, at = i): never => {
     throw new Stop(at, message);
   };
@@ -82,10 +90,12 @@ export function findJsonSyntaxError(text: string): JsonSyntaxError | undefined {
     fail(`unexpected ${describeHere()}: expected a value`);
   };
   const object = () => {
+    enter();
     i++;
     ws();
     if (text[i] === '}') {
       i++;
+      depth--;
       return;
     }
     for (;;) {
@@ -110,16 +120,19 @@ export function findJsonSyntaxError(text: string): JsonSyntaxError | undefined {
       }
       if (text[i] === '}') {
         i++;
+        depth--;
         return;
       }
       fail(`unexpected ${describeHere()}: expected "," or "}" after a property value`);
     }
   };
   const array = () => {
+    enter();
     i++;
     ws();
     if (text[i] === ']') {
       i++;
+      depth--;
       return;
     }
     for (;;) {
@@ -133,6 +146,7 @@ export function findJsonSyntaxError(text: string): JsonSyntaxError | undefined {
       }
       if (text[i] === ']') {
         i++;
+        depth--;
         return;
       }
       fail(`unexpected ${describeHere()}: expected "," or "]" after an array element`);

@@ -1,4 +1,7 @@
 import * as z from 'zod';
+import { platformProblems } from '../platform/validate.ts';
+import { firstIssues } from './first-issues.ts';
+import { MAX_NESTING, measureJson } from './json-extent.ts';
 import { findJsonSyntaxError } from './json-syntax.ts';
 import { describeExpected, describeValue } from './describe.ts';
 import {
@@ -13,7 +16,9 @@ import { didYouMean } from './suggest.ts';
 
 /**
  * Loading and saving scenario files. `load` never throws for bad input: every problem comes back
- * as a sentence with the JSON path (or the line and column of a JSON syntax error).
+ * as a sentence with the JSON path (or the line and column of a JSON syntax error). Beyond the
+ * schema's syntax it refuses what would cost out of proportion (nesting past MAX_NESTING, errors
+ * past MAX_ERRORS are never built) and platforms no host can have (platform/validate.ts).
  */
 
 export interface LoadError {
@@ -34,6 +39,9 @@ export type LoadResult =
 
 /** At most this many errors are reported; the rest are usually consequences of the first. */
 const MAX_ERRORS = 20;
+
+/** Above this many nodes, `firstIssues` looks for the first MAX_ERRORS before zod parses it all. */
+const PRECHECK_NODES = 20_000;
 
 /** Parses a scenario file or a conformance file (a JSON array of scenarios). */
 export function load(text: string): LoadResult {
@@ -62,17 +70,45 @@ export function load(text: string): LoadResult {
 /** Like `load`, for a value already parsed from JSON. */
 export function loadValue(value: unknown): LoadResult {
   try {
+    const extent = measureJson(value);
+    if (extent.tooDeep)
+      return {
+        ok: false,
+        errors: [
+          {
+            path: formatPath(extent.tooDeep),
+            message: `nested deeper than ${MAX_NESTING} levels of arrays and objects (the nesting limit): a scenario file needs a few`,
+          },
+        ],
+      };
+    const tooMany = (schema: z.ZodType): LoadResult | undefined => {
+      if (extent.nodes <= PRECHECK_NODES) return undefined;
+      const issues = firstIssues(schema, value, MAX_ERRORS, { error: sentenceFor });
+      return issues.length >= MAX_ERRORS
+        ? { ok: false, errors: toLoadErrors(issues, value) }
+        : undefined;
+    };
     if (Array.isArray(value)) {
+      const early = tooMany(conformanceFileSchema);
+      if (early) return early;
       const r = conformanceFileSchema.safeParse(value, { error: sentenceFor });
-      return r.success
-        ? { ok: true, kind: 'conformance', scenarios: r.data }
-        : { ok: false, errors: toLoadErrors(r.error, value) };
+      if (!r.success) return { ok: false, errors: toLoadErrors(r.error.issues, value) };
+      const impossible = r.data.flatMap((s, i) =>
+        platformErrors(s.platform, [i, 'platform'], s.id),
+      );
+      return impossible.length > 0
+        ? { ok: false, errors: impossible.slice(0, MAX_ERRORS) }
+        : { ok: true, kind: 'conformance', scenarios: r.data };
     }
     if (value !== null && typeof value === 'object') {
+      const early = tooMany(scenarioSchema);
+      if (early) return early;
       const r = scenarioSchema.safeParse(value, { error: sentenceFor });
-      return r.success
-        ? { ok: true, kind: 'scenario', scenario: r.data }
-        : { ok: false, errors: toLoadErrors(r.error, value) };
+      if (!r.success) return { ok: false, errors: toLoadErrors(r.error.issues, value) };
+      const impossible = platformErrors(r.data.platform, ['platform']);
+      return impossible.length > 0
+        ? { ok: false, errors: impossible.slice(0, MAX_ERRORS) }
+        : { ok: true, kind: 'scenario', scenario: r.data };
     }
     return {
       ok: false,
@@ -139,9 +175,9 @@ function valueAt(root: unknown, path: readonly PathKey[]): unknown {
   return v;
 }
 
-function toLoadErrors(error: z.ZodError, root: unknown): LoadError[] {
+function toLoadErrors(issues: readonly z.core.$ZodIssue[], root: unknown): LoadError[] {
   const out: LoadError[] = [];
-  for (const issue of error.issues) {
+  for (const issue of issues) {
     let path = issue.path;
     let message = issue.message;
     if (issue.code === 'unrecognized_keys' && issue.keys.length === 1)
@@ -165,6 +201,20 @@ function toLoadErrors(error: z.ZodError, root: unknown): LoadError[] {
     if (out.length >= MAX_ERRORS) break;
   }
   return out;
+}
+
+/** A platform no host can have, as load errors under `prefix` (platform/validate.ts). */
+function platformErrors(
+  platform: Scenario['platform'],
+  prefix: readonly PathKey[],
+  scenario?: string,
+): LoadError[] {
+  if (!platform) return [];
+  return platformProblems(platform).map((p) => ({
+    path: formatPath([...prefix, ...p.path]),
+    message: p.message,
+    ...(scenario !== undefined ? { scenario } : {}),
+  }));
 }
 
 function unknownOpSentence(op: unknown): string {

@@ -20,6 +20,17 @@ export const u64String = z.codec(
   z.bigint(),
   {
     decode: (text, ctx) => {
+      // A file says one thing: "0x1g" is a typo for hex or a size, never 1 GiB ("0x1E" would
+      // be hex 30 and "0x1G" 1 GiB), so hex takes no size suffix here.
+      const suffix = /^\s*0[xX][0-9a-fA-F_]+(\s*[g-zG-Z]\S*)\s*$/.exec(text)?.[1];
+      if (suffix !== undefined) {
+        ctx.issues.push({
+          code: 'custom',
+          message: `"${text}" is not a u64: hex takes no size suffix ("${suffix.trim()}"); write hex digits only (0x40000000) or a decimal size (1G)`,
+          input: text,
+        });
+        return z.NEVER;
+      }
       const r = parseU64(text);
       if (!r.ok) {
         ctx.issues.push({ code: 'custom', message: r.error, input: text });

@@ -47,6 +47,18 @@ const bdf = fc
       `0000:${b.toString(16).padStart(2, '0')}:${d.toString(16).padStart(2, '0')}.${f}`,
   );
 const range = fc.record({ start: u64, last: u64 });
+const powerOfTwo = fc.integer({ min: 0, max: 63 }).map((k) => 1n << BigInt(k));
+
+/** No group behind two IOMMU units: the loader refuses such a platform (platform/validate.ts). */
+function oneUnitPerGroup(devices: ReadonlyArray<{ group?: number; iommu?: string }>): boolean {
+  const unit = new Map<number, string>();
+  return devices.every((d) => {
+    if (d.group === undefined || d.iommu === undefined) return true;
+    const seen = unit.get(d.group) ?? d.iommu;
+    unit.set(d.group, seen);
+    return seen === d.iommu;
+  });
+}
 
 const json: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
   value: fc.oneof(
@@ -178,9 +190,9 @@ const platformArb = fc.record(
     arch: fc.constantFrom('x86_64', 'aarch64'),
     kernel: fc.record(
       {
-        kernelPageSize: u64,
+        kernelPageSize: powerOfTwo,
         CONFIG_TRANSPARENT_HUGEPAGE: fc.boolean(),
-        HPAGE_SIZE: u64,
+        HPAGE_SIZE: powerOfTwo,
         version: fc.constantFrom('6.18', '6.6', '5.15'),
       },
       { requiredKeys: [] },
@@ -199,9 +211,10 @@ const platformArb = fc.record(
           id: fc.constantFrom('dmar0', 'dmar1', 'smmu0'),
           kind: fc.constantFrom('vtd', 'amd', 'smmuv3', 'mock'),
           addressWidth: fc.constantFrom(39, 48, 57, 64),
-          aperture: range,
-          pageSizes: fc.array(u64, { maxLength: 3 }),
-          pgsizeBitmap: u64,
+          // Platforms a host can have: the loader refuses the others (platform/validate.ts).
+          aperture: range.filter((r) => r.start <= r.last),
+          pageSizes: fc.array(powerOfTwo, { minLength: 1, maxLength: 3 }),
+          pgsizeBitmap: u64.filter((v) => v !== 0n),
           snoopControl: fc.boolean(),
           coherent: fc.boolean(),
           interruptRemapping: fc.boolean(),
@@ -228,42 +241,44 @@ const platformArb = fc.record(
       ),
       { maxLength: 1 },
     ),
-    devices: fc.array(
-      fc.record(
-        {
-          bdf,
-          name: fc.string({ maxLength: 8 }),
-          pcieType: fc.constantFrom(
-            'root_port',
-            'downstream',
-            'endpoint',
-            'conventional',
-            'pcie_to_pci_bridge',
-          ),
-          parent: bdf,
-          iommu: fc.constantFrom('dmar0', 'smmu0'),
-          acs,
-          multifunction: fc.boolean(),
-          hostDriver: fc.oneof(fc.constantFrom('vfio-pci', 'nvme'), fc.constant(null)),
-          bars: fc.array(
-            fc.record(
-              {
-                index: fc.nat(5),
-                start: u64,
-                last: u64,
-                prefetchable: fc.boolean(),
-                is64: fc.boolean(),
-              },
-              { requiredKeys: ['start', 'last'] },
+    devices: fc
+      .array(
+        fc.record(
+          {
+            bdf,
+            name: fc.string({ maxLength: 8 }),
+            pcieType: fc.constantFrom(
+              'root_port',
+              'downstream',
+              'endpoint',
+              'conventional',
+              'pcie_to_pci_bridge',
             ),
-            { maxLength: 2 },
-          ),
-          group: fc.nat(64),
-        },
-        { requiredKeys: ['bdf'] },
-      ),
-      { maxLength: 3 },
-    ),
+            parent: bdf,
+            iommu: fc.constantFrom('dmar0', 'smmu0'),
+            acs,
+            multifunction: fc.boolean(),
+            hostDriver: fc.oneof(fc.constantFrom('vfio-pci', 'nvme'), fc.constant(null)),
+            bars: fc.array(
+              fc.record(
+                {
+                  index: fc.nat(5),
+                  start: u64,
+                  last: u64,
+                  prefetchable: fc.boolean(),
+                  is64: fc.boolean(),
+                },
+                { requiredKeys: ['start', 'last'] },
+              ),
+              { maxLength: 2 },
+            ),
+            group: fc.nat(64),
+          },
+          { requiredKeys: ['bdf'] },
+        ),
+        { maxLength: 3 },
+      )
+      .filter((devices) => oneUnitPerGroup(devices)),
     reservedRegions: fc.array(
       fc.record(
         {

@@ -100,7 +100,7 @@ function unmarkup(line: string, bbPaired: boolean): string {
   if (bbPaired) s = s.replace(BBCODE_PAIRED, '');
   // Markdown: backticks and bold never occur in the tools' output.
   s = s.replace(/`+/g, '').replace(/\*\*(?=\S)|(?<=\S)\*\*/g, '');
-  return s.replace(/\s+$/, '');
+  return s.trimEnd();
 }
 
 /** One pasted line → the cleaned line (or a command, or nothing but markup). */

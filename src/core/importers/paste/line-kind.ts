@@ -9,21 +9,21 @@ import type { CleanLine } from './clean.ts';
  */
 
 const BDF = '(?:[0-9a-fA-F]{4}:)?[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\\.[0-7]';
-const LSPCI_HEADER = new RegExp(`^\\s*${BDF}\\s+[^:]+:\\s`);
+const LSPCI_HEADER = new RegExp(`^\\s*${BDF}\\s[^:]+:\\s`);
 const LSPCI_DETAIL =
   /^\s+(?:Capabilities:|Kernel driver in use:|Kernel modules:|ACSCap:|ACSCtl:|Region \d+:|Control:|Status:|Subsystem:|Flags:|Memory at|I\/O ports at|Bus:|Latency:|Interrupt:|Expansion ROM|LnkCap|LnkSta|LnkCtl|DevCap|DevCtl|DevSta|Physical Slot:|NUMA node:|IOMMU group:|Secondary status|BridgeCtl|Prefetchable memory|Memory behind|I\/O behind|Address:|Masking:|Vector table:|PBA:|Vector table|Product Name:|Read-only fields:|End$|UESta|UEMsk|UESvrt|CESta|CEMsk|AERCap|HeaderLog|SltCap|SltCtl|SltSta|RootC|RootSta|RootCap|DevCap2|DevCtl2|LnkCap2|LnkCtl2|LnkSta2|Compliance|Express |\[[0-9A-Z]{2}\] )/;
 const GROUP_LINE =
   /^\s*(?:IOMMU\s+)?[Gg]roup:?\s+(?:\d+|\*)(?:\s|:|$)|iommu_groups\/(?:\d+|\*)\/devices|^\s*USB:\s/;
 /** A member as a PCI path (`0000:00:1c.3/08:00.0 Class [cccc]: ...`) or in a helper script's columns. */
 const GROUP_MEMBER = new RegExp(
-  `^\\s*(?:${BDF}/)+${BDF}\\s+[^:]+:\\s|^\\s*(?:\\[[0-9a-fA-F]{4}:[0-9a-fA-F]{4}\\]\\s+)?(?:\\[(?:R|RESET)\\]\\s+)?${BDF}\\s{2,}\\S`,
+  `^\\s*(?:${BDF}/)+${BDF}\\s[^:]+:\\s|^\\s*(?:\\[[0-9a-fA-F]{4}:[0-9a-fA-F]{4}\\]\\s+)?(?:\\[(?:R|RESET)\\]\\s+)?${BDF}\\s{2,}\\S`,
 );
 const LS_LINK = /^\s*l[rwx-]{9}.*\s->\s.*(?:devices\/|\.\.\/)/;
 const RESV =
   /^\s*(?:\S*reserved_regions:)?0x[0-9a-fA-F]{16}\s+0x[0-9a-fA-F]{16}\s+(?:direct|direct-relaxable|reserved|msi|sw-msi)\s*$/;
 const RESV_HEADER = /reserved_regions\s*<==|==>.*reserved_regions/;
 const TV =
-  /^[-+\\| ]*-\[[0-9a-fA-F]{4}:[0-9a-fA-F]{2}\]-|^\s*[|+\\]-[0-9a-fA-F]{2}\.[0-7]|^\s*[|\s]+[+\\]-[0-9a-fA-F]{2}\.[0-7]|^\s+\|\s*$/;
+  /^[-+\\| ]*-\[[0-9a-fA-F]{4}:[0-9a-fA-F]{2}\]-|^\s*[|+\\]-[0-9a-fA-F]{2}\.[0-7]|^[|\s]+[+\\]-[0-9a-fA-F]{2}\.[0-7]|^\s+\|\s*$/;
 const VMM =
   /^(?:Slot|Class|Vendor|Device|IOMMUGroup|SVendor|SDevice|Rev|ProgIf|Driver|Module|NUMANode|PhySlot):\s+\S/;
 const IOMEM = /^\s*[0-9a-fA-F]{8,16}-[0-9a-fA-F]{8,16} : \S/;
