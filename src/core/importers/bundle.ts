@@ -10,7 +10,7 @@ import { IOMEM_ZEROED_NOTE, parseIomem } from './iomem.ts';
 import { parseLspciVvv } from './lspci-vvv.ts';
 import { parseResvLine } from './reserved-regions.ts';
 import { makeResult } from './result.ts';
-import { isBlank, parseHexU64, splitLines, UnparsedLog } from './text.ts';
+import { groupNumber, isBlank, parseHexU64, splitLines, UnparsedLog } from './text.ts';
 import type { HostFacts, ImportResult, IomemEntry, PlacedEvent } from './types.ts';
 
 /**
@@ -226,10 +226,7 @@ export function importBundle(text: string): ImportResult {
         else kv[e[1] as string] = (e[2] as string).trim();
       });
       const topo = kv['path'] ? topologyFromSysfsPath(kv['path']) : {};
-      const group =
-        kv['iommu_group'] && /^\d+$/.test(kv['iommu_group'])
-          ? parseInt(kv['iommu_group'], 10)
-          : undefined;
+      const group = kv['iommu_group'] ? groupNumber(kv['iommu_group']) : undefined;
       table.merge(bdf, {
         ...(kv['class'] ? { class: kv['class'].toLowerCase() } : {}),
         ...(kv['vendor'] ? { vendor: kv['vendor'].toLowerCase() } : {}),

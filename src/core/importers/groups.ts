@@ -2,7 +2,7 @@ import { canonicalBdf, isPciBdf } from '../platform/bdf.ts';
 import { classFromText, DeviceTable, idsFromText, topologyFromSysfsPath } from './device-merge.ts';
 import { parseAcsFlags, pcieTypeFromExpress } from './lspci-vvv.ts';
 import { makeResult } from './result.ts';
-import { isBlank, splitLines, stripLogPrefix, UnparsedLog } from './text.ts';
+import { groupNumber, isBlank, splitLines, stripLogPrefix, UnparsedLog } from './text.ts';
 import type { ImportResult } from './types.ts';
 
 /**
@@ -102,12 +102,15 @@ export function parseGroupLine(line: string, table: DeviceTable, ctx: GroupLineC
   const s = stripLogPrefix(line);
   let m = DMESG_ADD_NEW.exec(s) ?? DMESG_ADD_OLD.exec(s);
   if (m) {
-    table.merge(m[1] as string, { group: parseInt(m[2] as string, 10) });
+    const g = groupNumber(m[2] as string);
+    if (g === undefined) return false;
+    table.merge(m[1] as string, { group: g });
     return true;
   }
   m = FIND_PATH.exec(s);
   if (m && (isPciBdf(m[2] as string) || !/^\.\.?$/.test(m[2] as string))) {
-    const g = parseInt(m[1] as string, 10);
+    const g = groupNumber(m[1] as string);
+    if (g === undefined) return false;
     const topo = m[3] ? topologyFromSysfsPath(m[3]) : {};
     table.merge(m[2] as string, {
       group: g,
@@ -119,7 +122,8 @@ export function parseGroupLine(line: string, table: DeviceTable, ctx: GroupLineC
   }
   m = LS_DIR.exec(s);
   if (m) {
-    ctx.group = parseInt(m[1] as string, 10);
+    ctx.group = groupNumber(m[1] as string);
+    if (ctx.group === undefined) return false;
     ctx.lsDir = true;
     return true;
   }
@@ -146,7 +150,11 @@ export function parseGroupLine(line: string, table: DeviceTable, ctx: GroupLineC
       ctx.group = undefined;
       return true;
     }
-    const g = parseInt(m[1] as string, 10);
+    const g = groupNumber(m[1] as string);
+    if (g === undefined) {
+      ctx.group = undefined;
+      return false;
+    }
     ctx.group = g;
     ctx.lsDir = false;
     const rest = (m[2] as string).trim();
@@ -259,7 +267,7 @@ export function importGroups(text: string): ImportResult {
     if (isBlank(line)) return;
     if (/^\s*(?:[$#]\s|total \d+)/.test(line)) {
       const m = LS_DIR.exec(line.replace(/^\s*[$#]\s*\S+(?:\s+-\S+)*\s*/, ''));
-      if (m) ctx.group = parseInt(m[1] as string, 10);
+      if (m) ctx.group = groupNumber(m[1] as string);
       return;
     }
     if (/^\s*[dl-][rwx-]{9}.*\s(?:\.|\.\.)\s*$/.test(line)) return; // "." and ".." entries of ls -la

@@ -1,6 +1,6 @@
 import { classFromText, DeviceTable } from './device-merge.ts';
 import { makeResult } from './result.ts';
-import { isBlank, splitLines, UnparsedLog } from './text.ts';
+import { groupNumber, isBlank, splitLines, UnparsedLog } from './text.ts';
 import type { ImportResult } from './types.ts';
 
 /**
@@ -54,8 +54,8 @@ export function importLspciVmm(text: string): ImportResult {
         ...(vendor ? { vendor: `0x${vendor.toLowerCase()}` } : {}),
         ...(device ? { device: `0x${device.toLowerCase()}` } : {}),
         ...(rec['Driver'] ? { hostDriver: rec['Driver'] } : {}),
-        ...(rec['IOMMUGroup'] && /^\d+$/.test(rec['IOMMUGroup'])
-          ? { group: parseInt(rec['IOMMUGroup'], 10) }
+        ...(rec['IOMMUGroup'] && groupNumber(rec['IOMMUGroup']) !== undefined
+          ? { group: groupNumber(rec['IOMMUGroup']) as number }
           : {}),
       });
     } else if (Object.keys(rec).length > 0) {

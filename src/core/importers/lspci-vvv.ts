@@ -2,7 +2,7 @@ import { ACS_FLAGS, type AcsFlag, type PcieType } from '../platform/types.ts';
 import type { AcsInput } from '../platform/normalize.ts';
 import { classFromText, DeviceTable, idsFromText } from './device-merge.ts';
 import { makeResult } from './result.ts';
-import { isBlank, parseHexU64, splitLines, UnparsedLog } from './text.ts';
+import { groupNumber, isBlank, parseHexU64, splitLines, UnparsedLog } from './text.ts';
 import type { ImportResult } from './types.ts';
 
 /**
@@ -177,7 +177,7 @@ export function parseLspciVvv(text: string, log: UnparsedLog, lineOffset = 0): L
     // `lspci -v` as non-root prints the group at the end of the Flags line.
     m = /^IOMMU group:\s*(\d+)/.exec(s) ?? /^Flags:.*\bIOMMU group (\d+)\s*$/.exec(s);
     if (m) {
-      cur.group = parseInt(m[1] as string, 10);
+      cur.group = groupNumber(m[1] as string);
       return;
     }
     const bus = BUS_LINE.exec(s);

@@ -54,3 +54,13 @@ export class UnparsedLog {
 export function isBlank(line: string): boolean {
   return line.trim() === '';
 }
+
+/**
+ * A group number as a host prints it. The kernel's group ids are ints (`ida_alloc` in
+ * `iommu_group_alloc`): digits beyond 2^31 - 1 name no group, so the line is not read as one.
+ */
+export function groupNumber(digits: string): number | undefined {
+  if (!/^\d{1,10}$/.test(digits)) return undefined;
+  const g = parseInt(digits, 10);
+  return g <= 2 ** 31 - 1 ? g : undefined;
+}
