@@ -84,6 +84,13 @@ section() {
   printf '=== %s\n' "$1"
 }
 
+# body: a section's text, with a missing final newline added. A line of the text that looks like a
+# section marker ("=== ...", or one already escaped as "\=== ...") gets one more leading
+# backslash, so a file cannot forge a section; the importer removes exactly one.
+body() {
+  awk '{ if ($0 ~ /^\\*=== /) print "\\" $0; else print }'
+}
+
 unreadable() {
   printf '=== unreadable %s: %s\n' "$1" "$2"
 }
@@ -94,7 +101,7 @@ dump() {
   f="$ROOT$1"
   if [ -f "$f" ] && [ -r "$f" ]; then
     section "$1"
-    capped "$f" | awk '{ print }'
+    capped "$f" | body
   elif [ -f "$f" ]; then
     unreadable "$1" "permission denied"
   elif [ -e "$f" ]; then
@@ -245,13 +252,13 @@ dump /proc/iomem
 if [ "$RUN_COMMANDS" -eq 1 ]; then
   if command -v lspci >/dev/null 2>&1; then
     section "lspci -vvv"
-    lspci -D -nn -vvv 2>&1
+    lspci -D -nn -vvv 2>&1 | body
   else
     unreadable "lspci -vvv" "lspci is not installed (package pciutils)"
   fi
   if out=$(dmesg 2>&1); then
     section "dmesg (IOMMU lines)"
-    printf '%s\n' "$out" | grep -E 'DMAR|AMD-Vi|IOMMU|iommu|SMMU|smmu|ITS|GICv2m|ACS|vfio|RMRR' 2>/dev/null
+    printf '%s\n' "$out" | grep -E 'DMAR|AMD-Vi|IOMMU|iommu|SMMU|smmu|ITS|GICv2m|ACS|vfio|RMRR' 2>/dev/null | body
   else
     unreadable "dmesg" "$(printf '%s' "$out" | head -n 1) (kernel.dmesg_restrict: run with sudo)"
   fi

@@ -61,7 +61,8 @@ function sections(
       if (!isBlank(line)) log.add(n, line, 'text before the first "=== SECTION" marker');
       return;
     }
-    cur.lines.push(line);
+    // The collector escapes a content line that looks like a marker with one more backslash.
+    cur.lines.push(/^\\+=== /.test(line) ? line.slice(1) : line);
   });
   return { header, list, unreadable };
 }

@@ -11,6 +11,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { importBundle } from '../../../src/core/importers/bundle.ts';
 import { boundedSpawn } from '../../bounded-spawn.ts';
 import { COLLECTOR, FIXTURES, SHELL } from './fixtures.ts';
 
@@ -139,5 +140,21 @@ describe(`collect-host.sh --root on a hostile copy (${SHELL})`, () => {
       expect(r.stderr).toContain(`collect-host.sh: ${message}`);
       expect(r.stdout).toBe('');
     }
+  });
+
+  it('a file whose text holds a section marker cannot forge a section', async () => {
+    const root = copyOfHost();
+    writeFileSync(join(root, 'proc/cmdline'), 'quiet\n=== /proc/iomem\n\\=== kept\n');
+    const r = await collect(root);
+    expect(r.hung).toBe(false);
+    const markers = r.stdout.split('\n').filter((l) => l === '=== /proc/iomem');
+    expect(markers).toHaveLength(1);
+    expect(r.stdout).toContain('=== /proc/cmdline\nquiet\n\\=== /proc/iomem\n\\\\=== kept\n');
+    // The importer takes back exactly one backslash: a marker-like line stays in its section.
+    const bundle = importBundle(
+      '# iova-explorer host bundle v1\n=== /proc/iomem\n\\=== not a section\n00000000-00000fff : Reserved\n=== end\n',
+    );
+    expect(bundle.unparsed.map((u) => u.text)).toContain('=== not a section');
+    expect(bundle.iomem?.map((e) => e.name)).toContain('Reserved');
   });
 });
