@@ -46,18 +46,17 @@ export function parseArgs(
     if (a.startsWith('--') || (a.startsWith('-') && a.length === 2)) {
       const eq = a.indexOf('=');
       const name = (eq >= 0 ? a.slice(0, eq) : a).replace(/^-+/, '');
-      const canonical = name === 'h' ? 'help' : name;
       // Own keys only: `in` would also find Object.prototype's, taking --toString=1 as an option
       // and --constructor as one that swallows the next argument.
-      if (!Object.hasOwn(spec, canonical))
+      if (!Object.hasOwn(spec, name))
         throw new UsageError(`unknown option ${a.slice(0, eq >= 0 ? eq : undefined)}`);
-      if (spec[canonical]) {
+      if (spec[name]) {
         const value = eq >= 0 ? a.slice(eq + 1) : args[++i];
-        if (value === undefined) throw new UsageError(`option --${canonical} needs a value`);
-        flags.set(canonical, value);
+        if (value === undefined) throw new UsageError(`option --${name} needs a value`);
+        flags.set(name, value);
       } else {
-        if (eq >= 0) throw new UsageError(`option --${canonical} takes no value`);
-        flags.set(canonical, true);
+        if (eq >= 0) throw new UsageError(`option --${name} takes no value`);
+        flags.set(name, true);
       }
       continue;
     }

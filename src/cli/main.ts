@@ -50,6 +50,12 @@ export async function main(argv: readonly string[], terminal: CliIo = processIo)
     io.err(`iova-explorer: unknown command "${name}"\n\n${usage()}`);
     return EXIT_USAGE;
   }
+  // `--help` / `-h` anywhere before `--` shows the command's own text, for every command alike.
+  const options = rest.indexOf('--') >= 0 ? rest.slice(0, rest.indexOf('--')) : rest;
+  if (options.includes('--help') || options.includes('-h')) {
+    io.out(cmd.help);
+    return 0;
+  }
   try {
     return await cmd.run(rest, io);
   } catch (e) {

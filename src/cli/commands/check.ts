@@ -208,12 +208,7 @@ export const checkCommand: CliCommand = {
       kind: true,
       iommu: true,
       json: false,
-      help: false,
     });
-    if (flags.has('help')) {
-      io.out(HELP);
-      return EXIT_OK;
-    }
     if (positionals.length === 0) throw new UsageError('missing FILE');
     const groupsFlag = flags.get('groups');
     let groups: number[] | undefined;

@@ -90,12 +90,7 @@ export const importCommand: CliCommand = {
       kind: true,
       group: true,
       iommu: true,
-      help: false,
     });
-    if (flags.has('help')) {
-      io.out(HELP);
-      return EXIT_OK;
-    }
     if (positionals.length === 0) throw new UsageError('missing FILE');
     const kind = parseKind(flags.get('kind'));
     const group = parseGroup(flags.get('group'));

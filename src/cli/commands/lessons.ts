@@ -33,11 +33,7 @@ export const lessonsCommand: CliCommand = {
   summary: 'list the built-in lessons and verify their reference solutions',
   help: HELP,
   run(args, io) {
-    const { flags, positionals } = parseArgs(args, { json: false, verify: false, help: false });
-    if (flags.has('help')) {
-      io.out(HELP);
-      return EXIT_OK;
-    }
+    const { flags, positionals } = parseArgs(args, { json: false, verify: false });
     if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
     const verify = flags.has('verify');
     const runs = LESSONS.map((lesson) => ({

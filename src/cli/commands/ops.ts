@@ -21,11 +21,7 @@ export const opsCommand: CliCommand = {
   summary: 'list the ops a scenario step can name, and their fields',
   help: HELP,
   run(args, io) {
-    const { flags, positionals } = parseArgs(args, { json: false, help: false });
-    if (flags.has('help')) {
-      io.out(HELP);
-      return EXIT_OK;
-    }
+    const { flags, positionals } = parseArgs(args, { json: false });
     if (positionals.length > 1) throw new UsageError(`unexpected argument ${positionals[1]}`);
     const op = opNamed(positionals[0]);
     if (flags.has('json')) {

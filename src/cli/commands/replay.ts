@@ -37,11 +37,7 @@ export const replayCommand: CliCommand = {
   summary: 'replay a scenario or conformance file through the engine',
   help: HELP,
   run(args, io) {
-    const { flags, positionals } = parseArgs(args, { json: false, help: false });
-    if (flags.has('help')) {
-      io.out(HELP);
-      return EXIT_OK;
-    }
+    const { flags, positionals } = parseArgs(args, { json: false });
     if (positionals.length !== 1)
       throw new UsageError(
         positionals.length === 0 ? 'missing FILE' : `expected one FILE, got ${positionals.length}`,
