@@ -1,3 +1,4 @@
+import { groupNumber as groupNumberOf, MAX_GROUP_NUMBER } from '../core/importers/text.ts';
 /** What every CLI command module exports; `commands/index.ts` lists them. */
 
 export interface CliIo {
@@ -65,13 +66,10 @@ export function parseArgs(
   return { flags, positionals };
 }
 
-/** The largest IOMMU group number: the kernel allocates group ids as an `int` (iommu_group_alloc). */
-export const MAX_GROUP_NUMBER = 2 ** 31 - 1;
-
 /** A group number given on the command line (`--group 7`, one entry of `--groups 1,3`). */
 export function groupNumber(text: string, option: string): number {
-  const n = /^\d+$/.test(text) ? Number(text) : NaN;
-  if (!(n <= MAX_GROUP_NUMBER))
+  const n = groupNumberOf(text);
+  if (n === undefined)
     throw new UsageError(
       `${option} needs IOMMU group numbers from 0 to ${MAX_GROUP_NUMBER}, got ${text}`,
     );

@@ -62,5 +62,8 @@ export function isBlank(line: string): boolean {
 export function groupNumber(digits: string): number | undefined {
   if (!/^\d{1,10}$/.test(digits)) return undefined;
   const g = parseInt(digits, 10);
-  return g <= 2 ** 31 - 1 ? g : undefined;
+  return g <= MAX_GROUP_NUMBER ? g : undefined;
 }
+
+/** The largest IOMMU group number: the kernel allocates group ids as an `int` (iommu_group_alloc). */
+export const MAX_GROUP_NUMBER = 2 ** 31 - 1;

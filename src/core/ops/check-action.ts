@@ -1,4 +1,5 @@
 import { refusal, type Refusal } from '../refusal.ts';
+import { describeValue } from '../scenario/describe.ts';
 import { isU64 } from '../u64.ts';
 import type { Field } from './fields.ts';
 import { isOpName, OP_SPECS, type OpName } from './registry.ts';
@@ -21,10 +22,14 @@ const FIELD_LISTS = Object.fromEntries(
 
 export function malformedAction(action: unknown): Refusal | undefined {
   if (typeof action !== 'object' || action === null)
-    return refusal('ENOTTY', 'iommufd_fops_ioctl', `not an action: ${describe(action)}`);
+    return refusal('ENOTTY', 'iommufd_fops_ioctl', `not an action: ${describeValue(action)}`);
   const op = (action as { op?: unknown }).op;
   if (typeof op !== 'string' || !isOpName(op))
-    return refusal('ENOTTY', 'iommufd_fops_ioctl', `unknown op ${describe(op)}: no such ioctl`);
+    return refusal(
+      'ENOTTY',
+      'iommufd_fops_ioctl',
+      `unknown op ${typeof op === 'string' ? JSON.stringify(op) : describeValue(op)}: no such ioctl`,
+    );
   const rule = op.startsWith('vfio.') ? 'vfio_fops_unl_ioctl' : 'iommufd_fops_ioctl';
   for (const [name, field] of FIELD_LISTS[op]) {
     const value = (action as Record<string, unknown>)[name];
@@ -33,7 +38,8 @@ export function malformedAction(action: unknown): Refusal | undefined {
       return refusal('EINVAL', rule, `${op}: field ${name} is missing`);
     }
     const why = wrongKind(field, value);
-    if (why) return refusal('EINVAL', rule, `${op}: field ${name} ${why} (got ${describe(value)})`);
+    if (why)
+      return refusal('EINVAL', rule, `${op}: field ${name} ${why} (got ${describeValue(value)})`);
   }
   return undefined;
 }
@@ -75,11 +81,4 @@ function isRange(r: unknown): boolean {
   if (typeof r !== 'object' || r === null) return false;
   const { start, last } = r as { start?: unknown; last?: unknown };
   return typeof start === 'bigint' && typeof last === 'bigint' && isU64(start) && isU64(last);
-}
-
-function describe(v: unknown): string {
-  if (typeof v === 'bigint') return `0x${v.toString(16)}`;
-  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
-  if (Array.isArray(v)) return `a list of ${v.length}`;
-  return v === null ? 'null' : typeof v === 'object' ? 'an object' : String(v);
 }
