@@ -1,5 +1,11 @@
 import type { Action } from '../core/actions.ts';
-import { formatLoadError, loadValue, SCENARIO_FORMAT } from '../core/scenario/index.ts';
+import {
+  formatLoadError,
+  loadValue,
+  resolveStepRefs,
+  SCENARIO_FORMAT,
+  type ScenarioStep,
+} from '../core/scenario/index.ts';
 import { loadText } from './workspace.ts';
 
 /**
@@ -13,16 +19,18 @@ export interface SavedSteps {
   readonly unreadable: readonly string[];
 }
 
-function actionOf(step: Record<string, unknown>): Action {
-  const { as: _as, expect: _expect, ...action } = step;
-  return action as unknown as Action;
+/** A saved step as the engine takes it (saved steps hold ids, never "$name"s). */
+function actionOf(step: ScenarioStep): Action {
+  return resolveStepRefs(step, NO_BINDINGS).action;
 }
+
+const NO_BINDINGS: ReadonlyMap<string, number> = new Map();
 
 export function readSavedSteps(text: string): SavedSteps {
   const whole = loadText(text);
   if (whole.ok && whole.kind === 'scenario')
     return {
-      actions: whole.scenario.steps.map((s) => actionOf(s as unknown as Record<string, unknown>)),
+      actions: whole.scenario.steps.map((s) => actionOf(s)),
       unreadable: [],
     };
   let value: unknown;
@@ -40,7 +48,7 @@ export function readSavedSteps(text: string): SavedSteps {
     // loadValue never throws: a step too deep to check comes back as an error like any other.
     const one = loadValue({ format: SCENARIO_FORMAT, steps: [step] });
     const loaded = one.ok && one.kind === 'scenario' ? one.scenario.steps[0] : undefined;
-    if (loaded) actions.push(actionOf(loaded as unknown as Record<string, unknown>));
+    if (loaded) actions.push(actionOf(loaded));
     else
       unreadable.push(
         `step ${i + 1}: ${one.ok ? 'not a step' : one.errors.slice(0, 1).map(formatLoadError).join('')}`,
