@@ -106,6 +106,22 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', storeForbiddenImports] },
   },
   {
+    // Both uAPI models and the IOMMU layer under them build state one way: pure functions that
+    // return a new frozen state (or a Refusal) and hand back their input untouched on failure.
+    // A class here would be a mutable working copy, the second style this rule keeps out.
+    files: ['src/core/vfio/**/*.ts', 'src/core/iommufd/**/*.ts', 'src/core/iommu/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'ClassDeclaration, ClassExpression',
+          message:
+            'Build model state in pure functions that return a new frozen state or a Refusal (see src/core/iommufd/table.ts), not in a mutable class.',
+        },
+      ],
+    },
+  },
+  {
     // Drawing code turns u64 addresses into pixels: a lossy step, taken only through the one named
     // helper (u64.ts toApproxNumber) so every place precision can go is visible.
     files: ['src/view/viewport/**/*.ts', 'src/view/map/**/*.ts', 'src/ui/map/**/*.{ts,tsx}'],

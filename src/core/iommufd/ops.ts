@@ -30,10 +30,33 @@ import {
   removeReservedOwner,
   reserveIova,
   validIovaRanges,
+  type AllocParams,
 } from './iopt.ts';
 import { isRefusal, refusal, type Refusal } from '../refusal.ts';
-import { emptyIoas, type DeviceObject, type HwptObject, type IoasObject } from './state.ts';
-import { Txn } from './txn.ts';
+import {
+  emptyIoas,
+  type DeviceObject,
+  type HwptObject,
+  type IoasObject,
+  type IommufdState,
+  type PagesObject,
+} from './state.ts';
+import {
+  attachedGroupDevices,
+  deviceIn,
+  hwptIn,
+  ioasIn,
+  nextObjectId,
+  unitOfDevice,
+  withBoundDevice,
+  withGroupHwpt,
+  withIommufd,
+  withObjects,
+  withoutObject,
+} from './table.ts';
+import { checkPins, newPagesObject, withArea, withoutAreas } from './pages.ts';
+import { withDomainAdded, withDomainRemoved } from './domains.ts';
+import type { PlatformIndex } from '../platform/platform-index.ts';
 import type { RuleName } from '../rules.ts';
 import { allocPagingDomain, attachIncompatibility } from '../iommu/domain.ts';
 
@@ -74,12 +97,26 @@ function noIoas(
 }
 
 function done(
-  txn: Txn,
+  base: EngineState,
+  next: IommufdState,
   message: string,
   result?: ResultRecord,
   warnings: readonly string[] = [],
 ): Applied {
-  return accept(txn.commit(), message, result, warnings);
+  return accept(withIommufd(base, next), message, result, warnings);
+}
+
+function pageSizeOf(index: PlatformIndex): U64 {
+  return index.platform.kernel.kernelPageSize;
+}
+
+/** How `iopt_alloc_iova` aligns: up to a huge page when THP is on, else the base page. */
+function allocParamsOf(index: PlatformIndex): AllocParams {
+  const k = index.platform.kernel;
+  return {
+    pageSize: k.kernelPageSize,
+    maxAlignment: k.CONFIG_TRANSPARENT_HUGEPAGE ? k.HPAGE_SIZE : k.kernelPageSize,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -94,14 +131,14 @@ function ioasAlloc(state: EngineState, a: ActionOf<'iommufd.ioas_alloc'>): Appli
       'iommufd_ioas_alloc_ioctl',
       `IOMMU_IOAS_ALLOC flags ${hex(flags)}: no flag is defined`,
     );
-  const txn = new Txn(state);
-  const id = txn.newId();
-  txn.put(emptyIoas(id));
-  return done(txn, `allocated IOAS ${id}`, { id });
+  const id = nextObjectId(state.iommufd);
+  return done(state, withObjects(state.iommufd, emptyIoas(id)), `allocated IOAS ${id}`, { id });
 }
 
 interface PiecePlan {
   readonly pages: number;
+  /** The pages object itself when the op creates it (IOAS_MAP), stored with its first area. */
+  readonly fresh?: PagesObject;
   readonly vaddr: UserVa;
   readonly length: U64;
   readonly writablePages: boolean;
@@ -112,7 +149,8 @@ interface PiecePlan {
  * check each with `iopt_insert_area`, fill the domains (pin) — shared by MAP and COPY.
  */
 function mapPieces(
-  txn: Txn,
+  base: EngineState,
+  s: IommufdState,
   ioas: IoasObject,
   pieces: readonly PiecePlan[],
   length: U64,
@@ -120,7 +158,8 @@ function mapPieces(
   read: boolean,
   write: boolean,
   ruleTop: RuleName,
-): U64 | Refusal {
+): { readonly state: IommufdState; readonly iova: U64 } | Refusal {
+  const pageSize = pageSizeOf(base.index);
   // iopt_alloc_area_pages
   if (length % ioas.iovaAlignment !== 0n || length === 0n) {
     return refusal(
@@ -132,7 +171,7 @@ function mapPieces(
   let iova: U64;
   if (fixed === undefined) {
     const first = pieces[0] as PiecePlan;
-    const r = allocIova(ioas, first.vaddr, length, txn.allocParams);
+    const r = allocIova(ioas, first.vaddr, length, allocParamsOf(base.index));
     if (isRefusal(r)) return r;
     iova = r;
   } else {
@@ -141,7 +180,7 @@ function mapPieces(
     iova = fixed;
   }
   // iopt_insert_area, per piece
-  let cur = ioas;
+  let next = s;
   let at = iova;
   for (const p of pieces) {
     if (write && !p.writablePages) {
@@ -151,7 +190,7 @@ function mapPieces(
         `WRITEABLE requested but the source pages (user memory at ${hex(p.vaddr)}) were pinned read-only by a mapping without WRITEABLE`,
       );
     }
-    const pageOffset = p.vaddr % txn.pageSize;
+    const pageOffset = p.vaddr % pageSize;
     if (pageOffset % ioas.iovaAlignment !== 0n) {
       return refusal(
         'EINVAL',
@@ -159,12 +198,29 @@ function mapPieces(
         `user address ${hex(p.vaddr)} has page offset ${hex(pageOffset)}, not a multiple of IOAS ${ioas.id}'s iova_alignment ${hex(ioas.iovaAlignment)}`,
       );
     }
-    cur = txn.addArea(cur, at, at + p.length - 1n, { vaddr: p.vaddr, read, write, pages: p.pages });
+    next = withArea(
+      next,
+      ioas.id,
+      at,
+      at + p.length - 1n,
+      {
+        vaddr: p.vaddr,
+        read,
+        write,
+        pages: p.pages,
+      },
+      p.fresh,
+    );
     at += p.length;
   }
-  const pin = txn.checkPins(ruleTop);
+  const pin = checkPins(
+    base,
+    next,
+    pieces.map((p) => p.pages),
+    ruleTop,
+  );
   if (pin) return pin;
-  return iova;
+  return { state: next, iova };
 }
 
 function ioasMap(state: EngineState, a: ActionOf<'iommufd.ioas_map'>): Applied {
@@ -194,9 +250,9 @@ function ioasMap(state: EngineState, a: ActionOf<'iommufd.ioas_map'>): Applied {
       'IOMMU_IOAS_MAP needs READABLE and/or WRITEABLE',
     );
   }
-  const txn = new Txn(state);
-  const ioas = txn.ioas(idOf(a.ioas));
+  const ioas = ioasIn(state.iommufd, idOf(a.ioas));
   if (!ioas) return noIoas(state, a.ioas);
+  const pageSize = pageSizeOf(state.index);
   const uptr = asUserVa(a.user_va ?? DEFAULT_USER_VA);
   // iopt_alloc_user_pages / iopt_alloc_pages
   if (uptr + a.length > U64_MAX) {
@@ -207,7 +263,7 @@ function ioasMap(state: EngineState, a: ActionOf<'iommufd.ioas_map'>): Applied {
       `user_va ${hex(uptr)} + length ${hex(a.length)} overflows`,
     );
   }
-  if (a.length === 0n || a.length > U64_MAX - txn.pageSize) {
+  if (a.length === 0n || a.length > U64_MAX - pageSize) {
     return refuse(
       state,
       'EINVAL',
@@ -216,12 +272,13 @@ function ioasMap(state: EngineState, a: ActionOf<'iommufd.ioas_map'>): Applied {
     );
   }
   const write = (flags & MAP_WRITE) !== 0n;
-  const pages = txn.newPages(uptr, a.length, write);
+  const fresh = newPagesObject(state.iommufd, pageSize, uptr, a.length, write);
   const fixed = flags & MAP_FIXED ? asIova(iova) : undefined;
   const r = mapPieces(
-    txn,
+    state,
+    state.iommufd,
     ioas,
-    [{ pages, vaddr: uptr, length: a.length, writablePages: write }],
+    [{ pages: fresh.id, fresh, vaddr: uptr, length: a.length, writablePages: write }],
     a.length,
     fixed,
     (flags & MAP_READ) !== 0n,
@@ -229,15 +286,19 @@ function ioasMap(state: EngineState, a: ActionOf<'iommufd.ioas_map'>): Applied {
     'iopt_map_user_pages',
   );
   if (isRefusal(r)) return refuseWith(state, r);
-  const range = { start: r, last: r + a.length - 1n };
-  return done(txn, `mapped ${formatRange(range)} (user ${hex(uptr)}) into IOAS ${ioas.id}`, {
-    iova: r,
-  });
+  const range = { start: r.iova, last: r.iova + a.length - 1n };
+  return done(
+    state,
+    r.state,
+    `mapped ${formatRange(range)} (user ${hex(uptr)}) into IOAS ${ioas.id}`,
+    {
+      iova: r.iova,
+    },
+  );
 }
 
 function ioasUnmap(state: EngineState, a: ActionOf<'iommufd.ioas_unmap'>): Applied {
-  const txn = new Txn(state);
-  let ioas = txn.ioas(idOf(a.ioas));
+  const ioas = ioasIn(state.iommufd, idOf(a.ioas));
   if (!ioas) return noIoas(state, a.ioas);
   let start: U64;
   let last: U64;
@@ -267,17 +328,26 @@ function ioasUnmap(state: EngineState, a: ActionOf<'iommufd.ioas_unmap'>): Appli
     last = a.iova + a.length - 1n;
   }
   const range = { start, last };
-  // iopt_unmap_iova_range: take the lowest intersecting area until none is left; not atomic.
+  // iopt_unmap_iova_range: take the lowest intersecting area until none is left; not atomic, so
+  // a partly covered area met after others were removed keeps those removals.
   let removed = 0n;
   const removedRanges: Range[] = [];
+  let from = start;
   for (;;) {
-    const area = ioas.areas.firstOverlapping(range);
+    const area = ioas.areas.firstOverlapping({ start: from, last });
     if (!area) break;
     if (area.start < start || area.last > last) {
       const msg = `area ${formatRange(area)} is only partly inside ${formatRange(range)}; iommufd unmaps whole areas only`;
       if (removed === 0n) return refuse(state, 'ENOENT', 'iopt_unmap_iova_range', msg);
       return refusePartway(
-        txn.commit(),
+        withIommufd(
+          state,
+          withoutAreas(
+            state.iommufd,
+            ioas.id,
+            removedRanges.map((r) => r.start),
+          ),
+        ),
         refusal(
           'ENOENT',
           'iopt_unmap_iova_range',
@@ -286,12 +356,12 @@ function ioasUnmap(state: EngineState, a: ActionOf<'iommufd.ioas_unmap'>): Appli
         { length: removed },
       );
     }
-    ioas = txn.removeArea(ioas, area.start);
     removed += area.last - area.start + 1n;
     removedRanges.push({ start: area.start, last: area.last });
     // Areas never overlap: one reaching the end of the range is the last one to look for
     // (profiled: the extra lookup was a third of an exact one-area unmap).
     if (area.last >= last) break;
+    from = area.last + 1n;
   }
   if (removed === 0n && !all) {
     return refuse(
@@ -301,7 +371,14 @@ function ioasUnmap(state: EngineState, a: ActionOf<'iommufd.ioas_unmap'>): Appli
       `nothing is mapped in ${formatRange(range)} of IOAS ${ioas.id}`,
     );
   }
-  return done(txn, `unmapped ${hex(removed)} bytes from IOAS ${ioas.id}`, { length: removed });
+  const next = withoutAreas(
+    state.iommufd,
+    ioas.id,
+    removedRanges.map((r) => r.start),
+  );
+  return done(state, next, `unmapped ${hex(removed)} bytes from IOAS ${ioas.id}`, {
+    length: removed,
+  });
 }
 
 function ioasIovaRanges(state: EngineState, a: ActionOf<'iommufd.ioas_iova_ranges'>): Applied {
@@ -324,8 +401,7 @@ function ioasIovaRanges(state: EngineState, a: ActionOf<'iommufd.ioas_iova_range
 }
 
 function ioasAllowIovas(state: EngineState, a: ActionOf<'iommufd.ioas_allow_iovas'>): Applied {
-  const txn = new Txn(state);
-  const ioas = txn.ioas(idOf(a.ioas));
+  const ioas = ioasIn(state.iommufd, idOf(a.ioas));
   if (!ioas) return noIoas(state, a.ioas);
   // iommufd_ioas_load_iovas
   const loaded: Range[] = [];
@@ -362,9 +438,13 @@ function ioasAllowIovas(state: EngineState, a: ActionOf<'iommufd.ioas_allow_iova
     }
   }
   loaded.sort((x, y) => (x.start < y.start ? -1 : 1));
-  txn.put({ ...ioas, allowed: Object.freeze(loaded.map((r) => Object.freeze(r))) });
+  const next = withObjects(state.iommufd, {
+    ...ioas,
+    allowed: Object.freeze(loaded.map((r) => Object.freeze(r))),
+  });
   return done(
-    txn,
+    state,
+    next,
     loaded.length
       ? `IOAS ${ioas.id} allows ${loaded.map(formatRange).join(', ')}`
       : `IOAS ${ioas.id}: allowed list cleared`,
@@ -397,8 +477,7 @@ function ioasCopy(state: EngineState, a: ActionOf<'iommufd.ioas_copy'>): Applied
       'conv_iommu_prot',
       'IOMMU_IOAS_COPY needs READABLE and/or WRITEABLE',
     );
-  const txn = new Txn(state);
-  const src = txn.ioas(idOf(a.src_ioas));
+  const src = ioasIn(state.iommufd, idOf(a.src_ioas));
   if (!src) return noIoas(state, a.src_ioas);
   // iopt_get_pages: contiguous areas covering the source range
   if (a.length === 0n) return refuse(state, 'EINVAL', 'iopt_get_pages', 'length 0');
@@ -433,11 +512,12 @@ function ioasCopy(state: EngineState, a: ActionOf<'iommufd.ioas_copy'>): Applied
     if (pieceLast === srcLast) break;
     cur = pieceLast + 1n;
   }
-  const dst = txn.ioas(idOf(a.dst_ioas));
+  const dst = ioasIn(state.iommufd, idOf(a.dst_ioas));
   if (!dst) return noIoas(state, a.dst_ioas);
   const fixed = flags & MAP_FIXED ? asIova(dstIova) : undefined;
   const r = mapPieces(
-    txn,
+    state,
+    state.iommufd,
     dst,
     pieces,
     a.length,
@@ -448,15 +528,15 @@ function ioasCopy(state: EngineState, a: ActionOf<'iommufd.ioas_copy'>): Applied
   );
   if (isRefusal(r)) return refuseWith(state, r);
   return done(
-    txn,
-    `copied IOAS ${src.id} ${formatRange({ start: a.src_iova, last: srcLast })} to IOAS ${dst.id} at ${hex(r)}`,
-    { dst_iova: r },
+    state,
+    r.state,
+    `copied IOAS ${src.id} ${formatRange({ start: a.src_iova, last: srcLast })} to IOAS ${dst.id} at ${hex(r.iova)}`,
+    { dst_iova: r.iova },
   );
 }
 
 function testAddReserved(state: EngineState, a: ActionOf<'iommufd.test_add_reserved'>): Applied {
-  const txn = new Txn(state);
-  const ioas = txn.ioas(idOf(a.ioas));
+  const ioas = ioasIn(state.iommufd, idOf(a.ioas));
   if (!ioas) return noIoas(state, a.ioas);
   // The selftest op passes start + length - 1 straight through; the model refuses the nonsense cases.
   if (a.length === 0n)
@@ -477,9 +557,9 @@ function testAddReserved(state: EngineState, a: ActionOf<'iommufd.test_add_reser
     'IOMMU_TEST_OP_ADD_RESERVED',
   );
   if (isRefusal(r)) return refuseWith(state, r);
-  txn.put(r);
   return done(
-    txn,
+    state,
+    withObjects(state.iommufd, r),
     `reserved ${formatRange({ start: a.start, last })} in IOAS ${ioas.id} (selftest)`,
   );
 }
@@ -574,11 +654,13 @@ function deviceBind(state: EngineState, a: ActionOf<'iommufd.device_bind'>): App
       );
     }
   }
-  const txn = new Txn(state);
-  const id = txn.newId();
-  txn.put({ kind: 'device', id, bdf: a.device, group, hwpt: undefined });
-  txn.boundDevices.set(a.device, id);
-  return done(txn, `bound ${a.device} as device ${id}`, { id }, warnings);
+  const id = nextObjectId(state.iommufd);
+  const next = withBoundDevice(
+    withObjects(state.iommufd, { kind: 'device', id, bdf: a.device, group, hwpt: undefined }),
+    a.device,
+    id,
+  );
+  return done(state, next, `bound ${a.device} as device ${id}`, { id }, warnings);
 }
 
 /** Why the driver refuses to attach a device on `unit` to the domain of `hwpt` (EINVAL), if it does. */
@@ -590,10 +672,12 @@ function incompatibility(hwpt: HwptObject, unit: IommuUnit): string | undefined 
  * `iopt_table_enforce_dev_resv_regions`: reserves one device's own regions (not direct-relaxable)
  * in an IOAS with the device as owner. Returns the new IOAS value or the error.
  */
-function enforceDevResv(txn: Txn, ioas: IoasObject, dev: DeviceObject): IoasObject | Refusal {
-  const regions = (txn.base.index.deviceResv.get(dev.bdf) ?? []).filter((r) =>
-    isEnforcedResv(r.type),
-  );
+function enforceDevResv(
+  index: PlatformIndex,
+  ioas: IoasObject,
+  dev: DeviceObject,
+): IoasObject | Refusal {
+  const regions = (index.deviceResv.get(dev.bdf) ?? []).filter((r) => isEnforcedResv(r.type));
   let cur: IoasObject = ioas;
   for (const r of regions) {
     const next = reserveIova(
@@ -620,8 +704,14 @@ function enforceDevResv(txn: Txn, ioas: IoasObject, dev: DeviceObject): IoasObje
 }
 
 /** `iommufd_hw_pagetable_attach` (not yet attached device). */
-function hwptAttach(txn: Txn, dev: DeviceObject, hwpt: HwptObject): Refusal | undefined {
-  const groupHwpt = txn.groupHwpt.get(dev.group);
+function hwptAttach(
+  index: PlatformIndex,
+  s: IommufdState,
+  dev: DeviceObject,
+  hwptId: number,
+): IommufdState | Refusal {
+  const hwpt = hwptIn(s, hwptId) as HwptObject;
+  const groupHwpt = s.groupHwpt.get(dev.group);
   if (groupHwpt !== undefined && groupHwpt !== hwpt.id) {
     return refusal(
       'EINVAL',
@@ -629,12 +719,13 @@ function hwptAttach(txn: Txn, dev: DeviceObject, hwpt: HwptObject): Refusal | un
       `${dev.bdf}'s iommu_group ${dev.group} is attached to hwpt ${groupHwpt}; every device of a group must use the same HWPT (not hwpt ${hwpt.id})`,
     );
   }
-  const ioas = txn.ioas(hwpt.ioas);
+  const ioas = ioasIn(s, hwpt.ioas);
   if (!ioas) throw new Error(`iommufd model: hwpt ${hwpt.id} without IOAS`);
-  const reserved = enforceDevResv(txn, ioas, dev);
+  const reserved = enforceDevResv(index, ioas, dev);
   if (isRefusal(reserved)) return reserved;
+  let next = s;
   if (groupHwpt === undefined) {
-    const unit = txn.unitOf(dev.bdf);
+    const unit = unitOfDevice(index, dev.bdf);
     const why = unit ? incompatibility(hwpt, unit) : 'no IOMMU';
     if (why)
       return refusal(
@@ -642,72 +733,71 @@ function hwptAttach(txn: Txn, dev: DeviceObject, hwpt: HwptObject): Refusal | un
         'iommu_attach_group',
         `${dev.bdf} cannot join hwpt ${hwpt.id}: ${why}`,
       );
-    txn.groupHwpt.set(dev.group, hwpt.id);
+    next = withGroupHwpt(next, dev.group, hwpt.id);
   }
-  txn.put(reserved);
-  txn.put({ ...hwpt, devices: Object.freeze([...hwpt.devices, dev.id]) });
-  txn.put({ ...dev, hwpt: hwpt.id });
-  return undefined;
+  return withObjects(
+    next,
+    reserved,
+    { ...hwpt, devices: Object.freeze([...hwpt.devices, dev.id]) },
+    { ...dev, hwpt: hwpt.id },
+  );
 }
 
 /** A new paging domain for `dev`'s unit in `ioas` (`iommufd_hwpt_paging_alloc`), not yet in the IOAS. */
-function newHwpt(
-  txn: Txn,
+function withNewHwpt(
+  index: PlatformIndex,
+  s: IommufdState,
   dev: DeviceObject,
   ioas: IoasObject,
   auto: boolean,
   nestParent: boolean,
-): HwptObject {
-  const unit = txn.unitOf(dev.bdf) as IommuUnit;
+): { readonly state: IommufdState; readonly hwpt: HwptObject } {
+  const unit = unitOfDevice(index, dev.bdf) as IommuUnit;
   const hwpt: HwptObject = Object.freeze({
     kind: 'hwpt',
-    id: txn.newId(),
+    id: nextObjectId(s),
     ioas: ioas.id,
     auto,
     ...allocPagingDomain(unit),
     nestParent,
     devices: Object.freeze([]),
   });
-  txn.put(hwpt);
-  return hwpt;
-}
-
-/** Devices of `group` attached to the group's HWPT (`igroup->device_list`). */
-function attachedGroupDevices(txn: Txn, group: number): DeviceObject[] {
-  const out: DeviceObject[] = [];
-  for (const o of txn.objects.values())
-    if (o.kind === 'device' && o.group === group && o.hwpt !== undefined) out.push(o);
-  return out;
+  return { state: withObjects(s, hwpt), hwpt };
 }
 
 /** Drops one reference on a HWPT; an automatic HWPT goes with its last device. */
-function putHwpt(txn: Txn, hwptId: number): void {
-  const hwpt = txn.hwpt(hwptId);
-  if (hwpt && hwpt.auto && hwpt.devices.length === 0) destroyHwpt(txn, hwpt);
+function putHwpt(index: PlatformIndex, s: IommufdState, hwptId: number): IommufdState {
+  const hwpt = hwptIn(s, hwptId);
+  return hwpt && hwpt.auto && hwpt.devices.length === 0 ? withoutHwpt(index, s, hwpt) : s;
 }
 
-function destroyHwpt(txn: Txn, hwpt: HwptObject): void {
-  txn.removeDomain(hwpt.ioas, hwpt.id);
-  txn.objects.delete(hwpt.id);
+function withoutHwpt(index: PlatformIndex, s: IommufdState, hwpt: HwptObject): IommufdState {
+  return withoutObject(withDomainRemoved(s, pageSizeOf(index), hwpt.ioas, hwpt.id), hwpt.id);
 }
 
 /** `iommufd_device_do_replace`: moves the device's whole group to `hwpt`. */
-function hwptReplace(txn: Txn, dev: DeviceObject, hwpt: HwptObject): Refusal | undefined {
-  const oldId = txn.groupHwpt.get(dev.group);
+function hwptReplace(
+  index: PlatformIndex,
+  s: IommufdState,
+  dev: DeviceObject,
+  hwptId: number,
+): IommufdState | Refusal {
+  const hwpt = hwptIn(s, hwptId) as HwptObject;
+  const oldId = s.groupHwpt.get(dev.group);
   if (oldId === undefined || dev.hwpt === undefined)
     return refusal('EINVAL', 'iommufd_device_do_replace', `${dev.bdf} is not attached`);
-  if (oldId === hwpt.id) return undefined;
-  const old = txn.hwpt(oldId) as HwptObject;
-  const members = attachedGroupDevices(txn, dev.group);
-  let ioas = txn.ioas(hwpt.ioas) as IoasObject;
+  if (oldId === hwpt.id) return s;
+  const old = hwptIn(s, oldId) as HwptObject;
+  const members = attachedGroupDevices(s, dev.group);
+  let ioas = ioasIn(s, hwpt.ioas) as IoasObject;
   if (old.ioas !== hwpt.ioas) {
     for (const m of members) {
-      const next = enforceDevResv(txn, ioas, m);
+      const next = enforceDevResv(index, ioas, m);
       if (isRefusal(next)) return next;
       ioas = next;
     }
   }
-  const unit = txn.unitOf(dev.bdf);
+  const unit = unitOfDevice(index, dev.bdf);
   const why = unit ? incompatibility(hwpt, unit) : 'no IOMMU';
   if (why)
     return refusal(
@@ -715,26 +805,43 @@ function hwptReplace(txn: Txn, dev: DeviceObject, hwpt: HwptObject): Refusal | u
       'iommu_replace_group_handle',
       `${dev.bdf} cannot move to hwpt ${hwpt.id}: ${why}`,
     );
-  txn.put(ioas);
+  let next = withObjects(s, ioas);
   if (old.ioas !== hwpt.ioas) {
-    let oldIoas = txn.ioas(old.ioas) as IoasObject;
+    let oldIoas = ioasIn(next, old.ioas) as IoasObject;
     for (const m of members)
       oldIoas = removeReservedOwner(oldIoas, { kind: 'device', dev: m.id, bdf: m.bdf });
-    txn.put(oldIoas);
+    next = withObjects(next, oldIoas);
   }
   const ids = new Set(members.map((m) => m.id));
-  txn.groupHwpt.set(dev.group, hwpt.id);
-  txn.put({ ...old, devices: Object.freeze(old.devices.filter((d) => !ids.has(d))) });
-  const target = txn.hwpt(hwpt.id) as HwptObject;
-  txn.put({ ...target, devices: Object.freeze([...target.devices, ...members.map((m) => m.id)]) });
-  for (const m of members) txn.put({ ...m, hwpt: hwpt.id });
-  putHwpt(txn, old.id);
-  return undefined;
+  next = withGroupHwpt(next, dev.group, hwpt.id);
+  next = withObjects(next, {
+    ...old,
+    devices: Object.freeze(old.devices.filter((d) => !ids.has(d))),
+  });
+  const target = hwptIn(next, hwpt.id) as HwptObject;
+  next = withObjects(
+    next,
+    { ...target, devices: Object.freeze([...target.devices, ...members.map((m) => m.id)]) },
+    ...members.map((m) => ({ ...m, hwpt: hwpt.id })),
+  );
+  return putHwpt(index, next, old.id);
+}
+
+/** Attach for a device not yet attached, replace for one that is (`iommufd_device_change_pt`). */
+function attachOrReplace(
+  index: PlatformIndex,
+  s: IommufdState,
+  dev: DeviceObject,
+  hwptId: number,
+): IommufdState | Refusal {
+  return dev.hwpt !== undefined
+    ? hwptReplace(index, s, dev, hwptId)
+    : hwptAttach(index, s, dev, hwptId);
 }
 
 function deviceAttach(state: EngineState, a: ActionOf<'iommufd.device_attach'>): Applied {
-  const txn = new Txn(state);
-  const dev = txn.device(idOf(a.dev));
+  const index = state.index;
+  const dev = deviceIn(state.iommufd, idOf(a.dev));
   if (!dev)
     return refuse(
       state,
@@ -743,7 +850,7 @@ function deviceAttach(state: EngineState, a: ActionOf<'iommufd.device_attach'>):
       `no bound device with id ${refText(a.dev)}`,
     );
   const ptId = idOf(a.pt);
-  const pt = ptId === undefined ? undefined : txn.objects.get(ptId);
+  const pt = ptId === undefined ? undefined : state.iommufd.objects.get(ptId);
   if (!pt)
     return refuse(
       state,
@@ -761,63 +868,72 @@ function deviceAttach(state: EngineState, a: ActionOf<'iommufd.device_attach'>):
       `object ${pt.id} is a device, not an IOAS or HWPT`,
     );
   if (pt.kind === 'hwpt') {
-    const e = replace ? hwptReplace(txn, dev, pt) : hwptAttach(txn, dev, pt);
-    if (e) return refuseWith(state, e);
-    return done(txn, `${verb} ${dev.bdf} to hwpt ${pt.id}`, { id: pt.id });
+    const r = attachOrReplace(index, state.iommufd, dev, pt.id);
+    if (isRefusal(r)) return refuseWith(state, r);
+    return done(state, r, `${verb} ${dev.bdf} to hwpt ${pt.id}`, { id: pt.id });
   }
   // iommufd_device_auto_get_domain: every auto HWPT of the IOAS first; EINVAL = incompatible
   const tried: string[] = [];
   for (const hid of pt.hwpts) {
-    const hwpt = txn.hwpt(hid);
+    const hwpt = hwptIn(state.iommufd, hid);
     if (!hwpt || !hwpt.auto) continue;
-    const trial = new Txn(txn.commit());
-    const e = replace ? hwptReplace(trial, dev, hwpt) : hwptAttach(trial, dev, hwpt);
-    if (!e) {
-      const pin = trial.checkPins('iopt_table_add_domain');
+    const r = attachOrReplace(index, state.iommufd, dev, hwpt.id);
+    if (!isRefusal(r)) {
+      const pin = checkPins(state, r, [], 'iopt_table_add_domain');
       if (pin) return refuseWith(state, pin);
-      return accept(
-        trial.commit(),
+      return done(
+        state,
+        r,
         `${verb} ${dev.bdf} to IOAS ${pt.id} through its automatic hwpt ${hwpt.id}`,
         { id: hwpt.id },
       );
     }
-    if (e.errno !== 'EINVAL') return refuseWith(state, e);
-    tried.push(e.message);
+    if (r.errno !== 'EINVAL') return refuseWith(state, r);
+    tried.push(r.message);
   }
   // A new automatic HWPT (immediate attach: attach, then iopt_table_add_domain; replace: the reverse)
-  const hwpt = newHwpt(txn, dev, pt, true, false);
+  const pageSize = pageSizeOf(index);
+  const made = withNewHwpt(index, state.iommufd, dev, pt, true, false);
+  const hwpt = made.hwpt;
+  let next: IommufdState;
+  let pinned: readonly number[];
   if (replace) {
-    const add = txn.addDomain(pt.id, hwpt);
-    if (add) return refuseWith(state, add);
-    const e = hwptReplace(txn, dev, txn.hwpt(hwpt.id) as HwptObject);
-    if (e) return refuseWith(state, e);
+    const add = withDomainAdded(made.state, pageSize, pt.id, hwpt.id);
+    if (isRefusal(add)) return refuseWith(state, add);
+    const moved = hwptReplace(index, add.state, dev, hwpt.id);
+    if (isRefusal(moved)) return refuseWith(state, moved);
+    next = moved;
+    pinned = add.pinned;
   } else {
-    const e = hwptAttach(txn, dev, hwpt);
-    if (e)
+    const attached = hwptAttach(index, made.state, dev, hwpt.id);
+    if (isRefusal(attached))
       return refuseWith(
         state,
         tried.length
           ? {
-              ...e,
-              message: `${e.message} (existing automatic domains refused too: ${tried.join('; ')})`,
+              ...attached,
+              message: `${attached.message} (existing automatic domains refused too: ${tried.join('; ')})`,
             }
-          : e,
+          : attached,
       );
-    const add = txn.addDomain(pt.id, txn.hwpt(hwpt.id) as HwptObject);
-    if (add) return refuseWith(state, add);
+    const add = withDomainAdded(attached, pageSize, pt.id, hwpt.id);
+    if (isRefusal(add)) return refuseWith(state, add);
+    next = add.state;
+    pinned = add.pinned;
   }
-  const pin = txn.checkPins('iopt_table_add_domain');
+  const pin = checkPins(state, next, pinned, 'iopt_table_add_domain');
   if (pin) return refuseWith(state, pin);
   return done(
-    txn,
+    state,
+    next,
     `${verb} ${dev.bdf} to IOAS ${pt.id} with a new automatic hwpt ${hwpt.id} (${hwpt.iommu})`,
     { id: hwpt.id },
   );
 }
 
 function hwptAlloc(state: EngineState, a: ActionOf<'iommufd.hwpt_alloc'>): Applied {
-  const txn = new Txn(state);
-  const dev = txn.device(idOf(a.dev));
+  const index = state.index;
+  const dev = deviceIn(state.iommufd, idOf(a.dev));
   if (!dev)
     return refuse(
       state,
@@ -826,7 +942,7 @@ function hwptAlloc(state: EngineState, a: ActionOf<'iommufd.hwpt_alloc'>): Appli
       `dev_id ${refText(a.dev)} is not a bound device`,
     );
   const ptId = idOf(a.pt);
-  const pt = ptId === undefined ? undefined : txn.objects.get(ptId);
+  const pt = ptId === undefined ? undefined : state.iommufd.objects.get(ptId);
   if (!pt)
     return refuse(
       state,
@@ -853,7 +969,7 @@ function hwptAlloc(state: EngineState, a: ActionOf<'iommufd.hwpt_alloc'>): Appli
       'iommufd_hwpt_paging_alloc',
       `unknown IOMMU_HWPT_ALLOC flags ${hex(flags & ~HWPT_KNOWN)}`,
     );
-  const unit = txn.unitOf(dev.bdf) as IommuUnit;
+  const unit = unitOfDevice(index, dev.bdf) as IommuUnit;
   if (flags & HWPT_DIRTY && unit.kind !== 'mock') {
     return refuse(
       state,
@@ -870,10 +986,10 @@ function hwptAlloc(state: EngineState, a: ActionOf<'iommufd.hwpt_alloc'>): Appli
       'FAULT_ID_VALID cannot be combined with NEST_PARENT: a nesting parent never reports faults',
     );
   }
-  const hwpt = newHwpt(txn, dev, pt, false, (flags & HWPT_NEST_PARENT) !== 0n);
-  const add = txn.addDomain(pt.id, hwpt);
-  if (add) return refuseWith(state, add);
-  const pin = txn.checkPins('iopt_table_add_domain');
+  const made = withNewHwpt(index, state.iommufd, dev, pt, false, (flags & HWPT_NEST_PARENT) !== 0n);
+  const add = withDomainAdded(made.state, pageSizeOf(index), pt.id, made.hwpt.id);
+  if (isRefusal(add)) return refuseWith(state, add);
+  const pin = checkPins(state, add.state, add.pinned, 'iopt_table_add_domain');
   if (pin) return refuseWith(state, pin);
   if (flags & HWPT_FAULT_ID)
     return refuse(
@@ -882,24 +998,37 @@ function hwptAlloc(state: EngineState, a: ActionOf<'iommufd.hwpt_alloc'>): Appli
       'iommufd_get_fault',
       'FAULT_ID_VALID given but no fault object exists (fault_id 0)',
     );
-  return done(txn, `allocated hwpt ${hwpt.id} (${unit.id}) in IOAS ${pt.id}`, { id: hwpt.id });
+  return done(state, add.state, `allocated hwpt ${made.hwpt.id} (${unit.id}) in IOAS ${pt.id}`, {
+    id: made.hwpt.id,
+  });
 }
 
 /** `iommufd_hw_pagetable_detach` + put. */
-function detachDevice(txn: Txn, dev: DeviceObject): void {
-  if (dev.hwpt === undefined) return;
-  const hwpt = txn.hwpt(dev.hwpt) as HwptObject;
-  txn.put({ ...dev, hwpt: undefined });
-  txn.put({ ...hwpt, devices: Object.freeze(hwpt.devices.filter((d) => d !== dev.id)) });
-  if (attachedGroupDevices(txn, dev.group).length === 0) txn.groupHwpt.delete(dev.group);
-  const ioas = txn.ioas(hwpt.ioas);
-  if (ioas) txn.put(removeReservedOwner(ioas, { kind: 'device', dev: dev.id, bdf: dev.bdf }));
-  putHwpt(txn, hwpt.id);
+function withDeviceDetached(
+  index: PlatformIndex,
+  s: IommufdState,
+  dev: DeviceObject,
+): IommufdState {
+  if (dev.hwpt === undefined) return s;
+  const hwpt = hwptIn(s, dev.hwpt) as HwptObject;
+  let next = withObjects(
+    s,
+    { ...dev, hwpt: undefined },
+    { ...hwpt, devices: Object.freeze(hwpt.devices.filter((d) => d !== dev.id)) },
+  );
+  if (attachedGroupDevices(next, dev.group).length === 0)
+    next = withGroupHwpt(next, dev.group, undefined);
+  const ioas = ioasIn(next, hwpt.ioas);
+  if (ioas)
+    next = withObjects(
+      next,
+      removeReservedOwner(ioas, { kind: 'device', dev: dev.id, bdf: dev.bdf }),
+    );
+  return putHwpt(index, next, hwpt.id);
 }
 
 function deviceDetach(state: EngineState, a: ActionOf<'iommufd.device_detach'>): Applied {
-  const txn = new Txn(state);
-  const dev = txn.device(idOf(a.dev));
+  const dev = deviceIn(state.iommufd, idOf(a.dev));
   if (!dev)
     return refuse(
       state,
@@ -913,17 +1042,17 @@ function deviceDetach(state: EngineState, a: ActionOf<'iommufd.device_detach'>):
       `${dev.bdf} was not attached (VFIO_DEVICE_DETACH_IOMMUFD_PT does nothing)`,
     );
   const hwptId = dev.hwpt;
-  detachDevice(txn, dev);
-  const gone = !txn.objects.has(hwptId);
+  const next = withDeviceDetached(state.index, state.iommufd, dev);
+  const gone = !next.objects.has(hwptId);
   return done(
-    txn,
+    state,
+    next,
     `detached ${dev.bdf} from hwpt ${hwptId}${gone ? ` (automatic hwpt ${hwptId} destroyed with its last device)` : ''}`,
   );
 }
 
 function deviceUnbind(state: EngineState, a: ActionOf<'iommufd.device_unbind'>): Applied {
-  const txn = new Txn(state);
-  const dev = txn.device(idOf(a.dev));
+  const dev = deviceIn(state.iommufd, idOf(a.dev));
   if (!dev)
     return refuse(
       state,
@@ -931,16 +1060,14 @@ function deviceUnbind(state: EngineState, a: ActionOf<'iommufd.device_unbind'>):
       'iommufd_get_device',
       `no bound device with id ${refText(a.dev)}`,
     );
-  detachDevice(txn, dev);
-  txn.objects.delete(dev.id);
-  txn.boundDevices.delete(dev.bdf);
-  return done(txn, `unbound ${dev.bdf} (device ${dev.id})`);
+  const detached = withDeviceDetached(state.index, state.iommufd, dev);
+  const next = withBoundDevice(withoutObject(detached, dev.id), dev.bdf, undefined);
+  return done(state, next, `unbound ${dev.bdf} (device ${dev.id})`);
 }
 
 function destroy(state: EngineState, a: ActionOf<'iommufd.destroy'>): Applied {
-  const txn = new Txn(state);
   const id = idOf(a.id);
-  const obj = id === undefined ? undefined : txn.objects.get(id);
+  const obj = id === undefined ? undefined : state.iommufd.objects.get(id);
   if (!obj)
     return refuse(state, 'ENOENT', 'iommufd_object_remove', `no object with id ${refText(a.id)}`);
   switch (obj.kind) {
@@ -953,7 +1080,7 @@ function destroy(state: EngineState, a: ActionOf<'iommufd.destroy'>): Applied {
       );
     case 'hwpt':
       if (obj.devices.length > 0) {
-        const bdfs = obj.devices.map((d) => txn.device(d)?.bdf ?? String(d));
+        const bdfs = obj.devices.map((d) => deviceIn(state.iommufd, d)?.bdf ?? String(d));
         return refuse(
           state,
           'EBUSY',
@@ -961,8 +1088,7 @@ function destroy(state: EngineState, a: ActionOf<'iommufd.destroy'>): Applied {
           `hwpt ${obj.id} is attached to ${bdfs.join(', ')}`,
         );
       }
-      destroyHwpt(txn, obj);
-      return done(txn, `destroyed hwpt ${obj.id}`);
+      return done(state, withoutHwpt(state.index, state.iommufd, obj), `destroyed hwpt ${obj.id}`);
     case 'ioas': {
       if (obj.hwpts.length > 0) {
         return refuse(
@@ -972,11 +1098,11 @@ function destroy(state: EngineState, a: ActionOf<'iommufd.destroy'>): Applied {
           `IOAS ${obj.id} is used by hwpt ${obj.hwpts.join(', ')}`,
         );
       }
-      let ioas = obj;
-      for (const area of obj.areas.toArray()) ioas = txn.removeArea(ioas, area.start);
-      txn.objects.delete(obj.id);
+      const starts = obj.areas.toArray().map((area) => area.start);
+      const next = withoutObject(withoutAreas(state.iommufd, obj.id, starts), obj.id);
       return done(
-        txn,
+        state,
+        next,
         `destroyed IOAS ${obj.id}${obj.areas.size ? ` and its ${obj.areas.size} areas` : ''}`,
       );
     }
@@ -1011,26 +1137,29 @@ function option(state: EngineState, a: ActionOf<'iommufd.option'>): Applied {
         'iommufd_option_rlimit_mode',
         `val ${String(a.val)}: 0 (user) or 1 (mm)`,
       );
-    const txn = new Txn(state);
-    txn.accountMode = a.val === 1 ? 'mm' : 'user';
-    return done(txn, `pinned pages are now charged to the ${txn.accountMode}`);
+    const accountMode = a.val === 1 ? 'mm' : 'user';
+    return done(
+      state,
+      Object.freeze({ ...state.iommufd, accountMode }),
+      `pinned pages are now charged to the ${accountMode}`,
+    );
   }
-  const txn = new Txn(state);
-  const ioas = txn.ioas(idOf(a.object_id));
+  const ioas = ioasIn(state.iommufd, idOf(a.object_id));
   if (!ioas) return noIoas(state, a.object_id, 'iommufd_ioas_option');
   if (a.mode === 'get')
     return accept(state, `IOAS ${ioas.id} huge pages ${ioas.disableLargePages ? 'off' : 'on'}`, {
       val: ioas.disableLargePages ? 0 : 1,
     });
+  const pageSize = pageSizeOf(state.index);
+  const pgsizes = ioas.hwpts.map((h) => hwptIn(state.iommufd, h)?.pgsizeBitmap ?? 1n);
   if (a.val === 1) {
     // iopt_enable_large_pages
-    const pgsizes = ioas.hwpts.map((h) => txn.hwpt(h)?.pgsizeBitmap ?? 1n);
-    txn.put({
+    const next = withObjects(state.iommufd, {
       ...ioas,
       disableLargePages: false,
-      iovaAlignment: computeAlignment(false, pgsizes, txn.pageSize),
+      iovaAlignment: computeAlignment(false, pgsizes, pageSize),
     });
-    return done(txn, `IOAS ${ioas.id}: huge pages enabled`);
+    return done(state, next, `IOAS ${ioas.id}: huge pages enabled`);
   }
   if (a.val !== 0)
     return refuse(
@@ -1049,20 +1178,23 @@ function option(state: EngineState, a: ActionOf<'iommufd.option'>): Applied {
       `IOAS ${ioas.id} already has areas mapped into its domains (hwpt ${ioas.hwpts.join(', ')}); disable huge pages before mapping`,
     );
   }
-  const pgsizes = ioas.hwpts.map((h) => txn.hwpt(h)?.pgsizeBitmap ?? 1n);
-  const align = computeAlignment(true, pgsizes, txn.pageSize);
+  const align = computeAlignment(true, pgsizes, pageSize);
   if (align > ioas.iovaAlignment) {
     const e = checkAreasAligned(
       ioas,
       align,
-      txn.pageSize,
+      pageSize,
       'iopt_calculate_iova_alignment',
       'disabling huge pages',
     );
     if (e) return refuseWith(state, e);
   }
-  txn.put({ ...ioas, disableLargePages: true, iovaAlignment: align });
-  return done(txn, `IOAS ${ioas.id}: huge pages disabled, iova_alignment ${hex(align)}`);
+  const next = withObjects(state.iommufd, {
+    ...ioas,
+    disableLargePages: true,
+    iovaAlignment: align,
+  });
+  return done(state, next, `IOAS ${ioas.id}: huge pages disabled, iova_alignment ${hex(align)}`);
 }
 
 export const iommufdOps: OpTable<'iommufd'> = {

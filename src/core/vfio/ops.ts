@@ -18,9 +18,8 @@ import {
   type VfioGroupState,
   type VfioState,
   withContainer,
-  withEntry,
-  withoutEntry,
 } from './state.ts';
+import { withEntry, withoutEntry } from '../frozen-map.ts';
 
 /**
  * VFIO container, group and type1 ops (drivers/vfio/container.c, group.c, vfio_iommu_type1.c),

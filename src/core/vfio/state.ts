@@ -1,3 +1,4 @@
+import { withEntry } from '../frozen-map.ts';
 import type { RangeMap } from '../ranges/range-map.ts';
 import type { PagingDomain } from '../iommu/domain.ts';
 import type { Range, U64, PgsizeBitmap } from '../u64.ts';
@@ -83,18 +84,6 @@ export const EMPTY_VFIO_STATE: VfioState = Object.freeze({
   deviceFds: new Map(),
   lockedBytes: 0n,
 });
-
-export function withEntry<K, V>(map: ReadonlyMap<K, V>, key: K, value: V): Map<K, V> {
-  const next = new Map(map);
-  next.set(key, value);
-  return next;
-}
-
-export function withoutEntry<K, V>(map: ReadonlyMap<K, V>, key: K): Map<K, V> {
-  const next = new Map(map);
-  next.delete(key);
-  return next;
-}
 
 export function sumLocked(containers: ReadonlyMap<number, VfioContainer>): bigint {
   let total = 0n;
