@@ -16,6 +16,7 @@ export default defineConfig({
             'test/cli/**/*.test.ts',
             'test/conformance/**/*.test.ts',
             'test/conformance-extra/**/*.test.ts',
+            'test/bench/**/*.test.ts',
           ],
           environment: 'node',
           testTimeout: 30_000,

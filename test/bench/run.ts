@@ -12,7 +12,17 @@
  */
 import { benchMap } from './browser.ts';
 import { benchEngineCow, ROUNDS } from './engine-cow.ts';
+import { benchFirstLoad } from './first-load.ts';
 import { benchImporters } from './importers.ts';
+import {
+  atLeast,
+  atMost,
+  engineTargets,
+  targetTable,
+  writeResults,
+  type BenchTarget,
+  type EngineMeasure,
+} from './targets.ts';
 
 const quick = process.argv.includes('--quick');
 const ENGINE_N = quick ? [1_000, 10_000, 100_000] : [1_000, 100_000, 1_000_000];
@@ -41,7 +51,10 @@ const int = (v: number) => Math.round(v).toLocaleString('en-US');
 log(
   `engine${quick ? ' (--quick)' : ''}: ${ENGINE_N.join(', ')} mappings, median of ${ROUNDS} interleaved rounds`,
 );
+const targets: BenchTarget[] = [];
+const engineRows: EngineMeasure[] = [];
 for (const r of benchEngineCow(ENGINE_N, quick ? 2_000 : 5_000, log)) {
+  engineRows.push(r);
   const heap = r.name.startsWith('heap');
   rows.push({
     section: 'engine',
@@ -55,6 +68,8 @@ for (const r of benchEngineCow(ENGINE_N, quick ? 2_000 : 5_000, log)) {
         : '',
   });
 }
+
+targets.push(...engineTargets(engineRows));
 
 // 2. Canvas vs SVG ----------------------------------------------------------------------------
 
@@ -80,6 +95,20 @@ for (const c of map.canvas) {
     ratio: `canvas ${nLabel(CANVAS_N)}: ${fmt(r.medianMs, 2)} ms/frame vs SVG ${nLabel(SVG_N)}: ${fmt(svg.medianMs, 2)} ms/frame → SVG ${fmt(svg.medianMs / r.medianMs, 1)}x slower per frame`,
   });
 }
+for (const c of map.canvas)
+  targets.push(
+    atMost(`frame at ${nLabel(CANVAS_N)} mappings, ${c.label}`, c.result.medianMs, 'ms', 4),
+  );
+const allInView = map.canvas.find((c) => c.level === 'all');
+if (allInView)
+  targets.push(
+    atLeast(
+      `SVG ${nLabel(SVG_N)} frame over canvas ${nLabel(CANVAS_N)} frame, all in view`,
+      svg.medianMs / allInView.result.medianMs,
+      'x',
+      25,
+    ),
+  );
 rows.push({
   section: 'map',
   name: `naive d3 SVG, one <rect> per mapping, all in view (${int(svg.rects)} rects)`,
@@ -89,7 +118,33 @@ rows.push({
   ratio: '',
 });
 
-// 3. Importers --------------------------------------------------------------------------------
+// 3. First load ------------------------------------------------------------------------------
+
+const first = await benchFirstLoad({ loads: quick ? 3 : 7, log });
+const firstMs =
+  [...first.firstMapMs].sort((a, b) => a - b)[Math.floor(first.firstMapMs.length / 2)] ?? NaN;
+rows.push({
+  section: 'load',
+  name: `JavaScript before the first map (${first.scripts.map((x) => x.file).join(', ')})`,
+  n: `${first.scripts.length} files`,
+  ms: '',
+  rate: `${fmt(first.gzipBytes / 1024, 1)} KiB gzip`,
+  ratio: '',
+});
+rows.push({
+  section: 'load',
+  name: 'navigation to first map painted (production build, cold)',
+  n: `${first.firstMapMs.length} loads`,
+  ms: fmt(firstMs, 0),
+  rate: `median; all: ${first.firstMapMs.map((v) => fmt(v, 0)).join(', ')} ms`,
+  ratio: '',
+});
+targets.push(
+  atMost('JavaScript loaded before the first map', first.gzipBytes / 1024, 'KiB gzip', 150),
+);
+targets.push(atMost('navigation to the first map', firstMs, 'ms', 1000));
+
+// 4. Importers --------------------------------------------------------------------------------
 
 log('importers');
 for (const r of benchImporters(quick)) {
@@ -122,3 +177,19 @@ console.log(
 );
 console.log(line(head));
 for (const r of rows) console.log(line(r));
+console.log(`\ntargets (${targets.filter((t) => t.holds).length} of ${targets.length} hold):`);
+console.log(targetTable(targets));
+const os = await import('node:os');
+const resultsPath = new URL('../../bench/results.json', import.meta.url).pathname;
+writeResults(resultsPath, {
+  targets,
+  machine: {
+    node: process.versions.node,
+    cpus: os.cpus().length,
+    platform: `${os.platform()} ${os.arch()}`,
+  },
+  date: new Date().toISOString(),
+  quick,
+  rows: rows.map((r) => ({ ...r })),
+});
+console.log(`\nwrote ${resultsPath}`);
