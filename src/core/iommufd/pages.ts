@@ -12,6 +12,7 @@ import {
   type U64,
   type UserVa,
 } from '../u64.ts';
+import type { RangeEntry } from '../ranges/range-map.ts';
 import type { IoasArea, IoasObject, IommufdState, PagesObject } from './state.ts';
 import { ioasIn, withObjects } from './table.ts';
 
@@ -107,24 +108,25 @@ export function withArea(
   });
 }
 
-/** The areas starting at `starts` removed from IOAS `ioasId`, their pages unpinned and released. */
+/**
+ * `areas` (entries the caller found in IOAS `ioasId`) removed from it, their pages unpinned and
+ * released. Taking the entries, not their starts, spares a second tree lookup per area.
+ */
 export function withoutAreas(
   s: IommufdState,
   ioasId: number,
-  starts: readonly U64[],
+  areas: readonly RangeEntry<IoasArea>[],
 ): IommufdState {
+  if (areas.length === 0) return s;
   const ioas = ioasIn(s, ioasId) as IoasObject;
   const pinned = ioas.hwpts.length > 0 ? -1 : 0;
   const deltas: PagesDelta[] = [];
-  let areas = ioas.areas;
-  for (const start of starts) {
-    const a = areas.at(start);
-    if (!a) continue;
+  let left = ioas.areas;
+  for (const a of areas) {
     deltas.push({ id: a.value.pages, users: -1, pinned });
-    areas = areas.without(start);
+    left = left.without(a.start);
   }
-  if (deltas.length === 0) return s;
-  return withObjects(withPagesDeltas(s, deltas), { ...ioas, areas });
+  return withObjects(withPagesDeltas(s, deltas), { ...ioas, areas: left });
 }
 
 /** Every area of `ioas` pinned (+1) or unpinned (-1): it gained its first / lost its last domain. */
