@@ -23,6 +23,8 @@ export function MapView({ widthRef }: { widthRef?: { current: () => number } }) 
   const readoutRef = useRef<HTMLDivElement>(null);
   const overlayRef = useRef<HTMLDivElement>(null);
   const hoverRef = useRef<HTMLDivElement>(null);
+  const debugRef = useRef<HTMLPreElement>(null);
+  const [debugShown, setDebugShown] = useState(false);
   const painterRef = useRef<MapPainter | undefined>(undefined);
   const [painter, setPainter] = useState<MapPainter | undefined>(undefined);
 
@@ -32,7 +34,12 @@ export function MapView({ widthRef }: { widthRef?: { current: () => number } }) 
     const readout = readoutRef.current;
     const overlay = overlayRef.current;
     if (!canvas || !axis || !readout || !overlay) return;
-    const p = new MapPainter(store, { canvas, axis, readout });
+    const p = new MapPainter(store, {
+      canvas,
+      axis,
+      readout,
+      debug: debugRef.current ?? undefined,
+    });
     painterRef.current = p;
     setPainter(p);
     if (widthRef) widthRef.current = () => p.mapWidth;
@@ -178,6 +185,19 @@ export function MapView({ widthRef }: { widthRef?: { current: () => number } }) 
           </div>
         </div>
       </div>
+      <button
+        type="button"
+        className="map-debug-toggle"
+        aria-pressed={debugShown}
+        title="Show each frame's time by phase (lanes, segments, drawing, axis) and what it drew"
+        onClick={() => {
+          setDebugShown((v) => !v);
+          painterRef.current?.schedule();
+        }}
+      >
+        Frame stats
+      </button>
+      <pre className="map-debug" ref={debugRef} hidden={!debugShown} data-testid="map-debug" />
       {painter && <Minimap />}
     </section>
   );

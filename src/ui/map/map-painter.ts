@@ -23,11 +23,28 @@ export interface MapElements {
   readonly canvas: HTMLCanvasElement;
   readonly axis: SVGSVGElement;
   readonly readout: HTMLElement;
+  /** The frame-stats overlay: written after each frame while it is shown (not `hidden`). */
+  readonly debug?: HTMLElement;
+}
+
+/** Where one frame's time went, in milliseconds (the debug overlay shows these). */
+export interface FramePhases {
+  /** Lanes of the workspace and their rows. */
+  lanes: number;
+  /** Map segments: culling and per-pixel aggregation, or the folded view's segments. */
+  segments: number;
+  /** Canvas drawing of rects, spans and marks. */
+  draw: number;
+  /** The SVG axis and the readout. */
+  axis: number;
 }
 
 export interface FrameStats extends DrawStats {
   ms: number;
   frames: number;
+  phases: FramePhases;
+  /** Milliseconds between the starts of the last two frames (0 before the second). */
+  intervalMs: number;
 }
 
 function selectionOnMap(
@@ -82,6 +99,20 @@ export function markCountOf(s: AppState): number {
 /** Paint order in the shared scheduler: the map before the minimap. */
 export const MAP_LAYER_ORDER = 0;
 
+const ms = (v: number) => v.toFixed(2).padStart(6);
+
+/** The debug overlay's text for the last frame: per-phase times and what was drawn. */
+export function describeFrame(stats: FrameStats, lanes: number): string {
+  const p = stats.phases;
+  return [
+    `frame ${stats.frames}  ${ms(stats.ms)} ms${stats.intervalMs ? `  (every ${stats.intervalMs.toFixed(1)} ms)` : ''}`,
+    `  lanes    ${ms(p.lanes)} ms  ${lanes} lanes`,
+    `  segments ${ms(p.segments)} ms  ${stats.aggregated} aggregated`,
+    `  draw     ${ms(p.draw)} ms  ${stats.rects} rects, ${stats.labels} labels`,
+    `  axis     ${ms(p.axis)} ms`,
+  ].join('\n');
+}
+
 export class MapPainter {
   private readonly layer: FrameLayer;
   private firstMapMarked = false;
@@ -93,7 +124,16 @@ export class MapPainter {
   /** What the last frame drew, for hit testing. */
   rows: LaneRow[] = [];
   segments: MapSegment[] = [];
-  readonly stats: FrameStats = { ms: 0, frames: 0, rects: 0, aggregated: 0, labels: 0 };
+  readonly stats: FrameStats = {
+    ms: 0,
+    frames: 0,
+    rects: 0,
+    aggregated: 0,
+    labels: 0,
+    phases: { lanes: 0, segments: 0, draw: 0, axis: 0 },
+    intervalMs: 0,
+  };
+  private lastFrameStart: number | undefined;
 
   constructor(
     private readonly store: AppStore,
@@ -155,11 +195,15 @@ export class MapPainter {
 
   paint(s: AppState): void {
     const t0 = performance.now();
+    this.stats.intervalMs = this.lastFrameStart === undefined ? 0 : t0 - this.lastFrameStart;
+    this.lastFrameStart = t0;
     const present = selectShown(s);
     const lanes = present ? lanesOf(present) : [];
     const { rows, height: lanesHeight } = layoutLanes(lanes);
     const height = Math.max(this.height, lanesHeight);
+    const t1 = performance.now();
     const segments = this.segmentsFor(s, lanes);
+    const t2 = performance.now();
     this.rows = rows;
     this.segments = segments;
 
@@ -188,13 +232,18 @@ export class MapPainter {
       });
       Object.assign(this.stats, drawn);
     }
+    const t3 = performance.now();
     const ticks = s.compressed
       ? compressedTicks(segments)
       : axisTicks(s.viewport, this.width).ticks;
     this.paintAxis(ticks, height);
     this.paintReadout(s);
-    this.stats.ms = performance.now() - t0;
+    const t4 = performance.now();
+    this.stats.ms = t4 - t0;
+    this.stats.phases = { lanes: t1 - t0, segments: t2 - t1, draw: t3 - t2, axis: t4 - t3 };
     this.stats.frames++;
+    const debug = this.el.debug;
+    if (debug && !debug.hidden) debug.textContent = describeFrame(this.stats, lanes.length);
     // The first frame with mappings drawn, as a User Timing mark: `npm run bench` reads how long
     // after navigation the first map appears (performance.getEntriesByName(FIRST_MAP_MARK)).
     if (!this.firstMapMarked && lanes.length > 0) {
