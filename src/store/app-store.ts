@@ -57,6 +57,11 @@ export interface AppState {
    * that moved the lesson (open, a jump, a Next that applied an action) move it back and forth.
    */
   readonly lesson: LessonPosition | undefined;
+  /**
+   * Why this tab may not change its workspace (another tab owns it), in the sentence an edit
+   * refused for it shows; undefined while the tab may. Set by the autosave (persistence.ts).
+   */
+  readonly readOnly: string | undefined;
 }
 
 /**
@@ -129,6 +134,8 @@ export interface AppActions {
   nextLessonStep(): void;
   closeLesson(): void;
   notify(n: Notice | undefined): void;
+  /** Makes the tab read-only, saying `reason` for every edit refused, or (undefined) editable again. */
+  setReadOnly(reason: string | undefined): void;
 }
 
 export type AppStore = StoreApi<AppState & AppActions>;
@@ -136,13 +143,19 @@ export type AppStore = StoreApi<AppState & AppActions>;
 export function createAppStore(initial: Partial<AppState> = {}): AppStore {
   return createStore<AppState & AppActions>()((set, get) => {
     // Each intent works out its change from the state before it and applies it in ONE set.
+    // Every intent enters here, so this is the one place a read-only tab refuses an edit.
     const run = <N extends keyof AppActions>(name: N): AppActions[N] => {
-      const { capture, change } = INTENTS[name] as {
+      const { capture, change, refusedReadOnly } = INTENTS[name] as {
         capture: Capture;
         change: (s: AppState, ...args: unknown[]) => Change<unknown>;
+        refusedReadOnly?: { result: unknown };
       };
       const apply = (...args: unknown[]): unknown => {
         const s = get();
+        if (refusedReadOnly && s.readOnly !== undefined) {
+          set({ notice: { kind: 'error', text: s.readOnly } });
+          return refusedReadOnly.result;
+        }
         const c = change(s, ...args);
         const update = updateOf(name, capture, s, c);
         if (update) set(update);
@@ -170,6 +183,7 @@ export function createAppStore(initial: Partial<AppState> = {}): AppStore {
       tabRequest: undefined,
       stepView: undefined,
       lesson: undefined,
+      readOnly: undefined,
       ...initial,
       ...actions,
     };
@@ -184,6 +198,9 @@ export const selectShown = (s: AppState): Snapshot | undefined =>
   s.stepView && s.stepView.of === s.history?.present ? s.stepView.shown : s.history?.present;
 export const selectCanUndo = (s: AppState): boolean => !!s.history && canUndo(s.history);
 export const selectCanRedo = (s: AppState): boolean => !!s.history && canRedo(s.history);
+
+/** Why this tab may not change its workspace, or undefined when it may. */
+export const selectReadOnly = (s: AppState): string | undefined => s.readOnly;
 
 /** The lesson is open but the workspace is no longer the state the lesson put there. */
 export const selectLessonDeparted = (s: AppState): boolean =>

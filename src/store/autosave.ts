@@ -1,6 +1,6 @@
 /**
  * Autosave of the workspace in IndexedDB (localStorage's 5 MB is too small for big scenarios).
- * One record per workspace key ("current", or a tab's own copy); a record that cannot be read
+ * One record per workspace key ("current", a tab's own copy, or a share link opened in a tab); a record that cannot be read
  * back gives a message, never a blank page, and is kept aside under another key before anything
  * is written over it.
  */
@@ -8,6 +8,19 @@ export const AUTOSAVE_DB = 'iova-explorer';
 const STORE = 'workspace';
 /** The workspace every tab opens unless it made its own copy. */
 export const MAIN_WORKSPACE_KEY = 'current';
+const LINK_KEY_PREFIX = 'link:';
+
+/**
+ * The key of a share link's own workspace: a link opens beside the main workspace, never over it,
+ * so the user's autosaved work is still there after they change the shared scenario.
+ */
+export function linkWorkspaceKey(id: string): string {
+  return `${LINK_KEY_PREFIX}${id}`;
+}
+
+export function isLinkWorkspaceKey(key: string): boolean {
+  return key.startsWith(LINK_KEY_PREFIX);
+}
 /**
  * 2: the workspace's host import (facts, placed lines, trace steps, guest layout) is kept too.
  * Version 1 records (scenario and user steps only) are still read.

@@ -19,13 +19,24 @@ import { dispatchChange, openChange } from './workspace-changes.ts';
  * values mean) and the change it makes, a pure function of the state before it. The store applies
  * each change in ONE set, so subscribers hear of a gesture once.
  */
-export interface Intent<N extends keyof AppActions> {
+export type Intent<N extends keyof AppActions> = {
   readonly capture: Capture;
   readonly change: (
     s: AppState,
     ...args: Parameters<AppActions[N]>
   ) => Change<ReturnType<AppActions[N]>>;
-}
+  /**
+   * Present on every intent that changes the workspace, or that only leads to a change (the
+   * import dialog): a read-only tab refuses it, returning `result` without calling `change`, and
+   * shows why (app-store.ts). Navigation (view, selection, a replay step looked at) has none.
+   */
+  readonly refusedReadOnly?: Refused<ReturnType<AppActions[N]>>;
+};
+
+/** What a refused intent returns; an intent that returns more than undefined must say what. */
+type Refused<R> = undefined extends R ? { readonly result?: R } : { readonly result: R };
+
+const REFUSED = {};
 
 const setField = <K extends keyof ViewPatch>(key: K, value: ViewPatch[K]): Change => ({
   patch: { [key]: value },
@@ -55,6 +66,7 @@ function viewStepChange(s: AppState, step: number | undefined): Change {
 export const INTENTS: { readonly [N in keyof AppActions]: Intent<N> } = {
   openWorkspace: {
     capture: 'IMMEDIATELY',
+    refusedReadOnly: REFUSED,
     change(s, opened, builtinId, title, host, along = {}) {
       const change = openChange(s, opened, builtinId, title, host);
       const fitted = along.fit ? defaultViewRange(change.commit) : undefined;
@@ -69,15 +81,28 @@ export const INTENTS: { readonly [N in keyof AppActions]: Intent<N> } = {
       };
     },
   },
-  dispatch: { capture: 'IMMEDIATELY', change: dispatchChange },
+  dispatch: { capture: 'IMMEDIATELY', change: dispatchChange, refusedReadOnly: REFUSED },
   // Opening a lesson, a jump and Reset replace the workspace; Do it and a Next that applies the
   // step's action change it. A Next that applies nothing only turns the page: no entry (lesson.ts).
-  openLesson: { capture: 'IMMEDIATELY', change: openLessonChange },
-  goToLessonStep: { capture: 'IMMEDIATELY', change: goToLessonStepChange },
-  doLessonStep: { capture: 'IMMEDIATELY', change: doLessonStepChange },
-  nextLessonStep: { capture: 'IMMEDIATELY', change: nextLessonStepChange },
+  openLesson: {
+    capture: 'IMMEDIATELY',
+    change: openLessonChange,
+    refusedReadOnly: { result: false },
+  },
+  goToLessonStep: {
+    capture: 'IMMEDIATELY',
+    change: goToLessonStepChange,
+    refusedReadOnly: { result: false },
+  },
+  doLessonStep: { capture: 'IMMEDIATELY', change: doLessonStepChange, refusedReadOnly: REFUSED },
+  nextLessonStep: {
+    capture: 'IMMEDIATELY',
+    change: nextLessonStepChange,
+    refusedReadOnly: REFUSED,
+  },
   undo: {
     capture: 'NEVER',
+    refusedReadOnly: REFUSED,
     change(s) {
       const { history, log } = s;
       if (!history || !canUndo(history)) return NO_CHANGE;
@@ -90,6 +115,7 @@ export const INTENTS: { readonly [N in keyof AppActions]: Intent<N> } = {
   },
   redo: {
     capture: 'NEVER',
+    refusedReadOnly: REFUSED,
     change(s) {
       const next = s.history?.future[0];
       if (!s.history || !canRedo(s.history) || !next) return NO_CHANGE;
@@ -127,6 +153,7 @@ export const INTENTS: { readonly [N in keyof AppActions]: Intent<N> } = {
   },
   openImport: {
     capture: 'NEVER',
+    refusedReadOnly: REFUSED,
     change: (_s, inputs = [], notice) => ({
       patch: { importDialog: { inputs }, ...(notice ? { notice } : {}) },
       result: undefined,
@@ -138,4 +165,15 @@ export const INTENTS: { readonly [N in keyof AppActions]: Intent<N> } = {
   setTheme: { capture: 'NEVER', change: (_s, t) => setField('theme', t) },
   closeLesson: { capture: 'NEVER', change: () => setField('lesson', undefined) },
   notify: { capture: 'NEVER', change: (_s, n) => setField('notice', n) },
+  setReadOnly: {
+    capture: 'NEVER',
+    change: (s, reason) => ({
+      patch: {
+        readOnly: reason,
+        // The refusal shown for the old reason is no longer true.
+        ...(s.notice && s.notice.text === s.readOnly ? { notice: undefined } : {}),
+      },
+      result: undefined,
+    }),
+  },
 };

@@ -19,6 +19,7 @@ import { decodeHost, encodeHost } from './host-codec.ts';
 import { openScenario, openScenarioText, type Snapshot, userStepsText } from './workspace.ts';
 import { defaultViewRange } from './default-view.ts';
 import { openLesson } from './lesson.ts';
+import { lessonById } from '../core/lessons/index.ts';
 
 /** Host text files (import) above this size are refused before they are read. */
 export const MAX_FILE_BYTES = 20 * 1024 * 1024;
@@ -183,6 +184,8 @@ export interface Booted {
   readonly setAside: readonly SetAsideSteps[];
   /** The browser's storage could not be opened: why, in a sentence. */
   readonly unavailable: string | undefined;
+  /** The workspace key this tab saves to from now on (a share link's own, when one opened). */
+  readonly key: string;
 }
 
 /**
@@ -214,23 +217,28 @@ async function keepUnrestorable(idb: IDBFactory, key: string, value: unknown): P
 /**
  * First open: a share link wins, then the autosave, then the default scenario. Whatever fails
  * says so in a notice and falls through to the next, so the page is never blank and a damaged
- * link never costs the autosaved work. The autosave record is read even when a link opens, for
- * its revision: the tab must know what it would write over.
+ * link never costs the autosaved work. A link that opens is a workspace of its own, under
+ * `linkKey` (when given), so the first change to it is not saved over the autosave at `key`. The
+ * record of the workspace the tab saves to is read even when a link opens, for its revision and
+ * to know whether storage works: the tab must know what it would write over.
  */
 export async function boot(
   store: AppStore,
   hash: string,
   idb: IDBFactory | undefined,
   key: string = MAIN_WORKSPACE_KEY,
+  linkKey?: string,
 ): Promise<Booted> {
   const link = parseHash(hash);
-  const record = idb ? await readAutosave(idb, key) : ({ kind: 'none' } as const);
+  const linked = await openLink(store, link);
+  const at = linked === true && linkKey !== undefined ? linkKey : key;
+  const record = idb ? await readAutosave(idb, at) : ({ kind: 'none' } as const);
   const booted = {
     revision: revisionRead(record),
     setAside: [] as readonly SetAsideSteps[],
     unavailable: record.kind === 'unreadable' && record.unavailable ? record.message : undefined,
+    key: at,
   };
-  const linked = await openLink(store, link);
   const problems = [typeof linked === 'string' ? linked : undefined, link.problem].filter(
     (p): p is string => p !== undefined,
   );
@@ -290,14 +298,26 @@ export function savedWorkspace(
   };
 }
 
-/** A link opened in the running app (the hash changed): open its scenario if it names another, then its view. */
-export async function followHash(store: AppStore, hash: string): Promise<void> {
+/**
+ * A link opened in the running app (the hash changed): open its scenario if it names another,
+ * then its view. `ownWorkspace` is called just before a scenario that will open is opened, for
+ * the tab to move to a workspace of the link's own (persistence.ts openLinkWorkspace); a link
+ * that does not open leaves the tab where it was.
+ */
+export async function followHash(
+  store: AppStore,
+  hash: string,
+  ownWorkspace: () => void = () => undefined,
+): Promise<void> {
   const link = parseHash(hash);
   const present = store.getState().history?.present;
   if (link.packed !== undefined) {
     const unpacked = await unpackScenario(link.packed);
-    if (unpacked.ok) openText(store, unpacked.text, undefined);
-    else store.getState().notify({ kind: 'error', text: unpacked.message });
+    if (!unpacked.ok) store.getState().notify({ kind: 'error', text: unpacked.message });
+    else {
+      if (openScenarioText(unpacked.text).ok) ownWorkspace();
+      openText(store, unpacked.text, undefined);
+    }
   } else if (link.lesson !== undefined) {
     const at = store.getState().lesson;
     // The same lesson and step, still in the lesson's state: nothing to open (a Share link followed back).
@@ -307,9 +327,12 @@ export async function followHash(store: AppStore, hash: string): Promise<void> {
       at.step !== link.lesson.step ||
       at.synced !== present ||
       at.done
-    )
+    ) {
+      if (lessonById(link.lesson.id)) ownWorkspace();
       openLesson(store, link.lesson.id, link.lesson.step, !link.view);
+    }
   } else if (link.scenarioId !== undefined && link.scenarioId !== present?.builtinId) {
+    if (builtinScenario(link.scenarioId)) ownWorkspace();
     openBuiltin(store, link.scenarioId);
   }
   if (link.view) store.getState().showRange(link.view);

@@ -3,13 +3,20 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { save } from '../core/scenario/index.ts';
 import { createAppStore } from '../store/app-store.ts';
+import { linkWorkspaceKey } from '../store/autosave.ts';
 import { createPersistence } from '../store/persistence.ts';
 import { DEFAULT_SCENARIO_ID } from '../store/scenarios/builtin.ts';
 import { boot, type Booted, followHash, openBuiltin } from '../store/session.ts';
 import { App } from './app/App.tsx';
 import { PersistenceContext } from './app/persistence-context.tsx';
 import { StoreContext } from './app/store-context.tsx';
-import { newCopyId, rememberTabWorkspace, tabWorkspaceKey } from './app/tab-workspace.ts';
+import {
+  dropLinkFromAddress,
+  newCopyId,
+  openMainWorkspace,
+  rememberTabWorkspace,
+  tabWorkspaceKey,
+} from './app/tab-workspace.ts';
 import { initialTheme, rememberTheme } from './theme/theme-preference.ts';
 import './styles.css';
 
@@ -23,7 +30,10 @@ const persistence = createPersistence(
   {
     idb,
     locks: typeof navigator !== 'undefined' && 'locks' in navigator ? navigator.locks : undefined,
+    channel:
+      typeof BroadcastChannel !== 'undefined' ? (name) => new BroadcastChannel(name) : undefined,
     rememberKey: rememberTabWorkspace,
+    openMain: openMainWorkspace,
     scenarioText: (s) => save(s.scenario),
     newId: newCopyId,
   },
@@ -42,16 +52,27 @@ createRoot(document.getElementById('root') as HTMLElement).render(
 
 // Boot reports what it cannot open as notices; should it throw all the same, the app still opens
 // and the autosave still starts (from revision 0, so it cannot overwrite a record it never read).
-void boot(store, location.hash, idb, key)
+void boot(store, location.hash, idb, key, linkWorkspaceKey(newCopyId()))
   .catch((e: unknown): Booted => {
     store
       .getState()
       .notify({ kind: 'error', text: `the app could not start cleanly: ${String(e)}` });
-    return { revision: 0, setAside: [], unavailable: undefined };
+    return { revision: 0, setAside: [], unavailable: undefined, key };
   })
-  .then((booted) => {
+  .then(async (booted) => {
     if (!store.getState().history) openBuiltin(store, DEFAULT_SCENARIO_ID);
-    return persistence.getState().start(booted);
+    if (booted.key !== key) dropLinkFromAddress();
+    await persistence.getState().start(booted);
+    // Links pasted into the address bar of the running app open beside its workspace too; the
+    // Share button uses replaceState, which fires no event.
+    window.addEventListener(
+      'hashchange',
+      () =>
+        void followHash(store, location.hash, () => {
+          void persistence.getState().openLinkWorkspace();
+          dropLinkFromAddress();
+        }),
+    );
   });
-// Links pasted into the address bar of the running app; the Share button uses replaceState, which fires no event.
-window.addEventListener('hashchange', () => void followHash(store, location.hash));
+// The other tabs on this workspace stop counting this one.
+window.addEventListener('pagehide', () => persistence.getState().leave());

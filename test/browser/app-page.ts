@@ -38,15 +38,30 @@ export async function hoverLane(page: Page, label: string, fraction: number): Pr
   return (await page.getByTestId('hover-card').textContent()) ?? '';
 }
 
+/** Waits until this tab's autosave status has a count `name` of at least `least`. */
+async function waitForStatusCount(page: Page, name: string, least: number): Promise<void> {
+  await page.waitForFunction(
+    ([name, least]) =>
+      Number(
+        document.querySelector('[data-testid="autosave-status"]')?.getAttribute(`data-${name}`),
+      ) >= Number(least),
+    [name, String(least)] as const,
+  );
+}
+
 /** Waits until this tab's autosave has written revision `revision` or a later one. */
 export async function waitForAutosave(page: Page, revision: number): Promise<void> {
-  await page.waitForFunction(
-    (r) =>
-      Number(
-        document.querySelector('[data-testid="autosave-status"]')?.getAttribute('data-revision'),
-      ) >= r,
-    revision,
-  );
+  await waitForStatusCount(page, 'revision', revision);
+}
+
+/** Waits until this read-only tab has held back `count` saves or more (a change it made reached the autosave). */
+export async function waitForWithheld(page: Page, count: number): Promise<void> {
+  await waitForStatusCount(page, 'withheld', count);
+}
+
+/** How many saves this read-only tab has held back. */
+export async function withheldSaves(page: Page): Promise<number> {
+  return Number(await page.getByTestId('autosave-status').getAttribute('data-withheld'));
 }
 
 /** The revision this tab last wrote or read. */
@@ -54,10 +69,10 @@ export async function autosaveRevision(page: Page): Promise<number> {
   return Number(await page.getByTestId('autosave-status').getAttribute('data-revision'));
 }
 
-/** Waits until this tab's autosave status carries these data attributes (mode, copy, revision). */
+/** Waits until this tab's autosave status carries these data attributes (mode, copy, link, revision, others). */
 export async function waitForAutosaveStatus(
   page: Page,
-  data: Partial<Record<'mode' | 'copy' | 'revision', string>>,
+  data: Partial<Record<'mode' | 'copy' | 'link' | 'revision' | 'others', string>>,
 ): Promise<void> {
   const attributes = Object.entries(data)
     .map(([name, value]) => `[data-${name}="${value}"]`)

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { appUrl, ARTIFACTS, browserPerTest, expectClean } from './harness.ts';
 import { fillMapForm, hoverLane, laneDetail, waitForMap } from './app-page.ts';
+import { waitForSavedSteps } from './autosave-db.ts';
 
 const fresh = browserPerTest();
 
@@ -114,7 +115,7 @@ describe('the built app in Chromium', () => {
     await fillMapForm(page, '0x300000000', '2M');
     await page.getByRole('button', { name: 'Run vfio.map_dma' }).click();
     await expect.poll(() => laneDetail(page, 'container 1')).toContain('3 mapping(s)');
-    await page.waitForTimeout(300); // the autosave is written right after the change
+    await waitForSavedSteps(page, '0x300000000');
     await page.reload();
     await waitForMap(page);
     await expect.poll(() => laneDetail(page, 'container 1')).toContain('3 mapping(s)');

@@ -1,4 +1,5 @@
 import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 /** Reads and writes the app's autosave records from inside the page, as another tab or build would. */
 
@@ -74,5 +75,31 @@ export async function upgradeDatabase(page: Page, version: number): Promise<void
         req.onblocked = () => fail(new Error('the upgrade is blocked by an open connection'));
       }),
     version,
+  );
+}
+
+/**
+ * Waits until the record under `key` satisfies `check`: the autosave's write has landed, whatever
+ * the machine's load (IndexedDB is read again until it has, up to `timeout`).
+ */
+export async function waitForRecord(
+  page: Page,
+  check: (record: unknown) => boolean,
+  key = 'current',
+  timeout = 30_000,
+): Promise<void> {
+  await expect
+    .poll(async () => check(await readRecord(page, key)), { timeout, interval: 50 })
+    .toBe(true);
+}
+
+/** Waits until the record under `key` holds `text` in its saved actions. */
+export async function waitForSavedSteps(page: Page, text: string, key = 'current'): Promise<void> {
+  await waitForRecord(
+    page,
+    (r) =>
+      typeof (r as { userStepsText?: unknown } | undefined)?.userStepsText === 'string' &&
+      (r as { userStepsText: string }).userStepsText.includes(text),
+    key,
   );
 }

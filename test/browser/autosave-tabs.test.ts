@@ -9,6 +9,7 @@ import {
   waitForAutosave,
   waitForAutosaveStatus,
   waitForMap,
+  waitForWithheld,
 } from './app-page.ts';
 import { mapAt, openWithOneMapping } from './own-work.ts';
 import { readRecord, recordKeys, upgradeDatabase, writeRecord } from './autosave-db.ts';
@@ -18,7 +19,7 @@ const fresh = browserPerTest();
 const banner = (page: Page) => page.getByTestId('persistence-banner');
 
 describe('autosave with two tabs, a blocked database and damaged records, in Chromium', () => {
-  it('two tabs on one workspace: the second says so and saves nothing until asked; a copy keeps its own work', async () => {
+  it('two tabs on one workspace: the second says so, is read-only and saves nothing until asked; a copy keeps its own work', async () => {
     const session = await fresh();
     const a = await session.open(appUrl);
     await waitForMap(a);
@@ -38,20 +39,17 @@ describe('autosave with two tabs, a blocked database and damaged records, in Chr
     mkdirSync(ARTIFACTS, { recursive: true });
     await b.screenshot({ path: resolve(ARTIFACTS, 'autosave-other-tab.png') });
 
-    // Tab A maps twice; tab B only zooms, then maps once of its own.
+    // Tab A maps twice; tab B, read-only, can only zoom.
     await mapAt(a, '0x300000000', 3);
     await mapAt(a, '0x300200000', 4);
     await waitForAutosave(a, 2);
     const savedByA = await autosaveRevision(a);
+    await b.bringToFront();
     await b.getByRole('button', { name: 'zoom in' }).click();
-    await mapAt(b, '0x400000000', 3);
-    // B's view change and action are not written over A's record.
-    await a.bringToFront();
-    await expect
-      .poll(async () => (await readRecord(a)) as { revision: number })
-      .toMatchObject({
-        revision: savedByA,
-      });
+    await waitForWithheld(b, 1);
+    expect(await b.getByRole('button', { name: 'Run vfio.map_dma' }).isDisabled()).toBe(true);
+    // B's view change is not written over A's record.
+    expect(await readRecord(a)).toMatchObject({ revision: savedByA });
 
     // A reloads with its mappings.
     await a.reload();
@@ -64,6 +62,8 @@ describe('autosave with two tabs, a blocked database and damaged records, in Chr
     await banner(b).getByRole('button', { name: 'Open a copy' }).click();
     await waitForAutosaveStatus(b, { copy: 'yes', revision: '1' });
     expect(await banner(b).count()).toBe(0);
+    await mapAt(b, '0x400000000', 3);
+    await waitForAutosave(b, 2);
     await b.reload();
     await waitForMap(b);
     await expect.poll(() => laneDetail(b, 'container 1')).toContain('3 mapping(s)');
@@ -86,12 +86,12 @@ describe('autosave with two tabs, a blocked database and damaged records, in Chr
     await mapAt(b, '0x400000000', 4);
     await waitForAutosave(b, 3);
     await expect.poll(() => banner(a).textContent()).toMatch(/another tab took over/i);
-    // A's later action is its own: it is not written over B's record.
-    await mapAt(a, '0x500000000', 4);
+    // A is read-only now: its view change is held back, not written over B's record.
+    await a.getByRole('button', { name: 'zoom in' }).click();
+    await waitForWithheld(a, 1);
     const record = (await readRecord(b)) as { revision: number; userStepsText: string };
     expect(record.revision).toBe(await autosaveRevision(b));
     expect(record.userStepsText).toContain('0x400000000');
-    expect(record.userStepsText).not.toContain('0x500000000');
     expectClean(session);
   });
 
@@ -110,7 +110,10 @@ describe('autosave with two tabs, a blocked database and damaged records, in Chr
       .toMatch(
         new RegExp(`another tab saved this workspace \\(revision ${newer.revision}\\)`, 'i'),
       );
-    await mapAt(page, '0x400000000', 4);
+    // The tab is read-only until the user chooses: an action is refused, and nothing is written.
+    expect(await page.getByRole('button', { name: 'Run vfio.map_dma' }).isDisabled()).toBe(true);
+    await page.getByRole('button', { name: 'zoom in' }).click();
+    await waitForWithheld(page, 1);
     expect(await readRecord(page)).toEqual(newer);
     expectClean(session);
   });

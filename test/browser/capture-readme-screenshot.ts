@@ -26,7 +26,8 @@ try {
   const page = await session.open(`${url}#view=0x0-0x3ffffffff`);
   await waitForMap(page);
   await fillMapForm(page, '0xfee00000', '4K');
-  await page.waitForTimeout(300);
+  // The dry run has answered for the typed map (the MSI window refuses it).
+  await page.getByTestId('dry-run').getByText('would fail').waitFor();
   await page.screenshot({ path: join(root, 'docs/screenshot.png') });
   console.log('wrote docs/screenshot.png');
 } finally {

@@ -4,6 +4,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { appUrl, ROOT, ARTIFACTS, browserPerTest, expectClean, collectBundle } from './harness.ts';
 import { laneDetail, waitForMap } from './app-page.ts';
+import { waitForRecord } from './autosave-db.ts';
 
 const fresh = browserPerTest();
 
@@ -117,7 +118,8 @@ describe('layout, persistence and replay stepping, in Chromium', () => {
     expect(errors).toContain('pasted-error');
     // The merged phrase, not one per group: the assigned groups (bound to vfio-pci) hold the window.
     expect(errors).toMatch(/groups 3, 6's reserved region 0xfd00000000\.\.0xffffffffff/);
-    await page.waitForTimeout(400); // the autosave is written right after the change
+    // The import is saved, host facts and all, before the reload.
+    await waitForRecord(page, (r) => typeof (r as { hostText?: unknown })?.hostText === 'string');
     await page.reload();
     await waitForMap(page);
     await expect

@@ -22,6 +22,10 @@ function persistenceIn(state: Partial<PersistenceState>): {
     takeOver: vi.fn(async () => undefined),
     openCopy: vi.fn(async () => undefined),
     keepReadOnly: vi.fn(),
+    openLinkWorkspace: vi.fn(async () => undefined),
+    openMainWorkspace: vi.fn(),
+    dismissOthers: vi.fn(),
+    leave: vi.fn(),
   };
   const persistence: Persistence = createStore<PersistenceState & PersistenceActions>()(() => ({
     mode: 'saving',
@@ -29,6 +33,10 @@ function persistenceIn(state: Partial<PersistenceState>): {
     key: 'current',
     revision: 4,
     copied: false,
+    linked: false,
+    othersOpen: 0,
+    othersNoticed: false,
+    withheld: 0,
     ...state,
     ...chosen,
   }));
@@ -75,9 +83,12 @@ describe('the autosave banner', () => {
     expect(chosen.keepReadOnly).toHaveBeenCalledOnce();
   });
 
-  it('read-only keeps the way back; storage that cannot be used offers the export only', () => {
+  it('read-only keeps the way back and says how to edit; storage that cannot be used offers the export only', () => {
     renderBanner(
       persistenceIn({ mode: 'read-only', reason: 'this tab does not save' }).persistence,
+    );
+    expect(screen.getByRole('alert').textContent).toMatch(
+      /^This tab does not save\. Take over to edit it here\./,
     );
     expect(buttons()).toEqual(['Take over', 'Open a copy', 'Export your work']);
     cleanup();
@@ -86,5 +97,36 @@ describe('the autosave banner', () => {
       /Autosave is off: x\. Export your work to keep it\./,
     );
     expect(buttons()).toEqual(['Export your work']);
+  });
+
+  it('while saving: a lasting note that others are open on the workspace, until seen', () => {
+    const { persistence, chosen } = persistenceIn({ othersOpen: 1 });
+    renderBanner(persistence);
+    expect(screen.queryByTestId('persistence-banner')).toBeNull();
+    expect(screen.getByTestId('also-open').textContent).toMatch(
+      /^This workspace is also open in another tab; this tab saves it\./,
+    );
+    fireEvent.click(screen.getByRole('button', { name: 'OK' }));
+    expect(chosen.dismissOthers).toHaveBeenCalledOnce();
+    cleanup();
+    renderBanner(persistenceIn({ othersOpen: 2, othersNoticed: true }).persistence);
+    expect(screen.queryByTestId('also-open')).toBeNull();
+    cleanup();
+    renderBanner(persistenceIn({ othersOpen: 2 }).persistence);
+    expect(screen.getByTestId('also-open').textContent).toMatch(/open in 2 other tabs/);
+  });
+
+  it('a share link’s own workspace says the main one is kept, and leads back to it', () => {
+    const { persistence, chosen } = persistenceIn({ linked: true, copied: true, key: 'link:x' });
+    renderBanner(persistence);
+    expect(screen.getByTestId('link-workspace').textContent).toMatch(
+      /your autosaved workspace is kept as it was/,
+    );
+    expect(screen.getByTestId('autosave-status').dataset).toMatchObject({
+      link: 'yes',
+      key: 'link:x',
+    });
+    fireEvent.click(screen.getByRole('button', { name: 'Back to your workspace' }));
+    expect(chosen.openMainWorkspace).toHaveBeenCalledOnce();
   });
 });

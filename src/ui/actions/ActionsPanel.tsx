@@ -3,7 +3,7 @@ import type { OpName } from '../../core/actions.ts';
 import { ERRNO_NUMBERS } from '../../core/outcome.ts';
 import { parseU64, hex } from '../../core/u64.ts';
 import { addressSpaces } from '../../store/address-spaces.ts';
-import { selectShown } from '../../store/app-store.ts';
+import { selectReadOnly, selectShown } from '../../store/app-store.ts';
 import type { ActionResult, Snapshot } from '../../store/workspace.ts';
 import { dryRunAction } from '../../store/workspace.ts';
 import { useApp } from '../app/store-context.tsx';
@@ -69,6 +69,7 @@ function defaultsFor(present: Snapshot, form: OpForm): Record<string, string> {
 
 function OpFormView({ form, present }: { form: OpForm; present: Snapshot }) {
   const dispatch = useApp((s) => s.dispatch);
+  const readOnly = useApp(selectReadOnly);
   const [values, setValues] = useState(() => initialValues(form, defaultsFor(present, form)));
   const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
   const [last, setLast] = useState<string | undefined>(undefined);
@@ -224,7 +225,7 @@ function OpFormView({ form, present }: { form: OpForm; present: Snapshot }) {
             </div>
           ))}
       </div>
-      <button type="submit" disabled={!built.ok}>
+      <button type="submit" disabled={!built.ok || readOnly !== undefined} title={readOnly}>
         Run {form.op}
       </button>
       {last && (

@@ -7,8 +7,10 @@ import { useStoreApi } from './store-context.tsx';
 
 /**
  * Says, for as long as it holds, that this tab is not saving its work, and why: another tab
- * has the workspace (choose to take over, open a copy, or keep read-only) or the browser's
- * storage cannot be used (export the work to keep it). While saving it shows nothing.
+ * has the workspace, so this tab is read-only (choose to take over, open a copy, or keep it
+ * read-only), or the browser's storage cannot be used (export the work to keep it). While this
+ * tab saves, it says only what the user would otherwise not know: that the workspace is also open
+ * in another tab, or that this tab works on a share link's own workspace beside the main one.
  */
 export function PersistenceBanner() {
   const persistence = useContext(PersistenceContext);
@@ -20,7 +22,12 @@ function Banner({ persistence }: { persistence: Persistence }) {
   const mode = useStore(persistence, (s) => s.mode);
   const reason = useStore(persistence, (s) => s.reason);
   const revision = useStore(persistence, (s) => s.revision);
+  const key = useStore(persistence, (s) => s.key);
   const copied = useStore(persistence, (s) => s.copied);
+  const linked = useStore(persistence, (s) => s.linked);
+  const othersOpen = useStore(persistence, (s) => s.othersOpen);
+  const othersNoticed = useStore(persistence, (s) => s.othersNoticed);
+  const withheld = useStore(persistence, (s) => s.withheld);
   const actions = persistence.getState();
   // For tests and the curious: what was saved last (a data attribute, not shown).
   const status = (
@@ -29,11 +36,42 @@ function Banner({ persistence }: { persistence: Persistence }) {
       data-testid="autosave-status"
       data-mode={mode}
       data-revision={revision}
+      data-key={key}
       data-copy={copied ? 'yes' : 'no'}
+      data-link={linked ? 'yes' : 'no'}
+      data-others={othersOpen}
+      data-withheld={withheld}
     />
   );
-  if (mode === 'saving' || mode === 'starting') return status;
-  const choose = mode === 'other-tab' || mode === 'read-only';
+  if (mode === 'saving' || mode === 'starting')
+    return (
+      <>
+        {status}
+        {mode === 'saving' && linked && (
+          <div className="workspace-note" role="status" data-testid="link-workspace">
+            <span className="persistence-reason">
+              This tab opened a shared link as a workspace of its own: your autosaved workspace is
+              kept as it was.
+            </span>
+            <button type="button" onClick={() => actions.openMainWorkspace()}>
+              Back to your workspace
+            </button>
+          </div>
+        )}
+        {mode === 'saving' && othersOpen > 0 && !othersNoticed && (
+          <div className="workspace-note" role="status" data-testid="also-open">
+            <span className="persistence-reason">
+              This workspace is also open in{' '}
+              {othersOpen === 1 ? 'another tab' : `${othersOpen} other tabs`}; this tab saves it.
+            </span>
+            <button type="button" onClick={() => actions.dismissOthers()}>
+              OK
+            </button>
+          </div>
+        )}
+      </>
+    );
+  const readOnly = mode === 'other-tab' || mode === 'read-only';
   return (
     <div
       className={`persistence-banner ${mode}`}
@@ -45,13 +83,14 @@ function Banner({ persistence }: { persistence: Persistence }) {
       <span className="persistence-reason">
         {capitalised(reason ?? '')}
         {mode === 'unavailable' ? '. Export your work to keep it.' : '.'}
+        {readOnly && ' Take over to edit it here.'}
       </span>
-      {choose && (
+      {readOnly && (
         <button type="button" onClick={() => void actions.takeOver()}>
           Take over
         </button>
       )}
-      {choose && (
+      {readOnly && (
         <button type="button" onClick={() => void actions.openCopy()}>
           Open a copy
         </button>

@@ -1,4 +1,5 @@
 import { useId, useRef, useState } from 'react';
+import { selectReadOnly } from '../../store/app-store.ts';
 import { buildShareHash } from '../../store/share-link.ts';
 import { openBuiltin, openFile } from '../../store/session.ts';
 import { LESSONS } from '../../core/lessons/index.ts';
@@ -19,6 +20,7 @@ export function Toolbar({ mapWidth }: { mapWidth: () => number }) {
   const lessonId = useApp((s) => s.lesson?.id);
   const compressed = useApp((s) => s.compressed);
   const theme = useApp((s) => s.theme);
+  const readOnly = useApp(selectReadOnly);
   const [goto, setGoto] = useState('');
   const [gotoError, setGotoError] = useState<string | undefined>(undefined);
   const [shareText, setShareText] = useState<string | undefined>(undefined);
@@ -98,7 +100,8 @@ export function Toolbar({ mapWidth }: { mapWidth: () => number }) {
             store.getState().openLesson(v.slice('lesson:'.length), { tab: 'lessons' });
           } else if (v) openBuiltin(store, v);
         }}
-        title={title}
+        title={readOnly ?? title}
+        disabled={readOnly !== undefined}
       >
         {builtinId === undefined && lessonId === undefined && (
           <option value="">{title || 'custom scenario'}</option>
@@ -120,7 +123,12 @@ export function Toolbar({ mapWidth }: { mapWidth: () => number }) {
           ))}
         </optgroup>
       </select>
-      <button type="button" onClick={() => fileRef.current?.click()}>
+      <button
+        type="button"
+        onClick={() => fileRef.current?.click()}
+        disabled={readOnly !== undefined}
+        title={readOnly}
+      >
         Open…
       </button>
       <input
@@ -141,7 +149,11 @@ export function Toolbar({ mapWidth }: { mapWidth: () => number }) {
       <button
         type="button"
         onClick={() => store.getState().openImport()}
-        title="import a host bundle, sysfs/lspci/dmesg text, info mtree, a trace or error lines"
+        disabled={readOnly !== undefined}
+        title={
+          readOnly ??
+          'import a host bundle, sysfs/lspci/dmesg text, info mtree, a trace or error lines'
+        }
       >
         Debug a real host…
       </button>

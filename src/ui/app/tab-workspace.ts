@@ -28,3 +28,17 @@ export function newCopyId(): string {
     ? crypto.randomUUID()
     : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
 }
+
+/**
+ * A share link that opened as this tab's own workspace leaves the address bar: a reload then
+ * restores that workspace, changes included (its key is remembered), not the link as it came.
+ */
+export function dropLinkFromAddress(): void {
+  history.replaceState(history.state, '', `${location.pathname}${location.search}`);
+}
+
+/** Back from a share link's workspace to the main one: a fresh page load without the link. */
+export function openMainWorkspace(): void {
+  rememberTabWorkspace(MAIN_WORKSPACE_KEY);
+  location.assign(`${location.pathname}${location.search}`);
+}

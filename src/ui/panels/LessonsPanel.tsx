@@ -2,7 +2,7 @@ import { useId } from 'react';
 import { type Lesson, LESSONS, lessonById, type LessonStep } from '../../core/lessons/index.ts';
 import type { Outcome } from '../../core/outcome.ts';
 import { type Expect, show } from '../../core/scenario/index.ts';
-import { selectLessonDeparted } from '../../store/app-store.ts';
+import { selectLessonDeparted, selectReadOnly } from '../../store/app-store.ts';
 import {
   closeLesson,
   doLessonStep,
@@ -26,6 +26,7 @@ export function expectedText(expect: Expect | undefined): string {
 
 function LessonList() {
   const store = useStoreApi();
+  const readOnly = useApp(selectReadOnly);
   return (
     <section className="panel lessons" aria-label="lessons">
       <h2>Lessons</h2>
@@ -46,6 +47,8 @@ function LessonList() {
               type="button"
               className="primary"
               onClick={() => openLesson(store, l.id)}
+              disabled={readOnly !== undefined}
+              title={readOnly}
               aria-label={`open lesson: ${l.title}`}
             >
               Open lesson ({l.steps.length} steps)
@@ -90,6 +93,7 @@ function OutcomeLine({
 function StepAction({ lesson, step }: { lesson: Lesson; step: LessonStep }) {
   const store = useStoreApi();
   const done = useApp((s) => s.lesson?.done);
+  const readOnly = useApp(selectReadOnly);
   const action = lessonAction(lesson, step.index);
   if (!action || !step.action) return null;
   return (
@@ -104,7 +108,13 @@ function StepAction({ lesson, step }: { lesson: Lesson; step: LessonStep }) {
       {done ? (
         <OutcomeLine lesson={lesson} step={step.index} outcome={done.outcome} />
       ) : (
-        <button type="button" className="primary" onClick={() => doLessonStep(store)}>
+        <button
+          type="button"
+          className="primary"
+          onClick={() => doLessonStep(store)}
+          disabled={readOnly !== undefined}
+          title={readOnly}
+        >
           Do it
         </button>
       )}
@@ -117,6 +127,8 @@ function LessonView({ lesson }: { lesson: Lesson }) {
   const stepIndex = useApp((s) => s.lesson?.step ?? 0);
   const previous = useApp((s) => s.lesson?.previous);
   const departed = useApp(selectLessonDeparted);
+  // Every step of a lesson is replayed into the workspace, so a read-only tab cannot turn pages.
+  const readOnly = useApp(selectReadOnly);
   const jumpId = useId();
   const step = lesson.steps[stepIndex];
   if (!step) return null;
@@ -137,7 +149,8 @@ function LessonView({ lesson }: { lesson: Lesson }) {
         <button
           type="button"
           onClick={() => previousLessonStep(store)}
-          disabled={stepIndex === 0}
+          disabled={stepIndex === 0 || readOnly !== undefined}
+          title={readOnly}
           aria-label="previous step"
         >
           ◀ Prev
@@ -149,6 +162,8 @@ function LessonView({ lesson }: { lesson: Lesson }) {
           id={jumpId}
           value={stepIndex}
           onChange={(e) => goToLessonStep(store, Number(e.target.value))}
+          disabled={readOnly !== undefined}
+          title={readOnly}
           data-testid="lesson-jump"
         >
           {lesson.steps.map((s) => (
@@ -160,7 +175,8 @@ function LessonView({ lesson }: { lesson: Lesson }) {
         <button
           type="button"
           onClick={() => nextLessonStep(store)}
-          disabled={stepIndex === last}
+          disabled={stepIndex === last || readOnly !== undefined}
+          title={readOnly}
           aria-label="next step"
         >
           Next ▶
@@ -173,7 +189,12 @@ function LessonView({ lesson }: { lesson: Lesson }) {
         <div className="lesson-departed" role="status" data-testid="lesson-departed">
           The workspace has left the lesson: the map shows your own state, not the one this step
           describes.{' '}
-          <button type="button" onClick={() => resetLessonStep(store)}>
+          <button
+            type="button"
+            onClick={() => resetLessonStep(store)}
+            disabled={readOnly !== undefined}
+            title={readOnly}
+          >
             Reset to this step
           </button>
         </div>

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import type { Action } from '../../core/actions.ts';
 import { show, type StepReport } from '../../core/scenario/index.ts';
 import type { LogEntry } from '../../store/log.ts';
-import { selectCanRedo, selectCanUndo } from '../../store/app-store.ts';
+import { selectCanRedo, selectCanUndo, selectReadOnly } from '../../store/app-store.ts';
 import { timelineOf } from '../../store/replay-steps.ts';
 import { useApp } from '../app/store-context.tsx';
 
@@ -199,6 +199,7 @@ export function LogPanel() {
   const log = useApp((s) => s.log);
   const canUndo = useApp(selectCanUndo);
   const canRedo = useApp(selectCanRedo);
+  const readOnly = useApp(selectReadOnly);
   const undo = useApp((s) => s.undo);
   const redo = useApp((s) => s.redo);
   const scenarioSeq = useApp((s) => s.history?.present.scenarioSeq);
@@ -209,18 +210,18 @@ export function LogPanel() {
         <button
           type="button"
           onClick={undo}
-          disabled={!canUndo}
+          disabled={!canUndo || readOnly !== undefined}
           aria-label="undo"
-          title="undo (u, Ctrl+Z)"
+          title={readOnly ?? 'undo (u, Ctrl+Z)'}
         >
           ↶ Undo
         </button>
         <button
           type="button"
           onClick={redo}
-          disabled={!canRedo}
+          disabled={!canRedo || readOnly !== undefined}
           aria-label="redo"
-          title="redo (Shift+U, Ctrl+Shift+Z)"
+          title={readOnly ?? 'redo (Shift+U, Ctrl+Shift+Z)'}
         >
           ↷ Redo
         </button>

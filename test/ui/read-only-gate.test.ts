@@ -1,0 +1,151 @@
+import { describe, expect, it } from 'vitest';
+import { LESSONS } from '../../src/core/lessons/index.ts';
+import type { AppActions, AppState, AppStore } from '../../src/store/app-store.ts';
+import { INTENTS } from '../../src/store/intents.ts';
+import { BUILTIN_SCENARIOS } from '../../src/store/scenarios/builtin.ts';
+import { openText } from '../../src/store/session.ts';
+import { makeViewport } from '../../src/view/viewport/viewport.ts';
+import { defaultStore } from './app-fixture.tsx';
+
+const REASON = 'This tab is read-only: another tab owns this workspace. Take over to edit.';
+
+const MAP = {
+  op: 'vfio.map_dma',
+  container: 1,
+  iova: 0x300000000n,
+  size: 0x200000n,
+  flags: ['READ', 'WRITE'],
+} as const;
+
+const LESSON = LESSONS[0]!;
+
+/**
+ * One call of every store action, as a user gesture would make it. Typed over every action, so
+ * an intent added later has to be listed here, and the sweep below says whether it edits.
+ */
+const EVERY_ACTION: { readonly [N in keyof AppActions]: (store: AppStore) => unknown } = {
+  openWorkspace: (store) => openText(store, BUILTIN_SCENARIOS[1]!.text, BUILTIN_SCENARIOS[1]!.id),
+  dispatch: (store) => store.getState().dispatch(MAP),
+  undo: (store) => store.getState().undo(),
+  redo: (store) => store.getState().redo(),
+  setViewport: (store) => store.getState().setViewport(makeViewport(0n, 20)),
+  showRange: (store) => store.getState().showRange({ start: 0n, last: 0xfffn }),
+  setCompressed: (store) => store.getState().setCompressed(true),
+  select: (store) => store.getState().select({ kind: 'group', group: 1 }),
+  setFocus: (store) =>
+    store.getState().setFocus({ ranges: [{ start: 0n, last: 0xfffn }], label: 'x' }),
+  setExplained: (store) => store.getState().setExplained([]),
+  clearExplained: (store) => store.getState().clearExplained(),
+  openImport: (store) => store.getState().openImport(),
+  closeImport: (store) => store.getState().closeImport(),
+  showTab: (store) => store.getState().showTab('findings'),
+  viewStep: (store) => store.getState().viewStep(0),
+  setTheme: (store) => store.getState().setTheme('light'),
+  openLesson: (store) => store.getState().openLesson(LESSON.id, { step: 1 }),
+  goToLessonStep: (store) => store.getState().goToLessonStep(2),
+  doLessonStep: (store) => store.getState().doLessonStep(),
+  nextLessonStep: (store) => store.getState().nextLessonStep(),
+  closeLesson: (store) => store.getState().closeLesson(),
+  notify: (store) => store.getState().notify({ kind: 'info', text: 'hello' }),
+  setReadOnly: (store) => store.getState().setReadOnly(REASON),
+};
+
+/** The default scenario with one action of the user's own, undone once (so redo has a step). */
+function storeWithHistory(): AppStore {
+  const store = defaultStore();
+  store.getState().dispatch(MAP);
+  store.getState().dispatch({ ...MAP, iova: 0x300200000n });
+  store.getState().undo();
+  return store;
+}
+
+function workspaceOf(s: AppState) {
+  return { history: s.history, log: s.log, lesson: s.lesson, importDialog: s.importDialog };
+}
+
+describe('a read-only tab, at the store where every intent enters', () => {
+  it('refuses an action, an undo, a redo and an opened scenario, and says why', () => {
+    const store = storeWithHistory();
+    store.getState().setReadOnly(REASON);
+    const before = workspaceOf(store.getState());
+    expect(store.getState().dispatch(MAP)).toBeUndefined();
+    expect(store.getState().notice).toEqual({ kind: 'error', text: REASON });
+    store.getState().notify(undefined);
+    store.getState().undo();
+    store.getState().redo();
+    openText(store, BUILTIN_SCENARIOS[1]!.text, BUILTIN_SCENARIOS[1]!.id);
+    expect(workspaceOf(store.getState())).toEqual(before);
+    expect(store.getState().notice?.text).toBe(REASON);
+  });
+
+  it('refuses lesson steps and the import dialog, returning what a refusal returns', () => {
+    const store = defaultStore();
+    expect(store.getState().openLesson(LESSON.id)).toBe(true);
+    store.getState().setReadOnly(REASON);
+    const before = workspaceOf(store.getState());
+    expect(store.getState().openLesson(LESSON.id, { step: 2 })).toBe(false);
+    expect(store.getState().goToLessonStep(3)).toBe(false);
+    expect(store.getState().doLessonStep()).toBeUndefined();
+    store.getState().nextLessonStep();
+    store.getState().openImport();
+    expect(workspaceOf(store.getState())).toEqual(before);
+    expect(store.getState().notice?.text).toBe(REASON);
+  });
+
+  it('still navigates: view, selection, folding, a replay step looked at', () => {
+    const store = storeWithHistory();
+    store.getState().setReadOnly(REASON);
+    const viewport = makeViewport(0n, 20);
+    store.getState().setViewport(viewport);
+    store.getState().select({ kind: 'group', group: 1 });
+    store.getState().setCompressed(true);
+    store.getState().viewStep(0);
+    const s = store.getState();
+    expect(s.viewport).toEqual(viewport);
+    expect(s.selection).toEqual({ kind: 'group', group: 1 });
+    expect(s.compressed).toBe(true);
+    expect(s.stepView?.step).toBe(0);
+    expect(s.notice).toBeUndefined();
+  });
+
+  it('edits again once editable, and the refusal it showed goes with the read-only state', () => {
+    const store = defaultStore();
+    store.getState().setReadOnly(REASON);
+    store.getState().dispatch(MAP);
+    expect(store.getState().notice?.text).toBe(REASON);
+    store.getState().setReadOnly(undefined);
+    expect(store.getState().notice).toBeUndefined();
+    expect(store.getState().dispatch(MAP)?.ok).toBe(true);
+    expect(store.getState().history!.present.userSteps).toHaveLength(1);
+  });
+
+  it('no action leaves the workspace changed, whichever it is; exactly the declared ones are refused', () => {
+    const refused: string[] = [];
+    for (const [name, call] of Object.entries(EVERY_ACTION)) {
+      const store = storeWithHistory();
+      expect(store.getState().openLesson(LESSON.id, { step: 1 })).toBe(true);
+      store.getState().setReadOnly(REASON);
+      const before = store.getState().history;
+      call(store);
+      expect(store.getState().history, name).toBe(before);
+      if (store.getState().notice?.text === REASON) refused.push(name);
+    }
+    const declared = Object.entries(INTENTS)
+      .filter(([, intent]) => 'refusedReadOnly' in intent)
+      .map(([name]) => name);
+    expect(refused.sort()).toEqual(declared.sort());
+    expect(declared.sort()).toEqual(
+      [
+        'dispatch',
+        'doLessonStep',
+        'goToLessonStep',
+        'nextLessonStep',
+        'openImport',
+        'openLesson',
+        'openWorkspace',
+        'redo',
+        'undo',
+      ].sort(),
+    );
+  });
+});
