@@ -46,6 +46,11 @@ export interface ParsedInput {
   readonly kind: ReadKind | undefined;
   readonly result: ImportResult | undefined;
   readonly error: string | undefined;
+  /**
+   * What was understood, worked out before the steps were left out of `result` (`leaveOutSteps`:
+   * an input read in a worker comes back without its million steps, which the dialog only counts).
+   */
+  readonly summary?: { readonly understood: Understood; readonly pieces: readonly PieceReport[] };
 }
 
 export interface ParseOptions {
@@ -53,6 +58,8 @@ export interface ParseOptions {
   readonly traceGroup?: number | undefined;
   /** The user's pick of the IOMMU unit for grouped devices no input assigns. */
   readonly iommu?: UnitChoice | undefined;
+  /** Progress of a long QEMU trace: lines read and the fraction of the text. */
+  readonly onLines?: ((lines: number, fraction: number) => void) | undefined;
 }
 
 /**
@@ -65,6 +72,7 @@ export function parseInput(input: ImportInput, options: ParseOptions = {}): Pars
     ...(input.kind ? { kind: input.kind } : {}),
     ...(options.traceGroup !== undefined ? { group: options.traceGroup } : {}),
     ...(options.iommu ? { iommu: options.iommu } : {}),
+    ...(options.onLines ? { onLines: options.onLines } : {}),
   });
   if (!r.ok) {
     const detected = input.kind ? detectKind(input.text) : undefined;
@@ -149,8 +157,46 @@ export interface PieceReport {
  * piece's line range, command, notes and unread lines; the counts come from reading the piece
  * again with its importer (the same cleaned lines the paste reader gave it).
  */
-export function pieceReports(p: ParsedInput): PieceReport[] {
+export function pieceReports(p: ParsedInput): readonly PieceReport[] {
+  if (p.summary) return p.summary.pieces;
   return (p.result?.pieces ?? []).map((piece) => ({ piece, understood: understood(piece.result) }));
+}
+
+/** What an input was understood as (its summary when its steps were left out). */
+export function inputUnderstood(p: ParsedInput): Understood | undefined {
+  return p.summary?.understood ?? (p.result ? understood(p.result) : undefined);
+}
+
+/** The input holds QEMU trace steps (which replay into a group's container). */
+export function hasTraceSteps(p: ParsedInput): boolean {
+  if (!readsAs(p, 'qemu-trace')) return false;
+  return p.summary ? p.summary.understood.steps > 0 : (p.result?.scenario.steps?.length ?? 0) > 0;
+}
+
+function withoutSteps(r: ImportResult): ImportResult {
+  const { steps: _steps, ...scenario } = r.scenario;
+  const { stepLines: _lines, ...rest } = r;
+  return {
+    ...rest,
+    scenario,
+    ...(r.pieces
+      ? { pieces: r.pieces.map((p) => ({ ...p, result: withoutSteps(p.result) })) }
+      : {}),
+  };
+}
+
+/**
+ * The input with its steps (and their line numbers) left out of its result and its pieces', and
+ * what was understood of them kept in `summary`: what a worker sends the page for the dialog,
+ * which shows counts; the steps themselves cross once, as columns, when the import is built.
+ */
+export function leaveOutSteps(p: ParsedInput): ParsedInput {
+  if (!p.result || p.summary) return p;
+  return {
+    ...p,
+    result: withoutSteps(p.result),
+    summary: { understood: understood(p.result), pieces: pieceReports(p) },
+  };
 }
 
 /** The pasted lines outside every piece: text around the output, given to no importer. */
@@ -223,6 +269,8 @@ export interface BuildOptions {
   readonly currentPlatform?: PlatformInput | undefined;
   /** The user's pick of the IOMMU unit for grouped devices no input assigns. */
   readonly iommu?: UnitChoice | undefined;
+  /** Progress of reading a long QEMU trace with its container setup. */
+  readonly onLines?: ((lines: number, fraction: number) => void) | undefined;
 }
 
 export type BuildResult = { ok: true; plan: HostImportPlan } | { ok: false; error: string };
@@ -268,9 +316,11 @@ export function mergeParsed(parsed: readonly ParsedInput[], iommu?: UnitChoice) 
 export function buildHostImport(
   inputs: readonly ImportInput[],
   options: BuildOptions,
+  /** The inputs already read with `options.iommu` (a worker keeps what it read for the dialog). */
+  read?: readonly ParsedInput[],
 ): BuildResult {
   const iommu = options.iommu ? { iommu: options.iommu } : {};
-  const parsed = inputs.map((i) => parseInput(i, iommu));
+  const parsed = read ?? inputs.map((i) => parseInput(i, iommu));
   if (!parsed.some((p) => p.result))
     return {
       ok: false,
@@ -298,7 +348,11 @@ export function buildHostImport(
     const trace = readsAs(p, 'qemu-trace');
     const withSetup =
       trace && options.traceGroup !== undefined
-        ? parseInput(p.input, { ...iommu, traceGroup: options.traceGroup }).result
+        ? parseInput(p.input, {
+            ...iommu,
+            traceGroup: options.traceGroup,
+            onLines: options.onLines,
+          }).result
         : p.result;
     const lines = withSetup?.stepLines ?? [];
     (withSetup?.scenario.steps ?? []).forEach((s, i) => {

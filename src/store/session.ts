@@ -16,7 +16,13 @@ import { readSavedSteps } from './saved-steps.ts';
 import { type ParsedHash, parseHash, unpackScenario } from './share-link.ts';
 import type { HostContext, HostImportPlan, ImportInput } from './host-import.ts';
 import { decodeHost, encodeHost } from './host-codec.ts';
-import { openScenario, openScenarioText, type Snapshot, userStepsText } from './workspace.ts';
+import {
+  type OpenResult,
+  openScenario,
+  openScenarioText,
+  type Snapshot,
+  userStepsText,
+} from './workspace.ts';
 import { defaultViewRange } from './default-view.ts';
 import { openLesson } from './lesson.ts';
 
@@ -323,6 +329,24 @@ export async function followHash(store: AppStore, hash: string): Promise<void> {
 export function importHost(store: AppStore, plan: HostImportPlan): boolean {
   const opened = openScenario(plan.scenario);
   if (!opened.ok) return notOpened(store, 'the import', opened.errors);
+  openImported(store, opened, plan);
+  return true;
+}
+
+/** Says why an import did not open (its platform does not set up); the workspace stays as it was. */
+export function importNotOpened(store: AppStore, errors: readonly LoadError[]): false {
+  return notOpened(store, 'the import', errors);
+}
+
+/**
+ * A replayed import opened as ONE history entry, fitted, with its notice and the findings tab in
+ * front: `importHost` in one go, and the import that applied its steps in slices (host-import-run.ts).
+ */
+export function openImported(
+  store: AppStore,
+  opened: Extract<OpenResult, { ok: true }>,
+  plan: HostImportPlan,
+): void {
   const events = plan.host.events.length;
   store
     .getState()
@@ -334,7 +358,6 @@ export function importHost(store: AppStore, plan: HostImportPlan): boolean {
       },
       tab: 'findings',
     });
-  return true;
 }
 
 /** Reads dropped or chosen files as import inputs; files above 20 MB are refused before reading. */

@@ -63,8 +63,12 @@ export function loadText(text: string): ReturnType<typeof load> {
   }
 }
 
-/** Loads scenario text with the core loader and replays its steps through the engine. */
-export function openScenarioText(text: string): OpenResult {
+/** Scenario text read with the core loader: one scenario, or why not (a conformance file is not one). */
+export function loadScenarioText(
+  text: string,
+):
+  | { readonly ok: true; readonly scenario: Scenario }
+  | { readonly ok: false; readonly errors: readonly LoadError[] } {
   const loaded = loadText(text);
   if (!loaded.ok) return loaded;
   if (loaded.kind !== 'scenario') {
@@ -78,7 +82,13 @@ export function openScenarioText(text: string): OpenResult {
       ],
     };
   }
-  return openScenario(loaded.scenario);
+  return { ok: true, scenario: loaded.scenario };
+}
+
+/** Loads scenario text with the core loader and replays its steps through the engine. */
+export function openScenarioText(text: string): OpenResult {
+  const loaded = loadScenarioText(text);
+  return loaded.ok ? openScenario(loaded.scenario) : loaded;
 }
 
 export function openScenario(scenario: Scenario): OpenResult {

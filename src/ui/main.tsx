@@ -1,9 +1,9 @@
 import './zod-csp.ts';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { save } from '../core/scenario/index.ts';
 import { createAppStore } from '../store/app-store.ts';
 import { createPersistence } from '../store/persistence.ts';
+import { scenarioText } from '../store/scenario-text.ts';
 import { DEFAULT_SCENARIO_ID } from '../store/scenarios/builtin.ts';
 import { boot, type Booted, followHash, openBuiltin } from '../store/session.ts';
 import { App } from './app/App.tsx';
@@ -24,7 +24,7 @@ const persistence = createPersistence(
     idb,
     locks: typeof navigator !== 'undefined' && 'locks' in navigator ? navigator.locks : undefined,
     rememberKey: rememberTabWorkspace,
-    scenarioText: (s) => save(s.scenario),
+    scenarioText: (s) => scenarioText(s.scenario),
     newId: newCopyId,
   },
   key,

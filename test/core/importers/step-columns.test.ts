@@ -8,8 +8,8 @@ import {
 
 /** Steps written into columns read back equal, in order, with their tags and lines. */
 
-function roundTrip<T>(steps: readonly { step: T; tag: number; line: number }[]) {
-  const w = new StepColumnsWriter<T>();
+function roundTrip(steps: readonly { step: object; tag: number; line: number }[]) {
+  const w = new StepColumnsWriter<object>();
   for (const s of steps) w.push(s.step, s.tag, s.line);
   const cols = w.finish();
   // What a worker transfers: the columns survive a structured clone of their buffers.
