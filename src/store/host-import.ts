@@ -192,10 +192,18 @@ function withoutSteps(r: ImportResult): ImportResult {
  */
 export function leaveOutSteps(p: ParsedInput): ParsedInput {
   if (!p.result || p.summary) return p;
+  const result = withoutSteps(p.result);
+  const counted = pieceReports(p);
   return {
     ...p,
-    result: withoutSteps(p.result),
-    summary: { understood: understood(p.result), pieces: pieceReports(p) },
+    result,
+    summary: {
+      understood: understood(p.result),
+      pieces: (result.pieces ?? []).map((piece, i) => ({
+        piece,
+        understood: (counted[i] as PieceReport).understood,
+      })),
+    },
   };
 }
 

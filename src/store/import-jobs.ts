@@ -62,7 +62,10 @@ export type JobReply =
         | { readonly ok: true; readonly packed: PackedImport }
         | { readonly ok: false; readonly error: string };
     }
-  | { readonly id: number; readonly kind: 'checked'; readonly checks: ImportChecks }
+  /** The checks, one reply each: a text of tens of megabytes is read in a task of its own. */
+  | { readonly id: number; readonly kind: 'findings'; readonly findings: CheckReport }
+  | { readonly id: number; readonly kind: 'scenario-text'; readonly text: string }
+  | { readonly id: number; readonly kind: 'host-text'; readonly text: string }
   | {
       readonly id: number;
       readonly kind: 'loaded';
@@ -123,7 +126,12 @@ export function runJob(request: JobRequest, post: Post, memory: JobMemory): void
         return p;
       });
       memory.read = kept;
-      post({ id, kind: 'read', parsed: parsed.map(leaveOutSteps) });
+      // The page has the texts: they do not go back (a trace's is tens of megabytes).
+      post({
+        id,
+        kind: 'read',
+        parsed: parsed.map((p) => ({ ...leaveOutSteps(p), input: { ...p.input, text: '' } })),
+      });
       return;
     }
     if (request.job === 'build') {
@@ -145,15 +153,9 @@ export function runJob(request: JobRequest, post: Post, memory: JobMemory): void
       post({ id, kind: 'built', result: { ok: true, packed } }, columnBuffers(packed.steps));
       // While the page applies the steps: what it would otherwise work out on its own right after.
       const { scenario, host } = built.plan;
-      post({
-        id,
-        kind: 'checked',
-        checks: {
-          findings: analyzeWorkspace(scenario, host),
-          scenarioText: save(scenario),
-          hostText: encodeHost(host),
-        },
-      });
+      post({ id, kind: 'findings', findings: analyzeWorkspace(scenario, host) });
+      post({ id, kind: 'scenario-text', text: save(scenario) });
+      post({ id, kind: 'host-text', text: encodeHost(host) });
       return;
     }
     const loaded = loadScenarioText(request.text);

@@ -1,3 +1,4 @@
+import type { CheckReport } from '../core/analysis/index.ts';
 import type { UnitChoice } from '../core/importers/index.ts';
 import type { LoadError, Scenario, ScenarioStep } from '../core/scenario/index.ts';
 import type { BuildOptions, ImportInput, ParsedInput } from './host-import.ts';
@@ -16,11 +17,19 @@ import type { PackedImport } from './packed-import.ts';
  * has no point to stop at), and the next job starts a new one.
  */
 
+/**
+ * Inputs longer than this are read in the worker (a text of this size is ~5k trace lines, read
+ * and replayed on the page in ~70 ms); shorter ones are read on the page, at once.
+ */
+export const OFF_PAGE_CHARS = 512 * 1024;
+
 /** How the reader talks to a worker (or runs the jobs in place, `inPlacePort`). */
 export interface WorkerPort {
   post(request: JobRequest): void;
   /** Set by the reader: called with every reply, in order. */
   onReply: ((reply: JobReply) => void) | undefined;
+  /** Set by the reader: the worker failed as a whole (did not load, ran out of memory). */
+  onFailure: ((message: string) => void) | undefined;
   terminate(): void;
 }
 
@@ -101,8 +110,22 @@ export function createImportReader(spawn: () => WorkerPort): ImportReader {
       }
       job.onReply(reply);
     };
+    p.onFailure = (message) => {
+      if (p !== port) return;
+      end(new Error(message));
+    };
     port = p;
     return p;
+  }
+
+  /** Ends the worker and every job with `error`; the next job starts a new worker. */
+  function end(error: Error): void {
+    const p = port;
+    port = undefined;
+    p?.terminate();
+    const jobs = [...pending.values()];
+    pending.clear();
+    for (const j of jobs) j.reject(error);
   }
 
   function start(
@@ -124,7 +147,8 @@ export function createImportReader(spawn: () => WorkerPort): ImportReader {
             if (r.kind === 'lines') onLines?.(r.input, r.lines, r.fraction);
             else if (r.kind === 'read') {
               done();
-              resolve([...r.parsed]);
+              // The worker sends the inputs back without their texts: they are the page's.
+              resolve(r.parsed.map((p, i) => ({ ...p, input: inputs[i] ?? p.input })));
             }
           },
           reject,
@@ -139,6 +163,8 @@ export function createImportReader(spawn: () => WorkerPort): ImportReader {
         });
         // A build that fails never checks: nobody waits for it, so its rejection is no error.
         checks.catch(() => {});
+        let findings: CheckReport | undefined;
+        let scenarioText: string | undefined;
         start(
           { job: 'build', inputs, options },
           (r, done) => {
@@ -146,9 +172,11 @@ export function createImportReader(spawn: () => WorkerPort): ImportReader {
             else if (r.kind === 'built') {
               if (!r.result.ok) done();
               resolve({ result: r.result, checks });
-            } else if (r.kind === 'checked') {
+            } else if (r.kind === 'findings') findings = r.findings;
+            else if (r.kind === 'scenario-text') scenarioText = r.text;
+            else if (r.kind === 'host-text' && findings && scenarioText !== undefined) {
               done();
-              checked.resolve(r.checks);
+              checked.resolve({ findings, scenarioText, hostText: r.text });
             }
           },
           (e) => {
@@ -188,12 +216,7 @@ export function createImportReader(spawn: () => WorkerPort): ImportReader {
       });
     },
     cancel() {
-      const p = port;
-      port = undefined;
-      p?.terminate();
-      const jobs = [...pending.values()];
-      pending.clear();
-      for (const j of jobs) j.reject(new CancelledError());
+      end(new CancelledError());
     },
   };
 }
@@ -207,6 +230,7 @@ export function inPlacePort(): WorkerPort {
   let ended = false;
   const port: WorkerPort = {
     onReply: undefined,
+    onFailure: undefined,
     post(request) {
       const channel = new MessageChannel();
       channel.port1.onmessage = () => {
