@@ -2,6 +2,7 @@ import { columnBuffers } from '../core/importers/step-columns.ts';
 import type { UnitChoice } from '../core/importers/index.ts';
 import type { CheckReport } from '../core/analysis/index.ts';
 import { save, type LoadError, type Scenario, type ScenarioStep } from '../core/scenario/index.ts';
+import { asciiJson } from './ascii-json.ts';
 import { analyzeWorkspace } from './findings.ts';
 import { encodeHost } from './host-codec.ts';
 import {
@@ -41,7 +42,7 @@ export type JobRequest =
 /** What the page keeps of a built import once the worker checked it. */
 export interface ImportChecks {
   readonly findings: CheckReport;
-  /** `save` of the plan's scenario and `encodeHost` of its host context: the autosave's texts. */
+  /** `save` of the plan's scenario and `encodeHost` of its host context (as ASCII, ascii-json.ts): the autosave's texts. */
   readonly scenarioText: string;
   readonly hostText: string;
 }
@@ -154,8 +155,8 @@ export function runJob(request: JobRequest, post: Post, memory: JobMemory): void
       // While the page applies the steps: what it would otherwise work out on its own right after.
       const { scenario, host } = built.plan;
       post({ id, kind: 'findings', findings: analyzeWorkspace(scenario, host) });
-      post({ id, kind: 'scenario-text', text: save(scenario) });
-      post({ id, kind: 'host-text', text: encodeHost(host) });
+      post({ id, kind: 'scenario-text', text: asciiJson(save(scenario)) });
+      post({ id, kind: 'host-text', text: asciiJson(encodeHost(host)) });
       return;
     }
     const loaded = loadScenarioText(request.text);
@@ -171,7 +172,7 @@ export function runJob(request: JobRequest, post: Post, memory: JobMemory): void
     });
     for (let at = 0; at < steps.length; at += STEPS_PER_MESSAGE)
       post({ id, kind: 'steps', steps: steps.slice(at, at + STEPS_PER_MESSAGE) });
-    post({ id, kind: 'saved', scenarioText: save(loaded.scenario) });
+    post({ id, kind: 'saved', scenarioText: asciiJson(save(loaded.scenario)) });
   } catch (e) {
     post({ id, kind: 'failed', message: e instanceof Error ? e.message : String(e) });
   }

@@ -16,6 +16,7 @@ import { importHost } from '../../src/store/session.ts';
 import { replayInSlices } from '../../src/store/sliced-replay.ts';
 import { yieldToPage } from '../../src/store/yield-to-page.ts';
 import { save } from '../../src/core/scenario/index.ts';
+import { asciiJson } from '../../src/store/ascii-json.ts';
 import { churnTrace } from '../bench/churn-trace.ts';
 import { defaultStore } from './app-fixture.tsx';
 
@@ -164,8 +165,10 @@ describe('runHostImport', () => {
     expect(store.getState().notice).toEqual(once.getState().notice);
     // What the worker worked out meanwhile is what the page would have.
     expect(findingsOf(got)).toEqual(findingsOf(expected));
-    expect(scenarioText(got.scenario)).toBe(save(expected.scenario));
-    expect(encodeHost(got.host!)).toBe(encodeHost(expected.host!));
+    // The same JSON, written in ASCII (ascii-json.ts).
+    expect(scenarioText(got.scenario)).toBe(asciiJson(save(expected.scenario)));
+    expect(JSON.parse(scenarioText(got.scenario))).toEqual(JSON.parse(save(expected.scenario)));
+    expect(encodeHost(got.host!)).toBe(asciiJson(encodeHost(expected.host!)));
 
     store.getState().undo();
     expect(store.getState().history!.present).toBe(before.present);
@@ -206,5 +209,14 @@ describe('runHostImport', () => {
     );
     expect(r.kind).toBe('refused');
     expect(store.getState().history).toBe(before.history);
+  });
+});
+
+describe('asciiJson', () => {
+  it('writes the same JSON value in ASCII', () => {
+    const value = { note: 'MGAW 39 → 39-bit · “quoted” 𝔸 \u2028', n: [1, '€'] };
+    const text = asciiJson(JSON.stringify(value));
+    expect(text).toMatch(/^[\x20-\x7e]*$/);
+    expect(JSON.parse(text)).toEqual(value);
   });
 });
