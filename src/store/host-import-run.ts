@@ -110,7 +110,13 @@ export async function runHostImport(
     }
     openImported(
       store,
-      { ok: true, scenario, state: replayed.state, reports: replayed.reports },
+      {
+        ok: true,
+        scenario,
+        state: replayed.state,
+        replayed: replayed.steps.length,
+        mismatched: replayed.mismatched,
+      },
       { ...plan, scenario, host },
     );
     return { kind: 'done' };

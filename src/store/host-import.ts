@@ -13,6 +13,7 @@ import {
   type UnitChoice,
   type UnparsedLine,
 } from '../core/importers/index.ts';
+import { traceSetupSteps } from '../core/importers/qemu-trace.ts';
 import { guestFromScenario, toScenario } from '../core/importers/to-scenario.ts';
 import { isVfioDriver } from '../core/iommu/ownership.ts';
 import type { PlatformInput } from '../core/platform/normalize.ts';
@@ -318,6 +319,28 @@ export function mergeParsed(parsed: readonly ParsedInput[], iommu?: UnitChoice) 
 }
 
 /**
+ * A trace's steps with the container setup for `group` in front, and their lines: what reading
+ * it again with the group gives. A text read as one QEMU trace gets the setup once, before its
+ * first step (qemu-trace.ts), so the steps already read are kept: a trace of a million lines is
+ * not read twice. A paste with the trace among other pieces is read again.
+ */
+export function traceWithSetup(
+  p: ParsedInput,
+  group: number,
+  options: ParseOptions = {},
+): { steps: readonly ImportedStep[]; stepLines: readonly number[] } {
+  const r = p.result;
+  if (r?.kind === 'qemu-trace' && r.scenario.steps) {
+    return {
+      steps: [...traceSetupSteps(group), ...r.scenario.steps],
+      stepLines: [0, 0, 0, ...(r.stepLines ?? [])],
+    };
+  }
+  const again = parseInput(p.input, { ...options, traceGroup: group }).result;
+  return { steps: again?.scenario.steps ?? [], stepLines: again?.stepLines ?? [] };
+}
+
+/**
  * The scenario an import opens: the merged platform (or the current one), the chosen guest
  * layout, and the trace's steps (re-read with the container setup for `traceGroup`).
  */
@@ -356,14 +379,10 @@ export function buildHostImport(
     const trace = readsAs(p, 'qemu-trace');
     const withSetup =
       trace && options.traceGroup !== undefined
-        ? parseInput(p.input, {
-            ...iommu,
-            traceGroup: options.traceGroup,
-            onLines: options.onLines,
-          }).result
-        : p.result;
-    const lines = withSetup?.stepLines ?? [];
-    (withSetup?.scenario.steps ?? []).forEach((s, i) => {
+        ? traceWithSetup(p, options.traceGroup, { ...iommu, onLines: options.onLines })
+        : { steps: p.result.scenario.steps, stepLines: p.result.stepLines ?? [] };
+    const lines = withSetup.stepLines;
+    withSetup.steps.forEach((s, i) => {
       steps.push(s);
       if (s.op === 'vfio.map_dma' || s.op === 'vfio.unmap_dma') {
         dmaSteps.push(s);

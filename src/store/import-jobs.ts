@@ -114,6 +114,12 @@ function read(
   return parsed;
 }
 
+function lineCount(text: string): number {
+  let n = 0;
+  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) n++;
+  return text.length > 0 && !text.endsWith('\n') ? n + 1 : n;
+}
+
 export function runJob(request: JobRequest, post: Post, memory: JobMemory): void {
   const { id } = request;
   try {
@@ -150,6 +156,9 @@ export function runJob(request: JobRequest, post: Post, memory: JobMemory): void
         post({ id, kind: 'built', result: built });
         return;
       }
+      // A trace the dialog had read is not read again (traceWithSetup): its lines are all read.
+      const lines = request.inputs.reduce((n, i) => n + lineCount(i.text), 0);
+      post({ id, kind: 'lines', input: -1, lines, fraction: 1 });
       const packed = packImport(built.plan);
       post({ id, kind: 'built', result: { ok: true, packed } }, columnBuffers(packed.steps));
       // While the page applies the steps: what it would otherwise work out on its own right after.

@@ -39,9 +39,22 @@ export type OpenResult =
       readonly ok: true;
       readonly scenario: Scenario;
       readonly state: EngineState;
-      readonly reports: readonly StepReport[];
+      /** How many steps were replayed, and the reports of those whose outcome did not match. */
+      readonly replayed: number;
+      readonly mismatched: readonly StepReport[];
     }
   | { readonly ok: false; readonly errors: readonly LoadError[] };
+
+/**
+ * What opening keeps of a replay's reports: the count and the ones not as expected. A workspace
+ * of a million trace steps would otherwise hold a million reports, which the log never shows
+ * (stepping through the replay reads them again, replay-steps.ts).
+ */
+export function replaySummary(
+  reports: readonly StepReport[],
+): Pick<Extract<OpenResult, { ok: true }>, 'replayed' | 'mismatched'> {
+  return { replayed: reports.length, mismatched: reports.filter((r) => !r.matches) };
+}
 
 /**
  * The core loader reports bad input as errors; anything it throws all the same (a stack
@@ -95,7 +108,7 @@ export function openScenario(scenario: Scenario): OpenResult {
   const report = replay(scenario);
   if (report.setupError !== undefined)
     return { ok: false, errors: [{ path: 'platform', message: report.setupError }] };
-  return { ok: true, scenario, state: report.state, reports: report.steps };
+  return { ok: true, scenario, state: report.state, ...replaySummary(report.steps) };
 }
 
 /** The outcome of one user action; an engine exception is reported, never thrown at the UI. */

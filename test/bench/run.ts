@@ -8,17 +8,22 @@
  *      held per mapping with 50 undo entries (engine-cow.ts);
  *   2. canvas frame time of the app's MapPainter at 1M mappings, at four zoom levels, against a
  *      naive d3 SVG rendering (one <rect> per mapping) at 10k, in headless Chromium (browser.ts);
- *   3. importer throughput on large inputs of the main formats (importers.ts).
+ *   3. importer throughput on large inputs of the main formats (importers.ts);
+ *   4. a 1M-line QEMU trace through "Debug a real host": read in the worker against JSON.parse of
+ *      a JSON file of the same size (target at most 4x), applied on the page in slices against the
+ *      bare engine ops (target at most 3x) (trace-import.ts).
  */
 import { benchMap } from './browser.ts';
 import { benchEngineCow, ROUNDS } from './engine-cow.ts';
 import { benchImporters } from './importers.ts';
+import { benchTraceImport, TRACE_ROUNDS } from './trace-import.ts';
 
 const quick = process.argv.includes('--quick');
 const ENGINE_N = quick ? [1_000, 10_000, 100_000] : [1_000, 100_000, 1_000_000];
 const CANVAS_N = quick ? 100_000 : 1_000_000;
 const SVG_N = 10_000;
 const FRAMES = quick ? 10 : 30;
+const TRACE_LINES = quick ? 100_000 : 1_000_000;
 
 interface Row {
   section: string;
@@ -100,6 +105,20 @@ for (const r of benchImporters(quick)) {
     ms: fmt(r.ms),
     rate: `${fmt(r.bytes / 1e6 / (r.ms / 1000), 1)} MB/s, ${int((r.lines / r.ms) * 1000)} lines/s`,
     ratio: `${int(r.lines)} lines, detected as ${r.kind}`,
+  });
+}
+
+// 4. A big trace through the import ------------------------------------------------------------
+
+log(`trace import: ${TRACE_LINES} lines, median of ${TRACE_ROUNDS} interleaved rounds`);
+for (const r of await benchTraceImport(TRACE_LINES, log)) {
+  rows.push({
+    section: 'trace',
+    name: r.name,
+    n: int(r.n),
+    ms: fmt(r.ms),
+    rate: `${fmt(r.bytes / 1e6 / (r.ms / 1000), 1)} MB/s${r.longestSliceMs !== undefined ? `, longest slice ${fmt(r.longestSliceMs, 1)} ms` : ''}`,
+    ratio: `${(r.ms / r.baselineMs).toFixed(2)}x ${r.baselineName} (${fmt(r.baselineMs)} ms)`,
   });
 }
 

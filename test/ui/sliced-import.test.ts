@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { replay, type Scenario } from '../../src/core/scenario/index.ts';
+import { replay, type Scenario, type ScenarioStep } from '../../src/core/scenario/index.ts';
 import type { AppStore } from '../../src/store/app-store.ts';
 import { findingsOf } from '../../src/store/findings.ts';
 import { encodeHost } from '../../src/store/host-codec.ts';
@@ -7,6 +9,8 @@ import {
   buildHostImport,
   type BuildOptions,
   type ImportInput,
+  parseInput,
+  traceWithSetup,
 } from '../../src/store/host-import.ts';
 import { type ImportProgress, runHostImport } from '../../src/store/host-import-run.ts';
 import { createImportReader, inPlacePort } from '../../src/store/import-reader.ts';
@@ -70,7 +74,12 @@ describe('replayInSlices', () => {
     const store = defaultStore();
     const built = buildHostImport([TRACE], options(store));
     if (!built.ok) throw new Error(built.error);
-    const scenario: Scenario = built.plan.scenario;
+    // A step that does not go as its expect says, so there is a mismatch to report.
+    const again = built.plan.scenario.steps[3] as ScenarioStep;
+    const scenario: Scenario = {
+      ...built.plan.scenario,
+      steps: [...built.plan.scenario.steps, { ...again, expect: { ok: true } }],
+    };
     const steps = [...scenario.steps];
     let slices = 0;
     const sliced = await replayInSlices(
@@ -80,7 +89,8 @@ describe('replayInSlices', () => {
     );
     if (sliced.kind !== 'done') throw new Error(sliced.kind);
     const whole = replay(scenario);
-    expect(sliced.reports).toEqual(whole.steps);
+    expect(sliced.mismatched).toEqual(whole.steps.filter((r) => !r.matches));
+    expect(sliced.mismatched).toHaveLength(1);
     expect(sliced.state.vfio).toEqual(whole.state.vfio);
     expect(sliced.steps).toEqual(scenario.steps);
     expect(slices).toBeGreaterThan(10);
@@ -218,5 +228,27 @@ describe('asciiJson', () => {
     const text = asciiJson(JSON.stringify(value));
     expect(text).toMatch(/^[\x20-\x7e]*$/);
     expect(JSON.parse(text)).toEqual(value);
+  });
+});
+
+describe('traceWithSetup', () => {
+  const fixtureTrace = readFileSync(
+    resolve(import.meta.dirname, '../fixtures/hosts/intel-client/qemu-trace.txt'),
+    'utf8',
+  );
+  const mixed = `${fixtureTrace}\n$ cat /sys/kernel/iommu_groups/4/reserved_regions\n0x00000000fee00000 0x00000000feefffff msi\n${fixtureTrace}`;
+  it('is what reading the trace again with the group gives', () => {
+    for (const input of [
+      TRACE,
+      { ...TRACE, kind: 'qemu-trace' as const },
+      { id: 'f', name: 'fixture', text: fixtureTrace },
+      { id: 'm', name: 'mixed', text: mixed },
+    ]) {
+      const again = parseInput(input, { traceGroup: 4 }).result;
+      expect(traceWithSetup(parseInput(input), 4), input.name).toEqual({
+        steps: again?.scenario.steps,
+        stepLines: again?.stepLines,
+      });
+    }
   });
 });

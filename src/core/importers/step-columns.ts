@@ -62,6 +62,13 @@ function asDma(step: unknown): DmaStep | undefined {
   return step as DmaStep;
 }
 
+function sameShape(sh: DmaShape, s: DmaStep, vaddr: boolean): boolean {
+  if (sh.op !== s.op || sh.container !== s.container || sh.vaddr !== vaddr) return false;
+  if (sh.flags.length !== s.flags.length) return false;
+  for (let i = 0; i < sh.flags.length; i++) if (sh.flags[i] !== s.flags[i]) return false;
+  return true;
+}
+
 function fits64(v: bigint): boolean {
   return v >= 0n && v < 1n << 64n;
 }
@@ -74,7 +81,7 @@ export class StepColumnsWriter<T> {
   private line = new Uint32Array(1024);
   private words = new Uint32Array(6 * 1024);
   private readonly shapes: DmaShape[] = [];
-  private readonly shapeIds = new Map<string, number>();
+  private lastShape = 0;
   private readonly others: T[] = [];
 
   push(step: T, tag = 0, line = 0): void {
@@ -112,14 +119,17 @@ export class StepColumnsWriter<T> {
     if (!fits64(s.iova) || !fits64(s.size) || (s.vaddr !== undefined && !fits64(s.vaddr)))
       return undefined;
     const vaddr = s.vaddr !== undefined;
-    const key = `${s.op}\n${typeof s.container}:${s.container}\n${s.flags.join('\n')}\n${vaddr}`;
-    let id = this.shapeIds.get(key);
-    if (id === undefined) {
+    // A trace has a handful of shapes, most steps the last one's: compared field by field, no
+    // key string per step.
+    const last = this.shapes[this.lastShape];
+    if (last && sameShape(last, s, vaddr)) return this.lastShape;
+    let id = this.shapes.findIndex((sh) => sameShape(sh, s, vaddr));
+    if (id < 0) {
       if (this.shapes.length === MAX_SHAPES) return undefined;
       id = this.shapes.length;
       this.shapes.push({ op: s.op, container: s.container, flags: [...s.flags], vaddr });
-      this.shapeIds.set(key, id);
     }
+    this.lastShape = id;
     return id;
   }
 

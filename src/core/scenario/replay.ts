@@ -242,10 +242,14 @@ export function resolveStepRefs(
   step: ScenarioStep,
   bindings: ReadonlyMap<string, number>,
 ): { readonly action: Action; readonly unbound: readonly UnboundRef[] } {
-  const { as: _as, expect: _expect, ...fields } = step;
-  const out: Record<string, unknown> = { ...fields };
+  // One pass and one object: a replay of a million trace steps runs this a million times.
+  const fields = step as unknown as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
   const unbound: UnboundRef[] = [];
-  for (const [key, value] of Object.entries(fields)) {
+  for (const key of Object.keys(fields)) {
+    if (key === 'as' || key === 'expect') continue;
+    const value = fields[key];
+    out[key] = value;
     if (!OBJECT_REF_FIELDS.has(key) || typeof value !== 'string' || !value.startsWith('$'))
       continue;
     const id = bindings.get(value.slice(1));
