@@ -37,4 +37,7 @@ export default defineConfig({
   plugins: [react(), contentSecurityPolicy()],
   server: { port: 5173, strictPort: false },
   build: { target: 'es2022', sourcemap: false },
+  // The import worker is a module worker (new Worker(url, { type: 'module' })), loaded from the
+  // app's own origin, which the CSP's worker-src 'self' allows.
+  worker: { format: 'es' },
 });

@@ -8,6 +8,7 @@ import {
   type PlacedEvent,
 } from '../core/importers/index.ts';
 import type { PlatformInput } from '../core/platform/normalize.ts';
+import type { Scenario } from '../core/scenario/index.ts';
 import type { Range } from '../core/u64.ts';
 import { fitRange } from '../view/viewport/viewport.ts';
 import type { AppStore } from './app-store.ts';
@@ -21,28 +22,45 @@ import type { Snapshot } from './workspace.ts';
  */
 const cache = new WeakMap<object, { host: HostContext | undefined; report: CheckReport }>();
 
-function platformOf(s: Snapshot): PlatformInput {
+function platformOf(s: Pick<Snapshot, 'scenario'>): PlatformInput {
   return (s.scenario.platform ?? {}) as PlatformInput;
+}
+
+/** The analysis of a workspace's scenario and import, uncached (a worker runs it for a big import). */
+export function analyzeWorkspace(scenario: Scenario, host: HostContext | undefined): CheckReport {
+  const guest = workspaceGuest(scenario, host);
+  return analyze({
+    platform: platformOf({ scenario }),
+    ...(guest ? { guest } : {}),
+    ...(host
+      ? {
+          host: host.facts,
+          events: host.events,
+          steps: host.steps,
+          stepLines: host.stepLines,
+        }
+      : {}),
+  });
 }
 
 export function findingsOf(s: Snapshot): CheckReport {
   const hit = cache.get(s.scenario);
   if (hit && hit.host === s.host) return hit.report;
-  const guest = workspaceGuest(s.scenario, s.host);
-  const report = analyze({
-    platform: platformOf(s),
-    ...(guest ? { guest } : {}),
-    ...(s.host
-      ? {
-          host: s.host.facts,
-          events: s.host.events,
-          steps: s.host.steps,
-          stepLines: s.host.stepLines,
-        }
-      : {}),
-  });
+  const report = analyzeWorkspace(s.scenario, s.host);
   cache.set(s.scenario, { host: s.host, report });
   return report;
+}
+
+/**
+ * Keeps a report worked out elsewhere (a worker replayed the import's trace for it) as the
+ * findings of this scenario and import, so the findings tab does not replay it again.
+ */
+export function rememberFindings(
+  scenario: Scenario,
+  host: HostContext | undefined,
+  report: CheckReport,
+): void {
+  cache.set(scenario, { host, report });
 }
 
 export type Explained =

@@ -7,10 +7,21 @@ import type { HostContext } from './host-import.ts';
  */
 const TAG = '$u64';
 
+/** Texts encoded elsewhere (a worker, for a big import), by the host they encode. */
+const encoded = new WeakMap<HostContext, string>();
+
 export function encodeHost(host: HostContext): string {
-  return JSON.stringify(host, (_k, v: unknown) =>
-    typeof v === 'bigint' ? { [TAG]: `0x${v.toString(16)}` } : v,
+  return (
+    encoded.get(host) ??
+    JSON.stringify(host, (_k, v: unknown) =>
+      typeof v === 'bigint' ? { [TAG]: `0x${v.toString(16)}` } : v,
+    )
   );
+}
+
+/** Keeps `text` (encodeHost of an equal host, made elsewhere) as this host's encoding. */
+export function rememberHostText(host: HostContext, text: string): void {
+  encoded.set(host, text);
 }
 
 export type DecodedHost =

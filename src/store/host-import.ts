@@ -13,6 +13,7 @@ import {
   type UnitChoice,
   type UnparsedLine,
 } from '../core/importers/index.ts';
+import { traceSetupSteps } from '../core/importers/qemu-trace.ts';
 import { guestFromScenario, toScenario } from '../core/importers/to-scenario.ts';
 import { isVfioDriver } from '../core/iommu/ownership.ts';
 import type { PlatformInput } from '../core/platform/normalize.ts';
@@ -46,6 +47,11 @@ export interface ParsedInput {
   readonly kind: ReadKind | undefined;
   readonly result: ImportResult | undefined;
   readonly error: string | undefined;
+  /**
+   * What was understood, worked out before the steps were left out of `result` (`leaveOutSteps`:
+   * an input read in a worker comes back without its million steps, which the dialog only counts).
+   */
+  readonly summary?: { readonly understood: Understood; readonly pieces: readonly PieceReport[] };
 }
 
 export interface ParseOptions {
@@ -53,6 +59,8 @@ export interface ParseOptions {
   readonly traceGroup?: number | undefined;
   /** The user's pick of the IOMMU unit for grouped devices no input assigns. */
   readonly iommu?: UnitChoice | undefined;
+  /** Progress of a long QEMU trace: lines read and the fraction of the text. */
+  readonly onLines?: ((lines: number, fraction: number) => void) | undefined;
 }
 
 /**
@@ -65,6 +73,7 @@ export function parseInput(input: ImportInput, options: ParseOptions = {}): Pars
     ...(input.kind ? { kind: input.kind } : {}),
     ...(options.traceGroup !== undefined ? { group: options.traceGroup } : {}),
     ...(options.iommu ? { iommu: options.iommu } : {}),
+    ...(options.onLines ? { onLines: options.onLines } : {}),
   });
   if (!r.ok) {
     const detected = input.kind ? detectKind(input.text) : undefined;
@@ -149,8 +158,54 @@ export interface PieceReport {
  * piece's line range, command, notes and unread lines; the counts come from reading the piece
  * again with its importer (the same cleaned lines the paste reader gave it).
  */
-export function pieceReports(p: ParsedInput): PieceReport[] {
+export function pieceReports(p: ParsedInput): readonly PieceReport[] {
+  if (p.summary) return p.summary.pieces;
   return (p.result?.pieces ?? []).map((piece) => ({ piece, understood: understood(piece.result) }));
+}
+
+/** What an input was understood as (its summary when its steps were left out). */
+export function inputUnderstood(p: ParsedInput): Understood | undefined {
+  return p.summary?.understood ?? (p.result ? understood(p.result) : undefined);
+}
+
+/** The input holds QEMU trace steps (which replay into a group's container). */
+export function hasTraceSteps(p: ParsedInput): boolean {
+  if (!readsAs(p, 'qemu-trace')) return false;
+  return p.summary ? p.summary.understood.steps > 0 : (p.result?.scenario.steps?.length ?? 0) > 0;
+}
+
+function withoutSteps(r: ImportResult): ImportResult {
+  const { steps: _steps, ...scenario } = r.scenario;
+  const { stepLines: _lines, ...rest } = r;
+  return {
+    ...rest,
+    scenario,
+    ...(r.pieces
+      ? { pieces: r.pieces.map((p) => ({ ...p, result: withoutSteps(p.result) })) }
+      : {}),
+  };
+}
+
+/**
+ * The input with its steps (and their line numbers) left out of its result and its pieces', and
+ * what was understood of them kept in `summary`: what a worker sends the page for the dialog,
+ * which shows counts; the steps themselves cross once, as columns, when the import is built.
+ */
+export function leaveOutSteps(p: ParsedInput): ParsedInput {
+  if (!p.result || p.summary) return p;
+  const result = withoutSteps(p.result);
+  const counted = pieceReports(p);
+  return {
+    ...p,
+    result,
+    summary: {
+      understood: understood(p.result),
+      pieces: (result.pieces ?? []).map((piece, i) => ({
+        piece,
+        understood: (counted[i] as PieceReport).understood,
+      })),
+    },
+  };
 }
 
 /** The pasted lines outside every piece: text around the output, given to no importer. */
@@ -223,6 +278,8 @@ export interface BuildOptions {
   readonly currentPlatform?: PlatformInput | undefined;
   /** The user's pick of the IOMMU unit for grouped devices no input assigns. */
   readonly iommu?: UnitChoice | undefined;
+  /** Progress of reading a long QEMU trace with its container setup. */
+  readonly onLines?: ((lines: number, fraction: number) => void) | undefined;
 }
 
 export type BuildResult = { ok: true; plan: HostImportPlan } | { ok: false; error: string };
@@ -262,15 +319,39 @@ export function mergeParsed(parsed: readonly ParsedInput[], iommu?: UnitChoice) 
 }
 
 /**
+ * A trace's steps with the container setup for `group` in front, and their lines: what reading
+ * it again with the group gives. A text read as one QEMU trace gets the setup once, before its
+ * first step (qemu-trace.ts), so the steps already read are kept: a trace of a million lines is
+ * not read twice. A paste with the trace among other pieces is read again.
+ */
+export function traceWithSetup(
+  p: ParsedInput,
+  group: number,
+  options: ParseOptions = {},
+): { steps: readonly ImportedStep[]; stepLines: readonly number[] } {
+  const r = p.result;
+  if (r?.kind === 'qemu-trace' && r.scenario.steps) {
+    return {
+      steps: [...traceSetupSteps(group), ...r.scenario.steps],
+      stepLines: [0, 0, 0, ...(r.stepLines ?? [])],
+    };
+  }
+  const again = parseInput(p.input, { ...options, traceGroup: group }).result;
+  return { steps: again?.scenario.steps ?? [], stepLines: again?.stepLines ?? [] };
+}
+
+/**
  * The scenario an import opens: the merged platform (or the current one), the chosen guest
  * layout, and the trace's steps (re-read with the container setup for `traceGroup`).
  */
 export function buildHostImport(
   inputs: readonly ImportInput[],
   options: BuildOptions,
+  /** The inputs already read with `options.iommu` (a worker keeps what it read for the dialog). */
+  read?: readonly ParsedInput[],
 ): BuildResult {
   const iommu = options.iommu ? { iommu: options.iommu } : {};
-  const parsed = inputs.map((i) => parseInput(i, iommu));
+  const parsed = read ?? inputs.map((i) => parseInput(i, iommu));
   if (!parsed.some((p) => p.result))
     return {
       ok: false,
@@ -298,10 +379,10 @@ export function buildHostImport(
     const trace = readsAs(p, 'qemu-trace');
     const withSetup =
       trace && options.traceGroup !== undefined
-        ? parseInput(p.input, { ...iommu, traceGroup: options.traceGroup }).result
-        : p.result;
-    const lines = withSetup?.stepLines ?? [];
-    (withSetup?.scenario.steps ?? []).forEach((s, i) => {
+        ? traceWithSetup(p, options.traceGroup, { ...iommu, onLines: options.onLines })
+        : { steps: p.result.scenario.steps, stepLines: p.result.stepLines ?? [] };
+    const lines = withSetup.stepLines;
+    withSetup.steps.forEach((s, i) => {
       steps.push(s);
       if (s.op === 'vfio.map_dma' || s.op === 'vfio.unmap_dma') {
         dmaSteps.push(s);

@@ -14,7 +14,7 @@ import type { AppState, AppStore, LessonPosition } from './app-store.ts';
 import { defaultViewRange } from './default-view.ts';
 import type { Change, ViewPatch } from './capture.ts';
 import { dispatchChange, openChange } from './workspace-changes.ts';
-import type { Snapshot } from './workspace.ts';
+import { replaySummary, type Snapshot } from './workspace.ts';
 
 /**
  * Guided lessons in the app (DESIGN.md §6): a lesson's scenario opened as the workspace and read
@@ -131,7 +131,7 @@ export function openLessonChange(
   const whole = count === lesson.scenario.steps.length;
   const opened = openChange(
     s,
-    { ok: true, scenario, state: report.state, reports: report.steps },
+    { ok: true, scenario, state: report.state, ...replaySummary(report.steps) },
     whole ? lesson.id : undefined,
     `lesson “${lesson.title}”, step ${at + 1} of ${last + 1}`,
   );

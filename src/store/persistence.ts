@@ -173,10 +173,12 @@ export function createPersistence(store: AppStore, env: PersistenceEnv, key: str
   function write(): Promise<void> {
     writing = writing.then(async () => {
       const { mode, key: at, revision } = get();
-      const saved = savedWorkspace(store, env.scenarioText, booted.setAside);
       if (mode === 'starting') changedWhileStarting = true;
       if (isReadOnly(mode)) set({ withheld: get().withheld + 1 });
-      if (mode !== 'saving' || !env.idb || !saved) return;
+      if (mode !== 'saving' || !env.idb) return;
+      // Only a write reads the workspace's texts: for a big import they are tens of megabytes.
+      const saved = savedWorkspace(store, env.scenarioText, booted.setAside);
+      if (!saved) return;
       changedWhileStarting = false;
       try {
         const r = await writeAutosaveIfCurrent(env.idb, at, saved, revision);

@@ -1,4 +1,7 @@
-import { formatLoadError, type LoadError } from '../core/scenario/index.ts';
+import type { LoadError } from '../core/scenario/index.ts';
+import { type ImportReader, OFF_PAGE_CHARS } from './import-reader.ts';
+import { describeLoadErrors, notOpened } from './not-opened.ts';
+import { openScenarioOffPage } from './open-scenario-off-page.ts';
 import { parseU64, type Range } from '../core/u64.ts';
 import { BUILTIN_SCENARIOS, builtinScenario, DEFAULT_SCENARIO_ID } from './scenarios/builtin.ts';
 import { fitRange, formatViewParam, parseViewParam } from '../view/viewport/viewport.ts';
@@ -16,7 +19,13 @@ import { readSavedSteps } from './saved-steps.ts';
 import { type ParsedHash, parseHash, unpackScenario } from './share-link.ts';
 import type { HostContext, HostImportPlan, ImportInput } from './host-import.ts';
 import { decodeHost, encodeHost } from './host-codec.ts';
-import { openScenario, openScenarioText, type Snapshot, userStepsText } from './workspace.ts';
+import {
+  type OpenResult,
+  openScenario,
+  openScenarioText,
+  type Snapshot,
+  userStepsText,
+} from './workspace.ts';
 import { defaultViewRange } from './default-view.ts';
 import { openLesson } from './lesson.ts';
 import { lessonById } from '../core/lessons/index.ts';
@@ -30,22 +39,7 @@ export const MAX_FILE_BYTES = 20 * 1024 * 1024;
  */
 export const MAX_SCENARIO_FILE_BYTES = 4 * 1024 * 1024;
 
-/** A notice names the first few load errors; the rest usually follow from them. */
-const ERRORS_IN_A_NOTICE = 3;
-
-export function describeLoadErrors(errors: readonly LoadError[]): string {
-  const shown = errors.slice(0, ERRORS_IN_A_NOTICE).map(formatLoadError).join('; ');
-  const more = errors.length - ERRORS_IN_A_NOTICE;
-  return more > 0 ? `${shown}; and ${more} more` : shown;
-}
-
-/** Says why `what` did not open; the workspace stays as it was. */
-function notOpened(store: AppStore, what: string, errors: readonly LoadError[]): false {
-  store
-    .getState()
-    .notify({ kind: 'error', text: `${what} could not be opened: ${describeLoadErrors(errors)}` });
-  return false;
-}
+export { describeLoadErrors };
 
 function megabytes(bytes: number): string {
   return `${(bytes / 1048576).toFixed(1)} MB`;
@@ -91,11 +85,22 @@ export function openBuiltin(store: AppStore, id: string, fit = true): boolean {
   return openText(store, b.text, b.id, fit);
 }
 
+/** How a long scenario file is opened off the page (open-scenario-off-page.ts). */
+export interface OffPage {
+  readonly reader: ImportReader;
+  readonly yieldToPage: () => Promise<void>;
+}
+
 /**
  * Reads a dropped or chosen scenario file, refusing oversized ones before reading them. Whatever
- * goes wrong ends in a notice, and the workspace open before stays.
+ * goes wrong ends in a notice, and the workspace open before stays. With `offPage`, a file
+ * longer than OFF_PAGE_CHARS is parsed in the worker and replayed in slices.
  */
-export async function openFile(store: AppStore, file: Blob & { name?: string }): Promise<boolean> {
+export async function openFile(
+  store: AppStore,
+  file: Blob & { name?: string },
+  offPage?: OffPage,
+): Promise<boolean> {
   const name = file.name ?? 'the file';
   if (file.size > MAX_SCENARIO_FILE_BYTES) {
     store.getState().notify({
@@ -114,6 +119,8 @@ export async function openFile(store: AppStore, file: Blob & { name?: string }):
     });
     return false;
   }
+  if (offPage && text.length > OFF_PAGE_CHARS)
+    return openScenarioOffPage(store, offPage.reader, text, name, offPage.yieldToPage);
   return openText(store, text, undefined, true, { kind: 'info', text: `opened ${name}` });
 }
 
@@ -346,6 +353,24 @@ export async function followHash(
 export function importHost(store: AppStore, plan: HostImportPlan): boolean {
   const opened = openScenario(plan.scenario);
   if (!opened.ok) return notOpened(store, 'the import', opened.errors);
+  openImported(store, opened, plan);
+  return true;
+}
+
+/** Says why an import did not open (its platform does not set up); the workspace stays as it was. */
+export function importNotOpened(store: AppStore, errors: readonly LoadError[]): false {
+  return notOpened(store, 'the import', errors);
+}
+
+/**
+ * A replayed import opened as ONE history entry, fitted, with its notice and the findings tab in
+ * front: `importHost` in one go, and the import that applied its steps in slices (host-import-run.ts).
+ */
+export function openImported(
+  store: AppStore,
+  opened: Extract<OpenResult, { ok: true }>,
+  plan: HostImportPlan,
+): void {
   const events = plan.host.events.length;
   store
     .getState()
@@ -357,7 +382,6 @@ export function importHost(store: AppStore, plan: HostImportPlan): boolean {
       },
       tab: 'findings',
     });
-  return true;
 }
 
 /** Reads dropped or chosen files as import inputs; files above 20 MB are refused before reading. */

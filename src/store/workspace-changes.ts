@@ -20,9 +20,9 @@ export function openChange(
   host?: HostContext,
 ): Change & { readonly commit: Snapshot } {
   const entrySeq = s.seq + 1;
-  const failed = opened.reports.filter((r) => !r.matches);
+  const failed = opened.mismatched;
   const detail = [
-    `${opened.reports.length} step(s) replayed${failed.length ? `, ${failed.length} not as expected` : ''}`,
+    `${opened.replayed} step(s) replayed${failed.length ? `, ${failed.length} not as expected` : ''}`,
     ...failed.map((r) =>
       `step ${r.index} ${r.op}: ${r.errno ?? ''} ${r.message ?? ''} ${r.mismatch ? `(${r.mismatch})` : ''}`.trim(),
     ),

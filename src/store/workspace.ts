@@ -39,9 +39,22 @@ export type OpenResult =
       readonly ok: true;
       readonly scenario: Scenario;
       readonly state: EngineState;
-      readonly reports: readonly StepReport[];
+      /** How many steps were replayed, and the reports of those whose outcome did not match. */
+      readonly replayed: number;
+      readonly mismatched: readonly StepReport[];
     }
   | { readonly ok: false; readonly errors: readonly LoadError[] };
+
+/**
+ * What opening keeps of a replay's reports: the count and the ones not as expected. A workspace
+ * of a million trace steps would otherwise hold a million reports, which the log never shows
+ * (stepping through the replay reads them again, replay-steps.ts).
+ */
+export function replaySummary(
+  reports: readonly StepReport[],
+): Pick<Extract<OpenResult, { ok: true }>, 'replayed' | 'mismatched'> {
+  return { replayed: reports.length, mismatched: reports.filter((r) => !r.matches) };
+}
 
 /**
  * The core loader reports bad input as errors; anything it throws all the same (a stack
@@ -63,8 +76,12 @@ export function loadText(text: string): ReturnType<typeof load> {
   }
 }
 
-/** Loads scenario text with the core loader and replays its steps through the engine. */
-export function openScenarioText(text: string): OpenResult {
+/** Scenario text read with the core loader: one scenario, or why not (a conformance file is not one). */
+export function loadScenarioText(
+  text: string,
+):
+  | { readonly ok: true; readonly scenario: Scenario }
+  | { readonly ok: false; readonly errors: readonly LoadError[] } {
   const loaded = loadText(text);
   if (!loaded.ok) return loaded;
   if (loaded.kind !== 'scenario') {
@@ -78,14 +95,20 @@ export function openScenarioText(text: string): OpenResult {
       ],
     };
   }
-  return openScenario(loaded.scenario);
+  return { ok: true, scenario: loaded.scenario };
+}
+
+/** Loads scenario text with the core loader and replays its steps through the engine. */
+export function openScenarioText(text: string): OpenResult {
+  const loaded = loadScenarioText(text);
+  return loaded.ok ? openScenario(loaded.scenario) : loaded;
 }
 
 export function openScenario(scenario: Scenario): OpenResult {
   const report = replay(scenario);
   if (report.setupError !== undefined)
     return { ok: false, errors: [{ path: 'platform', message: report.setupError }] };
-  return { ok: true, scenario, state: report.state, reports: report.steps };
+  return { ok: true, scenario, state: report.state, ...replaySummary(report.steps) };
 }
 
 /** The outcome of one user action; an engine exception is reported, never thrown at the UI. */

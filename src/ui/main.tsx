@@ -1,10 +1,10 @@
 import './zod-csp.ts';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { save } from '../core/scenario/index.ts';
 import { createAppStore } from '../store/app-store.ts';
 import { linkWorkspaceKey } from '../store/autosave.ts';
 import { createPersistence } from '../store/persistence.ts';
+import { scenarioText } from '../store/scenario-text.ts';
 import { DEFAULT_SCENARIO_ID } from '../store/scenarios/builtin.ts';
 import { boot, type Booted, followHash, openBuiltin } from '../store/session.ts';
 import { App } from './app/App.tsx';
@@ -34,7 +34,7 @@ const persistence = createPersistence(
       typeof BroadcastChannel !== 'undefined' ? (name) => new BroadcastChannel(name) : undefined,
     rememberKey: rememberTabWorkspace,
     openMain: openMainWorkspace,
-    scenarioText: (s) => save(s.scenario),
+    scenarioText: (s) => scenarioText(s.scenario),
     newId: newCopyId,
   },
   key,

@@ -8,7 +8,13 @@
  *      held per mapping with 50 undo entries (engine-cow.ts);
  *   2. canvas frame time of the app's MapPainter at 1M mappings, at four zoom levels, against a
  *      naive d3 SVG rendering (one <rect> per mapping) at 10k, in headless Chromium (browser.ts);
- *   3. importer throughput on large inputs of the main formats (importers.ts).
+ *   3. the first load: JavaScript before the first map (gzip) and navigation to the first painted
+ *      map, production build (first-load.ts);
+ *   4. a 1M-line QEMU trace through "Debug a real host": read in the worker against JSON.parse of
+ *      a JSON file of the same size (target at most 4x), applied on the page in slices against the
+ *      bare engine ops (target at most 3x) (trace-import.ts);
+ *   5. importer throughput on large inputs of the main formats (importers.ts).
+ * Each goal is judged from its value (targets.ts) and written to bench/results.json.
  */
 import { benchMap } from './browser.ts';
 import { benchEngineCow, ROUNDS } from './engine-cow.ts';
@@ -23,12 +29,14 @@ import {
   type BenchTarget,
   type EngineMeasure,
 } from './targets.ts';
+import { benchTraceImport, TRACE_ROUNDS } from './trace-import.ts';
 
 const quick = process.argv.includes('--quick');
 const ENGINE_N = quick ? [1_000, 10_000, 100_000] : [1_000, 100_000, 1_000_000];
 const CANVAS_N = quick ? 100_000 : 1_000_000;
 const SVG_N = 10_000;
 const FRAMES = quick ? 10 : 30;
+const TRACE_LINES = quick ? 100_000 : 1_000_000;
 
 interface Row {
   section: string;
@@ -144,7 +152,7 @@ targets.push(
 );
 targets.push(atMost('navigation to the first map', firstMs, 'ms', 1000));
 
-// 4. Importers --------------------------------------------------------------------------------
+// 5. Importers --------------------------------------------------------------------------------
 
 log('importers');
 for (const r of benchImporters(quick)) {
@@ -156,6 +164,33 @@ for (const r of benchImporters(quick)) {
     rate: `${fmt(r.bytes / 1e6 / (r.ms / 1000), 1)} MB/s, ${int((r.lines / r.ms) * 1000)} lines/s`,
     ratio: `${int(r.lines)} lines, detected as ${r.kind}`,
   });
+}
+
+// 4. A big trace through the import ------------------------------------------------------------
+
+log(`trace import: ${TRACE_LINES} lines, median of ${TRACE_ROUNDS} interleaved rounds`);
+for (const r of await benchTraceImport(TRACE_LINES, log)) {
+  rows.push({
+    section: 'trace',
+    name: r.name,
+    n: int(r.n),
+    ms: fmt(r.ms),
+    rate: `${fmt(r.bytes / 1e6 / (r.ms / 1000), 1)} MB/s${r.longestSliceMs !== undefined ? `, longest slice ${fmt(r.longestSliceMs, 1)} ms` : ''}`,
+    ratio: `${(r.ms / r.baselineMs).toFixed(2)}x ${r.baselineName} (${fmt(r.baselineMs)} ms)`,
+  });
+  const reading = r.name.startsWith('read');
+  targets.push(
+    atMost(
+      `${int(r.n)}-line trace: ${reading ? 'read vs JSON.parse of the same size' : 'apply vs bare engine ops'}`,
+      r.ms / r.baselineMs,
+      'x',
+      reading ? 4 : 3,
+    ),
+  );
+  if (r.longestSliceMs !== undefined)
+    targets.push(
+      atMost(`${int(r.n)}-line trace: longest apply slice`, r.longestSliceMs, 'ms', 100),
+    );
 }
 
 // One table -----------------------------------------------------------------------------------

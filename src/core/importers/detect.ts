@@ -1,4 +1,5 @@
 import { pasteLines } from './paste/index.ts';
+import { isStrictTrace } from './qemu-trace-strict.ts';
 import { splitPieces } from './paste/split.ts';
 import type { InputKind } from './types.ts';
 
@@ -7,6 +8,7 @@ import type { InputKind } from './types.ts';
  * holds the most pasted lines wins. Undefined when no line is tool output we read.
  */
 export function detectKind(text: string): InputKind | undefined {
+  if (isStrictTrace(text)) return 'qemu-trace';
   const lines = pasteLines(text);
   const pieces = splitPieces(lines);
   const size = new Map<InputKind, number>();

@@ -11,6 +11,7 @@ import { importQemuTrace } from './qemu-trace.ts';
 import { importReservedRegions } from './reserved-regions.ts';
 import type { UnitChoice } from './infer-units.ts';
 import { importPaste } from './paste/index.ts';
+import { readStrictTrace } from './qemu-trace-strict.ts';
 import { INPUT_KINDS, type ImportResult, type InputKind } from './types.ts';
 
 /** Every importer by kind; `importText` detects the kind when it is not given. */
@@ -27,6 +28,8 @@ export interface ImportOptions {
   group?: number;
   /** The IOMMU unit for grouped devices that no input assigns (the user's pick). */
   iommu?: UnitChoice;
+  /** Progress of a long QEMU trace: lines read and the fraction of the text (the strict reader's; the general one reports none). */
+  onLines?: (lines: number, fraction: number) => void;
 }
 
 export const IMPORTERS: Record<InputKind, (text: string, options: ImportOptions) => ImportResult> =
@@ -53,6 +56,16 @@ export type ImportTextResult = { ok: true; result: ImportResult } | { ok: false;
  * and the pieces merged (paste/index.ts). Line numbers always point into `text`.
  */
 export function importText(text: string, options: ImportOptions = {}): ImportTextResult {
+  // A trace file as QEMU wrote it reads in one scan, with the same result (qemu-trace-strict.ts).
+  if (options.kind === undefined || options.kind === 'qemu-trace') {
+    const strict = readStrictTrace(text, {
+      group: options.group,
+      wholeText: options.kind === 'qemu-trace',
+      iommu: options.iommu,
+      onLines: options.onLines,
+    });
+    if (strict) return { ok: true, result: strict };
+  }
   const importers = Object.fromEntries(
     INPUT_KINDS.map((k) => [k, (t: string) => IMPORTERS[k](t, options)]),
   ) as Record<InputKind, (t: string) => ImportResult>;

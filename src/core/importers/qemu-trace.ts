@@ -36,9 +36,7 @@ export function importQemuTrace(text: string, options: { group?: number } = {}):
   const skipped: string[] = [];
   const notes: string[] = [];
   if (options.group !== undefined) {
-    steps.push({ op: 'vfio.container_create', as: 'container' });
-    steps.push({ op: 'vfio.group_set_container', group: options.group, container: '$container' });
-    steps.push({ op: 'vfio.set_iommu', container: '$container', type: 'type1v2' });
+    steps.push(...traceSetupSteps(options.group));
     stepLines.push(0, 0, 0);
   }
   // With the iommufd backend the listener's region_add is followed by the ioctl's own trace event:
@@ -62,7 +60,7 @@ export function importQemuTrace(text: string, options: { group?: number } = {}):
       });
       stepLines.push(n);
       if (m[6] !== undefined && m[6] !== '0')
-        notes.push(`line ${n}: IOMMU_IOAS_MAP of ${m[3]} bytes at ${m[2]} returned ${m[6]}`);
+        notes.push(ioasMapReturnNote(n, m[2] as string, m[3] as string, m[6]));
       return;
     }
     m = IOMMUFD_UNMAP.exec(s);
@@ -145,21 +143,54 @@ export function importQemuTrace(text: string, options: { group?: number } = {}):
     }
     log.add(n, raw, 'not a vfio_listener_region_* trace line');
   });
+  return makeResult(
+    'qemu-trace',
+    { steps },
+    log.lines,
+    traceNotes(notes, skipped, steps, options.group),
+    { events, stepLines, dropped: log.droppedCount },
+  );
+}
+
+/** The container a trace's steps replay into, set up for `group` (create, set the group, type1v2). */
+export function traceSetupSteps(group: number): ImportedStep[] {
+  return [
+    { op: 'vfio.container_create', as: 'container' },
+    { op: 'vfio.group_set_container', group, container: '$container' },
+    { op: 'vfio.set_iommu', container: '$container', type: 'type1v2' },
+  ];
+}
+
+/** The note for an IOMMU_IOAS_MAP the trace shows failing (its result in parentheses). */
+export function ioasMapReturnNote(line: number, iova: string, size: string, ret: string): string {
+  return `line ${line}: IOMMU_IOAS_MAP of ${size} bytes at ${iova} returned ${ret}`;
+}
+
+/**
+ * A trace import's notes: the step counts first, then the line notes, the sections QEMU skipped
+ * (`START..END` as printed) and, without a group, how the `$container` steps replay.
+ */
+export function traceNotes(
+  lineNotes: readonly string[],
+  skipped: readonly string[],
+  steps: readonly ImportedStep[],
+  group: number | undefined,
+): string[] {
+  let maps = 0;
+  let unmaps = 0;
+  for (const s of steps) {
+    if (s.op === 'vfio.map_dma') maps++;
+    else if (s.op === 'vfio.unmap_dma') unmaps++;
+  }
+  const notes = [`${maps} map and ${unmaps} unmap step(s)`, ...lineNotes];
   if (skipped.length)
     notes.push(
       `${skipped.length} section(s) skipped by QEMU (not RAM, not mapped): ${skipped.slice(0, 8).join(', ')}${skipped.length > 8 ? ', ...' : ''}`,
     );
-  const maps = steps.filter((s) => s.op === 'vfio.map_dma').length;
-  const unmaps = steps.filter((s) => s.op === 'vfio.unmap_dma').length;
-  notes.unshift(`${maps} map and ${unmaps} unmap step(s)`);
-  if (options.group === undefined && steps.length > 0) {
+  if (group === undefined && steps.length > 0) {
     notes.push(
       'the steps use "$container": give the group number (--group N) to add the container setup, or replay them after your own',
     );
   }
-  return makeResult('qemu-trace', { steps }, log.lines, notes, {
-    events,
-    stepLines,
-    dropped: log.droppedCount,
-  });
+  return notes;
 }

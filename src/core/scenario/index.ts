@@ -13,6 +13,8 @@ export {
 export {
   replay,
   replaySteps,
+  Replayer,
+  startReplay,
   resolveStepRefs,
   compareWithExpect,
   compareValue,

@@ -98,19 +98,60 @@ export function* replaySteps(
   scenario: ReplayableScenario,
   options: ReplayOptions = {},
 ): Generator<ReplayItem, void, undefined> {
-  let state: EngineState;
-  try {
-    state = options.initialState ?? createState(scenario.platform ?? {});
-  } catch (e) {
-    yield { kind: 'setup-error', setupError: `the platform could not be set up: ${errorText(e)}` };
+  const started = startReplay(scenario, options);
+  if (!started.ok) {
+    yield { kind: 'setup-error', setupError: started.setupError };
     return;
   }
-  const bindings = new Map<string, number>();
-  yield { kind: 'start', state, bindings: new Map(bindings) };
-  for (let index = 0; index < scenario.steps.length; index++) {
-    const { report, next } = runStep(state, scenario.steps[index] as ScenarioStep, index, bindings);
-    state = next;
-    yield { kind: 'step', report, state, bindings: new Map(bindings) };
+  const r = started.replayer;
+  yield { kind: 'start', state: r.state, bindings: new Map(r.bindings) };
+  for (const step of scenario.steps) {
+    const report = r.run(step);
+    yield { kind: 'step', report, state: r.state, bindings: new Map(r.bindings) };
+  }
+}
+
+/**
+ * A replay run one step at a time, for a caller that takes its steps as they come (the page
+ * applies a long trace in slices between frames): the same binding, reference and `expect`
+ * rules as `replay`, on a state that only `run` moves.
+ */
+export class Replayer {
+  private current: EngineState;
+  private readonly bound = new Map<string, number>();
+  private index = 0;
+  constructor(start: EngineState) {
+    this.current = start;
+  }
+
+  get state(): EngineState {
+    return this.current;
+  }
+
+  get bindings(): ReadonlyMap<string, number> {
+    return this.bound;
+  }
+
+  /** Runs the next step: its report; the state moves on. */
+  run(step: ScenarioStep): StepReport {
+    const { report, next } = runStep(this.current, step, this.index++, this.bound);
+    this.current = next;
+    return report;
+  }
+}
+
+/** The replayer at the scenario's platform (or `options.initialState`), or why the platform does not set up. */
+export function startReplay(
+  scenario: Pick<ReplayableScenario, 'platform'>,
+  options: ReplayOptions = {},
+): { ok: true; replayer: Replayer } | { ok: false; setupError: string } {
+  try {
+    return {
+      ok: true,
+      replayer: new Replayer(options.initialState ?? createState(scenario.platform ?? {})),
+    };
+  } catch (e) {
+    return { ok: false, setupError: `the platform could not be set up: ${errorText(e)}` };
   }
 }
 
@@ -201,10 +242,14 @@ export function resolveStepRefs(
   step: ScenarioStep,
   bindings: ReadonlyMap<string, number>,
 ): { readonly action: Action; readonly unbound: readonly UnboundRef[] } {
-  const { as: _as, expect: _expect, ...fields } = step;
-  const out: Record<string, unknown> = { ...fields };
+  // One pass and one object: a replay of a million trace steps runs this a million times.
+  const fields = step as unknown as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
   const unbound: UnboundRef[] = [];
-  for (const [key, value] of Object.entries(fields)) {
+  for (const key of Object.keys(fields)) {
+    if (key === 'as' || key === 'expect') continue;
+    const value = fields[key];
+    out[key] = value;
     if (!OBJECT_REF_FIELDS.has(key) || typeof value !== 'string' || !value.startsWith('$'))
       continue;
     const id = bindings.get(value.slice(1));

@@ -1,3 +1,5 @@
+import { yieldToPage } from '../../store/yield-to-page.ts';
+import { importReader } from '../import/import-reader-instance.ts';
 import { useEffect, useRef, useState } from 'react';
 import { looksLikeScenario, openFile, readImportFiles } from '../../store/session.ts';
 import { ImportDialog } from '../import/ImportDialog.tsx';
@@ -83,7 +85,7 @@ export function App() {
       (/\.json$/i.test(first.name) ||
         (first.size <= 4096 && looksLikeScenario(await first.slice(0, 64).text())))
     ) {
-      void openFile(store, first);
+      void openFile(store, first, { reader: importReader(), yieldToPage });
       return;
     }
     const r = await readImportFiles(files);

@@ -1,3 +1,5 @@
+import { yieldToPage } from '../../store/yield-to-page.ts';
+import { importReader } from '../import/import-reader-instance.ts';
 import { useId, useRef, useState } from 'react';
 import { selectReadOnly } from '../../store/app-store.ts';
 import { buildShareHash } from '../../store/share-link.ts';
@@ -139,7 +141,7 @@ export function Toolbar({ mapWidth }: { mapWidth: () => number }) {
         aria-label="open a scenario file"
         onChange={(e) => {
           const f = e.target.files?.[0];
-          if (f) void openFile(store, f);
+          if (f) void openFile(store, f, { reader: importReader(), yieldToPage });
           e.target.value = '';
         }}
       />

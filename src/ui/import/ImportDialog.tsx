@@ -1,4 +1,5 @@
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
+import { createStore, type StoreApi } from 'zustand/vanilla';
 import { formatRange } from '../../core/u64.ts';
 import {
   assumptionSentence,
@@ -14,21 +15,25 @@ import {
   aroundLines,
   buildHostImport,
   type GuestChoice,
+  hasTraceSteps,
   hostVendor,
   type ImportInput,
+  inputUnderstood,
   mergeParsed,
   type ParsedInput,
-  parseInput,
   type PieceReport,
   pieceReports,
   platformGroups,
-  readsAs,
   resolveGuest,
   type Understood,
-  understood,
 } from '../../store/host-import.ts';
+import { type ImportProgress as Progress, runHostImport } from '../../store/host-import-run.ts';
 import { importHost, readImportFiles } from '../../store/session.ts';
+import { yieldToPage } from '../../store/yield-to-page.ts';
 import { useApp, useStoreApi } from '../app/store-context.tsx';
+import { importReader } from './import-reader-instance.ts';
+import { ImportProgress } from './ImportProgress.tsx';
+import { type Reading, readsOffPage, useReadInputs } from './use-read-inputs.ts';
 
 const PASTED_ID = 'pasted';
 /** Unparsed lines listed per input; the rest are counted. */
@@ -140,7 +145,7 @@ function InputReport({
   onRemove?: (() => void) | undefined;
 }) {
   const id = useId();
-  const u = p.result ? understood(p.result) : undefined;
+  const u = inputUnderstood(p);
   const unparsed = p.result?.unparsed ?? [];
   const reports = useMemo(() => pieceReports(p), [p]);
   const around = p.result ? aroundLines(p.result) : [];
@@ -258,6 +263,31 @@ function InputReport({
           )}
         </div>
       )}
+    </section>
+  );
+}
+
+/** An input the worker is still reading. */
+function ReadingReport({ r, onRemove }: { r: Reading; onRemove: () => void }) {
+  return (
+    <section
+      className="import-input"
+      aria-label={`input ${r.input.name}`}
+      data-testid="import-input-reading"
+    >
+      <div className="import-input-head">
+        <strong className="import-name">{r.input.name}</strong>
+        <span className="muted small">{r.input.text.length.toLocaleString('en')} characters</span>
+        <button type="button" onClick={onRemove} aria-label={`remove ${r.input.name}`}>
+          ×
+        </button>
+      </div>
+      <label className="import-meter">
+        <span className="small">
+          Reading: {r.lines.toLocaleString('en')} lines ({Math.round(r.fraction * 100)}%)
+        </span>
+        <progress max={1} value={r.fraction} aria-label={`reading ${r.input.name}`} />
+      </label>
     </section>
   );
 }
@@ -388,7 +418,13 @@ export function ImportDialog({ initial }: { initial: readonly ImportInput[] }) {
         : undefined,
     [unitKind, widthPicked],
   );
-  const parsed = useMemo(() => inputs.map((i) => parseInput(i, { iommu })), [inputs, iommu]);
+  const reader = importReader();
+  const { parsed, reading } = useReadInputs(inputs, iommu, reader);
+  // An import applying its steps in slices: its progress, and how to stop it.
+  const [run, setRun] = useState<
+    { readonly abort: AbortController; readonly progress: StoreApi<Progress> } | undefined
+  >(undefined);
+  const [runNote, setRunNote] = useState<string | undefined>(undefined);
   const merged = useMemo(() => mergeParsed(parsed, iommu), [parsed, iommu]);
   const assumption = merged.host.unitAssumption;
   const hasMtree = parsed.some((p) => (p.result?.scenario.guest?.memory.length ?? 0) > 0);
@@ -401,9 +437,7 @@ export function ImportDialog({ initial }: { initial: readonly ImportInput[] }) {
   const guest = useMemo(() => resolveGuest(choice, parsed), [choice, parsed]);
   const platform = merged.scenario.platform ?? currentPlatform;
   const { groups, vfio } = platformGroups(platform);
-  const hasTrace = parsed.some(
-    (p) => readsAs(p, 'qemu-trace') && (p.result?.scenario.steps?.length ?? 0) > 0,
-  );
+  const hasTrace = parsed.some(hasTraceSteps);
   const traceDefault = vfio[0] ?? groups[0];
   const traceChoice =
     traceGroup === undefined ? traceDefault : traceGroup === '' ? undefined : Number(traceGroup);
@@ -415,13 +449,21 @@ export function ImportDialog({ initial }: { initial: readonly ImportInput[] }) {
     [merged, platform, guest],
   );
 
+  // Closing the dialog stops an import that is running: the workspace stays as it was.
+  const close = () => {
+    run?.abort.abort();
+    store.getState().closeImport();
+  };
+  const closeRef = useRef(close);
+  closeRef.current = close;
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') store.getState().closeImport();
+      if (e.key === 'Escape') closeRef.current();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [store]);
+  useEffect(() => () => run?.abort.abort(), [run]);
 
   const addFiles = async (list: Iterable<File>) => {
     const r = await readImportFiles(list);
@@ -442,17 +484,51 @@ export function ImportDialog({ initial }: { initial: readonly ImportInput[] }) {
   };
 
   const doImport = () => {
-    const r = buildHostImport(inputs, {
+    const options = {
       guest: choice,
       traceGroup: hasTrace ? traceChoice : undefined,
       currentPlatform,
       iommu,
-    });
+    };
+    setError(undefined);
+    setRunNote(undefined);
+    if (inputs.some(readsOffPage)) {
+      void importOffPage(options);
+      return;
+    }
+    const r = buildHostImport(inputs, options);
     if (!r.ok) {
       setError(r.error);
       return;
     }
     if (importHost(store, r.plan)) store.getState().closeImport();
+  };
+
+  /** A big import: built by the worker, applied in slices with its progress, one undo entry. */
+  const importOffPage = async (options: Parameters<typeof buildHostImport>[1]) => {
+    const abort = new AbortController();
+    const progress = createStore<Progress>(() => ({
+      phase: 'reading',
+      lines: 0,
+      fraction: 0,
+      applied: 0,
+      steps: 0,
+    }));
+    setRun({ abort, progress });
+    try {
+      const r = await runHostImport(store, reader, inputs, options, {
+        signal: abort.signal,
+        yieldToPage,
+        onProgress: (p) => progress.setState(p, true),
+      });
+      if (r.kind === 'done') store.getState().closeImport();
+      else if (r.kind === 'cancelled') setRunNote('Import cancelled: the workspace is as it was.');
+      else setError(r.error);
+    } catch (e) {
+      setError(`the import failed: ${e instanceof Error ? e.message : String(e)}`);
+    } finally {
+      setRun((cur) => (cur?.abort === abort ? undefined : cur));
+    }
   };
 
   const anyUnderstood = parsed.some((p) => p.result);
@@ -474,15 +550,11 @@ export function ImportDialog({ initial }: { initial: readonly ImportInput[] }) {
       >
         <header className="modal-head">
           <h2 id={titleId}>Debug a real host</h2>
-          <button
-            type="button"
-            onClick={() => store.getState().closeImport()}
-            aria-label="close the import dialog"
-          >
+          <button type="button" onClick={close} aria-label="close the import dialog">
             ×
           </button>
         </header>
-        <div className="import-grid">
+        <div className="import-grid" inert={run !== undefined}>
           <div className="import-sources">
             <p className="collector">
               <a href="./collect-host.sh" download="collect-host.sh">
@@ -653,7 +725,20 @@ export function ImportDialog({ initial }: { initial: readonly ImportInput[] }) {
             )}
           </div>
           <div className="import-results" aria-label="what was understood">
-            {parsed.length === 0 && <p className="muted">Nothing yet: paste text or drop files.</p>}
+            {parsed.length === 0 && reading.length === 0 && (
+              <p className="muted">Nothing yet: paste text or drop files.</p>
+            )}
+            {reading.map((r) => (
+              <ReadingReport
+                key={r.input.id}
+                r={r}
+                onRemove={
+                  r.input.id === PASTED_ID
+                    ? () => setPasted('')
+                    : () => setFiles((f) => f.filter((i) => i.id !== r.input.id))
+                }
+              />
+            ))}
             {parsed.map((p) => (
               <InputReport
                 key={p.input.id}
@@ -692,24 +777,35 @@ export function ImportDialog({ initial }: { initial: readonly ImportInput[] }) {
               {error}
             </p>
           )}
-          <span className="muted small">
-            {merged.scenario.platform
-              ? `${merged.scenario.platform.devices?.length ?? 0} device(s), ${groups.length} group(s) in all`
-              : parsed.length
-                ? 'no host platform in the inputs: the current workspace platform is kept'
-                : ''}
-          </span>
-          <button type="button" onClick={() => store.getState().closeImport()}>
-            Cancel
-          </button>
-          <button
-            type="button"
-            className="primary"
-            onClick={doImport}
-            disabled={!anyUnderstood || !guest.ok || !width.ok}
-          >
-            Import
-          </button>
+          {runNote && (
+            <p className="small" role="status" data-testid="import-note">
+              {runNote}
+            </p>
+          )}
+          {run ? (
+            <ImportProgress progress={run.progress} onCancel={() => run.abort.abort()} />
+          ) : (
+            <>
+              <span className="muted small">
+                {merged.scenario.platform
+                  ? `${merged.scenario.platform.devices?.length ?? 0} device(s), ${groups.length} group(s) in all`
+                  : parsed.length
+                    ? 'no host platform in the inputs: the current workspace platform is kept'
+                    : ''}
+              </span>
+              <button type="button" onClick={close}>
+                Cancel
+              </button>
+              <button
+                type="button"
+                className="primary"
+                onClick={doImport}
+                disabled={!anyUnderstood || reading.length > 0 || !guest.ok || !width.ok}
+              >
+                Import
+              </button>
+            </>
+          )}
         </footer>
       </div>
     </div>

@@ -26,10 +26,13 @@ export function pasteLines(text: string): CleanLine[] {
 
 /** The piece's text for its importer: indentation common to all its lines removed (a forum's code block). */
 function pieceText(lines: readonly CleanLine[]): string {
-  const indents = lines
-    .filter((l) => l.text.trim() !== '' && !l.text.startsWith('$ '))
-    .map((l) => /^[ \t]*/.exec(l.text)?.[0].length ?? 0);
-  const cut = indents.length ? Math.min(...indents) : 0;
+  // A loop, not Math.min(...): spreading a trace of a few hundred thousand lines overflows the stack.
+  let cut = Infinity;
+  for (const l of lines) {
+    if (l.text.trim() === '' || l.text.startsWith('$ ')) continue;
+    cut = Math.min(cut, /^[ \t]*/.exec(l.text)?.[0].length ?? 0);
+  }
+  if (cut === Infinity) cut = 0;
   return lines
     .map((l) => (l.markup || l.command !== undefined ? '' : l.text.slice(cut)))
     .join('\n');
@@ -88,6 +91,16 @@ export function readPiece(
   return remap(importer(pieceText(lines)), lines);
 }
 
+/** The last pasted line a piece took (a loop: a spread of every line overflows the stack on big pastes). */
+function lastOrigin(lines: readonly CleanLine[]): number {
+  let last = 0;
+  for (const l of lines) {
+    last = Math.max(last, l.origin);
+    for (const j of l.joined ?? []) last = Math.max(last, j);
+  }
+  return last;
+}
+
 function pastedCount(lines: readonly CleanLine[]): number {
   return lines.reduce((n, l) => n + (l.text.trim() === '' ? 0 : 1 + (l.joined?.length ?? 0)), 0);
 }
@@ -126,7 +139,7 @@ export function importPaste(
     return {
       kind: s.kind,
       first: (pl[0] as CleanLine).origin,
-      last: Math.max(...pl.map((l) => Math.max(l.origin, ...(l.joined ?? [])))),
+      last: lastOrigin(pl),
       lines: pastedCount(pl),
       ...(s.command ? { command: s.command } : {}),
       notes: r.notes,

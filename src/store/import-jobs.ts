@@ -1,0 +1,188 @@
+import { columnBuffers } from '../core/importers/step-columns.ts';
+import type { UnitChoice } from '../core/importers/index.ts';
+import type { CheckReport } from '../core/analysis/index.ts';
+import { save, type LoadError, type Scenario, type ScenarioStep } from '../core/scenario/index.ts';
+import { asciiJson } from './ascii-json.ts';
+import { analyzeWorkspace } from './findings.ts';
+import { encodeHost } from './host-codec.ts';
+import {
+  type BuildOptions,
+  buildHostImport,
+  type ImportInput,
+  leaveOutSteps,
+  type ParsedInput,
+  parseInput,
+} from './host-import.ts';
+import { packImport, type PackedImport } from './packed-import.ts';
+import { loadScenarioText } from './workspace.ts';
+
+/**
+ * The work a page hands to its import worker, as messages: reading inputs for the import
+ * dialog, building an import (then its findings and texts), loading a scenario file. Pure
+ * functions of a request, posting replies through `post`: the worker entry (src/ui/import/
+ * import-worker.ts) wires them to its port, and a page without workers runs them in place.
+ * Replies are plain data (structured clone), the steps of a build as transferred columns.
+ */
+
+export type JobRequest =
+  | {
+      readonly id: number;
+      readonly job: 'read';
+      readonly inputs: readonly ImportInput[];
+      readonly iommu: UnitChoice | undefined;
+    }
+  | {
+      readonly id: number;
+      readonly job: 'build';
+      readonly inputs: readonly ImportInput[];
+      readonly options: Omit<BuildOptions, 'onLines'>;
+    }
+  | { readonly id: number; readonly job: 'load-scenario'; readonly text: string };
+
+/** What the page keeps of a built import once the worker checked it. */
+export interface ImportChecks {
+  readonly findings: CheckReport;
+  /** `save` of the plan's scenario and `encodeHost` of its host context (as ASCII, ascii-json.ts): the autosave's texts. */
+  readonly scenarioText: string;
+  readonly hostText: string;
+}
+
+export type JobReply =
+  | {
+      readonly id: number;
+      readonly kind: 'lines';
+      readonly input: number;
+      readonly lines: number;
+      readonly fraction: number;
+    }
+  | { readonly id: number; readonly kind: 'read'; readonly parsed: readonly ParsedInput[] }
+  | {
+      readonly id: number;
+      readonly kind: 'built';
+      readonly result:
+        | { readonly ok: true; readonly packed: PackedImport }
+        | { readonly ok: false; readonly error: string };
+    }
+  /** The checks, one reply each: a text of tens of megabytes is read in a task of its own. */
+  | { readonly id: number; readonly kind: 'findings'; readonly findings: CheckReport }
+  | { readonly id: number; readonly kind: 'scenario-text'; readonly text: string }
+  | { readonly id: number; readonly kind: 'host-text'; readonly text: string }
+  | {
+      readonly id: number;
+      readonly kind: 'loaded';
+      readonly result:
+        | { readonly ok: true; readonly scenario: Scenario; readonly steps: number }
+        | { readonly ok: false; readonly errors: readonly LoadError[] };
+    }
+  | { readonly id: number; readonly kind: 'steps'; readonly steps: readonly ScenarioStep[] }
+  /** After the last steps: `save` of the loaded scenario, the autosave's text. */
+  | { readonly id: number; readonly kind: 'saved'; readonly scenarioText: string }
+  | { readonly id: number; readonly kind: 'failed'; readonly message: string };
+
+export type Post = (reply: JobReply, transfer?: Transferable[]) => void;
+
+/** A loaded scenario's steps go to the page in messages of this many: each is read in a short task. */
+export const STEPS_PER_MESSAGE = 2048;
+
+/**
+ * What a worker keeps between jobs: the inputs the dialog had it read, whole, so building the
+ * import does not read them again. Only the last read's are kept.
+ */
+export interface JobMemory {
+  read: Map<string, ParsedInput>;
+}
+
+export function newJobMemory(): JobMemory {
+  return { read: new Map() };
+}
+
+function readKey(input: ImportInput, iommu: UnitChoice | undefined): string {
+  return JSON.stringify([input.id, input.kind ?? '', input.text.length, iommu ?? null]);
+}
+
+function read(
+  memory: JobMemory,
+  input: ImportInput,
+  iommu: UnitChoice | undefined,
+  onLines: (lines: number, fraction: number) => void,
+): ParsedInput {
+  const key = readKey(input, iommu);
+  const kept = memory.read.get(key);
+  if (kept && kept.input.text === input.text) return kept;
+  const parsed = parseInput(input, { iommu, onLines });
+  memory.read.set(key, parsed);
+  return parsed;
+}
+
+function lineCount(text: string): number {
+  let n = 0;
+  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) n++;
+  return text.length > 0 && !text.endsWith('\n') ? n + 1 : n;
+}
+
+export function runJob(request: JobRequest, post: Post, memory: JobMemory): void {
+  const { id } = request;
+  try {
+    if (request.job === 'read') {
+      const kept = new Map<string, ParsedInput>();
+      const parsed = request.inputs.map((input, i) => {
+        const p = read(memory, input, request.iommu, (lines, fraction) =>
+          post({ id, kind: 'lines', input: i, lines, fraction }),
+        );
+        kept.set(readKey(input, request.iommu), p);
+        return p;
+      });
+      memory.read = kept;
+      // The page has the texts: they do not go back (a trace's is tens of megabytes).
+      post({
+        id,
+        kind: 'read',
+        parsed: parsed.map((p) => ({ ...leaveOutSteps(p), input: { ...p.input, text: '' } })),
+      });
+      return;
+    }
+    if (request.job === 'build') {
+      const iommu = request.options.iommu;
+      const parsed = request.inputs.map((input) => read(memory, input, iommu, () => {}));
+      const built = buildHostImport(
+        request.inputs,
+        {
+          ...request.options,
+          onLines: (lines, fraction) => post({ id, kind: 'lines', input: -1, lines, fraction }),
+        },
+        parsed,
+      );
+      if (!built.ok) {
+        post({ id, kind: 'built', result: built });
+        return;
+      }
+      // A trace the dialog had read is not read again (traceWithSetup): its lines are all read.
+      const lines = request.inputs.reduce((n, i) => n + lineCount(i.text), 0);
+      post({ id, kind: 'lines', input: -1, lines, fraction: 1 });
+      const packed = packImport(built.plan);
+      post({ id, kind: 'built', result: { ok: true, packed } }, columnBuffers(packed.steps));
+      // While the page applies the steps: what it would otherwise work out on its own right after.
+      const { scenario, host } = built.plan;
+      post({ id, kind: 'findings', findings: analyzeWorkspace(scenario, host) });
+      post({ id, kind: 'scenario-text', text: asciiJson(save(scenario)) });
+      post({ id, kind: 'host-text', text: asciiJson(encodeHost(host)) });
+      return;
+    }
+    const loaded = loadScenarioText(request.text);
+    if (!loaded.ok) {
+      post({ id, kind: 'loaded', result: loaded });
+      return;
+    }
+    const { steps, ...rest } = loaded.scenario;
+    post({
+      id,
+      kind: 'loaded',
+      result: { ok: true, scenario: { ...rest, steps: [] }, steps: steps.length },
+    });
+    for (let at = 0; at < steps.length; at += STEPS_PER_MESSAGE)
+      post({ id, kind: 'steps', steps: steps.slice(at, at + STEPS_PER_MESSAGE) });
+    post({ id, kind: 'saved', scenarioText: asciiJson(save(loaded.scenario)) });
+  } catch (e) {
+    post({ id, kind: 'failed', message: e instanceof Error ? e.message : String(e) });
+  }
+}

@@ -1,0 +1,247 @@
+import type { CheckReport } from '../core/analysis/index.ts';
+import type { UnitChoice } from '../core/importers/index.ts';
+import type { LoadError, Scenario, ScenarioStep } from '../core/scenario/index.ts';
+import type { BuildOptions, ImportInput, ParsedInput } from './host-import.ts';
+import {
+  type ImportChecks,
+  type JobReply,
+  type JobRequest,
+  newJobMemory,
+  runJob,
+} from './import-jobs.ts';
+import type { PackedImport } from './packed-import.ts';
+
+/**
+ * The page's side of the import worker: each job a promise, progress through callbacks.
+ * `cancel` stops every job at once by ending the worker (a job in the middle of reading a trace
+ * has no point to stop at), and the next job starts a new one.
+ */
+
+/**
+ * Inputs longer than this are read in the worker (a text of this size is ~5k trace lines, read
+ * and replayed on the page in ~70 ms); shorter ones are read on the page, at once.
+ */
+export const OFF_PAGE_CHARS = 512 * 1024;
+
+/** How the reader talks to a worker (or runs the jobs in place, `inPlacePort`). */
+export interface WorkerPort {
+  post(request: JobRequest): void;
+  /** Set by the reader: called with every reply, in order. */
+  onReply: ((reply: JobReply) => void) | undefined;
+  /** Set by the reader: the worker failed as a whole (did not load, ran out of memory). */
+  onFailure: ((message: string) => void) | undefined;
+  terminate(): void;
+}
+
+/** A job's promise rejects with this when the reader was cancelled. */
+export class CancelledError extends Error {
+  constructor() {
+    super('cancelled');
+    this.name = 'CancelledError';
+  }
+}
+
+export type LinesProgress = (input: number, lines: number, fraction: number) => void;
+
+export interface BuiltImport {
+  readonly result:
+    | { readonly ok: true; readonly packed: PackedImport }
+    | { readonly ok: false; readonly error: string };
+  /** The findings and autosave texts the worker works out while the page applies the steps. */
+  readonly checks: Promise<ImportChecks>;
+}
+
+export type LoadedScenario =
+  | {
+      readonly ok: true;
+      readonly scenario: Scenario;
+      /** The scenario's `save` text, for the autosave. */
+      readonly scenarioText: string;
+    }
+  | { readonly ok: false; readonly errors: readonly LoadError[] };
+
+export interface ImportReader {
+  /** Reads inputs for the dialog; their steps are left out (`leaveOutSteps`). */
+  read(
+    inputs: readonly ImportInput[],
+    iommu: UnitChoice | undefined,
+    onLines?: LinesProgress,
+  ): Promise<ParsedInput[]>;
+  /** Builds the import: the plan with its steps as columns. */
+  build(
+    inputs: readonly ImportInput[],
+    options: Omit<BuildOptions, 'onLines'>,
+    onLines?: (lines: number, fraction: number) => void,
+  ): Promise<BuiltImport>;
+  /** Loads scenario file text; `onSteps` hears how many of its steps arrived. */
+  loadScenario(
+    text: string,
+    onSteps?: (received: number, total: number) => void,
+  ): Promise<LoadedScenario>;
+  cancel(): void;
+}
+
+/** A request without its id (the reader numbers them). */
+type RequestBody = {
+  [K in JobRequest['job']]: Omit<Extract<JobRequest, { job: K }>, 'id'>;
+}[JobRequest['job']];
+
+interface Pending {
+  readonly onReply: (reply: JobReply) => void;
+  readonly reject: (e: Error) => void;
+}
+
+export function createImportReader(spawn: () => WorkerPort): ImportReader {
+  let port: WorkerPort | undefined;
+  let nextId = 1;
+  const pending = new Map<number, Pending>();
+
+  function portOf(): WorkerPort {
+    if (port) return port;
+    const p = spawn();
+    p.onReply = (reply) => {
+      if (p !== port) return;
+      const job = pending.get(reply.id);
+      if (!job) return;
+      if (reply.kind === 'failed') {
+        pending.delete(reply.id);
+        job.reject(new Error(reply.message));
+        return;
+      }
+      job.onReply(reply);
+    };
+    p.onFailure = (message) => {
+      if (p !== port) return;
+      end(new Error(message));
+    };
+    port = p;
+    return p;
+  }
+
+  /** Ends the worker and every job with `error`; the next job starts a new worker. */
+  function end(error: Error): void {
+    const p = port;
+    port = undefined;
+    p?.terminate();
+    const jobs = [...pending.values()];
+    pending.clear();
+    for (const j of jobs) j.reject(error);
+  }
+
+  function start(
+    request: RequestBody,
+    onReply: (reply: JobReply, done: () => void) => void,
+    reject: (e: Error) => void,
+  ): void {
+    const id = nextId++;
+    pending.set(id, { onReply: (r) => onReply(r, () => pending.delete(id)), reject });
+    portOf().post({ ...request, id } as JobRequest);
+  }
+
+  return {
+    read(inputs, iommu, onLines) {
+      return new Promise((resolve, reject) =>
+        start(
+          { job: 'read', inputs, iommu },
+          (r, done) => {
+            if (r.kind === 'lines') onLines?.(r.input, r.lines, r.fraction);
+            else if (r.kind === 'read') {
+              done();
+              // The worker sends the inputs back without their texts: they are the page's.
+              resolve(r.parsed.map((p, i) => ({ ...p, input: inputs[i] ?? p.input })));
+            }
+          },
+          reject,
+        ),
+      );
+    },
+    build(inputs, options, onLines) {
+      return new Promise((resolve, reject) => {
+        let checked: { resolve: (c: ImportChecks) => void; reject: (e: Error) => void };
+        const checks = new Promise<ImportChecks>((res, rej) => {
+          checked = { resolve: res, reject: rej };
+        });
+        // A build that fails never checks: nobody waits for it, so its rejection is no error.
+        checks.catch(() => {});
+        let findings: CheckReport | undefined;
+        let scenarioText: string | undefined;
+        start(
+          { job: 'build', inputs, options },
+          (r, done) => {
+            if (r.kind === 'lines') onLines?.(r.lines, r.fraction);
+            else if (r.kind === 'built') {
+              if (!r.result.ok) done();
+              resolve({ result: r.result, checks });
+            } else if (r.kind === 'findings') findings = r.findings;
+            else if (r.kind === 'scenario-text') scenarioText = r.text;
+            else if (r.kind === 'host-text' && findings && scenarioText !== undefined) {
+              done();
+              checked.resolve({ findings, scenarioText, hostText: r.text });
+            }
+          },
+          (e) => {
+            reject(e);
+            checked.reject(e);
+          },
+        );
+      });
+    },
+    loadScenario(text, onSteps) {
+      return new Promise((resolve, reject) => {
+        let scenario: Scenario | undefined;
+        let total = 0;
+        const steps: ScenarioStep[] = [];
+        start(
+          { job: 'load-scenario', text },
+          (r, done) => {
+            if (r.kind === 'loaded') {
+              if (!r.result.ok) {
+                done();
+                resolve(r.result);
+                return;
+              }
+              scenario = r.result.scenario;
+              total = r.result.steps;
+              onSteps?.(0, total);
+            } else if (r.kind === 'steps') {
+              for (const s of r.steps) steps.push(s);
+              onSteps?.(steps.length, total);
+            } else if (r.kind === 'saved' && scenario) {
+              done();
+              resolve({ ok: true, scenario: { ...scenario, steps }, scenarioText: r.scenarioText });
+            }
+          },
+          reject,
+        );
+      });
+    },
+    cancel() {
+      end(new CancelledError());
+    },
+  };
+}
+
+/**
+ * The jobs run on the page itself, one task after the request (no worker: a test environment, a
+ * browser that refuses the worker). The page waits while a job runs; a cancel drops its replies.
+ */
+export function inPlacePort(): WorkerPort {
+  const memory = newJobMemory();
+  let ended = false;
+  const port: WorkerPort = {
+    onReply: undefined,
+    onFailure: undefined,
+    post(request) {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => {
+        channel.port1.close();
+        if (!ended) runJob(request, (reply) => !ended && port.onReply?.(reply), memory);
+      };
+      channel.port2.postMessage(undefined);
+    },
+    terminate() {
+      ended = true;
+    },
+  };
+  return port;
+}

@@ -1,0 +1,17 @@
+import { save, type Scenario } from '../core/scenario/index.ts';
+
+/**
+ * A scenario's file text, for the autosave: `save` of a big import's scenario (a few hundred
+ * thousand steps) holds the page for a second, so the worker that built the import also writes
+ * its text, and the page keeps it here by the scenario object it belongs to.
+ */
+const texts = new WeakMap<Scenario, string>();
+
+export function scenarioText(scenario: Scenario): string {
+  return texts.get(scenario) ?? save(scenario);
+}
+
+/** Keeps `text` (`save` of an equal scenario, made elsewhere) as this scenario's text. */
+export function rememberScenarioText(scenario: Scenario, text: string): void {
+  texts.set(scenario, text);
+}
