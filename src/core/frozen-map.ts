@@ -14,3 +14,12 @@ export function withoutEntry<K, V>(map: ReadonlyMap<K, V>, key: K): Map<K, V> {
   next.delete(key);
   return next;
 }
+
+/** `map` with `key` set to `value`, or without `key` when `value` is undefined. */
+export function withEntryOrWithout<K, V>(
+  map: ReadonlyMap<K, V>,
+  key: K,
+  value: V | undefined,
+): Map<K, V> {
+  return value === undefined ? withoutEntry(map, key) : withEntry(map, key, value);
+}

@@ -10,6 +10,7 @@ import {
   runJob,
 } from './import-jobs.ts';
 import type { PackedImport } from './packed-import.ts';
+import { yieldToPage } from './yield-to-page.ts';
 
 /**
  * The page's side of the import worker: each job a promise, progress through callbacks.
@@ -232,12 +233,9 @@ export function inPlacePort(): WorkerPort {
     onReply: undefined,
     onFailure: undefined,
     post(request) {
-      const channel = new MessageChannel();
-      channel.port1.onmessage = () => {
-        channel.port1.close();
+      void yieldToPage().then(() => {
         if (!ended) runJob(request, (reply) => !ended && port.onReply?.(reply), memory);
-      };
-      channel.port2.postMessage(undefined);
+      });
     },
     terminate() {
       ended = true;

@@ -5,6 +5,15 @@ import { openBuiltin } from '../../src/store/session.ts';
 import { StoreContext } from '../../src/ui/app/store-context.tsx';
 import { DEFAULT_SCENARIO_ID } from '../../src/store/scenarios/builtin.ts';
 
+/** A 2 MiB map into the default scenario's container 1, above its existing mappings: it succeeds. */
+export const MAP = {
+  op: 'vfio.map_dma',
+  container: 1,
+  iova: 0x300000000n,
+  size: 0x200000n,
+  flags: ['READ', 'WRITE'],
+} as const;
+
 /** A store holding the default q35 + GPU scenario, replayed through the engine. */
 export function defaultStore(): AppStore {
   const store = createAppStore();

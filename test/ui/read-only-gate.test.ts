@@ -5,17 +5,9 @@ import { INTENTS } from '../../src/store/intents.ts';
 import { BUILTIN_SCENARIOS } from '../../src/store/scenarios/builtin.ts';
 import { openText } from '../../src/store/session.ts';
 import { makeViewport } from '../../src/view/viewport/viewport.ts';
-import { defaultStore } from './app-fixture.tsx';
+import { defaultStore, MAP } from './app-fixture.tsx';
 
 const REASON = 'This tab is read-only: another tab owns this workspace. Take over to edit.';
-
-const MAP = {
-  op: 'vfio.map_dma',
-  container: 1,
-  iova: 0x300000000n,
-  size: 0x200000n,
-  flags: ['READ', 'WRITE'],
-} as const;
 
 const LESSON = LESSONS[0]!;
 

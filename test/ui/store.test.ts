@@ -13,15 +13,7 @@ import {
 import { workspaceText } from '../../src/store/workspace.ts';
 import { BUILTIN_SCENARIOS } from '../../src/store/scenarios/builtin.ts';
 import { fitRange, makeViewport } from '../../src/view/viewport/viewport.ts';
-import { defaultStore } from './app-fixture.tsx';
-
-const MAP = {
-  op: 'vfio.map_dma',
-  container: 1,
-  iova: 0x300000000n,
-  size: 0x200000n,
-  flags: ['READ', 'WRITE'],
-} as const;
+import { defaultStore, MAP } from './app-fixture.tsx';
 
 describe('history', () => {
   it('is capped, and undo/redo walk it', () => {

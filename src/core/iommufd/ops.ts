@@ -869,9 +869,8 @@ function deviceAttach(state: EngineState, a: ActionOf<'iommufd.device_attach'>):
     const hwpt = hwptIn(state.iommufd, hid);
     if (!hwpt || !hwpt.auto) continue;
     const r = attachOrReplace(index, state.iommufd, dev, hwpt.id);
+    // Joining a domain of an IOAS that already has one pins nothing new: no checkPins here.
     if (!isRefusal(r)) {
-      const pin = checkPins(state, r, [], 'iopt_table_add_domain');
-      if (pin) return refuseWith(state, pin);
       return done(
         state,
         r,

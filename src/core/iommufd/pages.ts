@@ -80,7 +80,7 @@ function withPagesDeltas(
     if (next.users === 0) pages.delete(d.id);
     else pages.set(d.id, Object.freeze(next));
   }
-  const nextPagesId = fresh && fresh.id >= s.nextPagesId ? fresh.id + 1 : s.nextPagesId;
+  const nextPagesId = fresh ? fresh.id + 1 : s.nextPagesId;
   return Object.freeze({ ...s, pages, lockedBytes: locked, nextPagesId });
 }
 

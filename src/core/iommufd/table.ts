@@ -1,4 +1,4 @@
-import { withEntry, withoutEntry } from '../frozen-map.ts';
+import { withEntryOrWithout, withoutEntry } from '../frozen-map.ts';
 import { lowestFreeId } from '../iommu/ids.ts';
 import type { PlatformIndex } from '../platform/platform-index.ts';
 import type { IommuUnit } from '../platform/types.ts';
@@ -49,9 +49,7 @@ export function withGroupHwpt(
   group: number,
   hwpt: number | undefined,
 ): IommufdState {
-  const groupHwpt =
-    hwpt === undefined ? withoutEntry(s.groupHwpt, group) : withEntry(s.groupHwpt, group, hwpt);
-  return Object.freeze({ ...s, groupHwpt });
+  return Object.freeze({ ...s, groupHwpt: withEntryOrWithout(s.groupHwpt, group, hwpt) });
 }
 
 /** The bound-device list with `bdf` bound as device `id` (or unbound with `undefined`). */
@@ -60,9 +58,7 @@ export function withBoundDevice(
   bdf: string,
   id: number | undefined,
 ): IommufdState {
-  const boundDevices =
-    id === undefined ? withoutEntry(s.boundDevices, bdf) : withEntry(s.boundDevices, bdf, id);
-  return Object.freeze({ ...s, boundDevices });
+  return Object.freeze({ ...s, boundDevices: withEntryOrWithout(s.boundDevices, bdf, id) });
 }
 
 /** The engine state holding `next` as its iommufd; everything else shared. */

@@ -171,8 +171,7 @@ function InputReport({
       data-testid="import-input"
     >
       <div className="import-input-head">
-        <strong className="import-name">{p.input.name}</strong>
-        <span className="muted small">{p.input.text.length.toLocaleString('en')} characters</span>
+        <InputTitle input={p.input} />
         <label htmlFor={id} className="small">
           kind
         </label>
@@ -193,11 +192,7 @@ function InputReport({
             ))}
           </optgroup>
         </select>
-        {onRemove && (
-          <button type="button" onClick={onRemove} aria-label={`remove ${p.input.name}`}>
-            ×
-          </button>
-        )}
+        {onRemove && <RemoveInput name={p.input.name} onRemove={onRemove} />}
       </div>
       {p.error && (
         <p className="field-error" role="alert">
@@ -267,6 +262,24 @@ function InputReport({
   );
 }
 
+/** The start of an input's head line: its name and size. */
+function InputTitle({ input }: { input: { readonly name: string; readonly text: string } }) {
+  return (
+    <>
+      <strong className="import-name">{input.name}</strong>
+      <span className="muted small">{input.text.length.toLocaleString('en')} characters</span>
+    </>
+  );
+}
+
+function RemoveInput({ name, onRemove }: { name: string; onRemove: () => void }) {
+  return (
+    <button type="button" onClick={onRemove} aria-label={`remove ${name}`}>
+      ×
+    </button>
+  );
+}
+
 /** An input the worker is still reading. */
 function ReadingReport({ r, onRemove }: { r: Reading; onRemove: () => void }) {
   return (
@@ -276,11 +289,8 @@ function ReadingReport({ r, onRemove }: { r: Reading; onRemove: () => void }) {
       data-testid="import-input-reading"
     >
       <div className="import-input-head">
-        <strong className="import-name">{r.input.name}</strong>
-        <span className="muted small">{r.input.text.length.toLocaleString('en')} characters</span>
-        <button type="button" onClick={onRemove} aria-label={`remove ${r.input.name}`}>
-          ×
-        </button>
+        <InputTitle input={r.input} />
+        <RemoveInput name={r.input.name} onRemove={onRemove} />
       </div>
       <label className="import-meter">
         <span className="small">
