@@ -1,3 +1,11 @@
+import {
+  type KnownParts,
+  partsOf,
+  planWrite,
+  resolveParts,
+  type WorkspaceText,
+} from './autosave-parts.ts';
+
 /**
  * Autosave of the workspace in IndexedDB (localStorage's 5 MB is too small for big scenarios).
  * One record per workspace key ("current", a tab's own copy, or a share link opened in a tab); a record that cannot be read
@@ -23,10 +31,11 @@ export function isLinkWorkspaceKey(key: string): boolean {
 }
 /**
  * 2: the workspace's host import (facts, placed lines, trace steps, guest layout) is kept too.
- * Version 1 records (scenario and user steps only) are still read.
+ * 3: a text longer than INLINE_CHARS is kept in a record of its own (autosave-parts.ts).
+ * Version 1 and 2 records (every text in the record) are still read.
  */
-export const AUTOSAVE_VERSION = 2;
-const READABLE_VERSIONS: readonly number[] = [1, 2];
+export const AUTOSAVE_VERSION = 3;
+const READABLE_VERSIONS: readonly number[] = [1, 2, 3];
 
 export interface SavedWorkspace {
   readonly version: number;
@@ -50,6 +59,12 @@ export interface SavedWorkspace {
   readonly setAside?: readonly SetAsideSteps[];
 }
 
+/** A workspace to save: its long texts may be Blobs already (autosave-parts.ts). */
+export type WorkspaceToSave = Omit<SavedWorkspace, 'scenarioText' | 'hostText'> & {
+  readonly scenarioText: WorkspaceText;
+  readonly hostText?: WorkspaceText | undefined;
+};
+
 export interface SetAsideSteps {
   readonly savedAt: string;
   /** Why each unreadable step was refused. */
@@ -60,7 +75,12 @@ export interface SetAsideSteps {
 
 export type RestoreResult =
   | { readonly kind: 'none' }
-  | { readonly kind: 'ok'; readonly saved: SavedWorkspace }
+  | {
+      readonly kind: 'ok';
+      readonly saved: SavedWorkspace;
+      /** The texts read from parts of their own, for the next write to keep where they are. */
+      readonly known: KnownParts;
+    }
   | {
       readonly kind: 'unreadable';
       readonly message: string;
@@ -114,20 +134,22 @@ export function revisionRead(read: RestoreResult): number {
 }
 
 export type WriteResult =
-  | { readonly kind: 'written'; readonly revision: number }
+  | { readonly kind: 'written'; readonly revision: number; readonly known: KnownParts }
   /** Another tab wrote since `expected`: nothing was written. */
   | { readonly kind: 'newer'; readonly revision: number };
 
 /**
  * Writes `saved` as revision `expected + 1`, in one transaction that first checks the stored
  * record is still at `expected` (IndexedDB runs read-write transactions on a store one at a time,
- * so no other tab can write between the check and the put).
+ * so no other tab can write between the check and the put). Its long texts go to parts of their
+ * own, except those `known` says the stored record already holds (autosave-parts.ts).
  */
 export async function writeAutosaveIfCurrent(
   factory: IDBFactory,
   key: string,
-  saved: SavedWorkspace,
+  saved: WorkspaceToSave,
   expected: number,
+  known: KnownParts = {},
 ): Promise<WriteResult> {
   const db = await openDb(factory);
   try {
@@ -142,8 +164,11 @@ export async function writeAutosaveIfCurrent(
           result = { kind: 'newer', revision: stored };
           return;
         }
-        result = { kind: 'written', revision: expected + 1 };
-        store.put({ ...saved, revision: expected + 1 }, key);
+        const plan = planWrite(key, saved, expected + 1, get.result, known);
+        for (const [part, blob] of plan.puts) store.put(blob, part);
+        for (const part of plan.deletes) store.delete(part);
+        store.put(plan.record, key);
+        result = { kind: 'written', revision: expected + 1, known: plan.known };
       };
       tx.oncomplete = () =>
         result ? resolve(result) : reject(new Error('IndexedDB wrote nothing'));
@@ -153,6 +178,28 @@ export async function writeAutosaveIfCurrent(
   } finally {
     db.close();
   }
+}
+
+/** A workspace's record and the parts it refers to, read in one transaction. */
+function readWithParts(
+  db: IDBDatabase,
+  key: string,
+): Promise<{ value: unknown; parts: Map<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const tx = db.transaction(STORE, 'readonly');
+    const store = tx.objectStore(STORE);
+    const parts = new Map<string, unknown>();
+    const get = store.get(key);
+    get.onsuccess = () => {
+      for (const part of partsOf(get.result)) {
+        const read = store.get(part);
+        read.onsuccess = () => parts.set(part, read.result);
+      }
+    };
+    tx.oncomplete = () => resolve({ value: get.result, parts });
+    tx.onerror = () => reject(tx.error ?? new Error('IndexedDB request failed'));
+    tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
+  });
 }
 
 /** Keeps a record that could not be restored under a key of its own; returns that key. */
@@ -175,7 +222,7 @@ export function checkSaved(value: unknown): RestoreResult {
   const v = value as Record<string, unknown>;
   if (typeof v['version'] !== 'number' || !READABLE_VERSIONS.includes(v['version'])) {
     return unreadable(
-      `the autosaved workspace has version ${String(v['version'])}; this version of the app reads versions ${READABLE_VERSIONS.join(' and ')}`,
+      `the autosaved workspace has version ${String(v['version'])}; this version of the app reads versions ${READABLE_VERSIONS.slice(0, -1).join(', ')} and ${String(READABLE_VERSIONS.at(-1))}`,
     );
   }
   if (v['hostText'] !== undefined && typeof v['hostText'] !== 'string') {
@@ -191,7 +238,7 @@ export function checkSaved(value: unknown): RestoreResult {
   if (v['setAside'] !== undefined && !isSetAsideList(v['setAside'])) {
     return unreadable('the autosaved workspace has an invalid "setAside"');
   }
-  return { kind: 'ok', saved: value as SavedWorkspace };
+  return { kind: 'ok', saved: value as SavedWorkspace, known: {} };
 }
 
 function isSetAsideList(value: unknown): value is readonly SetAsideSteps[] {
@@ -223,8 +270,15 @@ export async function readAutosave(
     };
   }
   try {
-    const value = await request<unknown>(db, 'readonly', (s) => s.get(key));
-    const checked = checkSaved(value);
+    const { value: stored, parts } = await readWithParts(db, key);
+    const { value, known, problems } = await resolveParts(stored, parts);
+    const checked: RestoreResult = problems.length
+      ? {
+          kind: 'unreadable',
+          message: `the autosaved workspace could not be read back: ${problems.join('; ')}`,
+        }
+      : checkSaved(value);
+    if (checked.kind === 'ok') return { ...checked, known };
     return checked.kind === 'unreadable'
       ? { ...checked, value, revision: revisionOf(value) }
       : checked;

@@ -1,3 +1,4 @@
+import type { WorkspaceText } from './autosave-parts.ts';
 import type { HostContext } from './host-import.ts';
 
 /**
@@ -7,20 +8,22 @@ import type { HostContext } from './host-import.ts';
  */
 const TAG = '$u64';
 
-/** Texts encoded elsewhere (a worker, for a big import), by the host they encode. */
-const encoded = new WeakMap<HostContext, string>();
+/** Texts encoded elsewhere (a worker, for a big import, as a Blob), by the host they encode. */
+const encoded = new WeakMap<HostContext, WorkspaceText>();
 
 export function encodeHost(host: HostContext): string {
-  return (
-    encoded.get(host) ??
-    JSON.stringify(host, (_k, v: unknown) =>
-      typeof v === 'bigint' ? { [TAG]: `0x${v.toString(16)}` } : v,
-    )
+  return JSON.stringify(host, (_k, v: unknown) =>
+    typeof v === 'bigint' ? { [TAG]: `0x${v.toString(16)}` } : v,
   );
 }
 
+/** The host's encoding for the autosave: the one made elsewhere, if it was. */
+export function hostTextToSave(host: HostContext): WorkspaceText {
+  return encoded.get(host) ?? encodeHost(host);
+}
+
 /** Keeps `text` (encodeHost of an equal host, made elsewhere) as this host's encoding. */
-export function rememberHostText(host: HostContext, text: string): void {
+export function rememberHostText(host: HostContext, text: WorkspaceText): void {
   encoded.set(host, text);
 }
 

@@ -39,12 +39,18 @@ export type JobRequest =
     }
   | { readonly id: number; readonly job: 'load-scenario'; readonly text: string };
 
+/** A text for the autosave, made into a Blob here rather than on the page. */
+const textBlob = (text: string) => new Blob([text], { type: 'text/plain' });
+
 /** What the page keeps of a built import once the worker checked it. */
 export interface ImportChecks {
   readonly findings: CheckReport;
-  /** `save` of the plan's scenario and `encodeHost` of its host context (as ASCII, ascii-json.ts): the autosave's texts. */
-  readonly scenarioText: string;
-  readonly hostText: string;
+  /**
+   * `save` of the plan's scenario and `encodeHost` of its host context (as ASCII, ascii-json.ts):
+   * the autosave's texts, as Blobs made in the worker (autosave-parts.ts says why).
+   */
+  readonly scenarioText: Blob;
+  readonly hostText: Blob;
 }
 
 export type JobReply =
@@ -65,8 +71,8 @@ export type JobReply =
     }
   /** The checks, one reply each: a text of tens of megabytes is read in a task of its own. */
   | { readonly id: number; readonly kind: 'findings'; readonly findings: CheckReport }
-  | { readonly id: number; readonly kind: 'scenario-text'; readonly text: string }
-  | { readonly id: number; readonly kind: 'host-text'; readonly text: string }
+  | { readonly id: number; readonly kind: 'scenario-text'; readonly text: Blob }
+  | { readonly id: number; readonly kind: 'host-text'; readonly text: Blob }
   | {
       readonly id: number;
       readonly kind: 'loaded';
@@ -76,7 +82,7 @@ export type JobReply =
     }
   | { readonly id: number; readonly kind: 'steps'; readonly steps: readonly ScenarioStep[] }
   /** After the last steps: `save` of the loaded scenario, the autosave's text. */
-  | { readonly id: number; readonly kind: 'saved'; readonly scenarioText: string }
+  | { readonly id: number; readonly kind: 'saved'; readonly scenarioText: Blob }
   | { readonly id: number; readonly kind: 'failed'; readonly message: string };
 
 export type Post = (reply: JobReply, transfer?: Transferable[]) => void;
@@ -164,8 +170,8 @@ export function runJob(request: JobRequest, post: Post, memory: JobMemory): void
       // While the page applies the steps: what it would otherwise work out on its own right after.
       const { scenario, host } = built.plan;
       post({ id, kind: 'findings', findings: analyzeWorkspace(scenario, host) });
-      post({ id, kind: 'scenario-text', text: asciiJson(save(scenario)) });
-      post({ id, kind: 'host-text', text: asciiJson(encodeHost(host)) });
+      post({ id, kind: 'scenario-text', text: textBlob(asciiJson(save(scenario))) });
+      post({ id, kind: 'host-text', text: textBlob(asciiJson(encodeHost(host))) });
       return;
     }
     const loaded = loadScenarioText(request.text);
@@ -181,7 +187,7 @@ export function runJob(request: JobRequest, post: Post, memory: JobMemory): void
     });
     for (let at = 0; at < steps.length; at += STEPS_PER_MESSAGE)
       post({ id, kind: 'steps', steps: steps.slice(at, at + STEPS_PER_MESSAGE) });
-    post({ id, kind: 'saved', scenarioText: asciiJson(save(loaded.scenario)) });
+    post({ id, kind: 'saved', scenarioText: textBlob(asciiJson(save(loaded.scenario))) });
   } catch (e) {
     post({ id, kind: 'failed', message: e instanceof Error ? e.message : String(e) });
   }

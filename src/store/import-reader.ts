@@ -56,8 +56,8 @@ export type LoadedScenario =
   | {
       readonly ok: true;
       readonly scenario: Scenario;
-      /** The scenario's `save` text, for the autosave. */
-      readonly scenarioText: string;
+      /** The scenario's `save` text, for the autosave (a Blob made in the worker). */
+      readonly scenarioText: Blob;
     }
   | { readonly ok: false; readonly errors: readonly LoadError[] };
 
@@ -165,7 +165,7 @@ export function createImportReader(spawn: () => WorkerPort): ImportReader {
         // A build that fails never checks: nobody waits for it, so its rejection is no error.
         checks.catch(() => {});
         let findings: CheckReport | undefined;
-        let scenarioText: string | undefined;
+        let scenarioText: Blob | undefined;
         start(
           { job: 'build', inputs, options },
           (r, done) => {

@@ -10,6 +10,7 @@ import {
   revisionRead,
   writeAutosaveIfCurrent,
 } from './autosave.ts';
+import type { KnownParts, WorkspaceText } from './autosave-parts.ts';
 import { type Booted, restoreSaved, savedWorkspace } from './session.ts';
 import type { Snapshot } from './workspace.ts';
 import {
@@ -99,7 +100,7 @@ export interface PersistenceEnv {
   readonly rememberKey: (key: string) => void;
   /** Loads the main workspace in this tab (a fresh page without a link). */
   readonly openMain?: () => void;
-  readonly scenarioText: (s: Snapshot) => string;
+  readonly scenarioText: (s: Snapshot) => WorkspaceText;
   /** A fresh id for a copy's key or a tab, unique across tabs. */
   readonly newId: () => string;
   /** View-only changes (pan, zoom) are saved this long after the last one. */
@@ -126,7 +127,9 @@ const isReadOnly = (mode: PersistenceMode) => mode === 'other-tab' || mode === '
  * saved at once, a view change after a pause.
  */
 export function createPersistence(store: AppStore, env: PersistenceEnv, key: string): Persistence {
-  let booted: Booted = { revision: 0, setAside: [], unavailable: undefined, key };
+  let booted: Booted = { revision: 0, setAside: [], unavailable: undefined, key, known: {} };
+  // The texts the record at `known.key` keeps in parts, as this tab last read or wrote them.
+  let known: { key: string; parts: KnownParts } = { key, parts: {} };
   let lock: WorkspaceLock | undefined;
   let channel: WorkspaceChannel | undefined;
   const self = env.newId();
@@ -181,7 +184,9 @@ export function createPersistence(store: AppStore, env: PersistenceEnv, key: str
       if (!saved) return;
       changedWhileStarting = false;
       try {
-        const r = await writeAutosaveIfCurrent(env.idb, at, saved, revision);
+        const parts = known.key === at ? known.parts : {};
+        const r = await writeAutosaveIfCurrent(env.idb, at, saved, revision, parts);
+        if (r.kind === 'written') known = { key: at, parts: r.known };
         // The user switched to a copy or stopped saving meanwhile: this answer is about the old key.
         if (get().key !== at || get().mode !== 'saving') return;
         if (r.kind === 'written') set({ revision: r.revision });
@@ -258,7 +263,11 @@ export function createPersistence(store: AppStore, env: PersistenceEnv, key: str
       // Saving (and editing) again before the newer record is restored, so the store takes it.
       set({ mode: 'saving', reason: undefined, revision });
       if (newer && record.kind === 'ok') {
-        booted = { ...booted, setAside: restoreSaved(store, record.saved).setAside };
+        booted = {
+          ...booted,
+          setAside: restoreSaved(store, record.saved, record.known).setAside,
+        };
+        known = { key: at, parts: record.known };
       } else if (newer && record.kind === 'unreadable' && record.value !== undefined) {
         // Taking over writes this tab's state over a record it cannot read: that record is kept first.
         const aside = await keepAside(idb, at, record.value);
@@ -321,6 +330,7 @@ export function createPersistence(store: AppStore, env: PersistenceEnv, key: str
   async function start(b: Booted): Promise<void> {
     booted = b;
     const at = b.key;
+    known = { key: at, parts: b.known };
     if (at !== get().key) {
       // Boot opened a share link as a workspace of its own: this tab's reloads come back to it.
       env.rememberKey(at);

@@ -1,17 +1,19 @@
 import { save, type Scenario } from '../core/scenario/index.ts';
+import type { WorkspaceText } from './autosave-parts.ts';
 
 /**
  * A scenario's file text, for the autosave: `save` of a big import's scenario (a few hundred
  * thousand steps) holds the page for a second, so the worker that built the import also writes
- * its text, and the page keeps it here by the scenario object it belongs to.
+ * its text (as a Blob, which the autosave stores as it is), and the page keeps it here by the
+ * scenario object it belongs to.
  */
-const texts = new WeakMap<Scenario, string>();
+const texts = new WeakMap<Scenario, WorkspaceText>();
 
-export function scenarioText(scenario: Scenario): string {
+export function scenarioText(scenario: Scenario): WorkspaceText {
   return texts.get(scenario) ?? save(scenario);
 }
 
 /** Keeps `text` (`save` of an equal scenario, made elsewhere) as this scenario's text. */
-export function rememberScenarioText(scenario: Scenario, text: string): void {
+export function rememberScenarioText(scenario: Scenario, text: WorkspaceText): void {
   texts.set(scenario, text);
 }

@@ -14,11 +14,14 @@ import {
   revisionRead,
   type SavedWorkspace,
   type SetAsideSteps,
+  type WorkspaceToSave,
 } from './autosave.ts';
 import { readSavedSteps } from './saved-steps.ts';
 import { type ParsedHash, parseHash, unpackScenario } from './share-link.ts';
 import type { HostContext, HostImportPlan, ImportInput } from './host-import.ts';
-import { decodeHost, encodeHost } from './host-codec.ts';
+import { decodeHost, hostTextToSave, rememberHostText } from './host-codec.ts';
+import type { KnownParts, WorkspaceText } from './autosave-parts.ts';
+import { rememberScenarioText } from './scenario-text.ts';
 import {
   type OpenResult,
   openScenario,
@@ -149,10 +152,31 @@ function openSavedScenario(store: AppStore, saved: SavedWorkspace, host: HostCon
 }
 
 /**
+ * The texts just restored are the restored workspace's own: its next save writes them as they
+ * are (and keeps the parts that hold them) instead of writing a big scenario out again.
+ */
+function rememberSavedTexts(
+  store: AppStore,
+  saved: SavedWorkspace,
+  host: HostContext | undefined,
+  known: KnownParts,
+) {
+  const present = store.getState().history?.present;
+  if (!present) return;
+  rememberScenarioText(present.scenario, known.scenarioText?.text ?? saved.scenarioText);
+  if (host && saved.hostText !== undefined)
+    rememberHostText(host, known.hostText?.text ?? saved.hostText);
+}
+
+/**
  * Opens an autosaved workspace: its scenario, then each saved action that still reads (one that
  * does not is reported and set aside with the record's text, never dropped with the others).
  */
-export function restoreSaved(store: AppStore, saved: SavedWorkspace): Restored {
+export function restoreSaved(
+  store: AppStore,
+  saved: SavedWorkspace,
+  known: KnownParts = {},
+): Restored {
   const problems: string[] = [];
   const setAside = [...(saved.setAside ?? [])];
   let host: HostContext | undefined;
@@ -162,6 +186,7 @@ export function restoreSaved(store: AppStore, saved: SavedWorkspace): Restored {
     else problems.push(`${decoded.error}, so its findings are left out`);
   }
   if (!openSavedScenario(store, saved, host)) return { opened: false, setAside };
+  rememberSavedTexts(store, saved, host, known);
   const steps = readSavedSteps(saved.userStepsText);
   for (const action of steps.actions) store.getState().dispatch(action);
   if (steps.unreadable.length) {
@@ -193,6 +218,8 @@ export interface Booted {
   readonly unavailable: string | undefined;
   /** The workspace key this tab saves to from now on (a share link's own, when one opened). */
   readonly key: string;
+  /** The texts the record keeps in parts of their own (autosave-parts.ts), as read. */
+  readonly known: KnownParts;
 }
 
 /**
@@ -245,6 +272,7 @@ export async function boot(
     setAside: [] as readonly SetAsideSteps[],
     unavailable: record.kind === 'unreadable' && record.unavailable ? record.message : undefined,
     key: at,
+    known: record.kind === 'ok' ? record.known : {},
   };
   const problems = [typeof linked === 'string' ? linked : undefined, link.problem].filter(
     (p): p is string => p !== undefined,
@@ -254,7 +282,7 @@ export async function boot(
   if (!opened && record.kind === 'ok') {
     let restored: Restored;
     try {
-      restored = restoreSaved(store, record.saved);
+      restored = restoreSaved(store, record.saved, record.known);
     } catch (e) {
       restored = { opened: false, setAside: [] };
       problems.push(
@@ -287,9 +315,9 @@ export async function boot(
 
 export function savedWorkspace(
   store: AppStore,
-  scenarioText: (s: Snapshot) => string,
+  scenarioText: (s: Snapshot) => WorkspaceText,
   setAside: readonly SetAsideSteps[] = [],
-): SavedWorkspace | undefined {
+): WorkspaceToSave | undefined {
   const { history, viewport } = store.getState();
   if (!history) return undefined;
   const p = history.present;
@@ -300,7 +328,7 @@ export function savedWorkspace(
     builtinId: p.builtinId,
     userStepsText: userStepsText(p.userSteps),
     view: formatViewParam(viewport),
-    ...(p.host ? { hostText: encodeHost(p.host) } : {}),
+    ...(p.host ? { hostText: hostTextToSave(p.host) } : {}),
     ...(setAside.length ? { setAside } : {}),
   };
 }

@@ -57,7 +57,7 @@ void boot(store, location.hash, idb, key, linkWorkspaceKey(newCopyId()))
     store
       .getState()
       .notify({ kind: 'error', text: `the app could not start cleanly: ${String(e)}` });
-    return { revision: 0, setAside: [], unavailable: undefined, key };
+    return { revision: 0, setAside: [], unavailable: undefined, key, known: {} };
   })
   .then(async (booted) => {
     if (!store.getState().history) openBuiltin(store, DEFAULT_SCENARIO_ID);

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { replay, type Scenario, type ScenarioStep } from '../../src/core/scenario/index.ts';
 import type { AppStore } from '../../src/store/app-store.ts';
 import { findingsOf } from '../../src/store/findings.ts';
-import { encodeHost } from '../../src/store/host-codec.ts';
+import { encodeHost, hostTextToSave } from '../../src/store/host-codec.ts';
 import {
   buildHostImport,
   type BuildOptions,
@@ -176,9 +176,13 @@ describe('runHostImport', () => {
     // What the worker worked out meanwhile is what the page would have.
     expect(findingsOf(got)).toEqual(findingsOf(expected));
     // The same JSON, written in ASCII (ascii-json.ts).
-    expect(scenarioText(got.scenario)).toBe(asciiJson(save(expected.scenario)));
-    expect(JSON.parse(scenarioText(got.scenario))).toEqual(JSON.parse(save(expected.scenario)));
-    expect(encodeHost(got.host!)).toBe(asciiJson(encodeHost(expected.host!)));
+    const saved = scenarioText(got.scenario);
+    const savedHost = hostTextToSave(got.host!);
+    expect(saved).toBeInstanceOf(Blob);
+    expect(savedHost).toBeInstanceOf(Blob);
+    expect(await (saved as Blob).text()).toBe(asciiJson(save(expected.scenario)));
+    expect(JSON.parse(await (saved as Blob).text())).toEqual(JSON.parse(save(expected.scenario)));
+    expect(await (savedHost as Blob).text()).toBe(asciiJson(encodeHost(expected.host!)));
 
     store.getState().undo();
     expect(store.getState().history!.present).toBe(before.present);

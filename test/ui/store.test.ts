@@ -13,6 +13,7 @@ import {
 import { workspaceText } from '../../src/store/workspace.ts';
 import { BUILTIN_SCENARIOS } from '../../src/store/scenarios/builtin.ts';
 import { fitRange, makeViewport } from '../../src/view/viewport/viewport.ts';
+import { readBack } from './autosave-round-trip.ts';
 import { defaultStore, MAP } from './app-fixture.tsx';
 
 describe('history', () => {
@@ -80,11 +81,13 @@ describe('app store', () => {
     );
   });
 
-  it('restores an autosave with the user actions as undoable entries', () => {
+  it('restores an autosave with the user actions as undoable entries', async () => {
     const store = defaultStore();
     store.getState().dispatch(MAP);
     store.getState().setViewport(fitRange({ start: 0x300000000n, last: 0x3001fffffn }));
-    const saved = savedWorkspace(store, (s) => workspaceText({ ...s, userSteps: [] }))!;
+    const saved = await readBack(
+      savedWorkspace(store, (s) => workspaceText({ ...s, userSteps: [] }))!,
+    );
     expect(checkSaved(JSON.parse(JSON.stringify(saved))).kind).toBe('ok');
     const other = createAppStore();
     expect(restoreSaved(other, saved).opened).toBe(true);
