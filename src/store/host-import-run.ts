@@ -7,7 +7,7 @@ import { CancelledError, type ImportReader } from './import-reader.ts';
 import { unpackSteps } from './packed-import.ts';
 import { rememberScenarioText } from './scenario-text.ts';
 import { importNotOpened, openImported } from './session.ts';
-import { replayInSlices } from './sliced-replay.ts';
+import { openedReplay, replayInSlices } from './sliced-replay.ts';
 
 /**
  * A host import too big to read and replay in one go ("Debug a real host" with a long QEMU
@@ -108,17 +108,7 @@ export async function runHostImport(
       rememberScenarioText(scenario, checks.scenarioText);
       rememberHostText(host, checks.hostText);
     }
-    openImported(
-      store,
-      {
-        ok: true,
-        scenario,
-        state: replayed.state,
-        replayed: replayed.steps.length,
-        mismatched: replayed.mismatched,
-      },
-      { ...plan, scenario, host },
-    );
+    openImported(store, openedReplay(scenario, replayed), { ...plan, scenario, host });
     return { kind: 'done' };
   } catch (e) {
     if (e instanceof CancelledError) return { kind: 'cancelled' };

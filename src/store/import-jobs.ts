@@ -1,19 +1,21 @@
-import { columnBuffers } from '../core/importers/step-columns.ts';
+import { columnBuffers, type StepColumns } from '../core/importers/step-columns.ts';
+import type { ImportedStep } from '../core/importers/types.ts';
 import type { UnitChoice } from '../core/importers/index.ts';
 import type { CheckReport } from '../core/analysis/index.ts';
 import { save, type LoadError, type Scenario, type ScenarioStep } from '../core/scenario/index.ts';
 import { asciiJson } from './ascii-json.ts';
 import { analyzeWorkspace } from './findings.ts';
-import { encodeHost } from './host-codec.ts';
+import { decodeHost, encodeHost } from './host-codec.ts';
 import {
   type BuildOptions,
   buildHostImport,
+  type HostContext,
   type ImportInput,
   leaveOutSteps,
   type ParsedInput,
   parseInput,
 } from './host-import.ts';
-import { packImport, type PackedImport } from './packed-import.ts';
+import { packImport, type PackedImport, packSteps } from './packed-import.ts';
 import { loadScenarioText } from './workspace.ts';
 
 /**
@@ -37,7 +39,14 @@ export type JobRequest =
       readonly inputs: readonly ImportInput[];
       readonly options: Omit<BuildOptions, 'onLines'>;
     }
-  | { readonly id: number; readonly job: 'load-scenario'; readonly text: string };
+  | { readonly id: number; readonly job: 'load-scenario'; readonly text: string }
+  /** An autosaved workspace's texts, to open as it was (restore-off-page.ts). */
+  | {
+      readonly id: number;
+      readonly job: 'restore';
+      readonly scenarioText: string;
+      readonly hostText: string | undefined;
+    };
 
 /** A text for the autosave, made into a Blob here rather than on the page. */
 const textBlob = (text: string) => new Blob([text], { type: 'text/plain' });
@@ -83,7 +92,25 @@ export type JobReply =
   | { readonly id: number; readonly kind: 'steps'; readonly steps: readonly ScenarioStep[] }
   /** After the last steps: `save` of the loaded scenario, the autosave's text. */
   | { readonly id: number; readonly kind: 'saved'; readonly scenarioText: Blob }
+  | {
+      readonly id: number;
+      readonly kind: 'restored';
+      readonly result:
+        | { readonly ok: true; readonly restored: PackedRestore }
+        | { readonly ok: false; readonly errors: readonly LoadError[] };
+    }
   | { readonly id: number; readonly kind: 'failed'; readonly message: string };
+
+/** An autosaved workspace as the worker read it: its scenario and host context, the steps as columns. */
+export interface PackedRestore {
+  /** With no steps: they are in `steps`. */
+  readonly scenario: Scenario;
+  /** With no trace steps or lines: they are in `steps`. Undefined when there was none or it did not read. */
+  readonly host: HostContext | undefined;
+  /** Why the saved host import did not read (the scenario opens without it). */
+  readonly hostProblem: string | undefined;
+  readonly steps: StepColumns<ScenarioStep | ImportedStep>;
+}
 
 export type Post = (reply: JobReply, transfer?: Transferable[]) => void;
 
@@ -174,6 +201,10 @@ export function runJob(request: JobRequest, post: Post, memory: JobMemory): void
       post({ id, kind: 'host-text', text: textBlob(asciiJson(encodeHost(host))) });
       return;
     }
+    if (request.job === 'restore') {
+      restore(id, request.scenarioText, request.hostText, post);
+      return;
+    }
     const loaded = loadScenarioText(request.text);
     if (!loaded.ok) {
       post({ id, kind: 'loaded', result: loaded });
@@ -191,4 +222,29 @@ export function runJob(request: JobRequest, post: Post, memory: JobMemory): void
   } catch (e) {
     post({ id, kind: 'failed', message: e instanceof Error ? e.message : String(e) });
   }
+}
+
+/**
+ * Reads an autosaved workspace: the scenario (a saved one that does not load is refused), then its
+ * host import (one that does not decode is left out, with why), the steps sent once as columns,
+ * then the findings, as a build sends them.
+ */
+function restore(id: number, scenarioText: string, hostText: string | undefined, post: Post): void {
+  const loaded = loadScenarioText(scenarioText);
+  if (!loaded.ok) {
+    post({ id, kind: 'restored', result: { ok: false, errors: loaded.errors } });
+    return;
+  }
+  const { scenario } = loaded;
+  const decoded = hostText === undefined ? undefined : decodeHost(hostText);
+  const host = decoded?.ok ? decoded.host : undefined;
+  const steps = packSteps(scenario.steps, host?.steps ?? [], host?.stepLines ?? []);
+  const restored: PackedRestore = {
+    scenario: { ...scenario, steps: [] },
+    host: host ? { ...host, steps: [], stepLines: [] } : undefined,
+    hostProblem: decoded && !decoded.ok ? decoded.error : undefined,
+    steps,
+  };
+  post({ id, kind: 'restored', result: { ok: true, restored } }, columnBuffers(steps));
+  if (host) post({ id, kind: 'findings', findings: analyzeWorkspace(scenario, host) });
 }

@@ -7,6 +7,7 @@ import {
   type JobReply,
   type JobRequest,
   newJobMemory,
+  type PackedRestore,
   runJob,
 } from './import-jobs.ts';
 import type { PackedImport } from './packed-import.ts';
@@ -79,8 +80,21 @@ export interface ImportReader {
     text: string,
     onSteps?: (received: number, total: number) => void,
   ): Promise<LoadedScenario>;
+  /**
+   * Reads an autosaved workspace's texts; `findings` is the host import's (undefined without
+   * one), worked out after the reply, while the page replays the steps.
+   */
+  restore(scenarioText: string, hostText: string | undefined): Promise<RestoredWorkspace>;
   cancel(): void;
 }
+
+export type RestoredWorkspace =
+  | {
+      readonly ok: true;
+      readonly restored: PackedRestore;
+      readonly findings: Promise<CheckReport> | undefined;
+    }
+  | { readonly ok: false; readonly errors: readonly LoadError[] };
 
 /** A request without its id (the reader numbers them). */
 type RequestBody = {
@@ -213,6 +227,36 @@ export function createImportReader(spawn: () => WorkerPort): ImportReader {
             }
           },
           reject,
+        );
+      });
+    },
+    restore(scenarioText, hostText) {
+      return new Promise((resolve, reject) => {
+        let found: { resolve: (f: CheckReport) => void; reject: (e: Error) => void } | undefined;
+        start(
+          { job: 'restore', scenarioText, hostText },
+          (r, done) => {
+            if (r.kind === 'restored') {
+              if (!r.result.ok || !r.result.restored.host) {
+                done();
+                resolve(r.result.ok ? { ...r.result, findings: undefined } : r.result);
+                return;
+              }
+              const findings = new Promise<CheckReport>((res, rej) => {
+                found = { resolve: res, reject: rej };
+              });
+              // Nobody may wait for the findings (the restore failed further on): no error then.
+              findings.catch(() => {});
+              resolve({ ok: true, restored: r.result.restored, findings });
+            } else if (r.kind === 'findings') {
+              done();
+              found?.resolve(r.findings);
+            }
+          },
+          (e) => {
+            reject(e);
+            found?.reject(e);
+          },
         );
       });
     },

@@ -2,7 +2,7 @@ import type { AppStore, Notice } from './app-store.ts';
 import type { ImportReader } from './import-reader.ts';
 import { notOpened } from './not-opened.ts';
 import { rememberScenarioText } from './scenario-text.ts';
-import { replayInSlices } from './sliced-replay.ts';
+import { openedReplay, replayInSlices } from './sliced-replay.ts';
 
 /**
  * A long scenario file opened without holding the page: the worker parses and checks it (JSON
@@ -47,19 +47,12 @@ export async function openScenarioOffPage(
   if (replayed.kind === 'cancelled') return false;
   rememberScenarioText(scenario, loaded.scenarioText);
   const title = scenario.title ?? scenario.id ?? 'untitled scenario';
-  store.getState().openWorkspace(
-    {
-      ok: true,
-      scenario,
-      state: replayed.state,
-      replayed: replayed.steps.length,
-      mismatched: replayed.mismatched,
-    },
-    undefined,
-    `opened “${title}”`,
-    undefined,
-    { fit: true, notice: { kind: 'info', text: `opened ${name}` } },
-  );
+  store
+    .getState()
+    .openWorkspace(openedReplay(scenario, replayed), undefined, `opened “${title}”`, undefined, {
+      fit: true,
+      notice: { kind: 'info', text: `opened ${name}` },
+    });
   return true;
 }
 

@@ -44,15 +44,20 @@ function sameStep(a: AnyStep, b: AnyStep): boolean {
   );
 }
 
-export function packImport(plan: HostImportPlan): PackedImport {
+/**
+ * A scenario's steps and a host context's trace steps (with their lines) as one set of columns:
+ * the scenario's DMA steps are the host context's, in order, when the trace is replayed (and
+ * there are none when it is not), so each is matched with the next host step.
+ */
+export function packSteps(
+  scenarioSteps: readonly ScenarioStep[],
+  hostSteps: readonly ImportedStep[],
+  lines: readonly number[],
+): StepColumns<AnyStep> {
   const w = new StepColumnsWriter<AnyStep>();
-  const host = plan.host.steps;
-  const lines = plan.host.stepLines;
   let h = 0;
-  // The scenario's DMA steps are the host context's, in order, when the trace is replayed (and
-  // there are none when it is not): each is matched with the next host step.
-  for (const s of plan.scenario.steps) {
-    const next = host[h];
+  for (const s of scenarioSteps) {
+    const next = hostSteps[h];
     if (next !== undefined && sameStep(next, s)) {
       w.push(s, IN_SCENARIO | IN_HOST, lines[h] ?? 0);
       h++;
@@ -60,14 +65,18 @@ export function packImport(plan: HostImportPlan): PackedImport {
       w.push(s, IN_SCENARIO);
     }
   }
-  for (; h < host.length; h++) w.push(host[h] as ImportedStep, IN_HOST, lines[h] ?? 0);
+  for (; h < hostSteps.length; h++) w.push(hostSteps[h] as ImportedStep, IN_HOST, lines[h] ?? 0);
+  return w.finish();
+}
+
+export function packImport(plan: HostImportPlan): PackedImport {
   return {
     plan: {
       ...plan,
       scenario: { ...plan.scenario, steps: [] },
       host: { ...plan.host, steps: [], stepLines: [] },
     },
-    steps: w.finish(),
+    steps: packSteps(plan.scenario.steps, plan.host.steps, plan.host.stepLines),
   };
 }
 

@@ -2,6 +2,7 @@ import type { LoadError } from '../core/scenario/index.ts';
 import { type ImportReader, OFF_PAGE_CHARS } from './import-reader.ts';
 import { describeLoadErrors, notOpened } from './not-opened.ts';
 import { openScenarioOffPage } from './open-scenario-off-page.ts';
+import { openSavedOffPage } from './restore-off-page.ts';
 import { parseU64, type Range } from '../core/u64.ts';
 import { BUILTIN_SCENARIOS, builtinScenario, DEFAULT_SCENARIO_ID } from './scenarios/builtin.ts';
 import { fitRange, formatViewParam, parseViewParam } from '../view/viewport/viewport.ts';
@@ -155,17 +156,12 @@ function openSavedScenario(store: AppStore, saved: SavedWorkspace, host: HostCon
  * The texts just restored are the restored workspace's own: its next save writes them as they
  * are (and keeps the parts that hold them) instead of writing a big scenario out again.
  */
-function rememberSavedTexts(
-  store: AppStore,
-  saved: SavedWorkspace,
-  host: HostContext | undefined,
-  known: KnownParts,
-) {
+function rememberSavedTexts(store: AppStore, saved: SavedWorkspace, known: KnownParts) {
   const present = store.getState().history?.present;
   if (!present) return;
   rememberScenarioText(present.scenario, known.scenarioText?.text ?? saved.scenarioText);
-  if (host && saved.hostText !== undefined)
-    rememberHostText(host, known.hostText?.text ?? saved.hostText);
+  if (present.host && saved.hostText !== undefined)
+    rememberHostText(present.host, known.hostText?.text ?? saved.hostText);
 }
 
 /**
@@ -178,15 +174,50 @@ export function restoreSaved(
   known: KnownParts = {},
 ): Restored {
   const problems: string[] = [];
-  const setAside = [...(saved.setAside ?? [])];
   let host: HostContext | undefined;
   if (saved.hostText !== undefined) {
     const decoded = decodeHost(saved.hostText);
     if (decoded.ok) host = decoded.host;
     else problems.push(`${decoded.error}, so its findings are left out`);
   }
-  if (!openSavedScenario(store, saved, host)) return { opened: false, setAside };
-  rememberSavedTexts(store, saved, host, known);
+  if (!openSavedScenario(store, saved, host))
+    return { opened: false, setAside: saved.setAside ?? [] };
+  return restoreOnTop(store, saved, known, problems);
+}
+
+/** Restores a saved workspace too big to read and replay in one go (restore-off-page.ts). */
+export async function restoreSavedOffPage(
+  store: AppStore,
+  saved: SavedWorkspace,
+  known: KnownParts,
+  offPage: OffPage,
+): Promise<Restored> {
+  const problems: string[] = [];
+  const opened = await openSavedOffPage(
+    store,
+    offPage.reader,
+    saved,
+    offPage.yieldToPage,
+    problems,
+  );
+  if (!opened) return { opened: false, setAside: saved.setAside ?? [] };
+  return restoreOnTop(store, saved, known, problems);
+}
+
+/** Whether a saved workspace is restored off the page: its texts are too long to read on it. */
+export function restoresOffPage(saved: SavedWorkspace): boolean {
+  return saved.scenarioText.length + (saved.hostText?.length ?? 0) > OFF_PAGE_CHARS;
+}
+
+/** After the saved scenario opened: its texts remembered, the user's actions, the view. */
+function restoreOnTop(
+  store: AppStore,
+  saved: SavedWorkspace,
+  known: KnownParts,
+  problems: string[],
+): Restored {
+  rememberSavedTexts(store, saved, known);
+  const setAside = [...(saved.setAside ?? [])];
   const steps = readSavedSteps(saved.userStepsText);
   for (const action of steps.actions) store.getState().dispatch(action);
   if (steps.unreadable.length) {
@@ -262,6 +293,7 @@ export async function boot(
   idb: IDBFactory | undefined,
   key: string = MAIN_WORKSPACE_KEY,
   linkKey?: string,
+  offPage?: OffPage,
 ): Promise<Booted> {
   const link = parseHash(hash);
   const linked = await openLink(store, link);
@@ -282,7 +314,10 @@ export async function boot(
   if (!opened && record.kind === 'ok') {
     let restored: Restored;
     try {
-      restored = restoreSaved(store, record.saved, record.known);
+      restored =
+        offPage && restoresOffPage(record.saved)
+          ? await restoreSavedOffPage(store, record.saved, record.known, offPage)
+          : restoreSaved(store, record.saved, record.known);
     } catch (e) {
       restored = { opened: false, setAside: [] };
       problems.push(

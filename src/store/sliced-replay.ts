@@ -5,6 +5,7 @@ import {
   type StepReport,
 } from '../core/scenario/index.ts';
 import type { EngineState } from '../core/state.ts';
+import type { OpenResult } from './workspace.ts';
 
 /**
  * A scenario replay on the page in slices: steps run until a slice's time is up, then the page
@@ -47,6 +48,20 @@ export type SlicedReplay =
     }
   | { readonly kind: 'cancelled' }
   | { readonly kind: 'setup-error'; readonly message: string };
+
+/** A finished replay as the workspace opens it: the scenario with the steps replayed. */
+export function openedReplay(
+  scenario: Scenario,
+  replayed: Extract<SlicedReplay, { kind: 'done' }>,
+): Extract<OpenResult, { ok: true }> {
+  return {
+    ok: true,
+    scenario,
+    state: replayed.state,
+    replayed: replayed.steps.length,
+    mismatched: replayed.mismatched,
+  };
+}
 
 export const SLICE_MS = 8;
 /** Steps between looks at the clock: a step is a few µs, a look at the clock is not free. */

@@ -7,7 +7,9 @@ import { createPersistence } from '../store/persistence.ts';
 import { scenarioText } from '../store/scenario-text.ts';
 import { DEFAULT_SCENARIO_ID } from '../store/scenarios/builtin.ts';
 import { boot, type Booted, followHash, openBuiltin } from '../store/session.ts';
+import { yieldToPage } from '../store/yield-to-page.ts';
 import { App } from './app/App.tsx';
+import { importReader } from './import/import-reader-instance.ts';
 import { PersistenceContext } from './app/persistence-context.tsx';
 import { StoreContext } from './app/store-context.tsx';
 import {
@@ -52,7 +54,11 @@ createRoot(document.getElementById('root') as HTMLElement).render(
 
 // Boot reports what it cannot open as notices; should it throw all the same, the app still opens
 // and the autosave still starts (from revision 0, so it cannot overwrite a record it never read).
-void boot(store, location.hash, idb, key, linkWorkspaceKey(newCopyId()))
+// A big saved workspace (a long trace import) is read by the import worker and replayed in slices.
+void boot(store, location.hash, idb, key, linkWorkspaceKey(newCopyId()), {
+  reader: importReader(),
+  yieldToPage,
+})
   .catch((e: unknown): Booted => {
     store
       .getState()
