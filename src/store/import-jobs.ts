@@ -30,13 +30,13 @@ export type JobRequest =
   | {
       readonly id: number;
       readonly job: 'read';
-      readonly inputs: readonly ImportInput[];
+      readonly inputs: readonly BuildInput[];
       readonly iommu: UnitChoice | undefined;
     }
   | {
       readonly id: number;
       readonly job: 'build';
-      readonly inputs: readonly ImportInput[];
+      readonly inputs: readonly BuildInput[];
       readonly options: Omit<BuildOptions, 'onLines'>;
     }
   | { readonly id: number; readonly job: 'load-scenario'; readonly text: string }
@@ -44,8 +44,9 @@ export type JobRequest =
   | {
       readonly id: number;
       readonly job: 'restore';
-      readonly scenarioText: string;
-      readonly hostText: string | undefined;
+      /** As Blobs when read from the autosave's parts: the worker reads them itself. */
+      readonly scenarioText: string | Blob;
+      readonly hostText: string | Blob | undefined;
     };
 
 /** A text for the autosave, made into a Blob here rather than on the page. */
@@ -129,8 +130,52 @@ export function newJobMemory(): JobMemory {
   return { read: new Map() };
 }
 
-function readKey(input: ImportInput, iommu: UnitChoice | undefined): string {
-  return JSON.stringify([input.id, input.kind ?? '', input.text.length, iommu ?? null]);
+/**
+ * An input as a build request carries it: without its text when the worker holds it from the
+ * last read (`heldChars` long), since posting a 100 MB trace again held the page 230 ms.
+ */
+export type BuildInput = ImportInput & { readonly heldChars?: number };
+
+/**
+ * The request as the job reads it: each input posted with its file and not its text gets the
+ * text read from the file (the page sends long file inputs so, import-reader.ts), and a restore's
+ * saved texts sent as Blobs are read.
+ */
+export async function withFileTexts(request: JobRequest): Promise<JobRequest> {
+  if (request.job === 'restore') {
+    const { scenarioText, hostText } = request;
+    return {
+      ...request,
+      scenarioText: typeof scenarioText === 'string' ? scenarioText : await scenarioText.text(),
+      hostText: hostText instanceof Blob ? await hostText.text() : hostText,
+    };
+  }
+  if (request.job !== 'read' && request.job !== 'build') return request;
+  const inputs = await Promise.all(
+    request.inputs.map(async (i) =>
+      i.file && i.text === '' && i.heldChars === undefined
+        ? { ...i, text: await i.file.text() }
+        : i,
+    ),
+  );
+  return { ...request, inputs } as JobRequest;
+}
+
+export function readKey(input: BuildInput, iommu: UnitChoice | undefined): string {
+  const chars = input.heldChars ?? input.text.length;
+  return JSON.stringify([input.id, input.kind ?? '', chars, iommu ?? null]);
+}
+
+/** The input with its text again, from what the worker kept of the last read. */
+function withText(
+  memory: JobMemory,
+  input: BuildInput,
+  iommu: UnitChoice | undefined,
+): ImportInput {
+  if (input.heldChars === undefined) return input;
+  const kept = memory.read.get(readKey(input, iommu));
+  if (!kept) throw new Error(`the import worker no longer holds the text of ${input.name}`);
+  return kept.input;
 }
 
 function read(
@@ -176,9 +221,10 @@ export function runJob(request: JobRequest, post: Post, memory: JobMemory): void
     }
     if (request.job === 'build') {
       const iommu = request.options.iommu;
-      const parsed = request.inputs.map((input) => read(memory, input, iommu, () => {}));
+      const inputs = request.inputs.map((input) => withText(memory, input, iommu));
+      const parsed = inputs.map((input) => read(memory, input, iommu, () => {}));
       const built = buildHostImport(
-        request.inputs,
+        inputs,
         {
           ...request.options,
           onLines: (lines, fraction) => post({ id, kind: 'lines', input: -1, lines, fraction }),
@@ -190,7 +236,7 @@ export function runJob(request: JobRequest, post: Post, memory: JobMemory): void
         return;
       }
       // A trace the dialog had read is not read again (traceWithSetup): its lines are all read.
-      const lines = request.inputs.reduce((n, i) => n + lineCount(i.text), 0);
+      const lines = inputs.reduce((n, i) => n + lineCount(i.text), 0);
       post({ id, kind: 'lines', input: -1, lines, fraction: 1 });
       const packed = packImport(built.plan);
       post({ id, kind: 'built', result: { ok: true, packed } }, columnBuffers(packed.steps));
@@ -202,7 +248,10 @@ export function runJob(request: JobRequest, post: Post, memory: JobMemory): void
       return;
     }
     if (request.job === 'restore') {
-      restore(id, request.scenarioText, request.hostText, post);
+      const { scenarioText, hostText } = request;
+      if (typeof scenarioText !== 'string' || hostText instanceof Blob)
+        throw new Error('the saved texts were not read before the restore');
+      restore(id, scenarioText, hostText, post);
       return;
     }
     const loaded = loadScenarioText(request.text);

@@ -8,7 +8,9 @@ import {
   type JobRequest,
   newJobMemory,
   type PackedRestore,
+  readKey,
   runJob,
+  withFileTexts,
 } from './import-jobs.ts';
 import type { PackedImport } from './packed-import.ts';
 import { yieldToPage } from './yield-to-page.ts';
@@ -84,7 +86,10 @@ export interface ImportReader {
    * Reads an autosaved workspace's texts; `findings` is the host import's (undefined without
    * one), worked out after the reply, while the page replays the steps.
    */
-  restore(scenarioText: string, hostText: string | undefined): Promise<RestoredWorkspace>;
+  restore(
+    scenarioText: string | Blob,
+    hostText: string | Blob | undefined,
+  ): Promise<RestoredWorkspace>;
   cancel(): void;
 }
 
@@ -106,10 +111,18 @@ interface Pending {
   readonly reject: (e: Error) => void;
 }
 
+/** A long input read from a file goes to the worker as the file, which it reads itself. */
+function byFile(input: ImportInput): ImportInput {
+  return input.file && input.text.length > OFF_PAGE_CHARS ? { ...input, text: '' } : input;
+}
+
 export function createImportReader(spawn: () => WorkerPort): ImportReader {
   let port: WorkerPort | undefined;
   let nextId = 1;
   const pending = new Map<number, Pending>();
+  // The texts the worker holds from its last read (as its JobMemory does), by readKey: a build
+  // of the same inputs is sent without them.
+  let held = new Map<string, string>();
 
   function portOf(): WorkerPort {
     if (port) return port;
@@ -137,6 +150,7 @@ export function createImportReader(spawn: () => WorkerPort): ImportReader {
   function end(error: Error): void {
     const p = port;
     port = undefined;
+    held = new Map();
     p?.terminate();
     const jobs = [...pending.values()];
     pending.clear();
@@ -155,13 +169,16 @@ export function createImportReader(spawn: () => WorkerPort): ImportReader {
 
   return {
     read(inputs, iommu, onLines) {
+      // The worker replaces what it holds when this read ends: until then, claim nothing.
+      held = new Map();
       return new Promise((resolve, reject) =>
         start(
-          { job: 'read', inputs, iommu },
+          { job: 'read', inputs: inputs.map(byFile), iommu },
           (r, done) => {
             if (r.kind === 'lines') onLines?.(r.input, r.lines, r.fraction);
             else if (r.kind === 'read') {
               done();
+              held = new Map(inputs.map((i) => [readKey(i, iommu), i.text]));
               // The worker sends the inputs back without their texts: they are the page's.
               resolve(r.parsed.map((p, i) => ({ ...p, input: inputs[i] ?? p.input })));
             }
@@ -180,8 +197,14 @@ export function createImportReader(spawn: () => WorkerPort): ImportReader {
         checks.catch(() => {});
         let findings: CheckReport | undefined;
         let scenarioText: Blob | undefined;
+        // Each input the worker holds goes without its text.
+        const sent = inputs.map((i) =>
+          held.get(readKey(i, options.iommu)) === i.text
+            ? { ...i, text: '', heldChars: i.text.length }
+            : byFile(i),
+        );
         start(
-          { job: 'build', inputs, options },
+          { job: 'build', inputs: sent, options },
           (r, done) => {
             if (r.kind === 'lines') onLines?.(r.lines, r.fraction);
             else if (r.kind === 'built') {
@@ -273,13 +296,17 @@ export function createImportReader(spawn: () => WorkerPort): ImportReader {
 export function inPlacePort(): WorkerPort {
   const memory = newJobMemory();
   let ended = false;
+  let queue: Promise<void> = Promise.resolve();
   const port: WorkerPort = {
     onReply: undefined,
     onFailure: undefined,
     post(request) {
-      void yieldToPage().then(() => {
-        if (!ended) runJob(request, (reply) => !ended && port.onReply?.(reply), memory);
-      });
+      queue = queue
+        .then(() => yieldToPage())
+        .then(() => withFileTexts(request))
+        .then((read) => {
+          if (!ended) runJob(read, (reply) => !ended && port.onReply?.(reply), memory);
+        });
     },
     terminate() {
       ended = true;

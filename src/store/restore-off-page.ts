@@ -1,5 +1,6 @@
 import type { AppStore, Notice } from './app-store.ts';
 import type { SavedWorkspace } from './autosave.ts';
+import type { KnownParts } from './autosave-parts.ts';
 import { rememberFindings } from './findings.ts';
 import type { HostContext } from './host-import.ts';
 import { CancelledError, type ImportReader } from './import-reader.ts';
@@ -18,6 +19,7 @@ export async function openSavedOffPage(
   store: AppStore,
   reader: ImportReader,
   saved: SavedWorkspace,
+  known: KnownParts,
   yieldToPage: () => Promise<void>,
   problems: string[],
 ): Promise<boolean> {
@@ -25,7 +27,12 @@ export async function openSavedOffPage(
   tell({ kind: 'info', text: 'restoring your workspace: reading it…' });
   let read;
   try {
-    read = await reader.restore(saved.scenarioText, saved.hostText);
+    // The Blobs read from the autosave's parts, where there are: posting 100 MB of strings to the
+    // worker held the page longer than reading them there.
+    read = await reader.restore(
+      known.scenarioText?.text ?? saved.scenarioText,
+      saved.hostText === undefined ? undefined : (known.hostText?.text ?? saved.hostText),
+    );
   } catch (e) {
     if (e instanceof CancelledError) return false;
     throw e;

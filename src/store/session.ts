@@ -34,8 +34,11 @@ import { defaultViewRange } from './default-view.ts';
 import { openLesson } from './lesson.ts';
 import { lessonById } from '../core/lessons/index.ts';
 
-/** Host text files (import) above this size are refused before they are read. */
-export const MAX_FILE_BYTES = 20 * 1024 * 1024;
+/**
+ * Host text files (import) above this size are refused before they are read: a QEMU trace of a
+ * million DMA lines is about 100 MB, and the import worker reads a file itself.
+ */
+export const MAX_FILE_BYTES = 256 * 1024 * 1024;
 /**
  * Scenario files above this size are refused before they are read: JSON.parse and the schema
  * check of a few megabytes already hold the page for seconds (a saved workspace of ten thousand
@@ -197,6 +200,7 @@ export async function restoreSavedOffPage(
     store,
     offPage.reader,
     saved,
+    known,
     offPage.yieldToPage,
     problems,
   );
@@ -447,7 +451,7 @@ export function openImported(
     });
 }
 
-/** Reads dropped or chosen files as import inputs; files above 20 MB are refused before reading. */
+/** Reads dropped or chosen files as import inputs; files above MAX_FILE_BYTES are refused before reading. */
 export async function readImportFiles(
   files: Iterable<Blob & { name?: string }>,
 ): Promise<{ inputs: ImportInput[]; refused: string[] }> {
@@ -456,13 +460,16 @@ export async function readImportFiles(
   for (const f of files) {
     const name = f.name ?? 'file';
     if (f.size > MAX_FILE_BYTES) {
-      refused.push(`${name} is ${megabytes(f.size)}: files above 20 MB are refused`);
+      refused.push(
+        `${name} is ${megabytes(f.size)}: files above ${megabytes(MAX_FILE_BYTES)} are refused`,
+      );
       continue;
     }
     inputs.push({
       id: `${name}:${f.size}:${inputs.length}:${Math.random().toString(36).slice(2, 8)}`,
       name,
       text: await f.text(),
+      file: f,
     });
   }
   return { inputs, refused };

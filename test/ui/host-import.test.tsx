@@ -94,14 +94,16 @@ describe('ImportDialog', () => {
     );
   });
 
-  it('refuses a file above 20 MB with a message', async () => {
+  it('refuses a file above 256 MB with a message, before reading it', async () => {
     const store = defaultStore();
     renderWith(store, <ImportDialog initial={[]} />);
-    const big = new File([new Uint8Array(21 * 1024 * 1024)], 'huge.log');
+    // Its size only: a file that big is refused before a byte of it is read.
+    const big = new File(['x'], 'huge.log');
+    Object.defineProperty(big, 'size', { value: 300 * 1024 * 1024 });
     fireEvent.drop(screen.getByTestId('drop-zone'), { dataTransfer: { files: [big] } });
     await waitFor(() =>
       expect(screen.getByRole('alert').textContent).toMatch(
-        /huge\.log is 21\.0 MB: files above 20 MB are refused/,
+        /huge\.log is 300\.0 MB: files above 256\.0 MB are refused/,
       ),
     );
     expect(screen.queryByTestId('import-input')).toBeNull();
