@@ -1,12 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { chromium } from 'playwright-core';
-import { build } from 'vite';
 import { FIRST_MAP_MARK } from '../../src/ui/map/first-map-mark.ts';
-import { CHROMIUM_ARGS, chromiumPath } from '../browser/chromium-path.ts';
-import { serveStatic } from '../browser/static-server.ts';
+import { withProductionApp } from './production-app.ts';
 
 /**
  * What a first visit costs: the production build's JavaScript that loads before the first map
@@ -35,31 +31,18 @@ export async function benchFirstLoad(opts: {
   loads: number;
   log: (s: string) => void;
 }): Promise<FirstLoadResult> {
-  const root = resolve(import.meta.dirname, '../..');
-  const outDir = mkdtempSync(join(tmpdir(), 'iova-bench-app-'));
-  let server: Awaited<ReturnType<typeof serveStatic>>['server'] | undefined;
-  let browser: Awaited<ReturnType<typeof chromium.launch>> | undefined;
-  try {
-    opts.log('building the app for production');
-    await build({ root, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  return withProductionApp(opts.log, async ({ outDir, url, browser }) => {
     const html = readFileSync(join(outDir, 'index.html'), 'utf8');
     const scripts = upfrontScripts(html).map((src) => {
       const file = src.replace(/^\.?\//, '');
       return { file, gzipBytes: gzipSync(readFileSync(join(outDir, file)), { level: 9 }).length };
-    });
-    const served = await serveStatic(outDir);
-    server = served.server;
-    browser = await chromium.launch({
-      executablePath: await chromiumPath(),
-      headless: true,
-      args: CHROMIUM_ARGS,
     });
     const firstMapMs: number[] = [];
     for (let i = 0; i < opts.loads; i++) {
       // A fresh context per load: nothing cached, no autosave from the previous load.
       const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
       const page = await context.newPage();
-      await page.goto(served.url);
+      await page.goto(url);
       const handle = await page.waitForFunction(
         (mark) => performance.getEntriesByName(mark)[0]?.startTime,
         FIRST_MAP_MARK,
@@ -73,9 +56,5 @@ export async function benchFirstLoad(opts: {
       gzipBytes: scripts.reduce((sum, s) => sum + s.gzipBytes, 0),
       firstMapMs,
     };
-  } finally {
-    await browser?.close();
-    await new Promise<void>((ok) => (server ? server.close(() => ok()) : ok()));
-    rmSync(outDir, { recursive: true, force: true });
-  }
+  });
 }

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { afterEach, expect, inject } from 'vitest';
 import { type BrowserSession, startBrowser } from './browser-session.ts';
@@ -34,17 +33,4 @@ export function expectClean(s: BrowserSession): void {
   expect(s.problems.offsiteRequests).toEqual([]);
 }
 
-/** The collector run on a fixture host's copy of /sys and /proc, as a user runs it on theirs. */
-export function collectBundle(host: string): string {
-  return execFileSync(
-    'sh',
-    [
-      resolve(ROOT, 'public/collect-host.sh'),
-      '--root',
-      resolve(ROOT, `test/fixtures/hosts/${host}/root`),
-    ],
-    {
-      encoding: 'utf8',
-    },
-  );
-}
+export { collectBundle } from './collect-bundle.ts';

@@ -1,9 +1,9 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { churnTrace } from '../bench/churn-trace.ts';
 import { waitForAutosaveStatus, waitForMap } from './app-page.ts';
 import { readRecord, recordKeys } from './autosave-db.ts';
-import { appUrl, browserPerTest, collectBundle, expectClean } from './harness.ts';
+import { dropTrace } from './drop-trace.ts';
+import { appUrl, browserPerTest, expectClean } from './harness.ts';
 
 const fresh = browserPerTest();
 
@@ -100,20 +100,7 @@ describe('a QEMU trace of 200k lines, in Chromium', () => {
       }).observe(document.body, { subtree: true, childList: true, characterData: true });
     });
 
-    // Generated in the page (20 MB through the protocol would be the slow part), then dropped
-    // on the app with the host bundle, as from a file manager.
-    await page.evaluate(`window.trace = (${churnTrace.toString()})(${LINES})`);
-    await page.evaluate((bundle) => {
-      const dt = new DataTransfer();
-      dt.items.add(new File([bundle], 'host.txt', { type: 'text/plain' }));
-      const trace = (window as unknown as { trace: string }).trace;
-      dt.items.add(new File([trace], 'qemu-trace.log', { type: 'text/plain' }));
-      const app = document.querySelector('.app') as HTMLElement;
-      for (const type of ['dragenter', 'dragover', 'drop'])
-        app.dispatchEvent(
-          new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }),
-        );
-    }, collectBundle('intel-client'));
+    await dropTrace(page, LINES);
     const dialog = page.getByRole('dialog', { name: 'Debug a real host' });
     await dialog.waitFor();
     await expect
