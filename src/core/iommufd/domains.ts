@@ -2,7 +2,7 @@ import { smallestPage } from '../iommu/pgsize.ts';
 import { isRefusal, refusal, type Refusal } from '../refusal.ts';
 import { hex, U64_MAX, type U64 } from '../u64.ts';
 import { checkAreasAligned, computeAlignment, removeReservedOwner, reserveIova } from './iopt.ts';
-import { pagesOfAreas, withAreasPinned } from './pages.ts';
+import { type PinCandidate, pagesOfAreas, withAreasPinned } from './pages.ts';
 import type { HwptObject, IoasObject, IommufdState } from './state.ts';
 import { hwptIn, ioasIn, withObjects } from './table.ts';
 
@@ -15,7 +15,7 @@ import { hwptIn, ioasIn, withObjects } from './table.ts';
 /** What adding a domain built, and the pages objects it may have pinned (for `checkPins`). */
 export interface DomainAdded {
   readonly state: IommufdState;
-  readonly pinned: readonly number[];
+  readonly pinned: readonly PinCandidate[];
 }
 
 /** `iopt_table_add_domain`: alignment raise, aperture reservations, fill (pin). */

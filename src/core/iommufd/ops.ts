@@ -40,7 +40,7 @@ import {
   type HwptObject,
   type IoasObject,
   type IommufdState,
-  type PagesObject,
+  type OwnPages,
 } from './state.ts';
 import {
   attachedGroupDevices,
@@ -55,7 +55,14 @@ import {
   withObjects,
   withoutObject,
 } from './table.ts';
-import { checkPins, newPagesObject, withArea, withoutAreas } from './pages.ts';
+import {
+  checkPins,
+  newOwnPages,
+  type PinCandidate,
+  withArea,
+  withoutAreas,
+  withPagesShared,
+} from './pages.ts';
 import { withDomainAdded, withDomainRemoved } from './domains.ts';
 import type { PlatformIndex } from '../platform/platform-index.ts';
 import type { RangeEntry } from '../ranges/range-map.ts';
@@ -138,9 +145,8 @@ function ioasAlloc(state: EngineState, a: ActionOf<'iommufd.ioas_alloc'>): Appli
 }
 
 interface PiecePlan {
-  readonly pages: number;
-  /** The pages object itself when the op creates it (IOAS_MAP), stored with its first area. */
-  readonly fresh?: PagesObject;
+  /** The new area's pages: its own (IOAS_MAP) or a shared pages object (IOAS_COPY). */
+  readonly pages: number | OwnPages;
   readonly vaddr: UserVa;
   readonly length: U64;
   readonly writablePages: boolean;
@@ -200,25 +206,19 @@ function mapPieces(
         `user address ${hex(p.vaddr)} has page offset ${hex(pageOffset)}, not a multiple of IOAS ${ioas.id}'s iova_alignment ${hex(ioas.iovaAlignment)}`,
       );
     }
-    next = withArea(
-      next,
-      ioas.id,
-      at,
-      at + p.length - 1n,
-      {
-        vaddr: p.vaddr,
-        read,
-        write,
-        pages: p.pages,
-      },
-      p.fresh,
-    );
+    next = withArea(next, ioas.id, at, at + p.length - 1n, {
+      vaddr: p.vaddr,
+      read,
+      write,
+      pages: p.pages,
+    });
     at += p.length;
   }
+  // Own pages are pinned by this op exactly when the IOAS has a domain.
   const pin = checkPins(
     base,
     next,
-    pieces.map((p) => p.pages),
+    pieces.map((p) => p.pages).filter((p) => typeof p === 'number' || ioas.hwpts.length > 0),
     ruleTop,
   );
   if (pin) return pin;
@@ -274,13 +274,13 @@ function ioasMap(state: EngineState, a: ActionOf<'iommufd.ioas_map'>): Applied {
     );
   }
   const write = (flags & MAP_WRITE) !== 0n;
-  const fresh = newPagesObject(state.iommufd, pageSize, uptr, a.length, write);
+  const own = newOwnPages(pageSize, uptr, a.length, write);
   const fixed = flags & MAP_FIXED ? asIova(iova) : undefined;
   const r = mapPieces(
     state,
     state.iommufd,
     ioas,
-    [{ pages: fresh.id, fresh, vaddr: uptr, length: a.length, writablePages: write }],
+    [{ pages: own, vaddr: uptr, length: a.length, writablePages: write }],
     a.length,
     fixed,
     (flags & MAP_READ) !== 0n,
@@ -480,11 +480,11 @@ function ioasCopy(state: EngineState, a: ActionOf<'iommufd.ioas_copy'>): Applied
       'iopt_get_pages',
       `src_iova ${hex(a.src_iova)} + length ${hex(a.length)} - 1 overflows`,
     );
-  const pieces: PiecePlan[] = [];
+  const found: RangeEntry<IoasArea>[] = [];
   let cur = a.src_iova;
   for (;;) {
     const area = src.areas.find(cur);
-    if (!area || (pieces.length > 0 && area.start !== cur)) {
+    if (!area || (found.length > 0 && area.start !== cur)) {
       return refuse(
         state,
         'ENOENT',
@@ -492,23 +492,29 @@ function ioasCopy(state: EngineState, a: ActionOf<'iommufd.ioas_copy'>): Applied
         `source ${formatRange({ start: a.src_iova, last: srcLast })} is not fully mapped in IOAS ${src.id}: nothing contiguous at ${hex(cur)}`,
       );
     }
-    const pieceLast = area.last < srcLast ? area.last : srcLast;
-    const pages = state.iommufd.pages.get(area.value.pages);
-    pieces.push({
-      pages: area.value.pages,
-      vaddr: asUserVa(area.value.vaddr + (cur - area.start)),
-      length: pieceLast - cur + 1n,
-      writablePages: pages?.writable ?? area.value.write,
-    });
-    if (pieceLast === srcLast) break;
-    cur = pieceLast + 1n;
+    found.push(area);
+    if (area.last >= srcLast) break;
+    cur = area.last + 1n;
   }
-  const dst = ioasIn(state.iommufd, idOf(a.dst_ioas));
-  if (!dst) return noIoas(state, a.dst_ioas);
+  if (!ioasIn(state.iommufd, idOf(a.dst_ioas))) return noIoas(state, a.dst_ioas);
+  // The copy shares the source's pages (iopt_get_pages takes a reference on each iopt_pages).
+  const shared = withPagesShared(state.iommufd, src.id, found);
+  const pieces: PiecePlan[] = shared.areas.map((area) => {
+    const from = area.start > a.src_iova ? area.start : a.src_iova;
+    const to = area.last < srcLast ? area.last : srcLast;
+    const id = area.value.pages as number;
+    return {
+      pages: id,
+      vaddr: asUserVa(area.value.vaddr + (from - area.start)),
+      length: to - from + 1n,
+      writablePages: shared.state.pages.get(id)?.writable ?? area.value.write,
+    };
+  });
+  const dst = ioasIn(shared.state, idOf(a.dst_ioas)) as IoasObject;
   const fixed = flags & MAP_FIXED ? asIova(dstIova) : undefined;
   const r = mapPieces(
     state,
-    state.iommufd,
+    shared.state,
     dst,
     pieces,
     a.length,
@@ -886,7 +892,7 @@ function deviceAttach(state: EngineState, a: ActionOf<'iommufd.device_attach'>):
   const made = withNewHwpt(index, state.iommufd, dev, pt, true, false);
   const hwpt = made.hwpt;
   let next: IommufdState;
-  let pinned: readonly number[];
+  let pinned: readonly PinCandidate[];
   if (replace) {
     const add = withDomainAdded(made.state, pageSize, pt.id, hwpt.id);
     if (isRefusal(add)) return refuseWith(state, add);

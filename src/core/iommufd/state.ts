@@ -16,8 +16,23 @@ import type { MappingValue } from '../view-types.ts';
 
 /** An IOAS area (`struct iopt_area`): a slice of a pinned-pages object placed at an IOVA. */
 export interface IoasArea extends MappingValue {
-  /** The `iopt_pages` object the area takes its pages from (shared by IOAS_COPY). */
-  readonly pages: number;
+  /**
+   * The `iopt_pages` the area takes its pages from: its own while no other area uses them (what
+   * IOAS_MAP makes), or the id of a shared pages object in `IommufdState.pages` (IOAS_COPY
+   * shares them). Own pages are pinned exactly while the area's IOAS has a domain, so they need
+   * no use counts and no entry of their own: a map or unmap updates one tree, not two.
+   */
+  readonly pages: number | OwnPages;
+}
+
+/** The pages of one area only (`iopt_pages` with one user). */
+export interface OwnPages {
+  /** User VA of the first byte and the length in bytes. */
+  readonly va: UserVa;
+  readonly length: U64;
+  readonly writable: boolean;
+  /** Bytes charged to RLIMIT_MEMLOCK while pinned (whole pages, PAGE_SIZE units). */
+  readonly chargeBytes: U64;
 }
 
 /** Who holds a reservation in an IOAS's `reserved_itree` (the `owner` pointer in the kernel). */
@@ -74,18 +89,13 @@ export interface DeviceObject {
 export type IommufdObject = IoasObject | HwptObject | DeviceObject;
 
 /** An `iopt_pages`: the user memory behind one IOAS_MAP, shared by the areas copied from it. */
-export interface PagesObject {
+/** Pages shared by several areas (IOAS_COPY), by id in `IommufdState.pages`. */
+export interface PagesObject extends OwnPages {
   readonly id: number;
-  /** User VA of the first byte and the length in bytes. */
-  readonly va: UserVa;
-  readonly length: U64;
-  readonly writable: boolean;
   /** Areas referencing these pages. */
   readonly users: number;
   /** Areas referencing these pages that live in an IOAS with at least one domain (pinned). */
   readonly pinnedUsers: number;
-  /** Bytes charged to RLIMIT_MEMLOCK while pinned (whole pages, PAGE_SIZE units). */
-  readonly chargeBytes: U64;
 }
 
 export interface IommufdState {
@@ -96,8 +106,9 @@ export interface IommufdState {
   /** `ictx->objects`: every IOAS, HWPT and device by id. */
   readonly objects: ReadonlyMap<number, IommufdObject>;
   /**
-   * Pages objects by internal id, on a copy-on-write B+ tree (O(1) clone) so an op never copies
-   * one entry per mapping. Treat as read-only: ops clone it before changing it.
+   * Shared pages objects (IOAS_COPY) by internal id, on a copy-on-write B+ tree (O(1) clone) so
+   * an op never copies one entry per mapping. Treat as read-only: ops clone it before changing it.
+   * `lockedBytes` counts these while pinned and every area's own pages while its IOAS has a domain.
    */
   readonly pages: BTree<number, PagesObject>;
   /** Internal id source for pages objects (never shown to userspace). */

@@ -71,6 +71,7 @@ export function checkIommufdInvariants(s: EngineState): void {
   const st = s.iommufd;
   const pinned = new Map<number, number>();
   const users = new Map<number, number>();
+  let ownCharged = 0n;
   for (const ioas of ioasList(s)) {
     let prevLast: bigint | undefined;
     for (const a of ioas.areas.entries()) {
@@ -87,8 +88,14 @@ export function checkIommufdInvariants(s: EngineState): void {
         const need = min > pageSize ? pageSize : min;
         expect((a.start & (need - 1n)) === 0n).toBe(true);
       }
-      users.set(a.value.pages, (users.get(a.value.pages) ?? 0) + 1);
-      if (ioas.hwpts.length > 0) pinned.set(a.value.pages, (pinned.get(a.value.pages) ?? 0) + 1);
+      const pages = a.value.pages;
+      if (typeof pages === 'number') {
+        users.set(pages, (users.get(pages) ?? 0) + 1);
+        if (ioas.hwpts.length > 0) pinned.set(pages, (pinned.get(pages) ?? 0) + 1);
+      } else if (ioas.hwpts.length > 0) {
+        // An area's own pages are charged exactly while its IOAS has a domain.
+        ownCharged += pages.chargeBytes;
+      }
     }
     for (const h of ioas.hwpts) {
       const hw = st.objects.get(h);
@@ -112,7 +119,7 @@ export function checkIommufdInvariants(s: EngineState): void {
     });
     expect(ioas.iovaAlignment).toBe(computeAlignment(ioas.disableLargePages, pgsizes, 0x1000n));
   }
-  let charged = 0n;
+  let charged = ownCharged;
   for (const p of st.pages.values()) {
     expect(p.users).toBe(users.get(p.id) ?? 0);
     expect(p.pinnedUsers).toBe(pinned.get(p.id) ?? 0);
