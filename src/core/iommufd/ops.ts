@@ -329,6 +329,15 @@ function ioasUnmap(state: EngineState, a: ActionOf<'iommufd.ioas_unmap'>): Appli
     start = a.iova;
     last = a.iova + a.length - 1n;
   }
+  // The common case, one whole area exactly (a VMM unmapping what it mapped): found and removed
+  // in one descent of the area tree.
+  const exact = all ? undefined : ioas.areas.taking(start);
+  if (exact && exact.entry.last === last) {
+    const next = withoutAreas(state.iommufd, ioas.id, [exact.entry], exact.rest);
+    return done(state, next, `unmapped ${hex(a.length)} bytes from IOAS ${ioas.id}`, {
+      length: a.length,
+    });
+  }
   const range = { start, last };
   // iopt_unmap_iova_range: take the lowest intersecting area until none is left; not atomic, so
   // a partly covered area met after others were removed keeps those removals.

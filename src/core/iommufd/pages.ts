@@ -12,7 +12,7 @@ import {
   type U64,
   type UserVa,
 } from '../u64.ts';
-import type { RangeEntry } from '../ranges/range-map.ts';
+import type { RangeEntry, RangeMap } from '../ranges/range-map.ts';
 import type { IoasArea, IoasObject, IommufdState, OwnPages, PagesObject } from './state.ts';
 import { ioasIn, withObjects } from './table.ts';
 
@@ -106,23 +106,25 @@ export function withArea(
 
 /**
  * `areas` (entries the caller found in IOAS `ioasId`) removed from it, their pages unpinned and
- * released. Taking the entries, not their starts, spares a second tree lookup per area.
+ * released. Taking the entries, not their starts, spares a second tree lookup per area; `left`
+ * is the IOAS's area map without them when the caller already has it (RangeMap.taking).
  */
 export function withoutAreas(
   s: IommufdState,
   ioasId: number,
   areas: readonly RangeEntry<IoasArea>[],
+  left?: RangeMap<IoasArea>,
 ): IommufdState {
   if (areas.length === 0) return s;
   const ioas = ioasIn(s, ioasId) as IoasObject;
   const pinned = pinnedIn(ioas);
   const change = pinChange();
-  let left = ioas.areas;
+  let rest = left ?? ioas.areas;
   for (const a of areas) {
     countArea(change, a.value, pinned, -1);
-    left = left.without(a.start);
+    if (!left) rest = rest.without(a.start);
   }
-  return withObjects(withPinChange(s, change), { ...ioas, areas: left });
+  return withObjects(withPinChange(s, change), { ...ioas, areas: rest });
 }
 
 /** Every area of `ioas` pinned (+1) or unpinned (-1): it gained its first / lost its last domain. */

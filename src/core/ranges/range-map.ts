@@ -117,6 +117,21 @@ export class RangeMap<V> {
   }
 
   /**
+   * The entry starting exactly at `start` and a new map without it, found and removed in one
+   * descent of the tree (an exact unmap would otherwise look it up and then delete it); undefined
+   * when no entry starts there.
+   */
+  taking(start: U64): { readonly entry: RangeEntry<V>; readonly rest: RangeMap<V> } | undefined {
+    const clone = this.tree.clone();
+    let entry: RangeEntry<V> | undefined;
+    clone.editRange(start, start, true, (_k, v) => {
+      entry = v;
+      return { delete: true };
+    });
+    return entry ? { entry, rest: new RangeMap(clone) } : undefined;
+  }
+
+  /**
    * Several updates at once: `edit` receives a private clone to change, and the result is a new
    * map. Only nodes the edit touches are copied.
    */

@@ -112,9 +112,16 @@ describe('RangeMap against a sorted-array model', () => {
           expect(plain(map.firstOverlapping(q))).toEqual(plain(want[0]));
           expect(plain(map.lastOverlapping(q))).toEqual(plain(want[want.length - 1]));
           expect(map.overlaps(q)).toBe(want.length > 0);
-          expect(plain(map.at(q.start))).toEqual(
-            plain(model.entries.find((e) => e.start === q.start)),
-          );
+          const at = model.entries.find((e) => e.start === q.start);
+          expect(plain(map.at(q.start))).toEqual(plain(at));
+          // taking: the same entry, and a map without it; the map itself is unchanged.
+          const taken = map.taking(q.start);
+          expect(plain(taken?.entry)).toEqual(plain(at));
+          if (taken)
+            expect(taken.rest.toArray().map(plain)).toEqual(
+              model.entries.filter((e) => e !== at).map(plain),
+            );
+          expect(map.size).toBe(model.entries.length);
         }
         model.entries.forEach((e, i) => {
           expect(plain(map.next(e.start))).toEqual(plain(model.entries[i + 1]));
