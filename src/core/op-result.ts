@@ -1,5 +1,5 @@
 import type { EngineState } from './state.ts';
-import type { Errno, Outcome, ResultRecord } from './outcome.ts';
+import type { Errno, OkOutcome, Outcome, ResultRecord } from './outcome.ts';
 import type { Refusal } from './refusal.ts';
 import type { RuleName } from './rules.ts';
 
@@ -47,11 +47,53 @@ export function refusePartway(partState: EngineState, r: Refusal, result?: Resul
   };
 }
 
+/**
+ * A success message worked out only when something reads it (the log does; a replay of a
+ * million trace steps, a dry run or a benchmark mostly does not): profiled, formatting the
+ * addresses and sizes of a map's message was a tenth of the op. `format` is a module function,
+ * not a closure made per op (the CLI's TypeScript loader names every closure it creates).
+ */
+export interface LazyMessage {
+  readonly format: (args: never) => string;
+  readonly args: unknown;
+}
+
+export type MessageText = string | LazyMessage;
+
+export function lazyMessage<A>(format: (args: A) => string, args: A): LazyMessage {
+  return { format, args } as LazyMessage;
+}
+
+/** The message as text. */
+export function messageText(m: MessageText): string {
+  return typeof m === 'string' ? m : (m.format as (args: unknown) => string)(m.args);
+}
+
 export function accept(
   state: EngineState,
-  message: string,
+  message: MessageText,
   result?: ResultRecord,
   warnings: readonly string[] = [],
 ): Applied {
-  return { state, outcome: { ok: true, message, warnings, ...(result ? { result } : {}) } };
+  if (typeof message === 'string')
+    return { state, outcome: { ok: true, message, warnings, ...(result ? { result } : {}) } };
+  let text: string | undefined;
+  // An accessor reads like the plain field to every caller (spread, JSON, structured clone, tests).
+  const outcome: OkOutcome = result
+    ? {
+        ok: true,
+        get message() {
+          return (text ??= messageText(message));
+        },
+        warnings,
+        result,
+      }
+    : {
+        ok: true,
+        get message() {
+          return (text ??= messageText(message));
+        },
+        warnings,
+      };
+  return { state, outcome };
 }

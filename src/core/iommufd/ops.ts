@@ -1,5 +1,13 @@
 import type { ActionOf, FlagList, ObjectRef } from '../actions.ts';
-import { accept, refuse, refusePartway, refuseWith, type Applied } from '../op-result.ts';
+import {
+  accept,
+  type Applied,
+  lazyMessage,
+  type MessageText,
+  refuse,
+  refusePartway,
+  refuseWith,
+} from '../op-result.ts';
 import type { OpTable } from '../op-table.ts';
 import { parseFlags } from '../flag-bits.ts';
 import { HWPT_ALLOC_FLAGS, IOAS_MAP_FLAGS } from '../ops/iommufd.ts';
@@ -108,7 +116,7 @@ function noIoas(
 function done(
   base: EngineState,
   next: IommufdState,
-  message: string,
+  message: MessageText,
   result?: ResultRecord,
   warnings: readonly string[] = [],
 ): Applied {
@@ -225,6 +233,11 @@ function mapPieces(
   return { state: next, iova };
 }
 
+const mappedMessage = (m: { range: Range; uptr: UserVa; ioas: number }) =>
+  `mapped ${formatRange(m.range)} (user ${hex(m.uptr)}) into IOAS ${m.ioas}`;
+const unmappedMessage = (m: { bytes: U64; ioas: number }) =>
+  `unmapped ${hex(m.bytes)} bytes from IOAS ${m.ioas}`;
+
 function ioasMap(state: EngineState, a: ActionOf<'iommufd.ioas_map'>): Applied {
   const flags = flagBits(a.flags, IOAS_MAP_FLAGS);
   if (flags & ~(MAP_FIXED | MAP_WRITE | MAP_READ)) {
@@ -289,14 +302,9 @@ function ioasMap(state: EngineState, a: ActionOf<'iommufd.ioas_map'>): Applied {
   );
   if (isRefusal(r)) return refuseWith(state, r);
   const range = { start: r.iova, last: r.iova + a.length - 1n };
-  return done(
-    state,
-    r.state,
-    `mapped ${formatRange(range)} (user ${hex(uptr)}) into IOAS ${ioas.id}`,
-    {
-      iova: r.iova,
-    },
-  );
+  return done(state, r.state, lazyMessage(mappedMessage, { range, uptr, ioas: ioas.id }), {
+    iova: r.iova,
+  });
 }
 
 function ioasUnmap(state: EngineState, a: ActionOf<'iommufd.ioas_unmap'>): Applied {
@@ -334,7 +342,7 @@ function ioasUnmap(state: EngineState, a: ActionOf<'iommufd.ioas_unmap'>): Appli
   const exact = all ? undefined : ioas.areas.taking(start);
   if (exact && exact.entry.last === last) {
     const next = withoutAreas(state.iommufd, ioas.id, [exact.entry], exact.rest);
-    return done(state, next, `unmapped ${hex(a.length)} bytes from IOAS ${ioas.id}`, {
+    return done(state, next, lazyMessage(unmappedMessage, { bytes: a.length, ioas: ioas.id }), {
       length: a.length,
     });
   }
@@ -376,7 +384,7 @@ function ioasUnmap(state: EngineState, a: ActionOf<'iommufd.ioas_unmap'>): Appli
     );
   }
   const next = withoutAreas(state.iommufd, ioas.id, removedAreas);
-  return done(state, next, `unmapped ${hex(removed)} bytes from IOAS ${ioas.id}`, {
+  return done(state, next, lazyMessage(unmappedMessage, { bytes: removed, ioas: ioas.id }), {
     length: removed,
   });
 }

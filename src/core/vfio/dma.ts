@@ -18,6 +18,7 @@ import { describeKnown, MAP_FLAGS, parseFlags, UNMAP_FLAGS } from './flags.ts';
 import { enforcedRegions, inOneNode, listSpan } from './iova-list.ts';
 import { pinUserRange } from './pinning.ts';
 import { smallestPage } from '../iommu/pgsize.ts';
+import { lazyMessage, type MessageText } from '../op-result.ts';
 import { refusal, type Refusal } from '../refusal.ts';
 import type { Type1State, VfioContainer, VfioMapping } from './state.ts';
 
@@ -31,7 +32,7 @@ export type DmaResult =
   | {
       readonly ok: true;
       readonly driver: Type1State;
-      readonly message: string;
+      readonly message: MessageText;
       readonly size?: U64;
     }
   | Refusal;
@@ -271,13 +272,15 @@ export function mapDma(
     locked: pin.locked,
     pfnmap: pin.pfnmap,
   });
-  const domains = driver.domains.length;
-  const vaNote = a.vaddr === undefined ? ' (default vaddr)' : '';
   return {
     ok: true,
-    message:
-      `mapped iova ${formatRange(r)} (${formatSize(size)}, ${prot(value)}) from vaddr ${hex(vaddr)}${vaNote} into container ${container.id}` +
-      ` (${domains} domain${domains === 1 ? '' : 's'}${pin.pfnmap ? ', PFNMAP: not pinned' : `, ${formatSize(pin.locked)} locked`})`,
+    message: lazyMessage(mappedMessage, {
+      r,
+      value,
+      defaultVaddr: a.vaddr === undefined,
+      container: container.id,
+      domains: driver.domains.length,
+    }),
     driver: Object.freeze({
       ...driver,
       dma: driver.dma.with({ start: r.start, last: r.last, value }),
@@ -285,6 +288,22 @@ export function mapDma(
       lockedBytes: driver.lockedBytes + pin.locked,
     }),
   };
+}
+
+interface Mapped {
+  readonly r: Range;
+  readonly value: VfioMapping;
+  readonly defaultVaddr: boolean;
+  readonly container: number;
+  readonly domains: number;
+}
+
+function mappedMessage({ r, value, defaultVaddr, container, domains }: Mapped): string {
+  const vaNote = defaultVaddr ? ' (default vaddr)' : '';
+  return (
+    `mapped iova ${formatRange(r)} (${formatSize(r.last - r.start + 1n)}, ${prot(value)}) from vaddr ${hex(value.vaddr)}${vaNote} into container ${container}` +
+    ` (${domains} domain${domains === 1 ? '' : 's'}${value.pfnmap ? ', PFNMAP: not pinned' : `, ${formatSize(value.locked)} locked`})`
+  );
 }
 
 export function unmapDma(
@@ -467,6 +486,22 @@ export function unmapDma(
   return unmapped(container, driver, r, all, victims, dma);
 }
 
+interface Unmapped {
+  readonly r: Range;
+  readonly all: boolean;
+  readonly count: number;
+  readonly total: U64;
+  readonly container: number;
+  readonly wholeV1: boolean;
+}
+
+function unmappedMessage({ r, all, count, total, container, wholeV1 }: Unmapped): string {
+  const what = all ? 'everything' : formatRange(r);
+  if (count === 0) return `nothing mapped in ${what} of container ${container}; unmapped 0 bytes`;
+  const extra = wholeV1 ? ' (type1 v1 removes whole mappings)' : '';
+  return `unmapped ${count} mapping(s), ${formatSize(total)}, in ${what} of container ${container}${extra}`;
+}
+
 /** The unmap of `victims` (found in `r`), `dma` being the mappings without them. */
 function unmapped(
   container: VfioContainer,
@@ -484,17 +519,18 @@ function unmapped(
     unlocked += m.value.locked;
     if (m.value.vaddrInvalid) invalid++;
   }
-  const what = all ? 'everything' : formatRange(r);
-  const extra =
-    !driver.v2 && victims.some((m) => m.last > r.last) ? ' (type1 v1 removes whole mappings)' : '';
   return {
     ok: true,
     // The uAPI `size` is a u64: unmapping all 2^64 bytes would wrap to 0, as in the kernel.
     size: total & U64_MAX,
-    message:
-      victims.length === 0
-        ? `nothing mapped in ${what} of container ${container.id}; unmapped 0 bytes`
-        : `unmapped ${victims.length} mapping(s), ${formatSize(total)}, in ${what} of container ${container.id}${extra}`,
+    message: lazyMessage(unmappedMessage, {
+      r,
+      all,
+      count: victims.length,
+      total,
+      container: container.id,
+      wholeV1: !driver.v2 && victims.some((m) => m.last > r.last),
+    }),
     driver: Object.freeze({
       ...driver,
       dma,
