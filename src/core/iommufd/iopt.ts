@@ -104,7 +104,7 @@ export function checkIova(ioas: IoasObject, iova: Iova, length: U64): Refusal | 
       `iova ${formatRange(r)} intersects the reserved range ${describeReservation(resv)} in IOAS ${ioas.id}`,
     );
   }
-  const area = ioas.areas.firstOverlapping(r);
+  const area = ioas.areas.conflicting(r);
   if (area) {
     return refusal(
       'EEXIST',

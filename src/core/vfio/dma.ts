@@ -210,7 +210,7 @@ export function mapDma(
   }
 
   const r: Range = { start: iova, last: iova + size - 1n };
-  const found = driver.dma.firstOverlapping(r);
+  const found = driver.dma.conflicting(r);
   if (setVaddr) {
     if (!found)
       return refusal(

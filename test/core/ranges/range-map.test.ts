@@ -110,6 +110,7 @@ describe('RangeMap against a sorted-array model', () => {
           const want = model.overlapping(q);
           expect([...map.overlapping(q)].map(plain)).toEqual(want.map(plain));
           expect(plain(map.firstOverlapping(q))).toEqual(plain(want[0]));
+          expect(plain(map.conflicting(q))).toEqual(plain(want[0]));
           expect(plain(map.lastOverlapping(q))).toEqual(plain(want[want.length - 1]));
           expect(map.overlaps(q)).toBe(want.length > 0);
           const at = model.entries.find((e) => e.start === q.start);
