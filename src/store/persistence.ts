@@ -11,7 +11,14 @@ import {
   writeAutosaveIfCurrent,
 } from './autosave.ts';
 import type { KnownParts, WorkspaceText } from './autosave-parts.ts';
-import { type Booted, restoreSaved, savedWorkspace } from './session.ts';
+import {
+  type Booted,
+  type OffPage,
+  restoreSaved,
+  restoreSavedOffPage,
+  restoresOffPage,
+  savedWorkspace,
+} from './session.ts';
 import type { Snapshot } from './workspace.ts';
 import {
   type OpenChannel,
@@ -105,6 +112,8 @@ export interface PersistenceEnv {
   readonly newId: () => string;
   /** View-only changes (pan, zoom) are saved this long after the last one. */
   readonly viewDelayMs?: number;
+  /** How a big record taken over from another tab is read and replayed without holding the page. */
+  readonly offPage?: OffPage;
 }
 
 const OTHER_TAB_HOLDS =
@@ -263,10 +272,12 @@ export function createPersistence(store: AppStore, env: PersistenceEnv, key: str
       // Saving (and editing) again before the newer record is restored, so the store takes it.
       set({ mode: 'saving', reason: undefined, revision });
       if (newer && record.kind === 'ok') {
-        booted = {
-          ...booted,
-          setAside: restoreSaved(store, record.saved, record.known).setAside,
-        };
+        const { offPage } = env;
+        const restored =
+          offPage && restoresOffPage(record.saved)
+            ? await restoreSavedOffPage(store, record.saved, record.known, offPage)
+            : restoreSaved(store, record.saved, record.known);
+        booted = { ...booted, setAside: restored.setAside };
         known = { key: at, parts: record.known };
       } else if (newer && record.kind === 'unreadable' && record.value !== undefined) {
         // Taking over writes this tab's state over a record it cannot read: that record is kept first.

@@ -26,6 +26,8 @@ const store = createAppStore({ theme: initialTheme() });
 rememberTheme(store);
 
 const idb = typeof indexedDB !== 'undefined' ? indexedDB : undefined;
+// A big saved workspace (a long trace import) is read by the import worker and replayed in slices.
+const offPage = { reader: importReader(), yieldToPage };
 const key = tabWorkspaceKey();
 const persistence = createPersistence(
   store,
@@ -38,6 +40,7 @@ const persistence = createPersistence(
     openMain: openMainWorkspace,
     scenarioText: (s) => scenarioText(s.scenario),
     newId: newCopyId,
+    offPage,
   },
   key,
 );
@@ -54,11 +57,7 @@ createRoot(document.getElementById('root') as HTMLElement).render(
 
 // Boot reports what it cannot open as notices; should it throw all the same, the app still opens
 // and the autosave still starts (from revision 0, so it cannot overwrite a record it never read).
-// A big saved workspace (a long trace import) is read by the import worker and replayed in slices.
-void boot(store, location.hash, idb, key, linkWorkspaceKey(newCopyId()), {
-  reader: importReader(),
-  yieldToPage,
-})
+void boot(store, location.hash, idb, key, linkWorkspaceKey(newCopyId()), offPage)
   .catch((e: unknown): Booted => {
     store
       .getState()
