@@ -10,6 +10,7 @@ import {
   type BuildOptions,
   buildHostImport,
   type HostContext,
+  inputLength,
   type ImportInput,
   leaveOutSteps,
   type ParsedInput,
@@ -162,7 +163,7 @@ export async function withFileTexts(request: JobRequest): Promise<JobRequest> {
 }
 
 export function readKey(input: BuildInput, iommu: UnitChoice | undefined): string {
-  const chars = input.heldChars ?? input.text.length;
+  const chars = input.heldChars ?? inputLength(input);
   return JSON.stringify([input.id, input.kind ?? '', chars, iommu ?? null]);
 }
 

@@ -1,7 +1,12 @@
 import type { CheckReport } from '../core/analysis/index.ts';
 import type { UnitChoice } from '../core/importers/index.ts';
 import type { LoadError, Scenario, ScenarioStep } from '../core/scenario/index.ts';
-import type { BuildOptions, ImportInput, ParsedInput } from './host-import.ts';
+import {
+  type BuildOptions,
+  type ImportInput,
+  inputLength,
+  type ParsedInput,
+} from './host-import.ts';
 import {
   type ImportChecks,
   type JobReply,
@@ -113,8 +118,12 @@ interface Pending {
 
 /** A long input read from a file goes to the worker as the file, which it reads itself. */
 function byFile(input: ImportInput): ImportInput {
-  return input.file && input.text.length > OFF_PAGE_CHARS ? { ...input, text: '' } : input;
+  return input.file && inputLength(input) > OFF_PAGE_CHARS ? { ...input, text: '' } : input;
 }
+
+/** What identifies an input's content: its file when the page did not read it, else its text. */
+const contentOf = (i: ImportInput): string | Blob =>
+  i.fileBytes !== undefined && i.file ? i.file : i.text;
 
 export function createImportReader(spawn: () => WorkerPort): ImportReader {
   let port: WorkerPort | undefined;
@@ -122,7 +131,7 @@ export function createImportReader(spawn: () => WorkerPort): ImportReader {
   const pending = new Map<number, Pending>();
   // The texts the worker holds from its last read (as its JobMemory does), by readKey: a build
   // of the same inputs is sent without them.
-  let held = new Map<string, string>();
+  let held = new Map<string, string | Blob>();
 
   function portOf(): WorkerPort {
     if (port) return port;
@@ -178,7 +187,7 @@ export function createImportReader(spawn: () => WorkerPort): ImportReader {
             if (r.kind === 'lines') onLines?.(r.input, r.lines, r.fraction);
             else if (r.kind === 'read') {
               done();
-              held = new Map(inputs.map((i) => [readKey(i, iommu), i.text]));
+              held = new Map(inputs.map((i) => [readKey(i, iommu), contentOf(i)]));
               // The worker sends the inputs back without their texts: they are the page's.
               resolve(r.parsed.map((p, i) => ({ ...p, input: inputs[i] ?? p.input })));
             }
@@ -199,8 +208,8 @@ export function createImportReader(spawn: () => WorkerPort): ImportReader {
         let scenarioText: Blob | undefined;
         // Each input the worker holds goes without its text.
         const sent = inputs.map((i) =>
-          held.get(readKey(i, options.iommu)) === i.text
-            ? { ...i, text: '', heldChars: i.text.length }
+          held.get(readKey(i, options.iommu)) === contentOf(i)
+            ? { ...i, text: '', heldChars: inputLength(i) }
             : byFile(i),
         );
         start(

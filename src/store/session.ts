@@ -465,12 +465,13 @@ export async function readImportFiles(
       );
       continue;
     }
-    inputs.push({
-      id: `${name}:${f.size}:${inputs.length}:${Math.random().toString(36).slice(2, 8)}`,
-      name,
-      text: await f.text(),
-      file: f,
-    });
+    const id = `${name}:${f.size}:${inputs.length}:${Math.random().toString(36).slice(2, 8)}`;
+    // A long file is read by the import worker only: the page never holds its text.
+    inputs.push(
+      f.size > OFF_PAGE_CHARS
+        ? { id, name, text: '', file: f, fileBytes: f.size }
+        : { id, name, text: await f.text(), file: f },
+    );
   }
   return { inputs, refused };
 }

@@ -16,7 +16,7 @@ import { type ImportProgress, runHostImport } from '../../src/store/host-import-
 import { createImportReader, inPlacePort } from '../../src/store/import-reader.ts';
 import { packImport, unpackSteps } from '../../src/store/packed-import.ts';
 import { scenarioText } from '../../src/store/scenario-text.ts';
-import { importHost } from '../../src/store/session.ts';
+import { importHost, readImportFiles } from '../../src/store/session.ts';
 import { replayInSlices } from '../../src/store/sliced-replay.ts';
 import { yieldToPage } from '../../src/store/yield-to-page.ts';
 import { save } from '../../src/core/scenario/index.ts';
@@ -209,6 +209,41 @@ describe('runHostImport', () => {
       expect(after).toEqual(before);
     });
   }
+
+  it('a long dropped file is never read on the page: the worker reads it and imports the same', async () => {
+    // Over OFF_PAGE_CHARS (512 KiB): what the page reads off itself.
+    const text = churnTrace(6000);
+    expect(text.length).toBeGreaterThan(512 * 1024);
+    const file = new File([text], 'trace.log');
+    const { inputs } = await readImportFiles([file]);
+    expect(inputs).toEqual([
+      expect.objectContaining({ name: 'trace.log', text: '', file, fileBytes: file.size }),
+    ]);
+    const fromFile = defaultStore();
+    const reader = createImportReader(inPlacePort);
+    // The dialog reads it first (the worker keeps it), then the build sends it without text.
+    const [parsed] = await reader.read(inputs, undefined);
+    expect(parsed?.result.kind).toBe('qemu-trace');
+    const r = await runHostImport(fromFile, reader, inputs, options(fromFile), {
+      signal: new AbortController().signal,
+      yieldToPage,
+    });
+    expect(r).toEqual({ kind: 'done' });
+    const fromText = defaultStore();
+    const asText = await runHostImport(
+      fromText,
+      createImportReader(inPlacePort),
+      [{ id: 'big', name: 'trace.log', text }],
+      options(fromText),
+      { signal: new AbortController().signal, yieldToPage },
+    );
+    expect(asText).toEqual({ kind: 'done' });
+    const got = fromFile.getState().history!.present;
+    const want = fromText.getState().history!.present;
+    expect(got.scenario.steps).toEqual(want.scenario.steps);
+    expect(got.host?.steps).toEqual(want.host?.steps);
+    expect(got.state.vfio).toEqual(want.state.vfio);
+  });
 
   it('refuses what cannot be built, and the store stays as it was', async () => {
     const store = defaultStore();

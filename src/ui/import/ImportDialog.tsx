@@ -263,11 +263,15 @@ function InputReport({
 }
 
 /** The start of an input's head line: its name and size. */
-function InputTitle({ input }: { input: { readonly name: string; readonly text: string } }) {
+function InputTitle({ input }: { input: ImportInput }) {
   return (
     <>
       <strong className="import-name">{input.name}</strong>
-      <span className="muted small">{input.text.length.toLocaleString('en')} characters</span>
+      <span className="muted small">
+        {input.fileBytes !== undefined
+          ? `${input.fileBytes.toLocaleString('en')} bytes`
+          : `${input.text.length.toLocaleString('en')} characters`}
+      </span>
     </>
   );
 }

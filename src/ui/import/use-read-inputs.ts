@@ -1,6 +1,11 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { UnitChoice } from '../../core/importers/index.ts';
-import { type ImportInput, type ParsedInput, parseInput } from '../../store/host-import.ts';
+import {
+  type ImportInput,
+  inputLength,
+  type ParsedInput,
+  parseInput,
+} from '../../store/host-import.ts';
 import { CancelledError, type ImportReader, OFF_PAGE_CHARS } from '../../store/import-reader.ts';
 
 /** An input the worker is still reading: lines read so far and the fraction of its text. */
@@ -11,11 +16,11 @@ export interface Reading {
 }
 
 export function readsOffPage(input: ImportInput): boolean {
-  return input.text.length > OFF_PAGE_CHARS;
+  return inputLength(input) > OFF_PAGE_CHARS;
 }
 
 const keyOf = (i: ImportInput, iommu: UnitChoice | undefined) =>
-  JSON.stringify([i.id, i.kind ?? '', i.text.length, iommu ?? null]);
+  JSON.stringify([i.id, i.kind ?? '', inputLength(i), iommu ?? null]);
 
 /**
  * The dialog's inputs, read: short ones on the page at once, long ones by the worker (their
