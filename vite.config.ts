@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 
@@ -35,6 +36,15 @@ function contentSecurityPolicy(): Plugin {
 export default defineConfig({
   base: './',
   plugins: [react(), contentSecurityPolicy()],
+  // zod with its eval probe turned off before any schema is defined (src/ui/zod-csp.ts).
+  resolve: {
+    alias: [
+      {
+        find: /^zod$/,
+        replacement: fileURLToPath(new URL('./src/ui/zod-csp.ts', import.meta.url)),
+      },
+    ],
+  },
   server: { port: 5173, strictPort: false },
   build: { target: 'es2022', sourcemap: false },
   // The import worker is a module worker (new Worker(url, { type: 'module' })), loaded from the

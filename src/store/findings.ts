@@ -12,15 +12,16 @@ import type { Scenario } from '../core/scenario/index.ts';
 import type { Range } from '../core/u64.ts';
 import { fitRange } from '../view/viewport/viewport.ts';
 import type { AppStore } from './app-store.ts';
+import { rememberedFindings, rememberFindings } from './findings-memo.ts';
 import { type HostContext, workspaceGuest } from './host-import.ts';
 import type { Snapshot } from './workspace.ts';
 
 /**
  * The analysis findings of a workspace (src/core/analysis `analyze`, as `iova-explorer check`
  * runs it): its platform, guest layout, and what an import added (host facts, pasted lines, the
- * trace). Memoised per scenario and import, so user actions and undo reuse the report.
+ * trace). Memoised per scenario and import (findings-memo.ts), so user actions and undo reuse the
+ * report.
  */
-const cache = new WeakMap<object, { host: HostContext | undefined; report: CheckReport }>();
 
 function platformOf(s: Pick<Snapshot, 'scenario'>): PlatformInput {
   return (s.scenario.platform ?? {}) as PlatformInput;
@@ -44,23 +45,11 @@ export function analyzeWorkspace(scenario: Scenario, host: HostContext | undefin
 }
 
 export function findingsOf(s: Snapshot): CheckReport {
-  const hit = cache.get(s.scenario);
-  if (hit && hit.host === s.host) return hit.report;
+  const kept = rememberedFindings(s.scenario, s.host);
+  if (kept) return kept;
   const report = analyzeWorkspace(s.scenario, s.host);
-  cache.set(s.scenario, { host: s.host, report });
+  rememberFindings(s.scenario, s.host, report);
   return report;
-}
-
-/**
- * Keeps a report worked out elsewhere (a worker replayed the import's trace for it) as the
- * findings of this scenario and import, so the findings tab does not replay it again.
- */
-export function rememberFindings(
-  scenario: Scenario,
-  host: HostContext | undefined,
-  report: CheckReport,
-): void {
-  cache.set(scenario, { host, report });
 }
 
 export type Explained =

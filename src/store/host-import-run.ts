@@ -1,5 +1,5 @@
 import type { AppStore } from './app-store.ts';
-import { rememberFindings } from './findings.ts';
+import { rememberFindings } from './findings-memo.ts';
 import { rememberHostText } from './host-codec.ts';
 import type { BuildOptions, HostContext, ImportInput } from './host-import.ts';
 import type { ImportChecks } from './import-jobs.ts';

@@ -46,11 +46,6 @@ export interface ImportInput {
   readonly fileBytes?: number | undefined;
 }
 
-/** How long an input is: its text's length, or the size of a file the page did not read. */
-export function inputLength(input: ImportInput): number {
-  return input.fileBytes ?? input.text.length;
-}
-
 /** What an input was read as: one importer's kind, or `mixed` when a paste was cut into pieces of several kinds. */
 export type ReadKind = InputKind | 'mixed';
 

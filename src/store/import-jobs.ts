@@ -4,13 +4,13 @@ import type { UnitChoice } from '../core/importers/index.ts';
 import type { CheckReport } from '../core/analysis/index.ts';
 import { save, type LoadError, type Scenario, type ScenarioStep } from '../core/scenario/index.ts';
 import { asciiJson } from './ascii-json.ts';
+import { type BuildInput, readKey } from './import-read-key.ts';
 import { analyzeWorkspace } from './findings.ts';
 import { decodeHost, encodeHost } from './host-codec.ts';
 import {
   type BuildOptions,
   buildHostImport,
   type HostContext,
-  inputLength,
   type ImportInput,
   leaveOutSteps,
   type ParsedInput,
@@ -131,11 +131,7 @@ export function newJobMemory(): JobMemory {
   return { read: new Map() };
 }
 
-/**
- * An input as a build request carries it: without its text when the worker holds it from the
- * last read (`heldChars` long), since posting a 100 MB trace again held the page 230 ms.
- */
-export type BuildInput = ImportInput & { readonly heldChars?: number };
+export type { BuildInput };
 
 /**
  * The request as the job reads it: each input posted with its file and not its text gets the
@@ -160,11 +156,6 @@ export async function withFileTexts(request: JobRequest): Promise<JobRequest> {
     ),
   );
   return { ...request, inputs } as JobRequest;
-}
-
-export function readKey(input: BuildInput, iommu: UnitChoice | undefined): string {
-  const chars = input.heldChars ?? inputLength(input);
-  return JSON.stringify([input.id, input.kind ?? '', chars, iommu ?? null]);
 }
 
 /** The input with its text again, from what the worker kept of the last read. */

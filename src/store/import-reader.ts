@@ -1,22 +1,15 @@
 import type { CheckReport } from '../core/analysis/index.ts';
 import type { UnitChoice } from '../core/importers/index.ts';
 import type { LoadError, Scenario, ScenarioStep } from '../core/scenario/index.ts';
-import {
-  type BuildOptions,
-  type ImportInput,
-  inputLength,
-  type ParsedInput,
-} from './host-import.ts';
-import {
-  type ImportChecks,
-  type JobReply,
-  type JobRequest,
-  newJobMemory,
-  type PackedRestore,
-  readKey,
-  runJob,
-  withFileTexts,
+import type { BuildOptions, ImportInput, ParsedInput } from './host-import.ts';
+import type {
+  ImportChecks,
+  JobMemory,
+  JobReply,
+  JobRequest,
+  PackedRestore,
 } from './import-jobs.ts';
+import { inputLength, readKey } from './import-read-key.ts';
 import type { PackedImport } from './packed-import.ts';
 import { yieldToPage } from './yield-to-page.ts';
 
@@ -303,7 +296,10 @@ export function createImportReader(spawn: () => WorkerPort): ImportReader {
  * browser that refuses the worker). The page waits while a job runs; a cancel drops its replies.
  */
 export function inPlacePort(): WorkerPort {
-  const memory = newJobMemory();
+  // The jobs' code (importers, analysis) loads with the first job: the first map does without it.
+  let jobs: Promise<{ run: typeof import('./import-jobs.ts'); memory: JobMemory }> | undefined;
+  const loadJobs = () =>
+    (jobs ??= import('./import-jobs.ts').then((run) => ({ run, memory: run.newJobMemory() })));
   let ended = false;
   let queue: Promise<void> = Promise.resolve();
   const port: WorkerPort = {
@@ -312,9 +308,10 @@ export function inPlacePort(): WorkerPort {
     post(request) {
       queue = queue
         .then(() => yieldToPage())
-        .then(() => withFileTexts(request))
-        .then((read) => {
-          if (!ended) runJob(read, (reply) => !ended && port.onReply?.(reply), memory);
+        .then(async () => {
+          const { run, memory } = await loadJobs();
+          const read = await run.withFileTexts(request);
+          if (!ended) run.runJob(read, (reply) => !ended && port.onReply?.(reply), memory);
         });
     },
     terminate() {

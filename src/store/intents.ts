@@ -4,12 +4,7 @@ import type { AppActions, AppState } from './app-store.ts';
 import type { Capture, Change, ViewPatch } from './capture.ts';
 import { defaultViewRange } from './default-view.ts';
 import { canRedo, canUndo } from './history.ts';
-import {
-  doLessonStepChange,
-  goToLessonStepChange,
-  nextLessonStepChange,
-  openLessonChange,
-} from './lesson.ts';
+import { lessonLogic } from './lesson-catalog.ts';
 import { markUndone } from './log.ts';
 import { timelineOf } from './replay-steps.ts';
 import { dispatchChange, openChange } from './workspace-changes.ts';
@@ -84,20 +79,32 @@ export const INTENTS: { readonly [N in keyof AppActions]: Intent<N> } = {
   dispatch: { capture: 'IMMEDIATELY', change: dispatchChange, refusedReadOnly: REFUSED },
   // Opening a lesson, a jump and Reset replace the workspace; Do it and a Next that applies the
   // step's action change it. A Next that applies nothing only turns the page: no entry (lesson.ts).
+  // The lesson logic loads apart from the first view (lesson-catalog.ts); no lesson is open before
+  // it has, and one asked for before then is not opened, with a notice.
   openLesson: {
     capture: 'IMMEDIATELY',
-    change: openLessonChange,
+    change: (s, id, opening) =>
+      lessonLogic()?.openLessonChange(s, id, opening) ?? {
+        patch: {
+          notice: { kind: 'error', text: `the lessons have not loaded yet: "${id}" did not open` },
+        },
+        result: false,
+      },
     refusedReadOnly: { result: false },
   },
   goToLessonStep: {
     capture: 'IMMEDIATELY',
-    change: goToLessonStepChange,
+    change: (s, step) => lessonLogic()?.goToLessonStepChange(s, step) ?? { result: false },
     refusedReadOnly: { result: false },
   },
-  doLessonStep: { capture: 'IMMEDIATELY', change: doLessonStepChange, refusedReadOnly: REFUSED },
+  doLessonStep: {
+    capture: 'IMMEDIATELY',
+    change: (s) => lessonLogic()?.doLessonStepChange(s) ?? { result: undefined },
+    refusedReadOnly: REFUSED,
+  },
   nextLessonStep: {
     capture: 'IMMEDIATELY',
-    change: nextLessonStepChange,
+    change: (s) => lessonLogic()?.nextLessonStepChange(s) ?? { result: undefined },
     refusedReadOnly: REFUSED,
   },
   undo: {

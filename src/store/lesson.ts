@@ -12,6 +12,7 @@ import { type Range, U64_MAX } from '../core/u64.ts';
 import { FULL_VIEW, fitRange, type Viewport } from '../view/viewport/viewport.ts';
 import type { AppState, AppStore, LessonPosition } from './app-store.ts';
 import { defaultViewRange } from './default-view.ts';
+import { provideLessons } from './lesson-catalog.ts';
 import type { Change, ViewPatch } from './capture.ts';
 import { dispatchChange, openChange } from './workspace-changes.ts';
 import { replaySummary, type Snapshot } from './workspace.ts';
@@ -273,3 +274,14 @@ export function previousLessonStep(store: AppStore): void {
 export function closeLesson(store: AppStore): void {
   store.getState().closeLesson();
 }
+
+// The store's lesson intents (intents.ts) and the links that open a lesson find it through the
+// catalog, which loads this module apart from the first view.
+provideLessons({
+  lessons: LESSONS,
+  lessonById,
+  openLessonChange,
+  goToLessonStepChange,
+  doLessonStepChange,
+  nextLessonStepChange,
+});

@@ -1,7 +1,7 @@
 import type { AppStore, Notice } from './app-store.ts';
 import type { SavedWorkspace } from './autosave.ts';
 import type { KnownParts } from './autosave-parts.ts';
-import { rememberFindings } from './findings.ts';
+import { rememberFindings } from './findings-memo.ts';
 import type { HostContext } from './host-import.ts';
 import { CancelledError, type ImportReader } from './import-reader.ts';
 import { notOpened } from './not-opened.ts';

@@ -4,7 +4,7 @@ import { describeLoadErrors, notOpened } from './not-opened.ts';
 import { openScenarioOffPage } from './open-scenario-off-page.ts';
 import { openSavedOffPage } from './restore-off-page.ts';
 import { parseU64, type Range } from '../core/u64.ts';
-import { BUILTIN_SCENARIOS, builtinScenario, DEFAULT_SCENARIO_ID } from './scenarios/builtin.ts';
+import { builtinScenario, builtinScenarios, DEFAULT_SCENARIO_ID } from './scenarios/builtin.ts';
 import { fitRange, formatViewParam, parseViewParam } from '../view/viewport/viewport.ts';
 import type { AppStore, Notice } from './app-store.ts';
 import {
@@ -31,8 +31,7 @@ import {
   userStepsText,
 } from './workspace.ts';
 import { defaultViewRange } from './default-view.ts';
-import { openLesson } from './lesson.ts';
-import { lessonById } from '../core/lessons/index.ts';
+import { loadLessons } from './lesson-catalog.ts';
 
 /**
  * Host text files (import) above this size are refused before they are read: a QEMU trace of a
@@ -85,11 +84,18 @@ export function openBuiltin(store: AppStore, id: string, fit = true): boolean {
   if (!b) {
     store.getState().notify({
       kind: 'error',
-      text: `there is no built-in scenario "${id}" (known: ${BUILTIN_SCENARIOS.map((s) => s.id).join(', ')})`,
+      text: `there is no built-in scenario "${id}" (known: ${builtinScenarios()
+        .map((s) => s.id)
+        .join(', ')})`,
     });
     return false;
   }
   return openText(store, b.text, b.id, fit);
+}
+
+/** A link names a built-in scenario other than the default: a lesson's, once the lessons load. */
+async function builtinsFor(id: string): Promise<void> {
+  if (!builtinScenario(id)) await loadLessons();
 }
 
 /** How a long scenario file is opened off the page (open-scenario-off-page.ts). */
@@ -267,8 +273,12 @@ async function openLink(store: AppStore, link: ParsedHash): Promise<true | strin
     const unpacked = await unpackScenario(link.packed);
     opened = unpacked.ok ? openText(store, unpacked.text, undefined) : unpacked.message;
   } else if (link.lesson !== undefined) {
-    opened = openLesson(store, link.lesson.id, link.lesson.step, !link.view);
+    await loadLessons();
+    opened = store
+      .getState()
+      .openLesson(link.lesson.id, { step: link.lesson.step, fit: !link.view });
   } else if (link.scenarioId !== undefined) {
+    await builtinsFor(link.scenarioId);
     opened = openBuiltin(store, link.scenarioId);
   } else return undefined;
   return opened === false ? (store.getState().notice?.text ?? 'the link did not open') : opened;
@@ -402,10 +412,12 @@ export async function followHash(
       at.synced !== present ||
       at.done
     ) {
-      if (lessonById(link.lesson.id)) ownWorkspace();
-      openLesson(store, link.lesson.id, link.lesson.step, !link.view);
+      const lessons = await loadLessons();
+      if (lessons.lessonById(link.lesson.id)) ownWorkspace();
+      store.getState().openLesson(link.lesson.id, { step: link.lesson.step, fit: !link.view });
     }
   } else if (link.scenarioId !== undefined && link.scenarioId !== present?.builtinId) {
+    await builtinsFor(link.scenarioId);
     if (builtinScenario(link.scenarioId)) ownWorkspace();
     openBuiltin(store, link.scenarioId);
   }

@@ -1,4 +1,3 @@
-import './zod-csp.ts';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createAppStore } from '../store/app-store.ts';

@@ -76,7 +76,8 @@ describe('lessons in Chromium', () => {
     const page = await session.open(appUrl);
     await waitForMap(page);
     await page.getByRole('tab', { name: 'Lessons' }).click();
-    expect(await page.getByTestId('lesson-item').count()).toBe(5);
+    // The Lessons tab loads its panel when first shown.
+    await expect.poll(() => page.getByTestId('lesson-item').count()).toBe(5);
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: resolve(ARTIFACTS, 'lesson-list.png') });
     await page.getByRole('button', { name: /open lesson: .*top/i }).click();

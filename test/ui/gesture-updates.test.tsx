@@ -1,15 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { cleanup, fireEvent, screen } from '@testing-library/react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { loadLessons } from '../../src/store/lesson-catalog.ts';
 import { buildHostImport } from '../../src/store/host-import.ts';
 import { updateOf } from '../../src/store/capture.ts';
 import { importHost, openFile } from '../../src/store/session.ts';
-import { BUILTIN_SCENARIOS } from '../../src/store/scenarios/builtin.ts';
+import { builtinScenarios } from '../../src/store/scenarios/builtin.ts';
 import { Toolbar } from '../../src/ui/app/Toolbar.tsx';
 import { FULL_VIEW, fitRange } from '../../src/view/viewport/viewport.ts';
 import { defaultStore, renderWith } from './app-fixture.tsx';
 import { countUpdates, measure } from './count-updates.ts';
+
+// The lessons load apart from the first view; the app loads them before a lesson or its scenario opens.
+beforeAll(() => loadLessons());
 
 afterEach(cleanup);
 
@@ -69,7 +73,7 @@ describe('one gesture, one store update', () => {
 
   it('a scenario file opened is one update with its notice', async () => {
     const store = defaultStore();
-    const file = new File([BUILTIN_SCENARIOS[0]!.text], 'mine.scenario.json');
+    const file = new File([builtinScenarios()[0]!.text], 'mine.scenario.json');
     const counter = countUpdates(store);
     expect(await openFile(store, file)).toBe(true);
     expect(counter.stop()).toEqual({ notifications: 1, entries: 1 });

@@ -8,7 +8,7 @@ import { boot, followHash, openBuiltin } from '../../src/store/session.ts';
 import { buildShareHash, parseHash } from '../../src/store/share-link.ts';
 import { Toolbar } from '../../src/ui/app/Toolbar.tsx';
 import { InspectorPanel } from '../../src/ui/panels/InspectorPanel.tsx';
-import { BUILTIN_SCENARIOS } from '../../src/store/scenarios/builtin.ts';
+import { builtinScenarios } from '../../src/store/scenarios/builtin.ts';
 import { FULL_VIEW, fitRange } from '../../src/view/viewport/viewport.ts';
 import { defaultStore, renderWith } from './app-fixture.tsx';
 
@@ -58,7 +58,7 @@ describe('lesson share links', () => {
       'acs-peer-to-peer',
       'top-of-64bit-space',
     ]) {
-      const b = BUILTIN_SCENARIOS.find((s) => s.id === id);
+      const b = builtinScenarios().find((s) => s.id === id);
       expect(b?.lessonId).toBe(id);
       const store = createAppStore();
       expect(openBuiltin(store, id)).toBe(true);

@@ -1,11 +1,15 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadLessons } from '../../src/store/lesson-catalog.ts';
 import { LESSONS } from '../../src/core/lessons/index.ts';
 import type { AppActions, AppState, AppStore } from '../../src/store/app-store.ts';
 import { INTENTS } from '../../src/store/intents.ts';
-import { BUILTIN_SCENARIOS } from '../../src/store/scenarios/builtin.ts';
+import { builtinScenarios } from '../../src/store/scenarios/builtin.ts';
 import { openText } from '../../src/store/session.ts';
 import { makeViewport } from '../../src/view/viewport/viewport.ts';
 import { defaultStore, MAP } from './app-fixture.tsx';
+
+// The lessons load apart from the first view; the app loads them before a lesson or its scenario opens.
+beforeAll(() => loadLessons());
 
 const REASON = 'This tab is read-only: another tab owns this workspace. Take over to edit.';
 
@@ -16,7 +20,7 @@ const LESSON = LESSONS[0]!;
  * an intent added later has to be listed here, and the sweep below says whether it edits.
  */
 const EVERY_ACTION: { readonly [N in keyof AppActions]: (store: AppStore) => unknown } = {
-  openWorkspace: (store) => openText(store, BUILTIN_SCENARIOS[1]!.text, BUILTIN_SCENARIOS[1]!.id),
+  openWorkspace: (store) => openText(store, builtinScenarios()[1]!.text, builtinScenarios()[1]!.id),
   dispatch: (store) => store.getState().dispatch(MAP),
   undo: (store) => store.getState().undo(),
   redo: (store) => store.getState().redo(),
@@ -65,7 +69,7 @@ describe('a read-only tab, at the store where every intent enters', () => {
     store.getState().notify(undefined);
     store.getState().undo();
     store.getState().redo();
-    openText(store, BUILTIN_SCENARIOS[1]!.text, BUILTIN_SCENARIOS[1]!.id);
+    openText(store, builtinScenarios()[1]!.text, builtinScenarios()[1]!.id);
     expect(workspaceOf(store.getState())).toEqual(before);
     expect(store.getState().notice?.text).toBe(REASON);
   });

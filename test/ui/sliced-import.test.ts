@@ -223,7 +223,7 @@ describe('runHostImport', () => {
     const reader = createImportReader(inPlacePort);
     // The dialog reads it first (the worker keeps it), then the build sends it without text.
     const [parsed] = await reader.read(inputs, undefined);
-    expect(parsed?.result.kind).toBe('qemu-trace');
+    expect(parsed?.result?.kind).toBe('qemu-trace');
     const r = await runHostImport(fromFile, reader, inputs, options(fromFile), {
       signal: new AbortController().signal,
       yieldToPage,

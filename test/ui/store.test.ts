@@ -11,7 +11,7 @@ import {
   unpackScenario,
 } from '../../src/store/share-link.ts';
 import { workspaceText } from '../../src/store/workspace.ts';
-import { BUILTIN_SCENARIOS } from '../../src/store/scenarios/builtin.ts';
+import { builtinScenarios } from '../../src/store/scenarios/builtin.ts';
 import { fitRange, makeViewport } from '../../src/view/viewport/viewport.ts';
 import { readBack } from './autosave-round-trip.ts';
 import { defaultStore, MAP } from './app-fixture.tsx';
@@ -41,7 +41,7 @@ describe('app store', () => {
     const store = defaultStore();
     expect(store.getState().history!.past).toHaveLength(0);
     store.getState().dispatch(MAP);
-    openText(store, BUILTIN_SCENARIOS[0]!.text, BUILTIN_SCENARIOS[0]!.id);
+    openText(store, builtinScenarios()[0]!.text, builtinScenarios()[0]!.id);
     expect(store.getState().history!.past).toHaveLength(2);
     store.getState().undo();
     expect(store.getState().history!.present.userSteps).toHaveLength(1);
@@ -110,7 +110,7 @@ describe('app store', () => {
 
 describe('share links', () => {
   it('round-trips a packed scenario through deflate-raw + base64url', async () => {
-    const text = BUILTIN_SCENARIOS[0]!.text;
+    const text = builtinScenarios()[0]!.text;
     const packed = await packScenario(text);
     expect(packed).toMatch(/^[A-Za-z0-9_-]+$/);
     expect(await unpackScenario(packed)).toEqual({ ok: true, text });

@@ -1,4 +1,4 @@
-import { LESSONS } from '../../core/lessons/index.ts';
+import { knownLessons } from '../lesson-catalog.ts';
 import q35GpuVtd from './q35-gpu-vtd.scenario.json?raw';
 
 /**
@@ -15,13 +15,31 @@ export interface BuiltinScenario {
   readonly lessonId?: string;
 }
 
-export const BUILTIN_SCENARIOS: readonly BuiltinScenario[] = [
+const SCENARIOS: readonly BuiltinScenario[] = [
   { id: 'q35-gpu-vtd', title: 'q35 guest, 8 GiB, GPU on VT-d', text: q35GpuVtd },
-  ...LESSONS.map((l) => ({ id: l.id, title: l.title, text: l.scenarioText, lessonId: l.id })),
 ];
+
+let withLessons: { lessons: unknown; all: readonly BuiltinScenario[] } | undefined;
+
+/**
+ * The built-in scenarios: the lessons' are among them once the lessons have loaded
+ * (lesson-catalog.ts `loadLessons`), which a link naming one waits for.
+ */
+export function builtinScenarios(): readonly BuiltinScenario[] {
+  const lessons = knownLessons();
+  if (withLessons?.lessons !== lessons)
+    withLessons = {
+      lessons,
+      all: [
+        ...SCENARIOS,
+        ...lessons.map((l) => ({ id: l.id, title: l.title, text: l.scenarioText, lessonId: l.id })),
+      ],
+    };
+  return withLessons.all;
+}
 
 export const DEFAULT_SCENARIO_ID = 'q35-gpu-vtd';
 
 export function builtinScenario(id: string): BuiltinScenario | undefined {
-  return BUILTIN_SCENARIOS.find((s) => s.id === id);
+  return builtinScenarios().find((s) => s.id === id);
 }

@@ -4,13 +4,13 @@ import { useId, useRef, useState } from 'react';
 import { selectReadOnly } from '../../store/app-store.ts';
 import { buildShareHash } from '../../store/share-link.ts';
 import { openBuiltin, openFile } from '../../store/session.ts';
-import { LESSONS } from '../../core/lessons/index.ts';
 import { workspaceText } from '../../store/workspace.ts';
-import { BUILTIN_SCENARIOS } from '../../store/scenarios/builtin.ts';
+import { builtinScenarios } from '../../store/scenarios/builtin.ts';
 import { parseGoto } from '../../view/viewport/goto.ts';
 import { FULL_VIEW, zoomAt } from '../../view/viewport/viewport.ts';
 import { exportWorkspace } from './export-workspace.ts';
 import { useApp, useStoreApi } from './store-context.tsx';
+import { useLessons } from './use-lessons.ts';
 
 /** Scenario, file, share, navigation and theme controls. */
 export function Toolbar({ mapWidth }: { mapWidth: () => number }) {
@@ -20,6 +20,7 @@ export function Toolbar({ mapWidth }: { mapWidth: () => number }) {
   );
   const builtinId = useApp((s) => s.history?.present.builtinId);
   const lessonId = useApp((s) => s.lesson?.id);
+  const lessons = useLessons();
   const compressed = useApp((s) => s.compressed);
   const theme = useApp((s) => s.theme);
   const readOnly = useApp(selectReadOnly);
@@ -109,16 +110,18 @@ export function Toolbar({ mapWidth }: { mapWidth: () => number }) {
           <option value="">{title || 'custom scenario'}</option>
         )}
         <optgroup label="Scenarios">
-          {BUILTIN_SCENARIOS.filter(
-            (b) => b.lessonId === undefined || (b.id === builtinId && lessonId === undefined),
-          ).map((b) => (
-            <option key={b.id} value={b.id}>
-              {b.lessonId !== undefined ? `${b.title} (all steps)` : b.title}
-            </option>
-          ))}
+          {builtinScenarios()
+            .filter(
+              (b) => b.lessonId === undefined || (b.id === builtinId && lessonId === undefined),
+            )
+            .map((b) => (
+              <option key={b.id} value={b.id}>
+                {b.lessonId !== undefined ? `${b.title} (all steps)` : b.title}
+              </option>
+            ))}
         </optgroup>
         <optgroup label="Lessons">
-          {LESSONS.map((l) => (
+          {lessons.map((l) => (
             <option key={l.id} value={`lesson:${l.id}`}>
               Lesson: {l.title}
             </option>

@@ -1,5 +1,3 @@
-// First: zod's eval probe would break the CSP (see zod-csp.ts); the job modules define schemas.
-import '../zod-csp.ts';
 import { type JobRequest, newJobMemory, runJob, withFileTexts } from '../../store/import-jobs.ts';
 
 /**

@@ -1,11 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { UnitChoice } from '../../core/importers/index.ts';
-import {
-  type ImportInput,
-  inputLength,
-  type ParsedInput,
-  parseInput,
-} from '../../store/host-import.ts';
+import { type ImportInput, type ParsedInput, parseInput } from '../../store/host-import.ts';
+import { inputLength } from '../../store/import-read-key.ts';
 import { CancelledError, type ImportReader, OFF_PAGE_CHARS } from '../../store/import-reader.ts';
 
 /** An input the worker is still reading: lines read so far and the fraction of its text. */

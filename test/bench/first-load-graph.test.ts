@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { staticallyReached } from './first-load-graph.ts';
+
+/**
+ * The first load stays small only while the code the first view does without is reached through
+ * dynamic imports alone: a static import of any of these from the entry's graph brings it (and
+ * what it imports) back into the JavaScript loaded before the first map.
+ */
+const LOADED_LATER = [
+  'src/core/importers/index.ts',
+  'src/core/analysis/index.ts',
+  'src/core/lessons/index.ts',
+  'src/store/lesson.ts',
+  'src/store/findings.ts',
+  'src/store/host-import.ts',
+  'src/store/import-jobs.ts',
+  'src/ui/import/ImportDialog.tsx',
+  'src/ui/panels/FindingsPanel.tsx',
+  'src/ui/panels/LessonsPanel.tsx',
+];
+
+describe('the first load', () => {
+  const reached = staticallyReached(process.cwd(), 'src/ui/main.tsx');
+
+  it('reaches the map and its store from the entry', () => {
+    for (const m of ['src/ui/map/MapView.tsx', 'src/store/session.ts', 'react-dom/client'])
+      expect(reached).toContain(m);
+  });
+
+  it('leaves out the importers, the analysis, the lessons and the panels not shown first', () => {
+    expect(LOADED_LATER.filter((m) => reached.has(m))).toEqual([]);
+  });
+});
