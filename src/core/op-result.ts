@@ -79,21 +79,13 @@ export function accept(
     return { state, outcome: { ok: true, message, warnings, ...(result ? { result } : {}) } };
   let text: string | undefined;
   // An accessor reads like the plain field to every caller (spread, JSON, structured clone, tests).
-  const outcome: OkOutcome = result
-    ? {
-        ok: true,
-        get message() {
-          return (text ??= messageText(message));
-        },
-        warnings,
-        result,
-      }
-    : {
-        ok: true,
-        get message() {
-          return (text ??= messageText(message));
-        },
-        warnings,
-      };
+  const outcome: OkOutcome = {
+    ok: true,
+    get message() {
+      return (text ??= messageText(message));
+    },
+    warnings,
+    ...(result ? { result } : {}),
+  };
   return { state, outcome };
 }

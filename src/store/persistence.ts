@@ -11,14 +11,7 @@ import {
   writeAutosaveIfCurrent,
 } from './autosave.ts';
 import type { KnownParts, WorkspaceText } from './autosave-parts.ts';
-import {
-  type Booted,
-  type OffPage,
-  restoreSaved,
-  restoreSavedOffPage,
-  restoresOffPage,
-  savedWorkspace,
-} from './session.ts';
+import { type Booted, type OffPage, restoreSavedWorkspace, savedWorkspace } from './session.ts';
 import type { Snapshot } from './workspace.ts';
 import {
   type OpenChannel,
@@ -272,11 +265,12 @@ export function createPersistence(store: AppStore, env: PersistenceEnv, key: str
       // Saving (and editing) again before the newer record is restored, so the store takes it.
       set({ mode: 'saving', reason: undefined, revision });
       if (newer && record.kind === 'ok') {
-        const { offPage } = env;
-        const restored =
-          offPage && restoresOffPage(record.saved)
-            ? await restoreSavedOffPage(store, record.saved, record.known, offPage)
-            : restoreSaved(store, record.saved, record.known);
+        const restored = await restoreSavedWorkspace(
+          store,
+          record.saved,
+          record.known,
+          env.offPage,
+        );
         booted = { ...booted, setAside: restored.setAside };
         known = { key: at, parts: record.known };
       } else if (newer && record.kind === 'unreadable' && record.value !== undefined) {

@@ -219,6 +219,18 @@ export function restoresOffPage(saved: SavedWorkspace): boolean {
   return saved.scenarioText.length + (saved.hostText?.length ?? 0) > OFF_PAGE_CHARS;
 }
 
+/** Restores a saved workspace: off the page when it is that long and there is a way to, else on it. */
+export function restoreSavedWorkspace(
+  store: AppStore,
+  saved: SavedWorkspace,
+  known: KnownParts,
+  offPage: OffPage | undefined,
+): Restored | Promise<Restored> {
+  return offPage && restoresOffPage(saved)
+    ? restoreSavedOffPage(store, saved, known, offPage)
+    : restoreSaved(store, saved, known);
+}
+
 /** After the saved scenario opened: its texts remembered, the user's actions, the view. */
 function restoreOnTop(
   store: AppStore,
@@ -328,10 +340,7 @@ export async function boot(
   if (!opened && record.kind === 'ok') {
     let restored: Restored;
     try {
-      restored =
-        offPage && restoresOffPage(record.saved)
-          ? await restoreSavedOffPage(store, record.saved, record.known, offPage)
-          : restoreSaved(store, record.saved, record.known);
+      restored = await restoreSavedWorkspace(store, record.saved, record.known, offPage);
     } catch (e) {
       restored = { opened: false, setAside: [] };
       problems.push(

@@ -57,12 +57,11 @@ function pinChange(): PinChange {
  * object is charged when it gains its first pinned user, uncharged when it loses its last, and
  * freed with its last user. Own pages are charged or released as `ownCharged` says.
  */
-function withPinChange(s: IommufdState, change: PinChange, fresh?: PagesObject): IommufdState {
+function withPinChange(s: IommufdState, change: PinChange): IommufdState {
   let locked = s.lockedBytes + change.ownCharged;
-  if (change.deltas.length === 0 && !fresh)
+  if (change.deltas.length === 0)
     return locked === s.lockedBytes ? s : Object.freeze({ ...s, lockedBytes: locked });
   const pages = s.pages.clone();
-  if (fresh) pages.set(fresh.id, fresh);
   for (const d of change.deltas) {
     const p = pages.get(d.id);
     if (!p) throw new Error(`iommufd model: pages ${d.id} missing`);
@@ -76,15 +75,19 @@ function withPinChange(s: IommufdState, change: PinChange, fresh?: PagesObject):
     if (next.users === 0) pages.delete(d.id);
     else pages.set(d.id, Object.freeze(next));
   }
-  const nextPagesId = fresh ? fresh.id + 1 : s.nextPagesId;
-  return Object.freeze({ ...s, pages, lockedBytes: locked, nextPagesId });
+  return Object.freeze({ ...s, pages, lockedBytes: locked });
+}
+
+/** An area's own pages pinned (+1) or unpinned (-1): charged or released. */
+function chargeOwn(change: PinChange, own: OwnPages, sign: 1 | -1): void {
+  change.ownCharged += sign > 0 ? own.chargeBytes : -own.chargeBytes;
 }
 
 /** `area` joins (+1) or leaves (-1) an IOAS, pinned or not. */
 function countArea(change: PinChange, area: IoasArea, pinned: boolean, sign: 1 | -1): void {
   if (typeof area.pages === 'number')
     change.deltas.push({ id: area.pages, users: sign, pinned: pinned ? sign : 0 });
-  else if (pinned) change.ownCharged += sign > 0 ? area.pages.chargeBytes : -area.pages.chargeBytes;
+  else if (pinned) chargeOwn(change, area.pages, sign);
 }
 
 /** An area inserted into IOAS `ioasId`; its pages are pinned when the IOAS has a domain. */
@@ -133,7 +136,7 @@ export function withAreasPinned(s: IommufdState, ioas: IoasObject, delta: 1 | -1
   for (const a of ioas.areas.entries()) {
     if (typeof a.value.pages === 'number')
       change.deltas.push({ id: a.value.pages, users: 0, pinned: delta });
-    else change.ownCharged += delta > 0 ? a.value.pages.chargeBytes : -a.value.pages.chargeBytes;
+    else chargeOwn(change, a.value.pages, delta);
   }
   return withPinChange(s, change);
 }

@@ -88,8 +88,10 @@ export interface DeviceObject {
 
 export type IommufdObject = IoasObject | HwptObject | DeviceObject;
 
-/** An `iopt_pages`: the user memory behind one IOAS_MAP, shared by the areas copied from it. */
-/** Pages shared by several areas (IOAS_COPY), by id in `IommufdState.pages`. */
+/**
+ * An `iopt_pages` shared by several areas (the user memory behind one IOAS_MAP, once IOAS_COPY
+ * shared it), by id in `IommufdState.pages`.
+ */
 export interface PagesObject extends OwnPages {
   readonly id: number;
   /** Areas referencing these pages. */
