@@ -102,7 +102,7 @@ for (const c of map.canvas) {
     name: `canvas MapPainter, ${c.label} (${int(r.rects)} rects, ${int(r.aggregated ?? 0)} aggregated)`,
     n: `${int(r.frames)} fr`,
     ms: fmt(r.medianMs, 2),
-    rate: `${fmt(r.medianMs, 2)} ms/frame (p90 ${fmt(r.p90Ms, 2)}, paint() ${fmt(r.paintMs ?? NaN, 2)}${Number.isFinite(r.firstMs) ? `, cold ${fmt(r.firstMs, 1)}` : ''})`,
+    rate: `${fmt(r.medianMs, 2)} ms/frame (p90 ${fmt(r.p90Ms, 2)}, paint() ${fmt(r.paintMs ?? NaN, 2)}${Number.isFinite(r.firstMs) ? `, cold ${fmt(r.firstMs, 1)}` : ''}${r.summaryWaitMs ? `, summary built ${fmt(r.summaryWaitMs, 0)} ms after it` : ''})`,
     ratio: `canvas ${nLabel(CANVAS_N)}: ${fmt(r.medianMs, 2)} ms/frame vs SVG ${nLabel(SVG_N)}: ${fmt(svg.medianMs, 2)} ms/frame → SVG ${fmt(svg.medianMs / r.medianMs, 1)}x slower per frame`,
   });
 }

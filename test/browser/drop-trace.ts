@@ -3,12 +3,16 @@ import { churnTrace } from '../bench/churn-trace.ts';
 import { collectBundle } from './collect-bundle.ts';
 
 /**
- * Drops a QEMU trace of `lines` lines (churn-trace.ts) and the intel-client host bundle on the
- * app, as from a file manager. The trace is generated in the page: tens of megabytes through the
- * automation protocol would be the slow part.
+ * Drops a QEMU trace of `lines` lines (churn-trace.ts, or another self-contained generator) and
+ * the intel-client host bundle on the app, as from a file manager. The trace is generated in the
+ * page: tens of megabytes through the automation protocol would be the slow part.
  */
-export async function dropTrace(page: Page, lines: number): Promise<void> {
-  await page.evaluate(`window.trace = (${churnTrace.toString()})(${lines})`);
+export async function dropTrace(
+  page: Page,
+  lines: number,
+  generate: (lines: number) => string = churnTrace,
+): Promise<void> {
+  await page.evaluate(`window.trace = (${generate.toString()})(${lines})`);
   await page.evaluate((bundle) => {
     const dt = new DataTransfer();
     dt.items.add(new File([bundle], 'host.txt', { type: 'text/plain' }));

@@ -56,6 +56,8 @@ describe('the frame-stats overlay', () => {
         rects: 120,
         aggregated: 40,
         labels: 3,
+        summarised: 2,
+        summaryPending: 1,
         phases: { lanes: 0.5, segments: 1, draw: 1.75, axis: 0.25 },
         intervalMs: 16.7,
       },
@@ -67,6 +69,7 @@ describe('the frame-stats overlay', () => {
       '  segments   1.00 ms  40 aggregated',
       '  draw       1.75 ms  120 rects, 3 labels',
       '  axis       0.25 ms',
+      '  summary  2 lane(s) drawn from it, 1 walked while it is built',
     ]);
   });
 

@@ -10,3 +10,12 @@ import SortedBTree from 'sorted-btree';
 export const BTree: typeof SortedBTree =
   (SortedBTree as unknown as { default?: typeof SortedBTree }).default ?? SortedBTree;
 export type BTree<K, V> = SortedBTree<K, V>;
+
+import sortedBTreeDiff from 'sorted-btree/extended/diffAgainst.js';
+
+/**
+ * sorted-btree's diff of two trees, which skips every node they share (a version and its clone
+ * differ only along the paths an edit copied). Same CommonJS default-export care as `BTree`.
+ */
+export const diffTrees: typeof sortedBTreeDiff =
+  (sortedBTreeDiff as unknown as { default?: typeof sortedBTreeDiff }).default ?? sortedBTreeDiff;

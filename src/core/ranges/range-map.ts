@@ -1,4 +1,4 @@
-import { BTree } from './btree.ts';
+import { BTree, diffTrees } from './btree.ts';
 import type { Range, U64 } from '../u64.ts';
 
 /** One stored range with its value. Entries are frozen: replace them, never mutate them. */
@@ -96,6 +96,13 @@ export class RangeMap<V> {
     for (const [, entry] of this.tree.entries(start)) yield entry;
   }
 
+  /** Every entry in ascending order, with no iterator per step: the quickest full walk. */
+  forEach(fn: (entry: RangeEntry<V>) => void): void {
+    this.tree.forEachPair((_start, entry) => {
+      fn(entry);
+    });
+  }
+
   *entriesReversed(): IterableIterator<RangeEntry<V>> {
     for (const [, entry] of this.tree.entriesReversed()) yield entry;
   }
@@ -158,6 +165,22 @@ export class RangeMap<V> {
   /** O(1) copy that shares every node with this map. */
   clone(): RangeMap<V> {
     return new RangeMap(this.tree.clone());
+  }
+
+  /**
+   * The starts whose entry differs between this map and `previous` (added, removed or replaced),
+   * ascending, or undefined when more than `limit` differ. Nodes the two versions share are
+   * skipped, so for a map and the version it was edited from this is O(changes × log n).
+   */
+  changedStarts(previous: RangeMap<V>, limit: number): U64[] | undefined {
+    const starts: U64[] = [];
+    const note = (start: U64): { break?: true } | undefined => {
+      starts.push(start);
+      return starts.length > limit ? { break: true } : undefined;
+    };
+    const stopped = diffTrees(this.tree, previous.tree, note, note, note);
+    if (stopped) return undefined;
+    return starts.sort((a, b) => compareU64(a, b));
   }
 
   toArray(): RangeEntry<V>[] {

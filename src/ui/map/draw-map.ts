@@ -1,6 +1,7 @@
 import type { Range } from '../../core/u64.ts';
 import type { Palette } from '../../view/theme/palette.ts';
-import { aggregateMappings } from '../../view/map/aggregate.ts';
+import { aggregateMappings, BUCKET_CAP } from '../../view/map/aggregate.ts';
+import { SUMMARY_MIN_MAPPINGS, type SummaryCache } from '../../view/map/summary-cache.ts';
 import type { LaneRow, LaneSpan } from '../../view/map/lanes.ts';
 import { type MapSegment, segmentPx } from '../../view/map/segments.ts';
 
@@ -43,6 +44,8 @@ export interface DrawInput {
   readonly marks?: readonly MapMark[] | undefined;
   /** At most this many mark labels are drawn (they stack upwards from the bottom edge). */
   readonly maxMarkLabels?: number | undefined;
+  /** Drawing summaries of large mapping trees; without them every tree is walked. */
+  readonly summaries?: SummaryCache | undefined;
 }
 
 export interface DrawStats {
@@ -51,6 +54,9 @@ export interface DrawStats {
   /** Bars standing for more than one mapping. */
   aggregated: number;
   labels: number;
+  /** Mapping lanes drawn from their summary, and those still walked while it is built. */
+  summarised: number;
+  summaryPending: number;
 }
 
 /** Labels go only on rectangles at least this wide (style-anchors §2b: 5 px for any text). */
@@ -88,9 +94,16 @@ export function drawMap(ctx: DrawContext, input: DrawInput): DrawStats {
     selection,
     marks,
     maxMarkLabels = Infinity,
+    summaries,
   } = input;
-  const stats: DrawStats = { rects: 0, aggregated: 0, labels: 0 };
-  ctx.clearRect(0, 0, width, height);
+  const stats: DrawStats = {
+    rects: 0,
+    aggregated: 0,
+    labels: 0,
+    summarised: 0,
+    summaryPending: 0,
+  };
+  // The background is opaque: filling it is the clear (a clearRect first costs a second pass).
   ctx.fillStyle = palette.background;
   ctx.fillRect(0, 0, width, height);
   ctx.font = '11px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace';
@@ -156,7 +169,10 @@ export function drawMap(ctx: DrawContext, input: DrawInput): DrawStats {
         const mt = lane.nested ? top : top + 3;
         let bars = barsOf.get(lane.mappings);
         if (!bars) {
-          bars = aggregateMappings(lane.mappings, seg);
+          const summary = summaries?.get(lane.id, lane.mappings);
+          if (summary) stats.summarised++;
+          else if (summaries && lane.mappings.size >= SUMMARY_MIN_MAPPINGS) stats.summaryPending++;
+          bars = aggregateMappings(lane.mappings, seg, BUCKET_CAP, summary);
           barsOf.set(lane.mappings, bars);
         }
         for (const bar of bars) {

@@ -12,6 +12,7 @@ import { drawMap, type DrawStats, type MapMark, type MapSelection } from './draw
 import { type Lane, type LaneRow, layoutLanes } from '../../view/map/lanes.ts';
 import { type FrameLayer, type FrameScheduler, frameScheduler } from './frame-scheduler.ts';
 import { type MapSegment, viewportSegment } from '../../view/map/segments.ts';
+import { SummaryCache } from '../../view/map/summary-cache.ts';
 
 /**
  * Paints the map outside React: a layer of the shared frame scheduler (frame-scheduler.ts), so a
@@ -110,6 +111,7 @@ export function describeFrame(stats: FrameStats, lanes: number): string {
     `  segments ${ms(p.segments)} ms  ${stats.aggregated} aggregated`,
     `  draw     ${ms(p.draw)} ms  ${stats.rects} rects, ${stats.labels} labels`,
     `  axis     ${ms(p.axis)} ms`,
+    `  summary  ${stats.summarised} lane(s) drawn from it${stats.summaryPending ? `, ${stats.summaryPending} walked while it is built` : ''}`,
   ].join('\n');
 }
 
@@ -130,10 +132,14 @@ export class MapPainter {
     rects: 0,
     aggregated: 0,
     labels: 0,
+    summarised: 0,
+    summaryPending: 0,
     phases: { lanes: 0, segments: 0, draw: 0, axis: 0 },
     intervalMs: 0,
   };
   private lastFrameStart: number | undefined;
+  /** Summaries of the large mapping trees; a finished background build repaints the map. */
+  readonly summaries = new SummaryCache({ onReady: () => this.schedule() });
 
   constructor(
     private readonly store: AppStore,
@@ -229,6 +235,7 @@ export class MapPainter {
         selection: selectionOnMap(s.selection, lanes),
         marks: marksOf(s),
         maxMarkLabels: MARK_LABEL_ROWS,
+        summaries: this.summaries,
       });
       Object.assign(this.stats, drawn);
     }
@@ -252,6 +259,7 @@ export class MapPainter {
     }
     canvas.dataset['frameMs'] = this.stats.ms.toFixed(2);
     canvas.dataset['rects'] = String(this.stats.rects);
+    canvas.dataset['summarised'] = String(this.stats.summarised);
   }
 
   private paintAxis(ticks: readonly Tick[], _height: number): void {

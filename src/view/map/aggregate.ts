@@ -1,21 +1,25 @@
 import type { RangeEntry, RangeMap } from '../../core/ranges/range-map.ts';
-import { columnLast, type MapSegment, segmentPx } from './segments.ts';
+import { toApproxNumber } from '../../core/u64.ts';
+import { LEAF_BITS, type MappingSummary, visitSummary } from './mapping-summary.ts';
+import { columnLast, type MapSegment, segmentLength, segmentPx } from './segments.ts';
 
 /**
- * Level of detail for a mapping tree (style-anchors §2b): walk only the visible range, emit one bar
- * per mapping at least a pixel wide, and fold everything smaller into per-pixel buckets that carry
- * a count. Neighbouring occupied columns merge into one bar. Work per frame is
- * O(columns × (cap + log n)) however many mappings there are: a bucket looks at no more than
- * `cap` entries, then jumps to the next column with one O(log n) tree lookup.
+ * Level of detail for a mapping tree (style-anchors §2b): emit one bar per mapping at least a
+ * pixel wide and fold everything smaller into per-pixel buckets that carry a count; neighbouring
+ * occupied columns merge into one bar.
+ *
+ * Two ways to get there. A large tree is read from its drawing summary (mapping-summary.ts):
+ * O(buckets a pixel wide + depth) per frame, exact counts. Otherwise, or when a pixel is narrower
+ * than the summary's leaf buckets, the tree itself is walked over the visible range:
+ * O(columns × (cap + log n)), a bucket looking at no more than `cap` entries before one O(log n)
+ * jump to the next column.
  */
-export interface Bar<V> {
+export interface Bar {
   readonly x0: number;
   readonly x1: number;
   /** Mappings the bar stands for (a lower bound when `capped`). */
   readonly count: number;
   readonly capped: boolean;
-  /** The largest mapping seen in the bar: what a click selects. */
-  readonly largest: RangeEntry<V>;
   readonly first: bigint;
   readonly last: bigint;
 }
@@ -27,16 +31,69 @@ export interface Bar<V> {
  */
 export const BUCKET_CAP = 8;
 
-function lengthOf(e: { start: bigint; last: bigint }): bigint {
-  return e.last - e.start;
-}
+const LEAF_SIZE = 1n << BigInt(LEAF_BITS);
 
+/**
+ * The bars for a segment, from `summary` when there is one and a pixel covers at least one of its
+ * leaf buckets (below that a column holds few enough mappings for the tree walk).
+ */
 export function aggregateMappings<V>(
   map: RangeMap<V>,
   seg: MapSegment,
   cap: number = BUCKET_CAP,
-): Bar<V>[] {
-  const bars: Bar<V>[] = [];
+  summary?: MappingSummary,
+): Bar[] {
+  const pixel = segmentLength(seg) / BigInt(seg.width);
+  return summary && pixel >= LEAF_SIZE
+    ? barsFromSummary(map, summary, seg, pixel)
+    : barsFromTree(map, seg, cap);
+}
+
+/** Sub-pixel mappings that start in one column: what `addToColumn` folds into a bar. */
+interface ColumnPart {
+  readonly count: number;
+  readonly capped: boolean;
+  /** First and last byte, clamped to the segment. */
+  readonly first: bigint;
+  readonly last: bigint;
+  /** Where the last byte ends on the map (x of `last + 1`). */
+  readonly end: number;
+}
+
+/**
+ * Adds a column part to the bars: an occupied column next to the previous aggregated bar extends
+ * it instead of starting a new one. Returns the last column the bar now covers.
+ */
+function addToColumn(
+  bars: Bar[],
+  seg: MapSegment,
+  lastAggregateCol: number,
+  col: number,
+  part: ColumnPart,
+): number {
+  const prev = bars[bars.length - 1];
+  const barX1 = Math.max(seg.x + col + 1, part.end);
+  let bar: Bar;
+  if (prev && lastAggregateCol >= col - 1 && prev.x1 >= seg.x + col - 0.001) {
+    bar = {
+      x0: prev.x0,
+      x1: Math.max(prev.x1, barX1),
+      count: prev.count + part.count,
+      capped: prev.capped || part.capped,
+      first: prev.first,
+      last: part.last > prev.last ? part.last : prev.last,
+    };
+    bars[bars.length - 1] = bar;
+  } else {
+    const { count, capped, first, last } = part;
+    bar = { x0: seg.x + col, x1: barX1, count, capped, first, last };
+    bars.push(bar);
+  }
+  return Math.floor(bar.x1 - seg.x - 1e-9);
+}
+
+function barsFromTree<V>(map: RangeMap<V>, seg: MapSegment, cap: number): Bar[] {
+  const bars: Bar[] = [];
   let cursor = seg.start;
   let lastAggregateCol = -2;
   for (;;) {
@@ -47,7 +104,7 @@ export function aggregateMappings<V>(
     const x0 = segmentPx(seg, s);
     const x1 = segmentPx(seg, l + 1n);
     if (x1 - x0 >= 1) {
-      bars.push({ x0, x1, count: 1, capped: false, largest: e, first: s, last: l });
+      bars.push({ x0, x1, count: 1, capped: false, first: s, last: l });
       lastAggregateCol = -2;
       if (e.last >= seg.last) break;
       cursor = e.last + 1n;
@@ -60,7 +117,6 @@ export function aggregateMappings<V>(
     while (bucketLast < s && col < seg.width - 1) bucketLast = columnLast(seg, ++col);
     let count = 0;
     let capped = false;
-    let largest = e;
     let reach = e.last;
     // `e` is the first entry in the bucket: walk on from it (no second tree search).
     for (const m of map.entries(e.start)) {
@@ -70,31 +126,75 @@ export function aggregateMappings<V>(
         break;
       }
       count++;
-      if (lengthOf(m) > lengthOf(largest)) largest = m;
       if (m.last > reach) reach = m.last;
     }
     const last = reach < seg.last ? reach : seg.last;
-    const prev = bars[bars.length - 1];
-    const colX1 = seg.x + col + 1;
-    const barX1 = Math.max(colX1, segmentPx(seg, last + 1n));
-    if (prev && lastAggregateCol >= col - 1 && prev.x1 >= seg.x + col - 0.001) {
-      // Adjacent occupied column: extend the previous bar instead of starting a new one.
-      bars[bars.length - 1] = {
-        x0: prev.x0,
-        x1: barX1,
-        count: prev.count + count,
-        capped: prev.capped || capped,
-        largest: lengthOf(largest) > lengthOf(prev.largest) ? largest : prev.largest,
-        first: prev.first,
-        last,
-      };
-    } else {
-      bars.push({ x0: seg.x + col, x1: barX1, count, capped, largest, first: s, last });
-    }
-    lastAggregateCol = Math.floor(barX1 - seg.x - 1e-9);
+    lastAggregateCol = addToColumn(bars, seg, lastAggregateCol, col, {
+      count,
+      capped,
+      first: s,
+      last,
+      end: segmentPx(seg, last + 1n),
+    });
     const next = (reach > bucketLast ? reach : bucketLast) + 1n;
     if (next > seg.last) break;
     cursor = next;
   }
+  return bars;
+}
+
+/**
+ * Bars from the summary's buckets: a bucket whose mappings span less than a pixel is one column
+ * part with its exact count; a bucket of one mapping a pixel wide or more is that mapping's bar.
+ */
+function barsFromSummary<V>(
+  map: RangeMap<V>,
+  summary: MappingSummary,
+  seg: MapSegment,
+  pixel: bigint,
+): Bar[] {
+  const bars: Bar[] = [];
+  let lastAggregateCol = -2;
+  // segmentPx with the scale worked out once: a frame here makes thousands of these, and each
+  // bigint operation allocates.
+  const origin = seg.start;
+  const scale = seg.width / toApproxNumber(segmentLength(seg));
+  const px = (addr: bigint): number => seg.x + toApproxNumber(addr - origin) * scale;
+  const add = (count: number, first: bigint, reach: bigint): void => {
+    const s = first > seg.start ? first : seg.start;
+    const l = reach < seg.last ? reach : seg.last;
+    const x0 = px(s);
+    const x1 = px(l + 1n);
+    if (count === 1 && x1 - x0 >= 1) {
+      bars.push({ x0, x1, count: 1, capped: false, first: s, last: l });
+      lastAggregateCol = -2;
+      return;
+    }
+    const col = Math.min(Math.max(Math.floor(x0 - seg.x), 0), seg.width - 1);
+    lastAggregateCol = addToColumn(bars, seg, lastAggregateCol, col, {
+      count,
+      capped: false,
+      first: s,
+      last: l,
+      end: x1,
+    });
+  };
+  const one = (e: RangeEntry<V>): void => add(1, e.start, e.last);
+  // A mapping that starts left of the segment and reaches into it.
+  const before = map.find(seg.start);
+  if (before && before.start < seg.start) one(before);
+  visitSummary(
+    summary,
+    seg.start,
+    seg.last,
+    pixel,
+    (node) => add(node.count, node.first, node.reach),
+    (from, to) => {
+      for (const e of map.entries(from)) {
+        if (e.start > to) break;
+        one(e);
+      }
+    },
+  );
   return bars;
 }

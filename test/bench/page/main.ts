@@ -3,8 +3,8 @@
  * serves it on 127.0.0.1 and calls `window.mapBench` through playwright-core.
  *
  * Canvas: the app's own MapPainter (src/ui/map/map-painter.ts → drawMap → aggregateMappings,
- * which walks the mapping RangeMap over the visible range and folds sub-pixel mappings per
- * pixel column) over an engine state with n mappings. SVG: the naive alternative, d3-selection
+ * which reads a large mapping tree's drawing summary, or walks a small one, and folds sub-pixel
+ * mappings per pixel column) over an engine state with n mappings. SVG: the naive alternative, d3-selection
  * joining one <rect> per mapping.
  *
  * A frame is timed on the main thread from the start of a requestAnimationFrame callback (where
@@ -45,6 +45,10 @@ export interface FrameResult {
   /** Canvas only: the painter's own timing of its paint() (JS and canvas calls). */
   paintMs?: number;
   aggregated?: number;
+  /** Canvas only: median ms of each phase of paint() (map-painter.ts FramePhases). */
+  phases?: Record<string, number>;
+  /** Canvas only: how long the page waited after the first frame for the drawing summary. */
+  summaryWaitMs?: number;
 }
 
 export interface BuildResult {
@@ -147,9 +151,11 @@ window.mapBench = {
   async canvas(level, frames) {
     const times: number[] = [];
     const paints: number[] = [];
+    const phases: Record<string, number[]> = {};
     let firstMs = NaN;
     let rects = 0;
     let aggregated = 0;
+    let summaryMs = 0;
     for (let f = -1; f < frames; f++) {
       const ms = await measureFrame(() => {
         store.getState().setViewport(viewportFor(level, Math.max(0, f)));
@@ -159,10 +165,17 @@ window.mapBench = {
         // Warm-up frame; the very first one after build() is also reported as the cold frame.
         if (coldPending) firstMs = ms;
         coldPending = false;
+        // A tree the map has not seen is summarised in slices between frames (summary-cache.ts);
+        // the frames measured are the ones after that, what every later frame costs.
+        const t0 = performance.now();
+        await painter.summaries.idle();
+        summaryMs = Math.max(summaryMs, performance.now() - t0);
         continue;
       }
       times.push(ms);
       paints.push(painter.stats.ms);
+      for (const [name, value] of Object.entries(painter.stats.phases))
+        (phases[name] ??= []).push(value);
       rects = painter.stats.rects;
       aggregated = painter.stats.aggregated;
     }
@@ -175,6 +188,10 @@ window.mapBench = {
       rects,
       paintMs: stats(paints).median,
       aggregated,
+      summaryWaitMs: summaryMs,
+      phases: Object.fromEntries(
+        Object.entries(phases).map(([name, values]) => [name, stats(values).median]),
+      ),
     };
   },
 

@@ -1,0 +1,251 @@
+import type { RangeEntry, RangeMap } from '../../core/ranges/range-map.ts';
+import type { U64 } from '../../core/u64.ts';
+
+/**
+ * A multi-resolution summary of a mapping tree for drawing (style-anchors §2, Perfetto's
+ * level-of-detail buckets): a radix-4 trie over the 64-bit start address whose every node is a
+ * power-of-two bucket carrying how many mappings start in it, the first start and the furthest
+ * last byte (a bucket of one mapping is that mapping). A frame that shows a million mappings walks
+ * only the buckets about a pixel wide, O(pixels × lanes), never the mappings themselves.
+ *
+ * The trie is persistent: `updated` copies only the nodes above the buckets whose mappings
+ * changed and shares every other node with the summary it came from, so each version an undo
+ * history keeps has its summary for the cost of its own edits.
+ *
+ * Buckets stop at LEAF_BITS (64 KiB): a mapping is at least a 4 KiB page, so a leaf stands for
+ * at most 16 of them and is summarised from the mapping tree itself.
+ */
+export interface SummaryNode {
+  /** Mappings starting in this bucket. */
+  readonly count: number;
+  /** Lowest start in the bucket. */
+  readonly first: U64;
+  /** Highest last byte of the mappings starting in the bucket (may lie beyond the bucket). */
+  readonly reach: U64;
+  /** Four sub-buckets, or undefined for a leaf. */
+  readonly kids: readonly (SummaryNode | undefined)[] | undefined;
+}
+
+export const LEAF_BITS = 16;
+const RADIX_BITS = 2;
+const RADIX = 1 << RADIX_BITS;
+const ROOT_BITS = 64;
+
+/** SIZE[bits] = 2^bits: the bytes a bucket at that level covers (root 2^64, leaf 2^LEAF_BITS). */
+const SIZE: readonly bigint[] = Array.from({ length: ROOT_BITS + 1 }, (_, b) => 1n << BigInt(b));
+/** LAST[bits] = 2^bits - 1: a bucket's last byte from its base, in one operation. */
+const LAST: readonly bigint[] = SIZE.map((size) => size - 1n);
+/** KID_OFFSET[bits][i]: where the i-th sub-bucket of a bucket at `bits` starts, from its base. */
+const KID_OFFSET: readonly (readonly bigint[])[] = SIZE.map((_, bits) =>
+  bits < RADIX_BITS
+    ? []
+    : Array.from({ length: RADIX }, (_, i) => BigInt(i) * (SIZE[bits - RADIX_BITS] as bigint)),
+);
+const LEAF_SIZE = SIZE[LEAF_BITS] as bigint;
+const LEAF_MASK = ~(LEAF_SIZE - 1n);
+
+/** A leaf bucket read from the mapping tree: the entries starting in [base, base + 2^LEAF_BITS). */
+function leafOf<V>(map: RangeMap<V>, base: U64): SummaryNode | undefined {
+  const end = base + LEAF_SIZE - 1n;
+  let count = 0;
+  let first = 0n;
+  let reach = 0n;
+  for (const e of map.entries(base)) {
+    if (e.start > end) break;
+    if (count === 0) first = e.start;
+    count++;
+    if (e.last > reach) reach = e.last;
+  }
+  return count > 0 ? { count, first, reach, kids: undefined } : undefined;
+}
+
+/** An inner bucket from its four sub-buckets (undefined when all are empty). */
+function innerOf(kids: readonly (SummaryNode | undefined)[]): SummaryNode | undefined {
+  let count = 0;
+  let first = 0n;
+  let reach = 0n;
+  for (const k of kids) {
+    if (!k) continue;
+    if (count === 0) first = k.first;
+    count += k.count;
+    if (k.reach > reach) reach = k.reach;
+  }
+  return count > 0 ? { count, first, reach, kids } : undefined;
+}
+
+export class MappingSummary {
+  constructor(readonly root: SummaryNode | undefined) {}
+
+  /** Built from the whole tree at once (SummaryBuilder does the same in slices). */
+  static of<V>(map: RangeMap<V>): MappingSummary {
+    const builder = new SummaryBuilder(map);
+    let done: MappingSummary | undefined;
+    while (!(done = builder.step(() => false)));
+    return done;
+  }
+
+  /**
+   * The summary of `map`, given that it differs from the map this summary was made from only at
+   * the `changed` starts (ascending, RangeMap.changedStarts): the leaves holding them are read
+   * again from `map` and the nodes above them copied once each; every other node is shared.
+   */
+  updated<V>(map: RangeMap<V>, changed: readonly U64[]): MappingSummary {
+    const leaves: U64[] = [];
+    for (const start of changed) {
+      const base = start & LEAF_MASK;
+      if (leaves[leaves.length - 1] !== base) leaves.push(base);
+    }
+    const rebuilt = (
+      node: SummaryNode | undefined,
+      base: U64,
+      bits: number,
+      from: number,
+      to: number,
+    ): SummaryNode | undefined => {
+      if (bits === LEAF_BITS) return leafOf(map, base);
+      const kids = node?.kids ? node.kids.slice() : new Array<SummaryNode | undefined>(RADIX);
+      const quarter = SIZE[bits - RADIX_BITS] as bigint;
+      let kidBase = base;
+      for (let k = 0; k < RADIX && from < to; k++, kidBase += quarter) {
+        const kidEnd = kidBase + quarter - 1n;
+        let upTo = from;
+        while (upTo < to && (leaves[upTo] as U64) <= kidEnd) upTo++;
+        if (upTo > from) kids[k] = rebuilt(kids[k], kidBase, bits - RADIX_BITS, from, upTo);
+        from = upTo;
+      }
+      return innerOf(kids);
+    };
+    return leaves.length === 0
+      ? this
+      : new MappingSummary(rebuilt(this.root, 0n, ROOT_BITS, 0, leaves.length));
+  }
+
+  get count(): number {
+    return this.root?.count ?? 0;
+  }
+}
+
+/**
+ * Builds a summary bottom-up in one ascending pass, O(n), in as many slices as the caller wants:
+ * `step` works until `stop()` says so (checked every few thousand entries) and returns the summary
+ * once it is complete. The tree is immutable, so its iterator stays valid between slices.
+ */
+export class SummaryBuilder<V> {
+  private readonly entries: Iterator<RangeEntry<V>>;
+  private leavesDone = false;
+  /** The nodes of the level being built, each with the base address of its bucket. */
+  private bases: U64[] = [];
+  private nodes: SummaryNode[] = [];
+  private bits = LEAF_BITS;
+  // The leaf being filled.
+  private end = -1n;
+  private count = 0;
+  private first = 0n;
+  private reach = 0n;
+
+  constructor(map: RangeMap<V>) {
+    this.entries = map.entries();
+  }
+
+  step(stop: () => boolean): MappingSummary | undefined {
+    if (!this.leavesDone) {
+      this.leavesDone = this.readLeaves(stop);
+      if (!this.leavesDone) return undefined;
+    }
+    while (this.bits < ROOT_BITS) {
+      this.levelUp();
+      if (this.bits < ROOT_BITS && stop()) return undefined;
+    }
+    return new MappingSummary(this.nodes[0]);
+  }
+
+  /** Leaves from the tree's entries; true once the tree is read to its end. */
+  private readLeaves(stop: () => boolean): boolean {
+    // Compares against the leaf's end rather than masking every start: a bigint operation that
+    // makes a new bigint costs as much as the rest of the step.
+    for (let n = 1; ; n++) {
+      const next = this.entries.next();
+      if (next.done) {
+        this.flushLeaf();
+        return true;
+      }
+      const e = next.value;
+      if (e.start > this.end) {
+        this.flushLeaf();
+        this.end = (e.start & LEAF_MASK) + LEAF_SIZE - 1n;
+        this.count = 0;
+        this.first = e.start;
+        this.reach = e.last;
+      }
+      this.count++;
+      if (e.last > this.reach) this.reach = e.last;
+      if ((n & 4095) === 0 && stop()) return false;
+    }
+  }
+
+  private flushLeaf(): void {
+    if (this.count === 0) return;
+    this.bases.push(this.end - LEAF_SIZE + 1n);
+    this.nodes.push({ count: this.count, first: this.first, reach: this.reach, kids: undefined });
+    this.count = 0;
+  }
+
+  /** Groups the current level's nodes by fours into the level above. */
+  private levelUp(): void {
+    const bits = this.bits + RADIX_BITS;
+    const size = SIZE[bits] as bigint;
+    const quarter = SIZE[bits - RADIX_BITS] as bigint;
+    const { bases, nodes } = this;
+    const upBases: U64[] = [];
+    const upNodes: SummaryNode[] = [];
+    for (let i = 0; i < nodes.length;) {
+      const base = bits === ROOT_BITS ? 0n : (bases[i] as U64) & ~(size - 1n);
+      const kids = new Array<SummaryNode | undefined>(RADIX);
+      let kidEnd = base + quarter - 1n;
+      for (let k = 0; k < RADIX; k++, kidEnd += quarter) {
+        if (i < nodes.length && (bases[i] as U64) <= kidEnd) kids[k] = nodes[i++];
+      }
+      upBases.push(base);
+      upNodes.push(innerOf(kids) as SummaryNode);
+    }
+    this.bases = upBases;
+    this.nodes = upNodes;
+    this.bits = bits;
+  }
+}
+
+/**
+ * Visits the buckets needed to draw starts in [start, last] at `pixel` bytes per pixel, in
+ * address order: a bucket wholly inside the range whose mappings span less than a pixel (or that
+ * holds one mapping) is reported whole; a leaf that is not is reported as its range of starts, for
+ * the caller to walk in the mapping tree.
+ */
+export function visitSummary(
+  summary: MappingSummary,
+  start: U64,
+  last: U64,
+  pixel: U64,
+  onBucket: (node: SummaryNode) => void,
+  onLeafRange: (from: U64, to: U64) => void,
+): void {
+  // Three bigint operations a bucket (each allocates): the frame's cost is in this loop.
+  const visit = (node: SummaryNode, base: U64, bits: number): void => {
+    const end = base + (LAST[bits] as bigint);
+    if (end < start || base > last) return;
+    if (base >= start && end <= last && (node.count === 1 || node.reach - node.first < pixel)) {
+      onBucket(node);
+      return;
+    }
+    const kids = node.kids;
+    if (!kids) {
+      onLeafRange(base > start ? base : start, end < last ? end : last);
+      return;
+    }
+    const offsets = KID_OFFSET[bits] as readonly bigint[];
+    for (let i = 0; i < RADIX; i++) {
+      const kid = kids[i];
+      if (kid) visit(kid, base + (offsets[i] as bigint), bits - RADIX_BITS);
+    }
+  };
+  if (summary.root) visit(summary.root, 0n, ROOT_BITS);
+}
