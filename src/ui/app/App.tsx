@@ -1,6 +1,7 @@
 import { yieldToPage } from '../../store/yield-to-page.ts';
 import { importReader } from '../import/import-reader-instance.ts';
 import { useEffect, useRef, useState } from 'react';
+import { useStore } from 'zustand';
 import { looksLikeScenario, openFile, readImportFiles } from '../../store/session.ts';
 import { ActionsPanel } from '../actions/ActionsPanel.tsx';
 import { MapView } from '../map/MapView.tsx';
@@ -11,6 +12,8 @@ import { handleKey } from './keyboard.ts';
 import { FindingsPanel, ImportDialog, LessonsPanel } from './later-panels.tsx';
 import { PersistenceBanner } from './PersistenceBanner.tsx';
 import { SideTabs, type SideTab } from './SideTabs.tsx';
+import { createPanelStore, layoutColumns, type PanelSide } from './panel-layout.ts';
+import { SidePanel } from './SidePanel.tsx';
 import { SplitHandle } from './SplitHandle.tsx';
 import { useApp, useStoreApi } from './store-context.tsx';
 import { Toolbar } from './Toolbar.tsx';
@@ -21,7 +24,7 @@ const RIGHT_TABS: readonly SideTab[] = [
   { id: 'findings', label: 'Findings', render: () => <FindingsPanel /> },
 ];
 
-const DEFAULT_LOG_PX = 190;
+const LESSON_PANEL_PX = 340;
 
 const LEFT_TABS: readonly SideTab[] = [
   { id: 'topology', label: 'Topology', render: () => <TopologyPanel /> },
@@ -57,8 +60,32 @@ export function App() {
   const lessonId = useApp((s) => s.lesson?.id);
   const widthRef = useRef<() => number>(() => 1000);
   const centreRef = useRef<HTMLDivElement>(null);
-  // The log's height under the map; the map takes the rest of the column (its lanes scroll beyond it).
-  const [logHeight, setLogHeight] = useState(DEFAULT_LOG_PX);
+  const logRef = useRef<HTMLDivElement>(null);
+  // The log's height under the map once the user has set one; until then the map takes the
+  // height its lanes need (no empty band under them) and the log the rest.
+  const [logHeight, setLogHeight] = useState<number | undefined>(undefined);
+  const [panels] = useState(() =>
+    createPanelStore(typeof window !== 'undefined' ? window.innerWidth : 1600),
+  );
+  const columns = useStore(panels, layoutColumns);
+
+  // A panel folded away comes back when the app brings one of its tabs to the front.
+  useEffect(() => {
+    if (lessonId === undefined) return;
+    // A lesson's text wants a wider column than the topology list.
+    const p = panels.getState();
+    p.open('left');
+    if (p.left.width < LESSON_PANEL_PX) p.setWidth('left', LESSON_PANEL_PX);
+  }, [lessonId, panels]);
+  useEffect(() => {
+    const tab = tabRequest?.tab;
+    const side: PanelSide | undefined = LEFT_TABS.some((t) => t.id === tab)
+      ? 'left'
+      : RIGHT_TABS.some((t) => t.id === tab)
+        ? 'right'
+        : undefined;
+    if (side) panels.getState().open(side);
+  }, [tabRequest, panels]);
 
   useEffect(() => {
     document.documentElement.dataset['theme'] = theme;
@@ -66,11 +93,11 @@ export function App() {
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (handleKey(store, e, widthRef.current())) e.preventDefault();
+      if (handleKey(store, e, widthRef.current(), panels)) e.preventDefault();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [store]);
+  }, [store, panels]);
 
   // A scenario file dropped on the app opens; anything else (host text) goes to the import dialog.
   const onDrop = async (e: React.DragEvent) => {
@@ -100,8 +127,11 @@ export function App() {
       <PersistenceBanner />
       <NoticeBar />
       {ready ? (
-        <main className={`layout${lessonId !== undefined ? ' with-lesson' : ''}`}>
-          <aside className="left">
+        <main
+          className={`layout${lessonId !== undefined ? ' with-lesson' : ''}`}
+          style={{ gridTemplateColumns: columns }}
+        >
+          <SidePanel side="left" panels={panels} name="topology and lessons" shortcut="[">
             <SideTabs
               tabs={LEFT_TABS}
               label="platform panels"
@@ -111,19 +141,24 @@ export function App() {
                 { key: tabRequest, tab: tabRequest?.tab ?? 'topology' },
               ]}
             />
-          </aside>
-          <div className="centre" ref={centreRef}>
+          </SidePanel>
+          <div className={`centre${logHeight === undefined ? ' log-fills' : ''}`} ref={centreRef}>
             <MapView widthRef={widthRef} />
             <SplitHandle
-              logHeight={logHeight}
+              logHeight={logHeight ?? logRef.current?.clientHeight ?? 190}
               setLogHeight={setLogHeight}
               container={() => centreRef.current}
             />
-            <div className="log-pane" style={{ height: logHeight }}>
+            <div className="log-pane" ref={logRef} style={{ height: logHeight }}>
               <LogPanel />
             </div>
           </div>
-          <aside className="right">
+          <SidePanel
+            side="right"
+            panels={panels}
+            name="actions, inspector and findings"
+            shortcut="]"
+          >
             <SideTabs
               tabs={RIGHT_TABS}
               label="workspace panels"
@@ -132,7 +167,7 @@ export function App() {
                 { key: tabRequest, tab: tabRequest?.tab ?? 'findings' },
               ]}
             />
-          </aside>
+          </SidePanel>
         </main>
       ) : (
         <p className="loading">Opening the workspace…</p>

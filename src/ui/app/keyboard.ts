@@ -1,4 +1,5 @@
 import type { AppStore } from '../../store/app-store.ts';
+import type { PanelStore } from './panel-layout.ts';
 import { panBytes, spanOf, zoomAt } from '../../view/viewport/viewport.ts';
 
 /** Share of the span one arrow press moves: an exact power of two, so +d then -d is exact. */
@@ -11,10 +12,16 @@ function isTyping(target: EventTarget | null): boolean {
 }
 
 /**
- * Arrows pan, +/- zoom about the centre, u / Shift+U and Ctrl+Z / Ctrl+Shift+Z undo and redo.
+ * Arrows pan, +/- zoom about the centre, u / Shift+U and Ctrl+Z / Ctrl+Shift+Z undo and redo,
+ * [ and ] fold and unfold the side panels.
  * Keys typed into a form field stay with the field.
  */
-export function handleKey(store: AppStore, e: KeyboardEvent, width: number): boolean {
+export function handleKey(
+  store: AppStore,
+  e: KeyboardEvent,
+  width: number,
+  panels?: PanelStore,
+): boolean {
   if (isTyping(e.target) || e.altKey || e.metaKey) return false;
   const s = store.getState();
   const ctrl = e.ctrlKey;
@@ -43,6 +50,11 @@ export function handleKey(store: AppStore, e: KeyboardEvent, width: number): boo
     case '-':
     case '_':
       s.setViewport(zoomAt(s.viewport, width / 2, width, -1));
+      return true;
+    case '[':
+    case ']':
+      if (!panels) return false;
+      panels.getState().toggle(e.key === '[' ? 'left' : 'right');
       return true;
     case 'u':
       s.undo();

@@ -6,11 +6,17 @@ import { groupColor } from '../../view/theme/palette.ts';
 import { bindGestures } from './gestures.ts';
 import { describeHit, hitTest, type Hit } from '../../view/map/hit-test.ts';
 import { layoutLanes } from '../../view/map/lanes.ts';
-import { markCountOf, markStripHeight } from './map-painter.ts';
+import { AXIS_HEIGHT_PX as AXIS_HEIGHT, markCountOf, markStripHeight } from './map-painter.ts';
 import { MapPainter } from './map-painter.ts';
-
-const AXIS_HEIGHT = 30;
 import { Minimap } from './Minimap.tsx';
+import { fitWords } from './fit-words.ts';
+
+/** Room for text in a lane label (styles.css .lane-labels width less its padding). */
+const LABEL_TEXT_PX = 158;
+/** A nested lane's detail follows its name on the same line. */
+const NESTED_DETAIL_PX = 88;
+const NAME_FONT = '600 12px';
+const DETAIL_FONT = '10.5px';
 
 /** The address map: lane labels (React, changes with the workspace), canvas + axis (painted outside React). */
 export function MapView({ widthRef }: { widthRef?: { current: () => number } }) {
@@ -130,13 +136,13 @@ export function MapView({ widthRef }: { widthRef?: { current: () => number } }) 
       <div className="map-scroll" data-testid="map-scroll">
         <div className="map-body">
           <div className="lane-labels" style={{ height: height + AXIS_HEIGHT }} aria-label="lanes">
-            <div className="axis-spacer" />
+            <div className="axis-spacer" style={{ height: AXIS_HEIGHT }} />
             {rows.map((r) => (
               <div
                 key={r.lane.id}
                 className={`lane-label${r.lane.nested ? ' nested' : ''}`}
                 style={{ top: r.y + AXIS_HEIGHT, height: r.height }}
-                title={r.lane.detail}
+                title={r.lane.detail ? `${r.lane.label}\n${r.lane.detail}` : r.lane.label}
               >
                 {r.lane.group !== undefined && (
                   <span
@@ -144,8 +150,16 @@ export function MapView({ widthRef }: { widthRef?: { current: () => number } }) 
                     style={{ background: groupColor(r.lane.group, theme) }}
                   />
                 )}
-                <span className="lane-name">{r.lane.label}</span>
-                <span className="lane-detail">{r.lane.detail}</span>
+                <span className="lane-name">
+                  {fitWords(r.lane.label, LABEL_TEXT_PX - (r.lane.nested ? 14 : 0), NAME_FONT)}
+                </span>
+                <span className="lane-detail">
+                  {fitWords(
+                    r.lane.detail,
+                    r.lane.nested ? NESTED_DETAIL_PX : LABEL_TEXT_PX,
+                    DETAIL_FONT,
+                  )}
+                </span>
               </div>
             ))}
           </div>

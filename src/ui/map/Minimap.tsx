@@ -8,7 +8,7 @@ import { useStoreApi } from '../app/store-context.tsx';
 import { PALETTES } from '../../view/theme/palette.ts';
 import { fitRange, visibleRange } from '../../view/viewport/viewport.ts';
 import { frameScheduler } from './frame-scheduler.ts';
-import { MINIMAP_LABELS, minimapAddr, minimapX } from '../../view/map/minimap-scale.ts';
+import { minimapAddr, minimapLabels, minimapX } from '../../view/map/minimap-scale.ts';
 
 const HEIGHT = 34;
 /** Paint order in the shared scheduler: after the map (MAP_LAYER_ORDER). */
@@ -92,10 +92,9 @@ export function Minimap() {
         ctx.fillStyle = palette.mutedText;
         ctx.font = '10px ui-monospace, monospace';
         ctx.textBaseline = 'bottom';
-        for (const l of MINIMAP_LABELS) {
-          const x = minimapX(l.addr, width);
-          ctx.fillRect(x, HEIGHT - 12, 1, 3);
-          ctx.fillText(l.label, Math.min(Math.max(0, x - 8), width - 28), HEIGHT);
+        for (const l of minimapLabels(width, (t) => ctx.measureText(t).width)) {
+          ctx.fillRect(l.tickX, HEIGHT - 12, 1, 3);
+          if (l.text) ctx.fillText(l.text, l.x, HEIGHT);
         }
       }
       const r = visibleRange(s.viewport);

@@ -5,7 +5,7 @@ import { lanesOf } from '../../store/address-spaces.ts';
 import { type AppState, type AppStore, selectShown } from '../../store/app-store.ts';
 import type { Selection } from '../../store/selection.ts';
 import { PALETTES } from '../../view/theme/palette.ts';
-import { axisTicks, labelWidthPx, type Tick } from '../../view/viewport/ticks.ts';
+import { AXIS_ROWS, axisTicks, type Tick } from '../../view/viewport/ticks.ts';
 import { spanOf, visibleRange } from '../../view/viewport/viewport.ts';
 import { compressedSegments, compressedTicks } from '../../view/map/compressed.ts';
 import { drawMap, type DrawStats, type MapMark, type MapSelection } from './draw-map.ts';
@@ -96,6 +96,13 @@ export function markStripHeight(marks: number): number {
 export function markCountOf(s: AppState): number {
   return marksOf(s).length;
 }
+
+/** The axis strip over the lanes: up to AXIS_ROWS rows of labels over the tick marks. */
+export const AXIS_HEIGHT_PX = 42;
+const AXIS_TEXT_TOP = -2;
+const AXIS_ROW_PX = 11;
+const MAJOR_TICK_PX = 7;
+const MINOR_TICK_PX = 3;
 
 /** Paint order in the shared scheduler: the map before the minimap. */
 export const MAP_LAYER_ORDER = 0;
@@ -240,10 +247,10 @@ export class MapPainter {
       Object.assign(this.stats, drawn);
     }
     const t3 = performance.now();
-    const ticks = s.compressed
-      ? compressedTicks(segments)
-      : axisTicks(s.viewport, this.width).ticks;
-    this.paintAxis(ticks, height);
+    const axis = s.compressed
+      ? { ticks: compressedTicks(segments), rows: 1 }
+      : axisTicks(s.viewport, this.width);
+    this.paintAxis(axis.ticks, axis.rows);
     this.paintReadout(s);
     const t4 = performance.now();
     this.stats.ms = t4 - t0;
@@ -262,24 +269,31 @@ export class MapPainter {
     canvas.dataset['summarised'] = String(this.stats.summarised);
   }
 
-  private paintAxis(ticks: readonly Tick[], _height: number): void {
+  private paintAxis(ticks: readonly Tick[], rows: number): void {
     const svg = select(this.el.axis);
     svg.attr('width', this.width);
+    // The label rows in use sit just above the tick marks; a minor tick is a shorter mark.
+    const baseline = (row: number) => AXIS_TEXT_TOP + (AXIS_ROWS - rows + row + 1) * AXIS_ROW_PX;
     svg
       .selectAll<SVGGElement, Tick>('g.tick')
-      .data(ticks, (t) => t.label)
+      .data(ticks, (t) => String(t.addr))
       .join((enter) => {
-        const g = enter.append('g').attr('class', 'tick');
-        g.append('line').attr('y1', 18).attr('y2', 26);
-        g.append('text').attr('y', 13);
+        const g = enter.append('g');
+        g.append('line').attr('y2', AXIS_HEIGHT_PX);
+        g.append('text');
         return g;
       })
+      .attr('class', (t) => (t.major ? 'tick major' : 'tick minor'))
       .attr('transform', (t) => `translate(${t.x.toFixed(2)},0)`)
+      .call((g) =>
+        g
+          .select('line')
+          .attr('y1', (t) => AXIS_HEIGHT_PX - (t.major ? MAJOR_TICK_PX : MINOR_TICK_PX)),
+      )
       .select('text')
-      // Labels start at their tick (the tick spacing leaves a label's width free to its right);
-      // a label that would run past the right edge is left out, its tick mark stays.
-      .text((t) => (t.x + labelWidthPx(t.label) <= this.width ? t.label : ''))
-      .attr('x', 2)
+      .text((t) => t.label)
+      .attr('x', (t) => (t.labelX - t.x).toFixed(2))
+      .attr('y', (t) => baseline(t.row))
       .attr('text-anchor', 'start');
   }
 

@@ -88,7 +88,7 @@ export function compressedTicks(segments: readonly MapSegment[]): Tick[] {
   for (const s of segments) {
     const label = hexGrouped(s.start);
     if (s.x >= freeFrom) {
-      ticks.push({ addr: s.start, x: s.x, label });
+      ticks.push({ addr: s.start, x: s.x, label, major: true, row: 0, labelX: s.x + 2 });
       freeFrom = s.x + labelWidthPx(label) + 12;
     }
   }

@@ -32,3 +32,33 @@ export const MINIMAP_LABELS: ReadonlyArray<{ addr: bigint; label: string }> = [
   { addr: 1n << 57n, label: '2^57' },
   { addr: TWO_POW_64 - 1n, label: '2^64' },
 ];
+
+export interface MinimapLabel {
+  readonly tickX: number;
+  /** Empty when it would touch a neighbour's label. */
+  readonly text: string;
+  readonly x: number;
+}
+
+/**
+ * The minimap's labels placed on a strip `width` wide: each centred under its tick and kept
+ * inside the strip; one that would touch its neighbour is left out, never the first or the last
+ * (0 and 2^64 say what the strip spans).
+ */
+export function minimapLabels(width: number, textWidth: (t: string) => number): MinimapLabel[] {
+  const GAP = 6;
+  const placed = MINIMAP_LABELS.map((l) => {
+    const tickX = minimapX(l.addr, width);
+    const w = textWidth(l.label);
+    const x = Math.min(Math.max(0, tickX - w / 2), width - w);
+    return { tickX, text: l.label, x, w };
+  });
+  const last = placed[placed.length - 1];
+  let rightEnd = -Infinity;
+  return placed.map((p, i) => {
+    const keep =
+      i === 0 || p === last || (p.x >= rightEnd + GAP && (!last || p.x + p.w + GAP <= last.x));
+    if (keep) rightEnd = p.x + p.w;
+    return { tickX: p.tickX, text: keep ? p.text : '', x: p.x };
+  });
+}
