@@ -17,7 +17,7 @@ import {
   parseInput,
 } from './host-import.ts';
 import { packImport, type PackedImport, packSteps } from './packed-import.ts';
-import { loadScenarioText } from './workspace.ts';
+import { loadScenarioText } from './scenario-files.ts';
 
 /**
  * The work a page hands to its import worker, as messages: reading inputs for the import

@@ -1,4 +1,4 @@
-import { formatLoadError, type LoadError } from '../core/scenario/index.ts';
+import { formatLoadError, type LoadError } from '../core/scenario/load-error.ts';
 import type { AppStore } from './app-store.ts';
 
 /** A notice names the first few load errors; the rest usually follow from them. */

@@ -100,7 +100,7 @@ export interface PersistenceEnv {
   readonly rememberKey: (key: string) => void;
   /** Loads the main workspace in this tab (a fresh page without a link). */
   readonly openMain?: () => void;
-  readonly scenarioText: (s: Snapshot) => WorkspaceText;
+  readonly scenarioText: (s: Snapshot) => WorkspaceText | Promise<WorkspaceText>;
   /** A fresh id for a copy's key or a tab, unique across tabs. */
   readonly newId: () => string;
   /** View-only changes (pan, zoom) are saved this long after the last one. */
@@ -182,7 +182,7 @@ export function createPersistence(store: AppStore, env: PersistenceEnv, key: str
       if (isReadOnly(mode)) set({ withheld: get().withheld + 1 });
       if (mode !== 'saving' || !env.idb) return;
       // Only a write reads the workspace's texts: for a big import they are tens of megabytes.
-      const saved = savedWorkspace(store, env.scenarioText, booted.setAside);
+      const saved = await savedWorkspace(store, env.scenarioText, booted.setAside);
       if (!saved) return;
       changedWhileStarting = false;
       try {

@@ -1,4 +1,5 @@
-import { replaySteps, type Scenario, type StepReport } from '../core/scenario/index.ts';
+import { replaySteps, type StepReport } from '../core/scenario/replay.ts';
+import type { Scenario } from '../core/scenario/schema.ts';
 import type { EngineState } from '../core/state.ts';
 
 /**

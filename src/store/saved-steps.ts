@@ -6,7 +6,7 @@ import {
   SCENARIO_FORMAT,
   type ScenarioStep,
 } from '../core/scenario/index.ts';
-import { loadText } from './workspace.ts';
+import { loadText } from './scenario-files.ts';
 
 /**
  * The user's autosaved actions, read one by one. One step that no longer loads (written by a

@@ -1,5 +1,6 @@
-import { save, type Scenario } from '../core/scenario/index.ts';
+import type { Scenario } from '../core/scenario/schema.ts';
 import type { WorkspaceText } from './autosave-parts.ts';
+import { scenarioFiles } from './load-scenario-files.ts';
 
 /**
  * A scenario's file text, for the autosave: `save` of a big import's scenario (a few hundred
@@ -9,8 +10,8 @@ import type { WorkspaceText } from './autosave-parts.ts';
  */
 const texts = new WeakMap<Scenario, WorkspaceText>();
 
-export function scenarioText(scenario: Scenario): WorkspaceText {
-  return texts.get(scenario) ?? save(scenario);
+export async function scenarioText(scenario: Scenario): Promise<WorkspaceText> {
+  return texts.get(scenario) ?? (await scenarioFiles()).scenarioFileText(scenario);
 }
 
 /** Keeps `text` (`save` of an equal scenario, made elsewhere) as this scenario's text. */

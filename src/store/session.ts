@@ -4,7 +4,7 @@ import { describeLoadErrors, notOpened } from './not-opened.ts';
 import { openScenarioOffPage } from './open-scenario-off-page.ts';
 import { openSavedOffPage } from './restore-off-page.ts';
 import { parseU64, type Range } from '../core/u64.ts';
-import { builtinScenario, builtinScenarios, DEFAULT_SCENARIO_ID } from './scenarios/builtin.ts';
+import { builtinScenario, builtinScenarios, DEFAULT_SCENARIO } from './scenarios/builtin.ts';
 import { fitRange, formatViewParam, parseViewParam } from '../view/viewport/viewport.ts';
 import type { AppStore, Notice } from './app-store.ts';
 import {
@@ -17,19 +17,18 @@ import {
   type SetAsideSteps,
   type WorkspaceToSave,
 } from './autosave.ts';
-import { readSavedSteps } from './saved-steps.ts';
+import {
+  type SavedStepsReader,
+  savedStepsReader,
+  type ScenarioFiles,
+  scenarioFiles,
+} from './load-scenario-files.ts';
 import { type ParsedHash, parseHash, unpackScenario } from './share-link.ts';
 import type { HostContext, HostImportPlan, ImportInput } from './host-import.ts';
 import { decodeHost, hostTextToSave, rememberHostText } from './host-codec.ts';
 import type { KnownParts, WorkspaceText } from './autosave-parts.ts';
 import { rememberScenarioText } from './scenario-text.ts';
-import {
-  type OpenResult,
-  openScenario,
-  openScenarioText,
-  type Snapshot,
-  userStepsText,
-} from './workspace.ts';
+import { type OpenResult, openScenario, type Snapshot } from './workspace.ts';
 import { defaultViewRange } from './default-view.ts';
 import { loadLessons } from './lesson-catalog.ts';
 
@@ -60,17 +59,16 @@ function fitWorkspace(store: AppStore): void {
 }
 
 /**
- * Opens scenario text as a new history entry, fitted and with `notice` in the same store update;
- * a load error becomes a notice.
+ * Opens a scenario read and replayed as a new history entry, fitted and with `notice` in the same
+ * store update; a load error becomes a notice.
  */
-export function openText(
+function openOpened(
   store: AppStore,
-  text: string,
+  opened: OpenResult,
   builtinId: string | undefined,
   fit = true,
   notice?: Notice,
 ): boolean {
-  const opened = openScenarioText(text);
   if (!opened.ok) return notOpened(store, 'the scenario', opened.errors);
   const title = opened.scenario.title ?? opened.scenario.id ?? 'untitled scenario';
   store
@@ -79,7 +77,25 @@ export function openText(
   return true;
 }
 
-export function openBuiltin(store: AppStore, id: string, fit = true): boolean {
+/** Opens scenario text (read with the schema, loaded for it) as `openOpened` does. */
+export async function openText(
+  store: AppStore,
+  text: string,
+  builtinId: string | undefined,
+  fit = true,
+  notice?: Notice,
+): Promise<boolean> {
+  const { openScenarioText } = await scenarioFiles();
+  return openOpened(store, openScenarioText(text), builtinId, fit, notice);
+}
+
+/** Opens the default scenario at once: it is prebuilt, so the schema need not load for it. */
+export function openDefault(store: AppStore, fit = true): boolean {
+  return openOpened(store, openScenario(DEFAULT_SCENARIO.scenario), DEFAULT_SCENARIO.id, fit);
+}
+
+/** Opens a built-in scenario: from its prebuilt form when it has one, without the schema. */
+export async function openBuiltin(store: AppStore, id: string, fit = true): Promise<boolean> {
   const b = builtinScenario(id);
   if (!b) {
     store.getState().notify({
@@ -90,6 +106,7 @@ export function openBuiltin(store: AppStore, id: string, fit = true): boolean {
     });
     return false;
   }
+  if (b.scenario) return openOpened(store, openScenario(b.scenario), b.id, fit);
   return openText(store, b.text, b.id, fit);
 }
 
@@ -151,9 +168,14 @@ export interface Restored {
   readonly setAside: readonly SetAsideSteps[];
 }
 
-function openSavedScenario(store: AppStore, saved: SavedWorkspace, host: HostContext | undefined) {
-  if (!host) return openText(store, saved.scenarioText, saved.builtinId, false);
-  const opened = openScenarioText(saved.scenarioText);
+function openSavedScenario(
+  store: AppStore,
+  saved: SavedWorkspace,
+  host: HostContext | undefined,
+  files: ScenarioFiles,
+) {
+  const opened = files.openScenarioText(saved.scenarioText);
+  if (!host) return openOpened(store, opened, saved.builtinId, false);
   if (!opened.ok) return notOpened(store, 'the scenario', opened.errors);
   store
     .getState()
@@ -176,12 +198,14 @@ function rememberSavedTexts(store: AppStore, saved: SavedWorkspace, known: Known
 /**
  * Opens an autosaved workspace: its scenario, then each saved action that still reads (one that
  * does not is reported and set aside with the record's text, never dropped with the others).
+ * The schema that reads them loads first, so the workspace opens in one go once it has.
  */
-export function restoreSaved(
+export async function restoreSaved(
   store: AppStore,
   saved: SavedWorkspace,
   known: KnownParts = {},
-): Restored {
+): Promise<Restored> {
+  const [files, { readSavedSteps }] = await Promise.all([scenarioFiles(), savedStepsReader()]);
   const problems: string[] = [];
   let host: HostContext | undefined;
   if (saved.hostText !== undefined) {
@@ -189,9 +213,9 @@ export function restoreSaved(
     if (decoded.ok) host = decoded.host;
     else problems.push(`${decoded.error}, so its findings are left out`);
   }
-  if (!openSavedScenario(store, saved, host))
+  if (!openSavedScenario(store, saved, host, files))
     return { opened: false, setAside: saved.setAside ?? [] };
-  return restoreOnTop(store, saved, known, problems);
+  return restoreOnTop(store, saved, known, problems, readSavedSteps);
 }
 
 /** Restores a saved workspace too big to read and replay in one go (restore-off-page.ts). */
@@ -201,6 +225,7 @@ export async function restoreSavedOffPage(
   known: KnownParts,
   offPage: OffPage,
 ): Promise<Restored> {
+  const { readSavedSteps } = await savedStepsReader();
   const problems: string[] = [];
   const opened = await openSavedOffPage(
     store,
@@ -211,7 +236,7 @@ export async function restoreSavedOffPage(
     problems,
   );
   if (!opened) return { opened: false, setAside: saved.setAside ?? [] };
-  return restoreOnTop(store, saved, known, problems);
+  return restoreOnTop(store, saved, known, problems, readSavedSteps);
 }
 
 /** Whether a saved workspace is restored off the page: its texts are too long to read on it. */
@@ -225,7 +250,7 @@ export function restoreSavedWorkspace(
   saved: SavedWorkspace,
   known: KnownParts,
   offPage: OffPage | undefined,
-): Restored | Promise<Restored> {
+): Promise<Restored> {
   return offPage && restoresOffPage(saved)
     ? restoreSavedOffPage(store, saved, known, offPage)
     : restoreSaved(store, saved, known);
@@ -237,6 +262,7 @@ function restoreOnTop(
   saved: SavedWorkspace,
   known: KnownParts,
   problems: string[],
+  readSavedSteps: SavedStepsReader,
 ): Restored {
   rememberSavedTexts(store, saved, known);
   const setAside = [...(saved.setAside ?? [])];
@@ -283,7 +309,7 @@ async function openLink(store: AppStore, link: ParsedHash): Promise<true | strin
   let opened: boolean | string;
   if (link.packed !== undefined) {
     const unpacked = await unpackScenario(link.packed);
-    opened = unpacked.ok ? openText(store, unpacked.text, undefined) : unpacked.message;
+    opened = unpacked.ok ? await openText(store, unpacked.text, undefined) : unpacked.message;
   } else if (link.lesson !== undefined) {
     await loadLessons();
     opened = store
@@ -291,7 +317,7 @@ async function openLink(store: AppStore, link: ParsedHash): Promise<true | strin
       .openLesson(link.lesson.id, { step: link.lesson.step, fit: !link.view });
   } else if (link.scenarioId !== undefined) {
     await builtinsFor(link.scenarioId);
-    opened = openBuiltin(store, link.scenarioId);
+    opened = await openBuiltin(store, link.scenarioId);
   } else return undefined;
   return opened === false ? (store.getState().notice?.text ?? 'the link did not open') : opened;
 }
@@ -361,7 +387,7 @@ export async function boot(
     problems.push(`${record.message}${aside}`);
   }
   if (!opened) {
-    openBuiltin(store, DEFAULT_SCENARIO_ID);
+    openDefault(store);
     if (problems.length) problems.push('opened the default scenario instead');
   }
   if (link.view) store.getState().setViewport(fitRange(link.view));
@@ -371,18 +397,20 @@ export async function boot(
   return booted;
 }
 
-export function savedWorkspace(
+/** The workspace as the autosave writes it (the schema that writes its steps loads first). */
+export async function savedWorkspace(
   store: AppStore,
-  scenarioText: (s: Snapshot) => WorkspaceText,
+  scenarioText: (s: Snapshot) => WorkspaceText | Promise<WorkspaceText>,
   setAside: readonly SetAsideSteps[] = [],
-): WorkspaceToSave | undefined {
+): Promise<WorkspaceToSave | undefined> {
+  const { userStepsText } = await scenarioFiles();
   const { history, viewport } = store.getState();
   if (!history) return undefined;
   const p = history.present;
   return {
     version: AUTOSAVE_VERSION,
     savedAt: new Date().toISOString(),
-    scenarioText: scenarioText(p),
+    scenarioText: await scenarioText(p),
     builtinId: p.builtinId,
     userStepsText: userStepsText(p.userSteps),
     view: formatViewParam(viewport),
@@ -408,8 +436,9 @@ export async function followHash(
     const unpacked = await unpackScenario(link.packed);
     if (!unpacked.ok) store.getState().notify({ kind: 'error', text: unpacked.message });
     else {
-      if (openScenarioText(unpacked.text).ok) ownWorkspace();
-      openText(store, unpacked.text, undefined);
+      const opened = (await scenarioFiles()).openScenarioText(unpacked.text);
+      if (opened.ok) ownWorkspace();
+      openOpened(store, opened, undefined);
     }
   } else if (link.lesson !== undefined) {
     const at = store.getState().lesson;
@@ -428,7 +457,7 @@ export async function followHash(
   } else if (link.scenarioId !== undefined && link.scenarioId !== present?.builtinId) {
     await builtinsFor(link.scenarioId);
     if (builtinScenario(link.scenarioId)) ownWorkspace();
-    openBuiltin(store, link.scenarioId);
+    await openBuiltin(store, link.scenarioId);
   }
   if (link.view) store.getState().showRange(link.view);
   if (link.problem) store.getState().notify({ kind: 'error', text: link.problem });

@@ -189,7 +189,7 @@ export type ShareLink =
 export async function buildShareHash(
   viewport: Viewport,
   builtinId: string | undefined,
-  scenarioText: () => string,
+  scenarioText: () => string | Promise<string>,
   lesson?: { readonly id: string; readonly step: number },
 ): Promise<ShareLink> {
   const view = `view=${formatViewParam(viewport)}`;
@@ -200,7 +200,7 @@ export async function buildShareHash(
     };
   if (builtinId !== undefined)
     return { ok: true, hash: `#${view}&scenario=${encodeURIComponent(builtinId)}` };
-  const packed = await packScenario(scenarioText());
+  const packed = await packScenario(await scenarioText());
   if (packed.length > SHARE_CAP_CHARS) {
     return {
       ok: false,

@@ -1,9 +1,5 @@
-import {
-  type Scenario,
-  type ScenarioStep,
-  startReplay,
-  type StepReport,
-} from '../core/scenario/index.ts';
+import { startReplay, type StepReport } from '../core/scenario/replay.ts';
+import type { Scenario, ScenarioStep } from '../core/scenario/schema.ts';
 import type { EngineState } from '../core/state.ts';
 import type { OpenResult } from './workspace.ts';
 

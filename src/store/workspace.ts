@@ -1,16 +1,10 @@
 import type { Action } from '../core/actions.ts';
 import { apply } from '../core/engine.ts';
 import type { Outcome } from '../core/outcome.ts';
-import {
-  type LoadError,
-  load,
-  replay,
-  save,
-  type Scenario,
-  SCENARIO_FORMAT,
-  type ScenarioStep,
-  type StepReport,
-} from '../core/scenario/index.ts';
+import { SCENARIO_FORMAT } from '../core/scenario/format.ts';
+import type { LoadError } from '../core/scenario/load-error.ts';
+import { replay, type StepReport } from '../core/scenario/replay.ts';
+import type { Scenario, ScenarioStep } from '../core/scenario/schema.ts';
 import type { EngineState } from '../core/state.ts';
 import type { HostContext } from './host-import.ts';
 
@@ -56,54 +50,6 @@ export function replaySummary(
   return { replayed: reports.length, mismatched: reports.filter((r) => !r.matches) };
 }
 
-/**
- * The core loader reports bad input as errors; anything it throws all the same (a stack
- * overflow on deeply nested input) becomes one error here, so a file never breaks the page.
- */
-export function loadText(text: string): ReturnType<typeof load> {
-  try {
-    return load(text);
-  } catch (e) {
-    return {
-      ok: false,
-      errors: [
-        {
-          path: '',
-          message: `the file could not be read (${e instanceof Error ? e.message : String(e)})`,
-        },
-      ],
-    };
-  }
-}
-
-/** Scenario text read with the core loader: one scenario, or why not (a conformance file is not one). */
-export function loadScenarioText(
-  text: string,
-):
-  | { readonly ok: true; readonly scenario: Scenario }
-  | { readonly ok: false; readonly errors: readonly LoadError[] } {
-  const loaded = loadText(text);
-  if (!loaded.ok) return loaded;
-  if (loaded.kind !== 'scenario') {
-    return {
-      ok: false,
-      errors: [
-        {
-          path: '',
-          message: `this is a conformance file (${loaded.scenarios.length} scenarios), not a scenario: replay it with the CLI, or open one scenario file`,
-        },
-      ],
-    };
-  }
-  return { ok: true, scenario: loaded.scenario };
-}
-
-/** Loads scenario text with the core loader and replays its steps through the engine. */
-export function openScenarioText(text: string): OpenResult {
-  const loaded = loadScenarioText(text);
-  return loaded.ok ? openScenario(loaded.scenario) : loaded;
-}
-
 export function openScenario(scenario: Scenario): OpenResult {
   const report = replay(scenario);
   if (report.setupError !== undefined)
@@ -137,13 +83,4 @@ export function workspaceScenario(s: Snapshot): Scenario {
     format: SCENARIO_FORMAT,
     steps: [...s.scenario.steps, ...(s.userSteps as unknown as ScenarioStep[])],
   };
-}
-
-export function workspaceText(s: Snapshot): string {
-  return save(workspaceScenario(s));
-}
-
-/** The user's steps alone, as a scenario file with no platform (autosave keeps them apart). */
-export function userStepsText(steps: readonly Action[]): string {
-  return save({ format: SCENARIO_FORMAT, steps: steps as unknown as ScenarioStep[] });
 }

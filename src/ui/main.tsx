@@ -4,8 +4,7 @@ import { createAppStore } from '../store/app-store.ts';
 import { linkWorkspaceKey } from '../store/autosave.ts';
 import { createPersistence } from '../store/persistence.ts';
 import { scenarioText } from '../store/scenario-text.ts';
-import { DEFAULT_SCENARIO_ID } from '../store/scenarios/builtin.ts';
-import { boot, type Booted, followHash, openBuiltin } from '../store/session.ts';
+import { boot, type Booted, followHash, openDefault } from '../store/session.ts';
 import { yieldToPage } from '../store/yield-to-page.ts';
 import { App } from './app/App.tsx';
 import { importReader } from './import/import-reader-instance.ts';
@@ -64,7 +63,7 @@ void boot(store, location.hash, idb, key, linkWorkspaceKey(newCopyId()), offPage
     return { revision: 0, setAside: [], unavailable: undefined, key, known: {} };
   })
   .then(async (booted) => {
-    if (!store.getState().history) openBuiltin(store, DEFAULT_SCENARIO_ID);
+    if (!store.getState().history) openDefault(store);
     if (booted.key !== key) dropLinkFromAddress();
     await persistence.getState().start(booted);
     // Links pasted into the address bar of the running app open beside its workspace too; the

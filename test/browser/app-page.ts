@@ -11,6 +11,12 @@ export async function waitForMap(page: Page): Promise<void> {
       ] !== undefined,
   );
   await page.waitForFunction(() => document.querySelector('.lane-label') !== null);
+  // The gestures load beside the first map (src/ui/map/load-beside.ts): the map and the minimap
+  // take drags and wheel notches once they have.
+  await page.waitForSelector('[data-testid="map-overlay"][data-gestures="on"]', {
+    state: 'attached',
+  });
+  await page.waitForSelector('.minimap-brush .brush', { state: 'attached' });
 }
 
 export async function laneDetail(page: Page, label: string): Promise<string> {

@@ -1,9 +1,8 @@
 import { render } from '@testing-library/react';
 import type { ReactNode } from 'react';
 import { createAppStore, type AppStore } from '../../src/store/app-store.ts';
-import { openBuiltin } from '../../src/store/session.ts';
+import { openDefault } from '../../src/store/session.ts';
 import { StoreContext } from '../../src/ui/app/store-context.tsx';
-import { DEFAULT_SCENARIO_ID } from '../../src/store/scenarios/builtin.ts';
 
 /** A 2 MiB map into the default scenario's container 1, above its existing mappings: it succeeds. */
 export const MAP = {
@@ -17,8 +16,7 @@ export const MAP = {
 /** A store holding the default q35 + GPU scenario, replayed through the engine. */
 export function defaultStore(): AppStore {
   const store = createAppStore();
-  if (!openBuiltin(store, DEFAULT_SCENARIO_ID))
-    throw new Error(String(store.getState().notice?.text));
+  if (!openDefault(store)) throw new Error(String(store.getState().notice?.text));
   return store;
 }
 

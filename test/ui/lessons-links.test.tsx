@@ -50,7 +50,7 @@ describe('lesson share links', () => {
     expect(link).toEqual({ ok: true, hash: `#view=0x0-0xfff&lesson=${ID}&step=7` });
   });
 
-  it('every lesson is a built-in scenario by id, with all its steps', () => {
+  it('every lesson is a built-in scenario by id, with all its steps', async () => {
     for (const id of [
       'iova-list-host-bridge-windows',
       ID,
@@ -61,7 +61,7 @@ describe('lesson share links', () => {
       const b = builtinScenarios().find((s) => s.id === id);
       expect(b?.lessonId).toBe(id);
       const store = createAppStore();
-      expect(openBuiltin(store, id)).toBe(true);
+      expect(await openBuiltin(store, id)).toBe(true);
       expect(store.getState().history?.present.scenario.steps.length).toBe(
         lessonById(id)?.scenario.steps.length,
       );

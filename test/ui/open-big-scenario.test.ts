@@ -58,14 +58,14 @@ describe('a long scenario file', () => {
     );
 
     const once = createAppStore();
-    expect(openText(once, text, undefined)).toBe(true);
+    expect(await openText(once, text, undefined)).toBe(true);
     const expected = once.getState().history!.present;
     expect(after.present.scenario).toEqual(expected.scenario);
     expect(after.present.state.vfio).toEqual(expected.state.vfio);
     const detail = (st: typeof store) => (st.getState().log.at(-1) as { detail?: unknown }).detail;
     expect(detail(store)).toEqual(detail(once));
     // Its text for the autosave, made in the worker as a Blob (autosave-parts.ts).
-    const saved = scenarioText(after.present.scenario);
+    const saved = await scenarioText(after.present.scenario);
     expect(saved).toBeInstanceOf(Blob);
     expect(await (saved as Blob).text()).toBe(asciiJson(save(expected.scenario)));
   });
@@ -80,7 +80,7 @@ describe('a long scenario file', () => {
     expect(store.getState().notice).toMatchObject({ kind: 'error' });
     // What opening it in one go says.
     const once = defaultStore();
-    openText(once, text, undefined);
+    await openText(once, text, undefined);
     expect(store.getState().notice?.text).toBe(once.getState().notice?.text);
     expect(store.getState().notice?.text).toMatch(/^the scenario could not be opened: line \d+/);
   });

@@ -60,7 +60,7 @@ function workspaceOf(s: AppState) {
 }
 
 describe('a read-only tab, at the store where every intent enters', () => {
-  it('refuses an action, an undo, a redo and an opened scenario, and says why', () => {
+  it('refuses an action, an undo, a redo and an opened scenario, and says why', async () => {
     const store = storeWithHistory();
     store.getState().setReadOnly(REASON);
     const before = workspaceOf(store.getState());
@@ -69,7 +69,7 @@ describe('a read-only tab, at the store where every intent enters', () => {
     store.getState().notify(undefined);
     store.getState().undo();
     store.getState().redo();
-    openText(store, builtinScenarios()[1]!.text, builtinScenarios()[1]!.id);
+    await openText(store, builtinScenarios()[1]!.text, builtinScenarios()[1]!.id);
     expect(workspaceOf(store.getState())).toEqual(before);
     expect(store.getState().notice?.text).toBe(REASON);
   });
@@ -115,14 +115,14 @@ describe('a read-only tab, at the store where every intent enters', () => {
     expect(store.getState().history!.present.userSteps).toHaveLength(1);
   });
 
-  it('no action leaves the workspace changed, whichever it is; exactly the declared ones are refused', () => {
+  it('no action leaves the workspace changed, whichever it is; exactly the declared ones are refused', async () => {
     const refused: string[] = [];
     for (const [name, call] of Object.entries(EVERY_ACTION)) {
       const store = storeWithHistory();
       expect(store.getState().openLesson(LESSON.id, { step: 1 })).toBe(true);
       store.getState().setReadOnly(REASON);
       const before = store.getState().history;
-      call(store);
+      await call(store);
       expect(store.getState().history, name).toBe(before);
       if (store.getState().notice?.text === REASON) refused.push(name);
     }

@@ -148,12 +148,12 @@ describe('autosave of an imported host', () => {
     const store = importedStore();
     const findings = findingsOf(store.getState().history!.present).findings;
     expect(findings.some((f) => f.kind === 'pasted-error')).toBe(true);
-    const saved = savedWorkspace(store, (s) => save(s.scenario))!;
+    const saved = (await savedWorkspace(store, (s) => save(s.scenario)))!;
     expect(saved.version).toBe(AUTOSAVE_VERSION);
     expect(saved.hostText).toBeDefined();
     // What IndexedDB keeps is plain data.
     const other = createAppStore();
-    expect(restoreSaved(other, await readBack(saved)).opened).toBe(true);
+    expect((await restoreSaved(other, await readBack(saved))).opened).toBe(true);
     const restored = other.getState().history!.present;
     expect(restored.host?.events).toEqual(store.getState().history!.present.host?.events);
     expect(restored.host?.guest).toEqual(store.getState().history!.present.host?.guest);
@@ -165,9 +165,9 @@ describe('autosave of an imported host', () => {
 
   it('a damaged host record gives a message and the scenario still opens; an unknown version is refused', async () => {
     const store = importedStore();
-    const saved = await readBack(savedWorkspace(store, (s) => save(s.scenario))!);
+    const saved = await readBack((await savedWorkspace(store, (s) => save(s.scenario)))!);
     const other = createAppStore();
-    expect(restoreSaved(other, { ...saved, hostText: '{"facts": 3' }).opened).toBe(true);
+    expect((await restoreSaved(other, { ...saved, hostText: '{"facts": 3' })).opened).toBe(true);
     expect(other.getState().notice?.text).toMatch(/saved host import does not read/);
     expect(other.getState().history!.present.host).toBeUndefined();
     expect(decodeHost(JSON.stringify({ facts: {}, events: [{ line: 1 }] }))).toEqual({

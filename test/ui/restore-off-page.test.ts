@@ -67,11 +67,11 @@ function shown(store: AppStore) {
 describe('restoring a big autosaved workspace off the page', () => {
   it('opens the workspace restoreSaved opens, its findings, user actions and view included', async () => {
     const store = await importedWorkspace();
-    const saved = await readBack(savedWorkspace(store, (s) => scenarioText(s.scenario))!);
+    const saved = await readBack((await savedWorkspace(store, (s) => scenarioText(s.scenario)))!);
     expect(restoresOffPage(saved)).toBe(true);
 
     const onPage = createAppStore();
-    expect(restoreSaved(onPage, saved).opened).toBe(true);
+    expect((await restoreSaved(onPage, saved)).opened).toBe(true);
     const off = createAppStore();
     const restored = await restoreSavedOffPage(off, saved, {}, offPage());
     expect(restored).toEqual({ opened: true, setAside: [] });
@@ -85,7 +85,7 @@ describe('restoring a big autosaved workspace off the page', () => {
 
   it('a host import that does not decode is left out with why; a scenario that does not load opens nothing', async () => {
     const store = await importedWorkspace();
-    const saved = await readBack(savedWorkspace(store, (s) => scenarioText(s.scenario))!);
+    const saved = await readBack((await savedWorkspace(store, (s) => scenarioText(s.scenario)))!);
     const noHost = createAppStore();
     const restored = await restoreSavedOffPage(
       noHost,

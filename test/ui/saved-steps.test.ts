@@ -3,7 +3,7 @@ import { createAppStore } from '../../src/store/app-store.ts';
 import { readBack } from './autosave-round-trip.ts';
 import { readSavedSteps } from '../../src/store/saved-steps.ts';
 import { restoreSaved, savedWorkspace } from '../../src/store/session.ts';
-import { workspaceText } from '../../src/store/workspace.ts';
+import { workspaceText } from '../../src/store/scenario-files.ts';
 import { defaultStore } from './app-fixture.tsx';
 
 const map = (iova: bigint) =>
@@ -15,7 +15,7 @@ async function savedWithBadStep(bad: string) {
   for (const iova of [0x300000000n, 0x300200000n, 0x300400000n])
     store.getState().dispatch(map(iova));
   const saved = await readBack(
-    savedWorkspace(store, (s) => workspaceText({ ...s, userSteps: [] }))!,
+    (await savedWorkspace(store, (s) => workspaceText({ ...s, userSteps: [] })))!,
   );
   const parsed = JSON.parse(saved.userStepsText) as { steps: unknown[] };
   const text = JSON.stringify(parsed).replace(JSON.stringify(parsed.steps[1]), bad);
@@ -44,7 +44,7 @@ describe('saved actions that do not all read', () => {
   it('restoring keeps the saved actions aside as they were, and the next save carries them', async () => {
     const saved = await savedWithBadStep(deepStep);
     const other = createAppStore();
-    const restored = restoreSaved(other, saved);
+    const restored = await restoreSaved(other, saved);
     expect(restored.opened).toBe(true);
     expect(other.getState().history!.present.userSteps).toHaveLength(2);
     expect(other.getState().notice?.text).toMatch(
@@ -58,11 +58,15 @@ describe('saved actions that do not all read', () => {
       },
     ]);
     const next = await readBack(
-      savedWorkspace(other, (s) => workspaceText({ ...s, userSteps: [] }), restored.setAside)!,
+      (await savedWorkspace(
+        other,
+        (s) => workspaceText({ ...s, userSteps: [] }),
+        restored.setAside,
+      ))!,
     );
     expect(next.setAside?.[0]?.userStepsText).toBe(saved.userStepsText);
     // Read back again, the set-aside record is still there and nothing is set aside twice.
-    const again = restoreSaved(createAppStore(), next);
+    const again = await restoreSaved(createAppStore(), next);
     expect(again.setAside).toEqual(restored.setAside);
   });
 

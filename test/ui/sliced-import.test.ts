@@ -176,7 +176,7 @@ describe('runHostImport', () => {
     // What the worker worked out meanwhile is what the page would have.
     expect(findingsOf(got)).toEqual(findingsOf(expected));
     // The same JSON, written in ASCII (ascii-json.ts).
-    const saved = scenarioText(got.scenario);
+    const saved = await scenarioText(got.scenario);
     const savedHost = hostTextToSave(got.host!);
     expect(saved).toBeInstanceOf(Blob);
     expect(savedHost).toBeInstanceOf(Blob);

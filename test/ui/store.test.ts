@@ -10,7 +10,7 @@ import {
   parseHash,
   unpackScenario,
 } from '../../src/store/share-link.ts';
-import { workspaceText } from '../../src/store/workspace.ts';
+import { workspaceText } from '../../src/store/scenario-files.ts';
 import { builtinScenarios } from '../../src/store/scenarios/builtin.ts';
 import { fitRange, makeViewport } from '../../src/view/viewport/viewport.ts';
 import { readBack } from './autosave-round-trip.ts';
@@ -37,11 +37,11 @@ describe('history', () => {
 });
 
 describe('app store', () => {
-  it('an opened scenario is one history entry, however many steps it has', () => {
+  it('an opened scenario is one history entry, however many steps it has', async () => {
     const store = defaultStore();
     expect(store.getState().history!.past).toHaveLength(0);
     store.getState().dispatch(MAP);
-    openText(store, builtinScenarios()[0]!.text, builtinScenarios()[0]!.id);
+    await openText(store, builtinScenarios()[0]!.text, builtinScenarios()[0]!.id);
     expect(store.getState().history!.past).toHaveLength(2);
     store.getState().undo();
     expect(store.getState().history!.present.userSteps).toHaveLength(1);
@@ -54,11 +54,11 @@ describe('app store', () => {
     expect(store.getState().log).toHaveLength(2);
   });
 
-  it('reports a scenario that does not load with its JSON path, keeping the workspace', () => {
+  it('reports a scenario that does not load with its JSON path, keeping the workspace', async () => {
     const store = defaultStore();
     const before = store.getState().history;
     expect(
-      openText(
+      await openText(
         store,
         '{"format":"iova-explorer.scenario/1","steps":[{"op":"vfio.map_dmaa"}]}',
         undefined,
@@ -68,14 +68,14 @@ describe('app store', () => {
     expect(store.getState().history).toBe(before);
   });
 
-  it('saves the workspace as a scenario whose replay gives the same mappings', () => {
+  it('saves the workspace as a scenario whose replay gives the same mappings', async () => {
     const store = defaultStore();
     store.getState().dispatch(MAP);
     const text = workspaceText(store.getState().history!.present);
     const loaded = load(text);
     expect(loaded.ok && loaded.kind === 'scenario' && loaded.scenario.steps.length).toBe(6);
     const other = createAppStore();
-    expect(openText(other, text, undefined)).toBe(true);
+    expect(await openText(other, text, undefined)).toBe(true);
     expect(other.getState().history!.present.state.vfio).toEqual(
       store.getState().history!.present.state.vfio,
     );
@@ -86,11 +86,11 @@ describe('app store', () => {
     store.getState().dispatch(MAP);
     store.getState().setViewport(fitRange({ start: 0x300000000n, last: 0x3001fffffn }));
     const saved = await readBack(
-      savedWorkspace(store, (s) => workspaceText({ ...s, userSteps: [] }))!,
+      (await savedWorkspace(store, (s) => workspaceText({ ...s, userSteps: [] })))!,
     );
     expect(checkSaved(JSON.parse(JSON.stringify(saved))).kind).toBe('ok');
     const other = createAppStore();
-    expect(restoreSaved(other, saved).opened).toBe(true);
+    expect((await restoreSaved(other, saved)).opened).toBe(true);
     expect(other.getState().history!.present.userSteps).toHaveLength(1);
     expect(other.getState().viewport).toEqual(store.getState().viewport);
     other.getState().undo();

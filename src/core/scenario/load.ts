@@ -13,6 +13,9 @@ import {
   scenarioSchema,
 } from './schema.ts';
 import { didYouMean } from './suggest.ts';
+import { formatPath, type LoadError } from './load-error.ts';
+
+export { formatLoadError, formatPath, type LoadError } from './load-error.ts';
 
 /**
  * Loading and saving scenario files. `load` never throws for bad input: every problem comes back
@@ -20,17 +23,6 @@ import { didYouMean } from './suggest.ts';
  * schema's syntax it refuses what would cost out of proportion (nesting past MAX_NESTING, errors
  * past MAX_ERRORS are never built) and platforms no host can have (platform/validate.ts).
  */
-
-export interface LoadError {
-  /** JSON path such as `steps[3].op` or `[2].platform.iommus[0].addressWidth`; '' for the whole file. */
-  readonly path: string;
-  readonly message: string;
-  /** For JSON syntax errors. */
-  readonly line?: number;
-  readonly column?: number;
-  /** The `id` of the conformance scenario the path is in, when known. */
-  readonly scenario?: string;
-}
 
 export type LoadResult =
   | { readonly ok: true; readonly kind: 'scenario'; readonly scenario: Scenario }
@@ -140,31 +132,9 @@ export function saveConformance(scenarios: readonly ConformanceScenario[]): stri
   return JSON.stringify(z.encode(conformanceFileSchema, [...scenarios]), null, 2) + '\n';
 }
 
-/** `steps[3].op: unknown op ...` (with ` (scenario "id")` inside conformance files). */
-export function formatLoadError(e: LoadError): string {
-  const where =
-    e.line !== undefined
-      ? `line ${e.line}, column ${e.column ?? 1}`
-      : e.path === ''
-        ? 'file'
-        : e.path;
-  return `${where}${e.scenario !== undefined ? ` (scenario "${e.scenario}")` : ''}: ${e.message}`;
-}
-
 // ---------------------------------------------------------------------------------------------
 
 type PathKey = PropertyKey;
-
-export function formatPath(path: readonly PathKey[]): string {
-  let out = '';
-  for (const key of path) {
-    if (typeof key === 'number') out += `[${key}]`;
-    else if (typeof key === 'string' && /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key))
-      out += out === '' ? key : `.${key}`;
-    else out += `[${JSON.stringify(String(key))}]`;
-  }
-  return out;
-}
 
 function valueAt(root: unknown, path: readonly PathKey[]): unknown {
   let v = root;

@@ -1,8 +1,8 @@
 import * as z from 'zod';
-import { OP_NAMES, type OpName } from '../ops/registry.ts';
 import type { PlatformInput } from '../platform/normalize.ts';
 import { ACS_FLAGS, REGION_SOURCES, type AcsFlag } from '../platform/types.ts';
 import { describeValue } from './describe.ts';
+import { SCENARIO_FORMAT } from './format.ts';
 import { stepSchema } from './step-schema.ts';
 import { groupNumber, integer, rangeSchema, u64String } from './u64-codec.ts';
 
@@ -16,14 +16,9 @@ import { groupNumber, integer, rangeSchema, u64String } from './u64-codec.ts';
  * "0xffffffffffffffff"` loads fine and the step reports EINVAL or EOVERFLOW.
  */
 
-export const SCENARIO_FORMAT = 'iova-explorer.scenario/1';
-
+export { FLAG_NAMES, SCENARIO_FORMAT, SCENARIO_OPS } from './format.ts';
 export { expectSchema, type Expect, stepSchema, stepSchemas } from './step-schema.ts';
 export type { ScenarioStep, ScenarioStepOf } from './step-schema.ts';
-export { FLAG_NAMES } from '../ops/flags.ts';
-
-/** Every op of the registry, in its order. */
-export const SCENARIO_OPS: readonly OpName[] = OP_NAMES;
 
 // ---------------------------------------------------------------------------------------------
 // Platform (kernel-semantics.md §1 superset, DESIGN.md §3)

@@ -1,4 +1,6 @@
+import type { Scenario } from '../../core/scenario/schema.ts';
 import { knownLessons } from '../lesson-catalog.ts';
+import { Q35_GPU_VTD } from './q35-gpu-vtd.prebuilt.ts';
 import q35GpuVtd from './q35-gpu-vtd.scenario.json?raw';
 
 /**
@@ -11,13 +13,24 @@ export interface BuiltinScenario {
   readonly id: string;
   readonly title: string;
   readonly text: string;
+  /**
+   * What the loader reads from `text`, prebuilt (test/ui/prebuilt-scenario.test.ts keeps the two
+   * equal): the scenario opens from it without the schema, which the first view does without.
+   */
+  readonly scenario?: Scenario;
   /** Set for a lesson's scenario: the lesson with this id can be opened from it. */
   readonly lessonId?: string;
 }
 
-const SCENARIOS: readonly BuiltinScenario[] = [
-  { id: 'q35-gpu-vtd', title: 'q35 guest, 8 GiB, GPU on VT-d', text: q35GpuVtd },
-];
+/** The scenario the first visit opens: prebuilt, so the first view does without the schema. */
+export const DEFAULT_SCENARIO: BuiltinScenario & { readonly scenario: Scenario } = {
+  id: 'q35-gpu-vtd',
+  title: 'q35 guest, 8 GiB, GPU on VT-d',
+  text: q35GpuVtd,
+  scenario: Q35_GPU_VTD,
+};
+
+const SCENARIOS: readonly BuiltinScenario[] = [DEFAULT_SCENARIO];
 
 let withLessons: { lessons: unknown; all: readonly BuiltinScenario[] } | undefined;
 
@@ -38,7 +51,7 @@ export function builtinScenarios(): readonly BuiltinScenario[] {
   return withLessons.all;
 }
 
-export const DEFAULT_SCENARIO_ID = 'q35-gpu-vtd';
+export const DEFAULT_SCENARIO_ID = DEFAULT_SCENARIO.id;
 
 export function builtinScenario(id: string): BuiltinScenario | undefined {
   return builtinScenarios().find((s) => s.id === id);

@@ -100,7 +100,7 @@ function Banner({ persistence }: { persistence: Persistence }) {
           Keep read-only
         </button>
       )}
-      <button type="button" onClick={() => exportWorkspace(store)}>
+      <button type="button" onClick={() => void exportWorkspace(store)}>
         Export your work
       </button>
     </div>

@@ -4,7 +4,7 @@ import { useId, useRef, useState } from 'react';
 import { selectReadOnly } from '../../store/app-store.ts';
 import { buildShareHash } from '../../store/share-link.ts';
 import { openBuiltin, openFile } from '../../store/session.ts';
-import { workspaceText } from '../../store/workspace.ts';
+import { scenarioFiles } from '../../store/load-scenario-files.ts';
 import { builtinScenarios } from '../../store/scenarios/builtin.ts';
 import { parseGoto } from '../../view/viewport/goto.ts';
 import { FULL_VIEW, zoomAt } from '../../view/viewport/viewport.ts';
@@ -56,7 +56,7 @@ export function Toolbar({ mapWidth }: { mapWidth: () => number }) {
     const link = await buildShareHash(
       s.viewport,
       present.userSteps.length === 0 ? present.builtinId : undefined,
-      () => workspaceText(present),
+      async () => (await scenarioFiles()).workspaceText(present),
       lesson ? { id: lesson.id, step: lesson.step } : undefined,
     );
     if (!link.ok) {
@@ -101,7 +101,7 @@ export function Toolbar({ mapWidth }: { mapWidth: () => number }) {
           const v = e.target.value;
           if (v.startsWith('lesson:')) {
             store.getState().openLesson(v.slice('lesson:'.length), { tab: 'lessons' });
-          } else if (v) openBuiltin(store, v);
+          } else if (v) void openBuiltin(store, v);
         }}
         title={readOnly ?? title}
         disabled={readOnly !== undefined}
@@ -148,7 +148,7 @@ export function Toolbar({ mapWidth }: { mapWidth: () => number }) {
           e.target.value = '';
         }}
       />
-      <button type="button" onClick={() => exportWorkspace(store)}>
+      <button type="button" onClick={() => void exportWorkspace(store)}>
         Save
       </button>
       <button

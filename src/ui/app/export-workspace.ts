@@ -1,9 +1,10 @@
 import type { AppStore } from '../../store/app-store.ts';
-import { workspaceText } from '../../store/workspace.ts';
+import { scenarioFiles } from '../../store/load-scenario-files.ts';
 import { downloadText } from './download.ts';
 
 /** Downloads the whole workspace (its scenario and the user's actions) as one scenario file. */
-export function exportWorkspace(store: AppStore): void {
+export async function exportWorkspace(store: AppStore): Promise<void> {
+  const { workspaceText } = await scenarioFiles();
   const present = store.getState().history?.present;
   if (!present) return;
   const name = `${(present.scenario.id ?? 'workspace').replace(/[^A-Za-z0-9_.-]/g, '_')}.scenario.json`;

@@ -3,11 +3,11 @@ import { lanesOf } from '../../store/address-spaces.ts';
 import { selectShown } from '../../store/app-store.ts';
 import { useApp, useStoreApi } from '../app/store-context.tsx';
 import { groupColor } from '../../view/theme/palette.ts';
-import { bindGestures } from './gestures.ts';
 import { describeHit, hitTest, type Hit } from '../../view/map/hit-test.ts';
 import { layoutLanes } from '../../view/map/lanes.ts';
 import { AXIS_HEIGHT_PX as AXIS_HEIGHT, markCountOf, markStripHeight } from './map-painter.ts';
 import { MapPainter } from './map-painter.ts';
+import { loadBeside } from './load-beside.ts';
 import { Minimap } from './Minimap.tsx';
 import { fitWords } from './fit-words.ts';
 
@@ -54,7 +54,19 @@ export function MapView({ widthRef }: { widthRef?: { current: () => number } }) 
     const ro = typeof ResizeObserver !== 'undefined' ? new ResizeObserver(measure) : undefined;
     ro?.observe(overlay);
     p.start();
-    const unbind = bindGestures(overlay, store, () => p.mapWidth);
+    // d3-zoom (with d3-transition, d3-interpolate, d3-color) is not needed to draw the first map:
+    // it loads beside it, and the map takes gestures from when it has.
+    let unbind: (() => void) | undefined;
+    const cancel = loadBeside(
+      store,
+      'zooming and panning the map',
+      () => import('./gestures.ts'),
+      ({ bindGestures }) => {
+        unbind = bindGestures(overlay, store, () => p.mapWidth);
+        // Says the map takes gestures now (the browser tests wait for it, as a user would).
+        overlay.dataset['gestures'] = 'on';
+      },
+    );
     // The hover card describes what was under the pointer; once the view moves it is stale.
     const unsubscribe = store.subscribe((s, prev) => {
       if ((s.viewport !== prev.viewport || s.compressed !== prev.compressed) && hoverRef.current)
@@ -63,7 +75,8 @@ export function MapView({ widthRef }: { widthRef?: { current: () => number } }) 
     return () => {
       unsubscribe();
       ro?.disconnect();
-      unbind();
+      cancel();
+      unbind?.();
       p.stop();
       painterRef.current = undefined;
     };

@@ -1,5 +1,3 @@
-import { brushX, type D3BrushEvent } from 'd3-brush';
-import { select } from 'd3-selection';
 import { useEffect, useRef } from 'react';
 import { normalize } from '../../core/ranges/range-set.ts';
 import { lanesOf } from '../../store/address-spaces.ts';
@@ -9,6 +7,8 @@ import { PALETTES } from '../../view/theme/palette.ts';
 import { fitRange, visibleRange } from '../../view/viewport/viewport.ts';
 import { frameScheduler } from './frame-scheduler.ts';
 import { minimapAddr, minimapLabels, minimapX } from '../../view/map/minimap-scale.ts';
+import { loadBeside } from './load-beside.ts';
+import type { MinimapBrush } from './minimap-brush.ts';
 
 const HEIGHT = 34;
 /** Paint order in the shared scheduler: after the map (MAP_LAYER_ORDER). */
@@ -29,29 +29,25 @@ export function Minimap() {
     const svg = svgRef.current;
     if (!canvas || !svg) return;
     let width = Math.max(1, canvas.parentElement?.clientWidth ?? 600);
-    let syncing = false;
-    const brush = brushX<unknown>()
-      .extent([
-        [0, 0],
-        [width, HEIGHT],
-      ])
-      .on('brush end', (e: D3BrushEvent<unknown>) => {
-        if (syncing || !e.sourceEvent || !e.selection) return;
-        const [x0, x1] = e.selection as [number, number];
-        const start = minimapAddr(x0, width);
-        const last = minimapAddr(x1, width);
-        store.getState().setViewport(fitRange({ start, last: last > start ? last : start }));
-      });
-    const g = select(svg).append('g').attr('class', 'brush');
-    g.call(brush);
+    // d3-brush (with d3-transition, d3-interpolate, d3-color) is not needed to draw the first
+    // map: it loads beside it, and the minimap takes drags from when it has.
+    let brush: MinimapBrush | undefined;
+    const cancel = loadBeside(
+      store,
+      'choosing the view on the minimap',
+      () => import('./minimap-brush.ts'),
+      ({ minimapBrush }) => {
+        brush = minimapBrush(svg, HEIGHT, (x0, x1) => {
+          const start = minimapAddr(x0, width);
+          const last = minimapAddr(x1, width);
+          store.getState().setViewport(fitRange({ start, last: last > start ? last : start }));
+        });
+        schedule();
+      },
+    );
 
     const paint = (s: AppState) => {
       width = Math.max(1, canvas.parentElement?.clientWidth ?? width);
-      brush.extent([
-        [0, 0],
-        [width, HEIGHT],
-      ]);
-      g.call(brush);
       const dpr = window.devicePixelRatio || 1;
       canvas.width = Math.round(width * dpr);
       canvas.height = Math.round(HEIGHT * dpr);
@@ -98,14 +94,8 @@ export function Minimap() {
         }
       }
       const r = visibleRange(s.viewport);
-      syncing = true;
       const x0 = minimapX(r.start, width);
-      const x1 = Math.max(x0 + 2, minimapX(r.last, width));
-      g.call(brush.move, [x0, x1]);
-      // A selection over (nearly) the whole minimap would take every press as a move of itself, so a
-      // user at the 2^64 view could never draw a new one: let presses reach the overlay then.
-      g.select('.selection').attr('pointer-events', x1 - x0 >= width - 4 ? 'none' : null);
-      syncing = false;
+      brush?.show(width, x0, Math.max(x0 + 2, minimapX(r.last, width)));
     };
     const layer = frameScheduler.register(() => paint(store.getState()), {
       order: MINIMAP_LAYER_ORDER,
@@ -127,7 +117,8 @@ export function Minimap() {
       unsubscribe();
       ro?.disconnect();
       layer.dispose();
-      g.remove();
+      cancel();
+      brush?.remove();
     };
   }, [store]);
 

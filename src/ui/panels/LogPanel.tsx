@@ -1,7 +1,7 @@
 import { hex } from '../../core/u64.ts';
 import { useState } from 'react';
 import type { Action } from '../../core/actions.ts';
-import { show, type StepReport } from '../../core/scenario/index.ts';
+import { show, type StepReport } from '../../core/scenario/replay.ts';
 import type { LogEntry } from '../../store/log.ts';
 import { selectCanRedo, selectCanUndo, selectReadOnly } from '../../store/app-store.ts';
 import { timelineOf } from '../../store/replay-steps.ts';

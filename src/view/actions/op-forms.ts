@@ -3,7 +3,7 @@ import type { Field, RefTarget, U64Field } from '../../core/ops/fields.ts';
 import { flagsFieldOf } from '../../core/ops/flags.ts';
 import { OP_SPECS } from '../../core/ops/registry.ts';
 import type { OpSpec } from '../../core/ops/spec.ts';
-import { FLAG_NAMES, SCENARIO_OPS } from '../../core/scenario/index.ts';
+import { FLAG_NAMES, SCENARIO_OPS } from '../../core/scenario/format.ts';
 import { parseU64, type Range } from '../../core/u64.ts';
 
 /**

@@ -1,0 +1,156 @@
+// Generated from q35-gpu-vtd.scenario.json by test/scripts/prebuilt-scenario.ts: do not edit.
+// test/ui/prebuilt-scenario.test.ts checks it equals what the loader reads from that file.
+import type { Scenario } from '../../core/scenario/schema.ts';
+
+export const Q35_GPU_VTD: Scenario = {
+  format: 'iova-explorer.scenario/1',
+  id: 'q35-gpu-vtd',
+  title: 'q35 guest with 8 GiB and a passed-through GPU (Intel VT-d)',
+  description:
+    "An x86 host with VT-d. The GPU and its HDMI audio function share IOMMU group 4 (multifunction without ACS) behind a root port with ACS. QEMU creates a VFIO container, sets the group into it, selects type1v2 and maps the guest's RAM: 2 GiB below 4 GiB and 6 GiB above. The MSI window 0xfee00000..0xfeefffff is reserved in every group: no mapping may enter it.",
+  platform: {
+    arch: 'x86_64',
+    kernel: { kernelPageSize: 0x1000n, CONFIG_TRANSPARENT_HUGEPAGE: true, HPAGE_SIZE: 0x200000n },
+    iommus: [
+      {
+        id: 'dmar0',
+        kind: 'vtd',
+        addressWidth: 48,
+        pageSizes: [0x1000n, 0x200000n, 0x40000000n],
+        snoopControl: true,
+        interruptRemapping: true,
+      },
+      {
+        id: 'dmar1',
+        kind: 'vtd',
+        addressWidth: 39,
+        pageSizes: [0x1000n, 0x200000n, 0x40000000n],
+        snoopControl: false,
+        interruptRemapping: true,
+      },
+    ],
+    hostBridges: [
+      {
+        id: 'pci0000:00',
+        windows: [
+          { start: 0xc0000000n, last: 0xfebfffffn, kind: 'mem' },
+          { start: 0x4000000000n, last: 0x7fffffffffn, kind: 'mem64' },
+        ],
+      },
+    ],
+    devices: [
+      {
+        bdf: '0000:00:00.0',
+        name: 'Host bridge',
+        class: '0x060000',
+        pcieType: 'rc_endpoint',
+        iommu: 'dmar0',
+        hostDriver: 'skl_uncore',
+        hostBridge: 'pci0000:00',
+      },
+      {
+        bdf: '0000:00:01.0',
+        name: 'PCIe root port (x16)',
+        class: '0x060400',
+        pcieType: 'root_port',
+        iommu: 'dmar0',
+        acs: ['SV', 'RR', 'CR', 'UF'],
+        hostDriver: 'pcieport',
+        hostBridge: 'pci0000:00',
+      },
+      {
+        bdf: '0000:01:00.0',
+        name: 'GPU',
+        class: '0x030000',
+        pcieType: 'endpoint',
+        parent: '0000:00:01.0',
+        iommu: 'dmar0',
+        multifunction: true,
+        hostDriver: 'vfio-pci',
+        bars: [
+          { index: 0, start: 0xde000000n, last: 0xdeffffffn },
+          { index: 1, start: 0x4000000000n, last: 0x400fffffffn, prefetchable: true, is64: true },
+        ],
+        hostBridge: 'pci0000:00',
+      },
+      {
+        bdf: '0000:01:00.1',
+        name: 'GPU HDMI audio',
+        class: '0x040300',
+        pcieType: 'endpoint',
+        parent: '0000:00:01.0',
+        iommu: 'dmar0',
+        multifunction: true,
+        hostDriver: 'vfio-pci',
+        hostBridge: 'pci0000:00',
+      },
+      {
+        bdf: '0000:00:02.0',
+        name: 'Integrated graphics',
+        class: '0x030000',
+        pcieType: 'rc_endpoint',
+        iommu: 'dmar1',
+        hostDriver: 'i915',
+        hostBridge: 'pci0000:00',
+      },
+      {
+        bdf: '0000:00:14.0',
+        name: 'USB 3.0 xHCI controller',
+        class: '0x0c0330',
+        pcieType: 'rc_endpoint',
+        iommu: 'dmar0',
+        hostDriver: 'xhci_hcd',
+        hostBridge: 'pci0000:00',
+      },
+    ],
+    reservedRegions: [
+      { start: 0xfee00000n, last: 0xfeefffffn, type: 'msi', origin: 'IOAPIC/MSI window' },
+      {
+        start: 0x7b800000n,
+        last: 0x7fffffffn,
+        type: 'direct-relaxable',
+        device: '0000:00:02.0',
+        origin: 'RMRR (graphics stolen memory)',
+      },
+      {
+        start: 0x3e2e0000n,
+        last: 0x3e2fffffn,
+        type: 'direct-relaxable',
+        device: '0000:00:14.0',
+        origin: 'RMRR (USB)',
+      },
+    ],
+  },
+  guest: {
+    machine: 'q35',
+    memory: [
+      { start: 0x0n, last: 0x7fffffffn, kind: 'ram', name: 'RAM below 4G' },
+      { start: 0x80000000n, last: 0xfebfffffn, kind: 'mmio', name: 'PCI hole' },
+      { start: 0xfec00000n, last: 0xfeffffffn, kind: 'mmio', name: 'IOAPIC / LAPIC' },
+      { start: 0x100000000n, last: 0x27fffffffn, kind: 'ram', name: 'RAM above 4G' },
+    ],
+  },
+  steps: [
+    { op: 'vfio.container_create', as: 'c1', expect: { ok: true } },
+    { op: 'vfio.group_set_container', expect: { ok: true }, group: 4, container: '$c1' },
+    { op: 'vfio.set_iommu', expect: { ok: true }, container: '$c1', type: 'type1v2' },
+    {
+      op: 'vfio.map_dma',
+      expect: { ok: true },
+      container: '$c1',
+      iova: 0x0n,
+      size: 0x80000000n,
+      vaddr: 0x7f0000000000n,
+      flags: ['READ', 'WRITE'],
+    },
+    {
+      op: 'vfio.map_dma',
+      expect: { ok: true },
+      container: '$c1',
+      iova: 0x100000000n,
+      size: 0x180000000n,
+      vaddr: 0x7f0080000000n,
+      flags: ['READ', 'WRITE'],
+    },
+  ],
+};
