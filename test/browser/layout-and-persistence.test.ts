@@ -73,12 +73,18 @@ describe('layout, persistence and replay stepping, in Chromium', () => {
     const page = await session.open(appUrl);
     await waitForMap(page);
     mkdirSync(ARTIFACTS, { recursive: true });
-    // The default scenario: the map fills the column above a modest log.
+    // The default scenario: the map is as tall as its lanes (no empty band above the minimap)
+    // and the log takes the rest of the column.
     const centre = await box(page, '.centre');
     const map = await box(page, '.map');
     const log = await box(page, '.log-pane');
-    expect(map.height).toBeGreaterThan(centre.height * 0.6);
-    expect(log.height).toBeLessThan(centre.height * 0.3);
+    const scroll = await page
+      .getByTestId('map-scroll')
+      .evaluate((e) => ({ client: e.clientHeight, content: e.scrollHeight }));
+    expect(scroll.client).toBeLessThanOrEqual(scroll.content + 1);
+    expect(map.height).toBeGreaterThan(centre.height * 0.3);
+    expect(log.y + log.height).toBeGreaterThan(centre.y + centre.height - 2);
+    expect(map.height + log.height).toBeGreaterThan(centre.height - 12);
     await expectEveryLaneReachable(page);
     await page.screenshot({ path: resolve(ARTIFACTS, 'layout-default.png') });
 

@@ -1,6 +1,9 @@
 import type { AppStore } from '../../store/app-store.ts';
 import type { PanelStore } from './panel-layout.ts';
-import { panBytes, spanOf, zoomAt } from '../../view/viewport/viewport.ts';
+import { lanesOf } from '../../store/address-spaces.ts';
+import { selectShown } from '../../store/app-store.ts';
+import { makeViewport, panBytes, spanOf, zoomAt } from '../../view/viewport/viewport.ts';
+import { TWO_POW_64 } from '../../core/u64.ts';
 
 /** Share of the span one arrow press moves: an exact power of two, so +d then -d is exact. */
 const PAN_SHIFT = 3n;
@@ -13,7 +16,8 @@ function isTyping(target: EventTarget | null): boolean {
 
 /**
  * Arrows pan, +/- zoom about the centre, u / Shift+U and Ctrl+Z / Ctrl+Shift+Z undo and redo,
- * [ and ] fold and unfold the side panels.
+ * Home / End go to the bottom / top of the 64-bit space at the same zoom, Page Up / Page Down move
+ * a whole screen, f frames the selection, [ and ] fold and unfold the side panels.
  * Keys typed into a form field stay with the field.
  */
 export function handleKey(
@@ -51,6 +55,23 @@ export function handleKey(
     case '_':
       s.setViewport(zoomAt(s.viewport, width / 2, width, -1));
       return true;
+    case 'Home':
+      s.setViewport(makeViewport(0n, s.viewport.zoom));
+      return true;
+    case 'End':
+      s.setViewport(makeViewport(TWO_POW_64 - spanOf(s.viewport), s.viewport.zoom));
+      return true;
+    case 'PageUp':
+      s.setViewport(panBytes(s.viewport, -spanOf(s.viewport)));
+      return true;
+    case 'PageDown':
+      s.setViewport(panBytes(s.viewport, spanOf(s.viewport)));
+      return true;
+    case 'f': {
+      const range = selectedRange(store);
+      if (range) s.showRange(range);
+      return range !== undefined;
+    }
     case '[':
     case ']':
       if (!panels) return false;
@@ -65,4 +86,16 @@ export function handleKey(
     default:
       return false;
   }
+}
+
+/** The byte range of the selection: a span as selected, a mapping as it is in the shown state. */
+function selectedRange(store: AppStore): { start: bigint; last: bigint } | undefined {
+  const s = store.getState();
+  const sel = s.selection;
+  if (!sel) return undefined;
+  if (sel.kind === 'span') return { start: sel.start, last: sel.last };
+  if (sel.kind !== 'mapping') return undefined;
+  const shown = selectShown(s);
+  const lane = shown ? lanesOf(shown).find((l) => l.id === sel.laneId) : undefined;
+  return lane?.mappings?.at(sel.start);
 }

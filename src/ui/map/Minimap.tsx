@@ -4,7 +4,7 @@ import { lanesOf } from '../../store/address-spaces.ts';
 import { type AppState, selectShown } from '../../store/app-store.ts';
 import { useStoreApi } from '../app/store-context.tsx';
 import { PALETTES } from '../../view/theme/palette.ts';
-import { fitRange, visibleRange } from '../../view/viewport/viewport.ts';
+import { fitRange, makeViewport, spanOf, visibleRange } from '../../view/viewport/viewport.ts';
 import { frameScheduler } from './frame-scheduler.ts';
 import { minimapAddr, minimapLabels, minimapX } from '../../view/map/minimap-scale.ts';
 import { loadBeside } from './load-beside.ts';
@@ -37,11 +37,20 @@ export function Minimap() {
       'choosing the view on the minimap',
       () => import('./minimap-brush.ts'),
       ({ minimapBrush }) => {
-        brush = minimapBrush(svg, HEIGHT, (x0, x1) => {
-          const start = minimapAddr(x0, width);
-          const last = minimapAddr(x1, width);
-          store.getState().setViewport(fitRange({ start, last: last > start ? last : start }));
-        });
+        brush = minimapBrush(
+          svg,
+          HEIGHT,
+          (x0, x1) => {
+            const start = minimapAddr(x0, width);
+            const last = minimapAddr(x1, width);
+            store.getState().setViewport(fitRange({ start, last: last > start ? last : start }));
+          },
+          (x) => {
+            const s = store.getState();
+            const half = spanOf(s.viewport) / 2n;
+            s.setViewport(makeViewport(minimapAddr(x, width) - half, s.viewport.zoom));
+          },
+        );
         schedule();
       },
     );

@@ -7,8 +7,9 @@ import { panPixels, type Viewport, zoomAt } from '../../view/viewport/viewport.t
  * d3-zoom only recognises the gestures (wheel, drag, pinch, double-click); the store owns the
  * viewport. d3's transform is reset to identity after every event so its k never grows (at 2^64
  * bytes a float transform is 512 px wrong at the top page, style-anchors §1.4). Drags are taken
- * relative to the viewport at the gesture's start; wheel steps accumulate until they make a whole
- * power of two, since the zoom level is an integer.
+ * relative to the viewport at the gesture's start; a wheel notch is one zoom level, and smaller
+ * (trackpad) steps accumulate until they make a whole power of two, since the zoom level is an
+ * integer.
  */
 const WHEEL_EPSILON = 1e-9;
 
@@ -17,6 +18,9 @@ export function bindGestures(target: Element, store: AppStore, width: () => numb
   let wheelAccumulator = 0;
   const behaviour = zoom<Element, unknown>()
     .scaleExtent([1e-6, 1e6])
+    // One wheel notch (100 px, or 3 lines) is one zoom level, a factor of two that shows at once;
+    // a trackpad's small deltas add up to the same (d3's default makes a notch a fifth of one).
+    .wheelDelta((e: WheelEvent) => -e.deltaY * (e.deltaMode === 1 ? 1 / 3 : e.deltaMode ? 1 : 0.01))
     .on('start', (e: D3ZoomEvent<Element, unknown>) => {
       if (!e.sourceEvent) return;
       gestureStart = store.getState().viewport;

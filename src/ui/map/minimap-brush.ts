@@ -1,5 +1,5 @@
 import { brushX, type D3BrushEvent } from 'd3-brush';
-import { select } from 'd3-selection';
+import { pointer, select } from 'd3-selection';
 
 /** The minimap's brush: shows the current view, and a drag on it chooses a new one. */
 export interface MinimapBrush {
@@ -12,10 +12,16 @@ export function minimapBrush(
   svg: SVGSVGElement,
   height: number,
   chosen: (x0: number, x1: number) => void,
+  /** A click that drew no range: the view is centred there. */
+  clicked: (x: number) => void,
 ): MinimapBrush {
   let syncing = false;
   const brush = brushX<unknown>().on('brush end', (e: D3BrushEvent<unknown>) => {
-    if (syncing || !e.sourceEvent || !e.selection) return;
+    if (syncing || !e.sourceEvent) return;
+    if (!e.selection) {
+      if (e.type === 'end') clicked(pointer(e.sourceEvent, svg)[0]);
+      return;
+    }
     const [x0, x1] = e.selection as [number, number];
     chosen(x0, x1);
   });

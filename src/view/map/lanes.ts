@@ -217,7 +217,7 @@ export function buildLanes(
       kind: 'container',
       ref,
       label: c.label || owner,
-      detail: `${c.iommuType ?? 'no IOMMU set'} · groups ${c.groups.join(', ') || 'none'} · ${c.mappings.size} mapping(s)`,
+      detail: `${c.mappings.size} mapping(s) · ${c.iommuType ?? 'no IOMMU set'} · groups ${c.groups.join(', ') || 'none'}`,
       nested: false,
       background: validSpans(c.validIova, ref),
       spans: reservedSpans(c.reserved),
@@ -280,7 +280,7 @@ export function buildLanes(
         ref: hwpt,
         parent: ref,
         label: `HWPT ${h.id}${h.auto ? ' (auto)' : ''}`,
-        detail: `${h.iommu} · ${h.devices.join(', ') || 'no devices'}`,
+        detail: `${h.devices.join(', ') || 'no devices'} · ${h.iommu}`,
         nested: true,
         background: [
           {
