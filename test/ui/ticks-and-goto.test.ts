@@ -81,6 +81,27 @@ describe('axis ticks', () => {
 });
 
 describe('go to box', () => {
+  it('takes what people paste: bare hex, a /proc/iomem line, zero-padded ranges', () => {
+    const ioapic = { ok: true, range: { start: 0xfee00000n, last: 0xfeefffffn } };
+    expect(parseGoto('fee00000-feefffff')).toEqual(ioapic);
+    expect(parseGoto('  fee00000-feefffff : IOAPIC 0')).toEqual(ioapic);
+    expect(parseGoto('00000000fee00000-00000000feefffff')).toEqual(ioapic);
+    expect(parseGoto('0xfee00000..0xfeefffff')).toEqual(ioapic);
+    expect(parseGoto('fee00000')).toEqual({
+      ok: true,
+      range: { start: 0xfee00000n, last: 0xfee00fffn },
+    });
+    // /proc/iomem prints hex without 0x, so a bare range of digits is hex too.
+    expect(parseGoto('100000-1fffff')).toEqual({
+      ok: true,
+      range: { start: 0x100000n, last: 0x1fffffn },
+    });
+    expect(parseGoto('4G')).toEqual({
+      ok: true,
+      range: { start: 1n << 32n, last: (1n << 32n) + 0xfffn },
+    });
+  });
+
   it('takes an address, a range and START+SIZE', () => {
     expect(parseGoto('0xfee00123')).toEqual({
       ok: true,
