@@ -5,6 +5,7 @@ import { openScenarioOffPage } from './open-scenario-off-page.ts';
 import { openSavedOffPage } from './restore-off-page.ts';
 import { parseU64, type Range } from '../core/u64.ts';
 import { builtinScenario, builtinScenarios, DEFAULT_SCENARIO } from './scenarios/builtin.ts';
+import type { Scenario } from '../core/scenario/schema.ts';
 import { fitRange, formatViewParam, parseViewParam } from '../view/viewport/viewport.ts';
 import type { AppStore, Notice } from './app-store.ts';
 import {
@@ -89,9 +90,14 @@ export async function openText(
   return openOpened(store, openScenarioText(text), builtinId, fit, notice);
 }
 
+/** Opens a built-in scenario from its prebuilt form, without the schema. */
+function openPrebuilt(store: AppStore, id: string, scenario: Scenario, fit: boolean): boolean {
+  return openOpened(store, openScenario(scenario), id, fit);
+}
+
 /** Opens the default scenario at once: it is prebuilt, so the schema need not load for it. */
 export function openDefault(store: AppStore, fit = true): boolean {
-  return openOpened(store, openScenario(DEFAULT_SCENARIO.scenario), DEFAULT_SCENARIO.id, fit);
+  return openPrebuilt(store, DEFAULT_SCENARIO.id, DEFAULT_SCENARIO.scenario, fit);
 }
 
 /** Opens a built-in scenario: from its prebuilt form when it has one, without the schema. */
@@ -106,7 +112,7 @@ export async function openBuiltin(store: AppStore, id: string, fit = true): Prom
     });
     return false;
   }
-  if (b.scenario) return openOpened(store, openScenario(b.scenario), b.id, fit);
+  if (b.scenario) return openPrebuilt(store, b.id, b.scenario, fit);
   return openText(store, b.text, b.id, fit);
 }
 

@@ -47,6 +47,14 @@ describe('the map at the centre of a 1280-px window, in Chromium', () => {
     await expect.poll(() => canvasWidth(page)).toBeLessThan(before);
     await page.locator('body').press('[');
     await expect.poll(() => canvasWidth(page)).toBe(before);
+    // The right panel's inner edge takes the arrows: the one pointing into the map widens it.
+    const edge = page.getByTestId('right-panel-resize');
+    await edge.focus();
+    await edge.press('ArrowLeft');
+    await expect.poll(() => edge.getAttribute('aria-valuenow')).toBe('324');
+    await expect.poll(() => canvasWidth(page)).toBe(before - 24);
+    await edge.press('Home');
+    await expect.poll(() => edge.getAttribute('aria-valuenow')).toBe('220');
     expectClean(session);
   });
 

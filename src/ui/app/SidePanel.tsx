@@ -1,15 +1,7 @@
 import type { ReactNode } from 'react';
-import { useRef } from 'react';
 import { useStore } from 'zustand';
-import {
-  clampPanelWidth,
-  PANEL_MAX_PX,
-  PANEL_MIN_PX,
-  type PanelSide,
-  type PanelStore,
-} from './panel-layout.ts';
-
-const KEY_STEP_PX = 24;
+import { PANEL_MAX_PX, PANEL_MIN_PX, type PanelSide, type PanelStore } from './panel-layout.ts';
+import { ResizeSeparator } from './ResizeSeparator.tsx';
 
 /**
  * A side panel that folds to a rail and resizes from its inner edge. Folded, its content stays
@@ -30,9 +22,6 @@ export function SidePanel({
   children: ReactNode;
 }) {
   const state = useStore(panels, (s) => s[side]);
-  const drag = useRef<{ x: number; w: number } | undefined>(undefined);
-  // Dragging the inner edge towards the map widens the panel.
-  const towardsMap = side === 'left' ? 1 : -1;
   const fold = (
     <button
       type="button"
@@ -60,44 +49,16 @@ export function SidePanel({
         {children}
       </div>
       {state.open && (
-        <div
+        <ResizeSeparator
           className="panel-resize"
-          role="separator"
-          aria-orientation="vertical"
-          aria-label={`resize the ${name} panel`}
-          aria-valuemin={PANEL_MIN_PX}
-          aria-valuemax={PANEL_MAX_PX}
-          aria-valuenow={state.width}
-          tabIndex={0}
-          data-testid={`${side}-panel-resize`}
-          onPointerDown={(e) => {
-            e.preventDefault();
-            drag.current = { x: e.clientX, w: state.width };
-            e.currentTarget.setPointerCapture?.(e.pointerId);
-          }}
-          onPointerMove={(e) => {
-            const d = drag.current;
-            if (d)
-              panels
-                .getState()
-                .setWidth(side, clampPanelWidth(d.w + towardsMap * (e.clientX - d.x)));
-          }}
-          onPointerUp={(e) => {
-            drag.current = undefined;
-            e.currentTarget.releasePointerCapture?.(e.pointerId);
-          }}
-          onKeyDown={(e) => {
-            let next: number | undefined;
-            if (e.key === 'ArrowRight') next = state.width + towardsMap * KEY_STEP_PX;
-            else if (e.key === 'ArrowLeft') next = state.width - towardsMap * KEY_STEP_PX;
-            else if (e.key === 'Home') next = PANEL_MIN_PX;
-            else if (e.key === 'End') next = PANEL_MAX_PX;
-            if (next === undefined) return;
-            // The arrows would also pan the map (the app's key handler on window).
-            e.preventDefault();
-            e.stopPropagation();
-            panels.getState().setWidth(side, next);
-          }}
+          label={`resize the ${name} panel`}
+          testId={`${side}-panel-resize`}
+          axis="x"
+          // Dragging the inner edge towards the map widens the panel.
+          grows={side === 'left' ? 1 : -1}
+          size={state.width}
+          bounds={() => [PANEL_MIN_PX, PANEL_MAX_PX]}
+          setSize={(width) => panels.getState().setWidth(side, width)}
         />
       )}
     </aside>

@@ -2,6 +2,7 @@ import type { AppStore } from '../../store/app-store.ts';
 import type { PanelStore } from './panel-layout.ts';
 import { lanesOf } from '../../store/address-spaces.ts';
 import { selectShown } from '../../store/app-store.ts';
+import { selectionRange } from '../../store/selection.ts';
 import { makeViewport, panBytes, spanOf, zoomAt } from '../../view/viewport/viewport.ts';
 import { TWO_POW_64 } from '../../core/u64.ts';
 
@@ -68,7 +69,8 @@ export function handleKey(
       s.setViewport(panBytes(s.viewport, spanOf(s.viewport)));
       return true;
     case 'f': {
-      const range = selectedRange(store);
+      const shown = selectShown(s);
+      const range = selectionRange(s.selection, shown ? lanesOf(shown) : []);
       if (range) s.showRange(range);
       return range !== undefined;
     }
@@ -86,16 +88,4 @@ export function handleKey(
     default:
       return false;
   }
-}
-
-/** The byte range of the selection: a span as selected, a mapping as it is in the shown state. */
-function selectedRange(store: AppStore): { start: bigint; last: bigint } | undefined {
-  const s = store.getState();
-  const sel = s.selection;
-  if (!sel) return undefined;
-  if (sel.kind === 'span') return { start: sel.start, last: sel.last };
-  if (sel.kind !== 'mapping') return undefined;
-  const shown = selectShown(s);
-  const lane = shown ? lanesOf(shown).find((l) => l.id === sel.laneId) : undefined;
-  return lane?.mappings?.at(sel.start);
 }

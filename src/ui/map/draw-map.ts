@@ -1,7 +1,8 @@
 import type { Range } from '../../core/u64.ts';
 import type { Palette } from '../../view/theme/palette.ts';
 import { aggregateMappings, BUCKET_CAP } from '../../view/map/aggregate.ts';
-import { SUMMARY_MIN_MAPPINGS, type SummaryCache } from '../../view/map/summary-cache.ts';
+import type { SelectionRange } from '../../store/selection.ts';
+import type { SummaryCache } from '../../view/map/summary-cache.ts';
 import type { LaneRow, LaneSpan } from '../../view/map/lanes.ts';
 import { type MapSegment, segmentPx } from '../../view/map/segments.ts';
 
@@ -24,9 +25,8 @@ export type DrawContext = Pick<
   | 'clip'
 >;
 
-export interface MapSelection extends Range {
-  readonly laneId: string;
-}
+/** The selection's lane and range (selection-range.ts). */
+export type MapSelection = SelectionRange;
 
 /** A range marked across every lane: the focused finding, or a pasted error/fault line. */
 export interface MapMark extends Range {
@@ -171,7 +171,7 @@ export function drawMap(ctx: DrawContext, input: DrawInput): DrawStats {
         if (!bars) {
           const summary = summaries?.get(lane.id, lane.mappings);
           if (summary) stats.summarised++;
-          else if (summaries && lane.mappings.size >= SUMMARY_MIN_MAPPINGS) stats.summaryPending++;
+          else if (summaries?.isBuilding(lane.mappings)) stats.summaryPending++;
           bars = aggregateMappings(lane.mappings, seg, BUCKET_CAP, summary);
           barsOf.set(lane.mappings, bars);
         }

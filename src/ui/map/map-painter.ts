@@ -3,12 +3,12 @@ import { FIRST_MAP_MARK } from './first-map-mark.ts';
 import { formatSize, hexGrouped } from '../../core/u64.ts';
 import { lanesOf } from '../../store/address-spaces.ts';
 import { type AppState, type AppStore, selectShown } from '../../store/app-store.ts';
-import type { Selection } from '../../store/selection.ts';
+import { selectionRange } from '../../store/selection.ts';
 import { PALETTES } from '../../view/theme/palette.ts';
 import { AXIS_ROWS, axisTicks, type Tick } from '../../view/viewport/ticks.ts';
 import { spanOf, visibleRange } from '../../view/viewport/viewport.ts';
 import { compressedSegments, compressedTicks } from '../../view/map/compressed.ts';
-import { drawMap, type DrawStats, type MapMark, type MapSelection } from './draw-map.ts';
+import { drawMap, type DrawStats, type MapMark } from './draw-map.ts';
 import { type Lane, type LaneRow, layoutLanes } from '../../view/map/lanes.ts';
 import { type FrameLayer, type FrameScheduler, frameScheduler } from './frame-scheduler.ts';
 import { type MapSegment, viewportSegment } from '../../view/map/segments.ts';
@@ -46,20 +46,6 @@ export interface FrameStats extends DrawStats {
   phases: FramePhases;
   /** Milliseconds between the starts of the last two frames (0 before the second). */
   intervalMs: number;
-}
-
-function selectionOnMap(
-  sel: Selection | undefined,
-  lanes: readonly Lane[],
-): MapSelection | undefined {
-  if (!sel) return undefined;
-  if (sel.kind === 'span') return { laneId: sel.laneId, start: sel.start, last: sel.last };
-  if (sel.kind === 'mapping') {
-    const lane = lanes.find((l) => l.id === sel.laneId);
-    const e = lane?.mappings?.at(sel.start);
-    return e ? { laneId: sel.laneId, start: e.start, last: e.last } : undefined;
-  }
-  return undefined;
 }
 
 /** Pasted lines of the workspace's import and of "explain a line", then the focused finding. */
@@ -239,7 +225,7 @@ export class MapPainter {
         width: this.width,
         height,
         palette: PALETTES[s.theme],
-        selection: selectionOnMap(s.selection, lanes),
+        selection: selectionRange(s.selection, lanes),
         marks: marksOf(s),
         maxMarkLabels: MARK_LABEL_ROWS,
         summaries: this.summaries,

@@ -1,7 +1,7 @@
 import { normalize } from '../../core/ranges/range-set.ts';
 import { hexGrouped, type Range } from '../../core/u64.ts';
 import type { Tick } from '../viewport/ticks.ts';
-import { labelWidthPx } from '../viewport/ticks.ts';
+import { LABEL_PAD_PX, labelWidthPx } from '../viewport/ticks.ts';
 import type { Lane } from './lanes.ts';
 import type { MapSegment } from './segments.ts';
 
@@ -88,7 +88,7 @@ export function compressedTicks(segments: readonly MapSegment[]): Tick[] {
   for (const s of segments) {
     const label = hexGrouped(s.start);
     if (s.x >= freeFrom) {
-      ticks.push({ addr: s.start, x: s.x, label, major: true, row: 0, labelX: s.x + 2 });
+      ticks.push({ addr: s.start, x: s.x, label, major: true, row: 0, labelX: s.x + LABEL_PAD_PX });
       freeFrom = s.x + labelWidthPx(label) + 12;
     }
   }

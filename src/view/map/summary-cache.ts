@@ -75,6 +75,11 @@ export class SummaryCache {
     return undefined;
   }
 
+  /** True while this tree's summary is being built in the background. */
+  isBuilding<V>(map: RangeMap<V>): boolean {
+    return this.builds.has(map as RangeMap<unknown>);
+  }
+
   /** True while a summary is being built in the background. */
   get building(): boolean {
     return this.builds.size > 0;

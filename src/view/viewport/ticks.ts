@@ -36,7 +36,8 @@ const MAJOR_MIN_PX = 64;
 export const AXIS_ROWS = 3;
 /** Minor ticks are never closer than this. */
 const MINOR_MIN_PX = 10;
-const LABEL_PAD_PX = 2;
+/** A label starts this far right of its tick. */
+export const LABEL_PAD_PX = 2;
 
 export function labelWidthPx(label: string): number {
   return label.length * AXIS_CHAR_PX;
