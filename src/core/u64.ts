@@ -281,6 +281,37 @@ export function formatSize(bytes: bigint): string {
   return bytes < 1024n ? `${bytes} bytes` : `${hex(bytes)} bytes`;
 }
 
+/**
+ * A size to read at a glance: the largest unit it reaches, with two decimals cut (never rounded
+ * up, so a window just short of 256 TiB reads `255.99 TiB`, not `256.00 TiB`); whole units print
+ * bare (`2 MiB`). Not exact: show `exactBytes` beside it.
+ */
+export function readableSize(bytes: bigint): string {
+  for (const [unit, name] of SIZE_UNITS) {
+    if (bytes < unit) continue;
+    if (bytes % unit === 0n) return `${bytes / unit} ${name}`;
+    const hundredths = (bytes * 100n) / unit;
+    const whole = hundredths / 100n;
+    const frac = (hundredths % 100n).toString().padStart(2, '0');
+    return `${whole}.${frac} ${name}`;
+  }
+  return `${bytes} bytes`;
+}
+
+/** The exact byte count in decimal, grouped by thousands: `281,474,976,706,560 bytes`. */
+export function exactBytes(bytes: bigint): string {
+  const digits = bytes.toString();
+  const groups: string[] = [];
+  for (let end = digits.length; end > 0; end -= 3)
+    groups.unshift(digits.slice(Math.max(0, end - 3), end));
+  return `${groups.join(',')} ${bytes === 1n ? 'byte' : 'bytes'}`;
+}
+
+/** `255.99 TiB (281,463,313,649,664 bytes)`; a size under 1 KiB is only its bytes. */
+export function sizeWithBytes(bytes: bigint): string {
+  return bytes < 1024n ? exactBytes(bytes) : `${readableSize(bytes)} (${exactBytes(bytes)})`;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Lossy conversions, named so that every use is visible
 

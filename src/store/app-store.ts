@@ -12,6 +12,7 @@ import type { Selection } from './selection.ts';
 import type { OpenResult, Snapshot } from './workspace.ts';
 import { type Capture, type Change, type LessonMove, updateOf } from './capture.ts';
 import { INTENTS } from './intents.ts';
+import type { Footprint } from '../view/actions/footprint.ts';
 import type { LessonOpening } from './lesson.ts';
 
 /**
@@ -62,6 +63,26 @@ export interface AppState {
    * refused for it shows; undefined while the tab may. Set by the autosave (persistence.ts).
    */
   readonly readOnly: string | undefined;
+  /** The action a form is being filled with, drawn as a ghost on its lane (view state). */
+  readonly draft: Draft | undefined;
+  /**
+   * The last action run through `dispatch`, its outcome, and the snapshot it is about (the one it
+   * made, or the one shown when it failed): the map marks a failure there until the next change.
+   */
+  readonly lastRun: LastRun | undefined;
+}
+
+/** A would-be action on the map: where it lands and whether the dry run says it succeeds. */
+export interface Draft extends Footprint {
+  readonly ok: boolean;
+  /** "would fail: EEXIST", "would map" — drawn beside the ghost. */
+  readonly label: string;
+}
+
+export interface LastRun {
+  readonly action: Action;
+  readonly outcome: Outcome;
+  readonly on: Snapshot;
 }
 
 /**
@@ -136,6 +157,8 @@ export interface AppActions {
   notify(n: Notice | undefined): void;
   /** Makes the tab read-only, saying `reason` for every edit refused, or (undefined) editable again. */
   setReadOnly(reason: string | undefined): void;
+  /** The ghost of the action being filled in (undefined: none). */
+  setDraft(d: Draft | undefined): void;
 }
 
 export type AppStore = StoreApi<AppState & AppActions>;
@@ -184,6 +207,8 @@ export function createAppStore(initial: Partial<AppState> = {}): AppStore {
       stepView: undefined,
       lesson: undefined,
       readOnly: undefined,
+      draft: undefined,
+      lastRun: undefined,
       ...initial,
       ...actions,
     };

@@ -172,6 +172,10 @@ export const INTENTS: { readonly [N in keyof AppActions]: Intent<N> } = {
   setTheme: { capture: 'NEVER', change: (_s, t) => setField('theme', t) },
   closeLesson: { capture: 'NEVER', change: () => setField('lesson', undefined) },
   notify: { capture: 'NEVER', change: (_s, n) => setField('notice', n) },
+  setDraft: {
+    capture: 'NEVER',
+    change: (s, d) => (s.draft === d ? NO_CHANGE : setField('draft', d)),
+  },
   setReadOnly: {
     capture: 'NEVER',
     change: (s, reason) => ({

@@ -101,7 +101,15 @@ export function dispatchChange(s: AppState, action: Action): Change<Outcome | un
     undone: false,
     ...(note && changed ? { note } : {}),
   };
-  if (!changed) return { patch: { log: appendLog(log, entry), seq: entrySeq }, result: r.outcome };
+  if (!changed)
+    return {
+      patch: {
+        log: appendLog(log, entry),
+        seq: entrySeq,
+        lastRun: { action, outcome: r.outcome, on: from ? from.shown : present },
+      },
+      result: r.outcome,
+    };
   const next: Snapshot = from
     ? {
         ...present,
@@ -120,7 +128,12 @@ export function dispatchChange(s: AppState, action: Action): Change<Outcome | un
       };
   return {
     commit: next,
-    patch: { log: appendLog(log, entry), seq: entrySeq, stepView: undefined },
+    patch: {
+      log: appendLog(log, entry),
+      seq: entrySeq,
+      stepView: undefined,
+      lastRun: { action, outcome: r.outcome, on: next },
+    },
     result: r.outcome,
   };
 }

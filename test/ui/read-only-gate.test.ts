@@ -44,6 +44,14 @@ const EVERY_ACTION: { readonly [N in keyof AppActions]: (store: AppStore) => unk
   closeLesson: (store) => store.getState().closeLesson(),
   notify: (store) => store.getState().notify({ kind: 'info', text: 'hello' }),
   setReadOnly: (store) => store.getState().setReadOnly(REASON),
+  setDraft: (store) =>
+    store.getState().setDraft({
+      laneId: 'container:1',
+      range: { start: 0x300000000n, last: 0x3001fffffn },
+      adds: true,
+      ok: true,
+      label: 'would map',
+    }),
 };
 
 /** The default scenario with one action of the user's own, undone once (so redo has a step). */

@@ -1,4 +1,4 @@
-import { useId, useMemo, useState } from 'react';
+import { useEffect, useId, useMemo, useState } from 'react';
 import type { OpName } from '../../core/actions.ts';
 import { ERRNO_NUMBERS } from '../../core/outcome.ts';
 import { parseU64, hex } from '../../core/u64.ts';
@@ -6,7 +6,10 @@ import { addressSpaces } from '../../store/address-spaces.ts';
 import { selectReadOnly, selectShown } from '../../store/app-store.ts';
 import type { ActionResult, Snapshot } from '../../store/workspace.ts';
 import { dryRunAction } from '../../store/workspace.ts';
-import { useApp } from '../app/store-context.tsx';
+import { useApp, useStoreApi } from '../app/store-context.tsx';
+import { type Draft } from '../../store/app-store.ts';
+import { footprintOf } from '../../view/actions/footprint.ts';
+import { bringIntoView } from '../../view/viewport/viewport.ts';
 import {
   buildAction,
   type FieldSpec,
@@ -67,12 +70,36 @@ function defaultsFor(present: Snapshot, form: OpForm): Record<string, string> {
   return out;
 }
 
+/** The ghost the map draws for the form's action: where it lands and what the dry run says. */
+function draftOf(built: ReturnType<typeof buildAction>, preview: ActionResult | undefined) {
+  if (!built.ok || preview?.kind !== 'outcome') return undefined;
+  const f = footprintOf(built.action, preview.outcome);
+  if (!f) return undefined;
+  const o = preview.outcome;
+  const draft: Draft = {
+    ...f,
+    ok: o.ok,
+    label: o.ok ? (f.adds ? 'would map' : 'would unmap') : `would fail: ${o.errno}`,
+  };
+  return draft;
+}
+
+/** What the form ran last, with the values it ran with: shown until they change or the map does. */
+interface Ran {
+  readonly values: Record<string, string | readonly string[]>;
+  readonly on: Snapshot | undefined;
+  readonly text: string;
+  readonly ok: boolean;
+}
+
 function OpFormView({ form, present }: { form: OpForm; present: Snapshot }) {
+  const store = useStoreApi();
   const dispatch = useApp((s) => s.dispatch);
+  const setDraft = useApp((s) => s.setDraft);
   const readOnly = useApp(selectReadOnly);
   const [values, setValues] = useState(() => initialValues(form, defaultsFor(present, form)));
   const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
-  const [last, setLast] = useState<string | undefined>(undefined);
+  const [ran, setRan] = useState<Ran | undefined>(undefined);
   const idBase = useId();
 
   // User addresses follow their IOVA (aligned the same way) until the user edits them.
@@ -94,6 +121,17 @@ function OpFormView({ form, present }: { form: OpForm; present: Snapshot }) {
   );
 
   const placement = useMemo(() => placementOf(form, effective), [form, effective]);
+  // After Run, the form says what that run did, not what running it again would do (a map that
+  // succeeded would now "fail: EEXIST"); a changed field, an undo or any other change ends that.
+  const result = ran && ran.values === effective && ran.on === present ? ran : undefined;
+  const draft = useMemo(
+    () => (result ? undefined : draftOf(built, preview)),
+    [result, built, preview],
+  );
+  useEffect(() => {
+    setDraft(draft);
+  }, [draft, setDraft]);
+  useEffect(() => () => setDraft(undefined), [setDraft]);
 
   const set = (name: string, value: string | readonly string[]) => {
     setValues((v) => setFieldValue(form, v, name, value));
@@ -104,13 +142,25 @@ function OpFormView({ form, present }: { form: OpForm; present: Snapshot }) {
     e.preventDefault();
     if (!built.ok) return;
     const outcome = dispatch(built.action);
-    setLast(
-      outcome
+    const after = store.getState();
+    setRan({
+      values: effective,
+      on: selectShown(after),
+      ok: outcome?.ok ?? false,
+      text: outcome
         ? outcome.ok
           ? `done: ${outcome.message ?? 'ok'}`
-          : `failed: ${outcome.errno}`
+          : `failed: ${outcome.errno} (-${ERRNO_NUMBERS[outcome.errno]}) — ${outcome.message} [${outcome.rule}]`
         : 'the engine could not run this op',
-    );
+    });
+    // A new mapping is selected (the inspector tab stays behind the form) and brought into view,
+    // wherever the kernel placed it.
+    const f = outcome?.ok ? footprintOf(built.action, outcome) : undefined;
+    if (f?.adds) {
+      after.select({ kind: 'mapping', laneId: f.laneId, start: f.range.start }, { quiet: true });
+      const v = bringIntoView(after.viewport, f.range);
+      if (v !== after.viewport) after.setViewport(v);
+    }
   };
 
   return (
@@ -203,7 +253,11 @@ function OpFormView({ form, present }: { form: OpForm; present: Snapshot }) {
         );
       })}
       <div className="dry-run" aria-live="polite" data-testid="dry-run">
-        {preview === undefined ? (
+        {result ? (
+          <span className={result.ok ? 'ok' : 'fail'} data-testid="run-result">
+            {result.text}
+          </span>
+        ) : preview === undefined ? (
           <span className="muted">fix the fields above to see what the kernel would say</span>
         ) : preview.kind === 'engine-error' ? (
           <span className="warn">the model cannot run this op: {preview.message}</span>
@@ -215,10 +269,11 @@ function OpFormView({ form, present }: { form: OpForm; present: Snapshot }) {
             {preview.outcome.message} <span className="rule">[{preview.outcome.rule}]</span>
           </span>
         )}
-        {placement && preview && (
+        {!result && placement && preview && (
           <PlacementNote form={form} placement={placement} preview={preview} />
         )}
-        {preview?.kind === 'outcome' &&
+        {!result &&
+          preview?.kind === 'outcome' &&
           preview.outcome.warnings.map((w) => (
             <div key={w} className="warn">
               warning: {w}
@@ -228,11 +283,6 @@ function OpFormView({ form, present }: { form: OpForm; present: Snapshot }) {
       <button type="submit" disabled={!built.ok || readOnly !== undefined} title={readOnly}>
         Run {form.op}
       </button>
-      {last && (
-        <p className="muted small" aria-live="polite">
-          {last}
-        </p>
-      )}
     </form>
   );
 }

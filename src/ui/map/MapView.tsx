@@ -121,7 +121,7 @@ export function MapView({ widthRef }: { widthRef?: { current: () => number } }) 
   const onClick = (e: React.MouseEvent<HTMLDivElement>) => {
     const hit = locate(e)?.hit;
     const select = store.getState().select;
-    if (!hit || hit.kind === 'empty') select(undefined);
+    if (!hit || hit.kind === 'empty' || hit.kind === 'outside') select(undefined);
     else if (hit.kind === 'mapping')
       select({ kind: 'mapping', laneId: hit.lane.id, start: hit.entry.start });
     else if (hit.kind === 'many')

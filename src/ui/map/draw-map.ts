@@ -1,9 +1,11 @@
-import type { Range } from '../../core/u64.ts';
+import { type Range, U64_MAX as U64_MAX_VALUE } from '../../core/u64.ts';
 import type { Palette } from '../../view/theme/palette.ts';
 import { aggregateMappings, BUCKET_CAP } from '../../view/map/aggregate.ts';
 import type { SelectionRange } from '../../store/selection.ts';
 import type { SummaryCache } from '../../view/map/summary-cache.ts';
 import type { LaneRow, LaneSpan } from '../../view/map/lanes.ts';
+import { outsideAperture } from '../../view/map/aperture.ts';
+import type { FootprintMark } from '../../view/map/footprint-marks.ts';
 import { type MapSegment, segmentPx } from '../../view/map/segments.ts';
 
 /** The part of CanvasRenderingContext2D the map uses; tests pass a recording fake. */
@@ -46,6 +48,8 @@ export interface DrawInput {
   readonly maxMarkLabels?: number | undefined;
   /** Drawing summaries of large mapping trees; without them every tree is walked. */
   readonly summaries?: SummaryCache | undefined;
+  /** The form's would-be action and a failed run's place (footprint-marks.ts). */
+  readonly footprints?: readonly FootprintMark[] | undefined;
 }
 
 export interface DrawStats {
@@ -84,6 +88,108 @@ function spanExtent(seg: MapSegment, r: Range): { x0: number; x1: number } | und
   return { x0, x1 };
 }
 
+type MapLabel = { text: string; x: number; y: number; color: string; bg?: string };
+
+/** The width of a character of the 11 px monospace labels, for their backing box. */
+const LABEL_BOX_CHAR_PX = 6.7;
+
+/**
+ * A lane's space outside its aperture shaded, and a line where the aperture ends with the label
+ * "dmar0: 48-bit aperture ends at 0xffff_ffff_ffff" beside it (left of the line when there is room,
+ * so it reads against the usable side). Returns the rectangles filled.
+ */
+function drawAperture(
+  ctx: DrawContext,
+  seg: MapSegment,
+  row: LaneRow,
+  palette: Palette,
+  labels: MapLabel[],
+  labelled: Set<string>,
+): number {
+  const a = row.lane.aperture;
+  if (!a) return 0;
+  let rects = 0;
+  ctx.fillStyle = palette.outsideAperture;
+  for (const r of outsideAperture(a)) {
+    const ext = spanExtent(seg, r);
+    if (!ext) continue;
+    ctx.fillRect(ext.x0, row.y, ext.x1 - ext.x0, row.height);
+    rects++;
+  }
+  if (a.last === U64_MAX_VALUE || a.last < seg.start || a.last >= seg.last) return rects;
+  // The end is the first byte past the aperture: a vertical line there.
+  const x = segmentPx(seg, a.last + 1n);
+  ctx.fillStyle = palette.apertureEdge;
+  ctx.fillRect(x - 1, row.y, 2, row.height);
+  rects++;
+  if (!labelled.has(row.lane.id)) {
+    labelled.add(row.lane.id);
+    const w = a.label.length * LABEL_BOX_CHAR_PX;
+    const left = x - seg.x > w + 8;
+    labels.push({
+      text: a.label,
+      x: left ? x - w - 4 : Math.min(x + 5, seg.x + seg.width - w),
+      y: row.y + row.height / 2,
+      color: palette.apertureEdge,
+      bg: palette.background,
+    });
+  }
+  return rects;
+}
+
+/** A footprint's extent, widened to 3 px so a 4 KiB ghost stays visible at any zoom. */
+function visibleExtent(seg: MapSegment, r: Range): { x0: number; x1: number } | undefined {
+  const ext = spanExtent(seg, r);
+  if (!ext || ext.x1 - ext.x0 >= 3) return ext;
+  const mid = (ext.x0 + ext.x1) / 2;
+  return { x0: mid - 1.5, x1: mid + 1.5 };
+}
+
+/**
+ * The ghost of the form's action (blue, or red when the dry run refuses it) or a failed run's
+ * mark (a red band with red edges) over one lane row, with what is in the way outlined; the label
+ * goes on the first lane only. Returns the rectangles filled.
+ */
+function drawFootprint(
+  ctx: DrawContext,
+  seg: MapSegment,
+  row: LaneRow,
+  f: FootprintMark,
+  palette: Palette,
+  labels: MapLabel[],
+  labelHere: boolean,
+): number {
+  const ext = visibleExtent(seg, f.range);
+  if (!ext) return 0;
+  const refused = f.style !== 'ghost';
+  const edge = refused ? palette.refusedEdge : palette.ghostEdge;
+  ctx.fillStyle = refused ? palette.refused : palette.ghost;
+  ctx.fillRect(ext.x0, row.y, ext.x1 - ext.x0, row.height);
+  ctx.strokeStyle = edge;
+  ctx.lineWidth = f.style === 'failed' ? 2 : 1.5;
+  ctx.strokeRect(ext.x0, row.y + 1, ext.x1 - ext.x0, row.height - 2);
+  let rects = 1;
+  for (const o of f.outlined) {
+    const oe = visibleExtent(seg, o);
+    if (!oe) continue;
+    ctx.lineWidth = 2;
+    ctx.strokeRect(oe.x0 - 1, row.y + 3, oe.x1 - oe.x0 + 2, row.height - 6);
+    rects++;
+  }
+  if (labelHere) {
+    const w = f.label.length * LABEL_BOX_CHAR_PX;
+    const right = ext.x1 + 4 + w <= seg.x + seg.width;
+    labels.push({
+      text: f.label,
+      x: right ? ext.x1 + 4 : Math.max(seg.x + 2, ext.x0 - w - 4),
+      y: row.y + row.height / 2,
+      color: edge,
+      bg: palette.background,
+    });
+  }
+  return rects;
+}
+
 export function drawMap(ctx: DrawContext, input: DrawInput): DrawStats {
   const {
     rows,
@@ -95,6 +201,7 @@ export function drawMap(ctx: DrawContext, input: DrawInput): DrawStats {
     marks,
     maxMarkLabels = Infinity,
     summaries,
+    footprints = [],
   } = input;
   const stats: DrawStats = {
     rects: 0,
@@ -125,7 +232,9 @@ export function drawMap(ctx: DrawContext, input: DrawInput): DrawStats {
     }
   }
 
-  const labels: Array<{ text: string; x: number; y: number; color: string; bg?: string }> = [];
+  const labels: MapLabel[] = [];
+  /** Lanes whose aperture end has its label already (one per lane, in the first segment showing it). */
+  const apertureLabelled = new Set<string>();
 
   for (const seg of segments) {
     // A container and its domains share one mapping tree: aggregate it once per segment.
@@ -148,6 +257,9 @@ export function drawMap(ctx: DrawContext, input: DrawInput): DrawStats {
         ctx.fillStyle = palette.spans[span.kind];
         ctx.fillRect(ext.x0, row.y, ext.x1 - ext.x0, row.height);
         stats.rects++;
+      }
+      if (lane.aperture) {
+        stats.rects += drawAperture(ctx, seg, row, palette, labels, apertureLabelled);
       }
       let lastColor = '';
       for (const span of lane.spans as readonly LaneSpan[]) {
@@ -195,6 +307,9 @@ export function drawMap(ctx: DrawContext, input: DrawInput): DrawStats {
           if (text) labels.push({ text, x: x0 + 4, y: mt + mh / 2, color: '#ffffff' });
         }
       }
+      for (const f of footprints)
+        if (f.laneIds.includes(lane.id))
+          stats.rects += drawFootprint(ctx, seg, row, f, palette, labels, f.laneIds[0] === lane.id);
       if (selection && selection.laneId === lane.id) {
         const ext = spanExtent(seg, selection);
         if (ext) {
@@ -250,7 +365,7 @@ export function drawMap(ctx: DrawContext, input: DrawInput): DrawStats {
   for (const l of labels) {
     if (l.bg) {
       ctx.fillStyle = l.bg;
-      ctx.fillRect(l.x - 2, l.y - 7, l.text.length * 7 + 6, 14);
+      ctx.fillRect(l.x - 2, l.y - 7, l.text.length * LABEL_BOX_CHAR_PX + 4, 14);
     }
     ctx.fillStyle = l.color;
     ctx.fillText(l.text, l.x, l.y);

@@ -1,6 +1,6 @@
 import { select } from 'd3-selection';
 import { FIRST_MAP_MARK } from './first-map-mark.ts';
-import { formatSize, hexGrouped } from '../../core/u64.ts';
+import { hexGrouped, readableSize } from '../../core/u64.ts';
 import { lanesOf } from '../../store/address-spaces.ts';
 import { type AppState, type AppStore, selectShown } from '../../store/app-store.ts';
 import { selectionRange } from '../../store/selection.ts';
@@ -13,6 +13,8 @@ import { type Lane, type LaneRow, layoutLanes } from '../../view/map/lanes.ts';
 import { type FrameLayer, type FrameScheduler, frameScheduler } from './frame-scheduler.ts';
 import { type MapSegment, viewportSegment } from '../../view/map/segments.ts';
 import { SummaryCache } from '../../view/map/summary-cache.ts';
+import { footprintOf } from '../../view/actions/footprint.ts';
+import { failedLabel, type FootprintMark, footprintMark } from '../../view/map/footprint-marks.ts';
 
 /**
  * Paints the map outside React: a layer of the shared frame scheduler (frame-scheduler.ts), so a
@@ -68,6 +70,26 @@ export function marksOf(s: AppState): MapMark[] {
     marks.push({ start: r.start, last: r.last, kind: 'focus', label: s.focus?.label ?? '' });
   }
   return marks;
+}
+
+/**
+ * The failed run's mark (while the snapshot it failed on is shown: the next change clears it) and
+ * the ghost of the action being filled in.
+ */
+export function footprintsOf(s: AppState, lanes: readonly Lane[]): FootprintMark[] {
+  const out: FootprintMark[] = [];
+  const run = s.lastRun;
+  if (run && !run.outcome.ok && run.on === selectShown(s)) {
+    const f = footprintOf(run.action, run.outcome);
+    const label = failedLabel(run.action.op, run.outcome);
+    const m = f && label ? footprintMark(lanes, f, 'failed', label) : undefined;
+    if (m) out.push(m);
+  }
+  if (s.draft) {
+    const m = footprintMark(lanes, s.draft, s.draft.ok ? 'ghost' : 'ghost-refused', s.draft.label);
+    if (m) out.push(m);
+  }
+  return out;
 }
 
 /** Mark labels stack in a strip under the lanes; past this many rows they are left out. */
@@ -154,7 +176,9 @@ export class MapPainter {
         s.theme !== prev.theme ||
         s.selection !== prev.selection ||
         s.focus !== prev.focus ||
-        s.explained !== prev.explained
+        s.explained !== prev.explained ||
+        s.draft !== prev.draft ||
+        s.lastRun !== prev.lastRun
       ) {
         this.schedule();
       }
@@ -229,6 +253,7 @@ export class MapPainter {
         marks: marksOf(s),
         maxMarkLabels: MARK_LABEL_ROWS,
         summaries: this.summaries,
+        footprints: footprintsOf(s, lanes),
       });
       Object.assign(this.stats, drawn);
     }
@@ -289,6 +314,6 @@ export class MapPainter {
       return;
     }
     const r = visibleRange(s.viewport);
-    this.el.readout.textContent = `${hexGrouped(r.start)} – ${hexGrouped(r.last)} · ${formatSize(spanOf(s.viewport))} across`;
+    this.el.readout.textContent = `${hexGrouped(r.start)} – ${hexGrouped(r.last)} · ${readableSize(spanOf(s.viewport))} across`;
   }
 }

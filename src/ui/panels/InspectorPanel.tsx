@@ -1,5 +1,5 @@
 import { describeResvType } from '../../core/platform/resv-regions.ts';
-import { formatRange, formatSize, hex } from '../../core/u64.ts';
+import { formatRange, formatSize, hex, readableSize, sizeWithBytes } from '../../core/u64.ts';
 import { addressSpaces, lanesOf } from '../../store/address-spaces.ts';
 import type { Lane } from '../../view/map/lanes.ts';
 import { laneIoas } from '../../view/map/lane-objects.ts';
@@ -63,7 +63,7 @@ function MappingDetails({
         <dt>IOVA</dt>
         <dd data-testid="inspector-range">{formatRange(entry)}</dd>
         <dt>size</dt>
-        <dd>{formatSize(entry.last - entry.start + 1n)}</dd>
+        <dd>{sizeWithBytes(entry.last - entry.start + 1n)}</dd>
         <dt>vaddr</dt>
         <dd>
           {hex(entry.value.vaddr)}
@@ -182,7 +182,7 @@ function DeviceDetails({ present, bdf }: { present: Snapshot; bdf: string }) {
           <ul className="plain">
             {d.bars.map((b) => (
               <li key={b.index}>
-                BAR{b.index}: {formatRange(b)} ({formatSize(b.last - b.start + 1n)})
+                BAR{b.index}: {formatRange(b)} ({readableSize(b.last - b.start + 1n)})
                 {b.prefetchable ? ' prefetchable' : ''}
                 {b.is64 ? ' 64-bit' : ''}
               </li>
@@ -216,7 +216,7 @@ function Details({ present, selection }: { present: Snapshot; selection: Selecti
             <dt>range</dt>
             <dd data-testid="inspector-range">{formatRange(selection)}</dd>
             <dt>size</dt>
-            <dd>{formatSize(selection.last - selection.start + 1n)}</dd>
+            <dd>{sizeWithBytes(selection.last - selection.start + 1n)}</dd>
           </dl>
         </div>
       );

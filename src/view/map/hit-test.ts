@@ -1,5 +1,5 @@
 import type { RangeEntry } from '../../core/ranges/range-map.ts';
-import { formatRange, formatSize, hex, type Range } from '../../core/u64.ts';
+import { formatRange, hex, readableSize, type Range } from '../../core/u64.ts';
 import type { MappingValue } from '../../core/view-types.ts';
 import type { Lane, LaneRow, LaneSpan } from './lanes.ts';
 import { columnLast, columnStart, type MapSegment, segmentAt } from './segments.ts';
@@ -22,6 +22,7 @@ export type Hit =
       readonly owner: string;
     }
   | { readonly kind: 'span'; readonly lane: Lane; readonly span: LaneSpan }
+  | { readonly kind: 'outside'; readonly lane: Lane; readonly addr: bigint }
   | { readonly kind: 'empty'; readonly lane: Lane | undefined; readonly addr: bigint };
 
 /** Counting stops here: hovering a pixel over a million mappings must stay instant. */
@@ -64,6 +65,9 @@ export function hitTest(
     .reverse()
     .find((s) => s.start <= column.last && column.start <= s.last);
   if (span) return { kind: 'span', lane, span };
+  const a = lane.aperture;
+  if (a && (column.last < a.start || column.start > a.last))
+    return { kind: 'outside', lane, addr: column.start };
   const bg = lane.background.find((s) => s.start <= column.last && column.start <= s.last);
   if (bg) return { kind: 'span', lane, span: bg };
   return { kind: 'empty', lane, addr: column.start };
@@ -76,7 +80,7 @@ export function describeHit(hit: Hit): string[] {
       const e = hit.entry;
       const v = e.value;
       return [
-        `${formatRange(e)} (${formatSize(e.last - e.start + 1n)})`,
+        `${formatRange(e)} (${readableSize(e.last - e.start + 1n)})`,
         `mapping in ${hit.owner}`,
         `vaddr ${hex(v.vaddr)} · ${v.read ? 'R' : '-'}${v.write ? 'W' : '-'}`,
       ];
@@ -89,8 +93,14 @@ export function describeHit(hit: Hit): string[] {
       ];
     case 'span':
       return [
-        `${formatRange(hit.span)} (${formatSize(hit.span.last - hit.span.start + 1n)})`,
+        `${formatRange(hit.span)} (${readableSize(hit.span.last - hit.span.start + 1n)})`,
         `${hit.span.label} · ${hit.span.owner}`,
+      ];
+    case 'outside':
+      return [
+        `${hex(hit.addr)}`,
+        `outside the aperture of ${hit.lane.label}: no IOVA here can be mapped`,
+        hit.lane.aperture?.label ?? '',
       ];
     case 'empty':
       return [`${hex(hit.addr)}`, hit.lane ? `nothing here in ${hit.lane.label}` : ''];

@@ -9,6 +9,7 @@ import type {
   MappingValue,
   ReservedView,
 } from '../../core/view-types.ts';
+import { type LaneAperture, laneAperture, narrowestAperture } from './aperture.ts';
 
 /**
  * The rows of the address map, built from the engine's read contract (view-types.ts) and the
@@ -51,6 +52,8 @@ export interface Lane {
   readonly pgsizeBitmap?: PgsizeBitmap;
   /** Color key for group lanes (the topology panel uses the same color). */
   readonly group?: number;
+  /** The usable IOVA window (aperture.ts): shaded outside, its end drawn and labelled. */
+  readonly aperture?: LaneAperture;
 }
 
 export interface GuestRegion extends Range {
@@ -187,7 +190,10 @@ export function buildLanes(
 
   for (const group of state.index.groups.values()) {
     const ref = groupRef(group.id);
+    const unit = state.index.units.get(group.iommu);
     lanes.push({
+      // What a domain for this group could reach, before any container or IOAS exists.
+      ...(unit ? { aperture: laneAperture(unit.id, unit.aperture) } : {}),
       id: `group:${group.id}`,
       kind: 'group',
       ref,
@@ -212,7 +218,9 @@ export function buildLanes(
   for (const c of spaces.containers) {
     const ref: EntityRef = { kind: 'object', objectType: 'container', id: c.id };
     const owner = entityLabel(ref);
+    const containerAperture = narrowestAperture(c.domains);
     lanes.push({
+      ...(containerAperture ? { aperture: containerAperture } : {}),
       id: `container:${c.id}`,
       kind: 'container',
       ref,
@@ -228,6 +236,7 @@ export function buildLanes(
     for (const d of c.domains) {
       const domain: EntityRef = { kind: 'object', objectType: 'domain', id: d.id };
       lanes.push({
+        aperture: laneAperture(d.iommu, d.aperture),
         id: `container:${c.id}:domain:${d.id}`,
         kind: 'domain',
         ref: domain,
@@ -257,7 +266,9 @@ export function buildLanes(
     const ref: EntityRef = { kind: 'object', objectType: 'ioas', id: io.id };
     const owner = entityLabel(ref);
     const pgsizes = commonPgsizes(io.hwpts);
+    const ioasAperture = narrowestAperture(io.hwpts);
     lanes.push({
+      ...(ioasAperture ? { aperture: ioasAperture } : {}),
       id: `ioas:${io.id}`,
       kind: 'ioas',
       ref,
@@ -275,6 +286,7 @@ export function buildLanes(
       const hwpt: EntityRef = { kind: 'object', objectType: 'hwpt', id: h.id };
       const devices = new Set(h.devices);
       lanes.push({
+        aperture: laneAperture(h.iommu, h.aperture),
         id: `ioas:${io.id}:hwpt:${h.id}`,
         kind: 'hwpt',
         ref: hwpt,

@@ -23,6 +23,16 @@ export interface Palette {
   readonly focusBand: string;
   readonly eventMark: string;
   readonly eventBand: string;
+  /** Over a lane's space outside its aperture: no DMA through this IOMMU can reach it. */
+  readonly outsideAperture: string;
+  /** The line where a lane's aperture ends, and its label. */
+  readonly apertureEdge: string;
+  /** The would-be mapping of the form being filled: fill and edge. */
+  readonly ghost: string;
+  readonly ghostEdge: string;
+  /** A refused action (dry run or run): fill, edge and the outline of what is in the way. */
+  readonly refused: string;
+  readonly refusedEdge: string;
   readonly spans: Readonly<Record<SpanKind, string>>;
 }
 
@@ -72,6 +82,12 @@ export const PALETTES: Readonly<Record<ThemeName, Palette>> = {
     focusBand: 'rgba(253, 224, 71, 0.13)',
     eventMark: '#fb7185',
     eventBand: 'rgba(251, 113, 133, 0.16)',
+    outsideAperture: 'rgba(2, 6, 23, 0.55)',
+    apertureEdge: '#f97316',
+    ghost: 'rgba(56, 189, 248, 0.40)',
+    ghostEdge: '#7dd3fc',
+    refused: 'rgba(239, 68, 68, 0.38)',
+    refusedEdge: '#f87171',
     spans: SPANS_DARK,
   },
   light: {
@@ -91,6 +107,12 @@ export const PALETTES: Readonly<Record<ThemeName, Palette>> = {
     focusBand: 'rgba(202, 138, 4, 0.14)',
     eventMark: '#e11d48',
     eventBand: 'rgba(225, 29, 72, 0.12)',
+    outsideAperture: 'rgba(100, 116, 139, 0.28)',
+    apertureEdge: '#c2410c',
+    ghost: 'rgba(14, 165, 233, 0.35)',
+    ghostEdge: '#0369a1',
+    refused: 'rgba(220, 38, 38, 0.30)',
+    refusedEdge: '#b91c1c',
     spans: SPANS_LIGHT,
   },
 };

@@ -118,6 +118,19 @@ export function fitRange(r: Range): Viewport {
   return makeViewport(r.start - slack / 2n, zoom);
 }
 
+/**
+ * `v` when all of `r` is in view and at least a few pixels wide there at the map's usual widths;
+ * else the view fitted on `r` with as much again on each side, so it is seen with its neighbours.
+ */
+export function bringIntoView(v: Viewport, r: Range): Viewport {
+  const seen = visibleRange(v);
+  const length = r.last - r.start + 1n;
+  if (r.start >= seen.start && r.last <= seen.last && length * 256n >= spanOf(v)) return v;
+  const start = r.start >= length ? r.start - length : 0n;
+  const last = r.last + length <= U64_MAX ? r.last + length : U64_MAX;
+  return fitRange({ start, last });
+}
+
 /** `#view=START-LAST` in hex, the form share links use. */
 export function formatViewParam(v: Viewport): string {
   const r = visibleRange(v);
