@@ -1,5 +1,5 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { Action } from '../core/actions.ts';
+import type { Action, OpName } from '../core/actions.ts';
 import type { Outcome } from '../core/outcome.ts';
 import type { ThemeName } from '../view/theme/palette.ts';
 import { FULL_VIEW, type Viewport } from '../view/viewport/viewport.ts';
@@ -70,6 +70,14 @@ export interface AppState {
    * made, or the one shown when it failed): the map marks a failure there until the next change.
    */
   readonly lastRun: LastRun | undefined;
+  /** Values for the Actions form to open with (the inspector's Unmap button); `n` counts requests. */
+  readonly formRequest: FormRequest | undefined;
+}
+
+export interface FormRequest {
+  readonly op: OpName;
+  readonly values: Readonly<Record<string, string>>;
+  readonly n: number;
 }
 
 /** A would-be action on the map: where it lands and whether the dry run says it succeeds. */
@@ -159,6 +167,8 @@ export interface AppActions {
   setReadOnly(reason: string | undefined): void;
   /** The ghost of the action being filled in (undefined: none). */
   setDraft(d: Draft | undefined): void;
+  /** Opens the Actions form on `op` filled with `values` (fields left out keep their defaults). */
+  fillForm(op: OpName, values: Readonly<Record<string, string>>): void;
 }
 
 export type AppStore = StoreApi<AppState & AppActions>;
@@ -209,6 +219,7 @@ export function createAppStore(initial: Partial<AppState> = {}): AppStore {
       readOnly: undefined,
       draft: undefined,
       lastRun: undefined,
+      formRequest: undefined,
       ...initial,
       ...actions,
     };

@@ -172,6 +172,16 @@ export const INTENTS: { readonly [N in keyof AppActions]: Intent<N> } = {
   setTheme: { capture: 'NEVER', change: (_s, t) => setField('theme', t) },
   closeLesson: { capture: 'NEVER', change: () => setField('lesson', undefined) },
   notify: { capture: 'NEVER', change: (_s, n) => setField('notice', n) },
+  fillForm: {
+    capture: 'NEVER',
+    change: (s, op, values) => ({
+      patch: {
+        formRequest: { op, values, n: (s.formRequest?.n ?? 0) + 1 },
+        tabRequest: { tab: 'actions' },
+      },
+      result: undefined,
+    }),
+  },
   setDraft: {
     capture: 'NEVER',
     change: (s, d) => (s.draft === d ? NO_CHANGE : setField('draft', d)),

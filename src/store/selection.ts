@@ -11,6 +11,8 @@ export type Selection =
       readonly label: string;
     }
   | { readonly kind: 'device'; readonly bdf: string }
+  /** A lane as a whole, picked by its label: the object it draws. */
+  | { readonly kind: 'lane'; readonly laneId: string }
   | { readonly kind: 'group'; readonly group: number };
 
 /** The selection as the map outlines it: its lane and byte range. */

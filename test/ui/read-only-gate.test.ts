@@ -44,6 +44,8 @@ const EVERY_ACTION: { readonly [N in keyof AppActions]: (store: AppStore) => unk
   closeLesson: (store) => store.getState().closeLesson(),
   notify: (store) => store.getState().notify({ kind: 'info', text: 'hello' }),
   setReadOnly: (store) => store.getState().setReadOnly(REASON),
+  fillForm: (store) =>
+    store.getState().fillForm('vfio.unmap_dma', { container: '1', iova: '0x0', size: '0x1000' }),
   setDraft: (store) =>
     store.getState().setDraft({
       laneId: 'container:1',

@@ -7,9 +7,10 @@ import { selectReadOnly, selectShown } from '../../store/app-store.ts';
 import type { ActionResult, Snapshot } from '../../store/workspace.ts';
 import { dryRunAction } from '../../store/workspace.ts';
 import { useApp, useStoreApi } from '../app/store-context.tsx';
-import { type Draft } from '../../store/app-store.ts';
+import type { Draft, FormRequest } from '../../store/app-store.ts';
 import { footprintOf } from '../../view/actions/footprint.ts';
 import { bringIntoView } from '../../view/viewport/viewport.ts';
+import { RangeText } from '../panels/RangeText.tsx';
 import {
   buildAction,
   type FieldSpec,
@@ -90,15 +91,30 @@ interface Ran {
   readonly on: Snapshot | undefined;
   readonly text: string;
   readonly ok: boolean;
+  /** The lane the action landed on: its ranges link there. */
+  readonly laneId: string | undefined;
 }
 
-function OpFormView({ form, present }: { form: OpForm; present: Snapshot }) {
+function OpFormView({
+  form,
+  present,
+  preset,
+}: {
+  form: OpForm;
+  present: Snapshot;
+  /** Field values to start from instead of the defaults (a filled-in request). */
+  preset?: Readonly<Record<string, string>> | undefined;
+}) {
   const store = useStoreApi();
   const dispatch = useApp((s) => s.dispatch);
   const setDraft = useApp((s) => s.setDraft);
   const readOnly = useApp(selectReadOnly);
-  const [values, setValues] = useState(() => initialValues(form, defaultsFor(present, form)));
-  const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
+  const [values, setValues] = useState(() =>
+    initialValues(form, { ...defaultsFor(present, form), ...preset }),
+  );
+  const [touched, setTouched] = useState<ReadonlySet<string>>(
+    () => new Set(Object.keys(preset ?? {})),
+  );
   const [ran, setRan] = useState<Ran | undefined>(undefined);
   const idBase = useId();
 
@@ -143,7 +159,9 @@ function OpFormView({ form, present }: { form: OpForm; present: Snapshot }) {
     if (!built.ok) return;
     const outcome = dispatch(built.action);
     const after = store.getState();
+    const f = outcome ? footprintOf(built.action, outcome) : undefined;
     setRan({
+      laneId: f?.laneId,
       values: effective,
       on: selectShown(after),
       ok: outcome?.ok ?? false,
@@ -155,8 +173,7 @@ function OpFormView({ form, present }: { form: OpForm; present: Snapshot }) {
     });
     // A new mapping is selected (the inspector tab stays behind the form) and brought into view,
     // wherever the kernel placed it.
-    const f = outcome?.ok ? footprintOf(built.action, outcome) : undefined;
-    if (f?.adds) {
+    if (outcome?.ok && f?.adds) {
       after.select({ kind: 'mapping', laneId: f.laneId, start: f.range.start }, { quiet: true });
       const v = bringIntoView(after.viewport, f.range);
       if (v !== after.viewport) after.setViewport(v);
@@ -255,18 +272,22 @@ function OpFormView({ form, present }: { form: OpForm; present: Snapshot }) {
       <div className="dry-run" aria-live="polite" data-testid="dry-run">
         {result ? (
           <span className={result.ok ? 'ok' : 'fail'} data-testid="run-result">
-            {result.text}
+            <RangeText text={result.text} laneId={result.laneId} />
           </span>
         ) : preview === undefined ? (
           <span className="muted">fix the fields above to see what the kernel would say</span>
         ) : preview.kind === 'engine-error' ? (
           <span className="warn">the model cannot run this op: {preview.message}</span>
         ) : preview.outcome.ok ? (
-          <span className="ok">would succeed: {preview.outcome.message ?? 'ok'}</span>
+          <span className="ok">
+            would succeed:{' '}
+            <RangeText text={preview.outcome.message ?? 'ok'} laneId={draft?.laneId} />
+          </span>
         ) : (
           <span className="fail">
             would fail: {preview.outcome.errno} (-{ERRNO_NUMBERS[preview.outcome.errno]}) —{' '}
-            {preview.outcome.message} <span className="rule">[{preview.outcome.rule}]</span>
+            <RangeText text={preview.outcome.message} laneId={draft?.laneId} />{' '}
+            <span className="rule">[{preview.outcome.rule}]</span>
           </span>
         )}
         {!result && placement && preview && (
@@ -322,26 +343,56 @@ function PlacementNote({
   );
 }
 
+/** The op shown and the request its form was filled from (the inspector's Unmap button). */
+interface Chosen {
+  readonly op: OpName;
+  readonly preset: FormRequest | undefined;
+  /** The last request seen: a newer one replaces the form. */
+  readonly seen: FormRequest | undefined;
+}
+
 /** One form per op, with a live dry run through the engine as the user types. */
 export function ActionsPanel({ initialOp = 'vfio.map_dma' }: { initialOp?: OpName }) {
   const present = useApp(selectShown);
-  const [op, setOp] = useState<OpName>(initialOp);
+  const request = useApp((s) => s.formRequest);
+  const [chosen, setChosen] = useState<Chosen>(() => ({
+    op: request?.op ?? initialOp,
+    preset: request,
+    seen: request,
+  }));
+  // A request made while the panel is open takes over the form (set during render, React's
+  // pattern for state derived from a changed prop).
+  if (request !== chosen.seen) {
+    setChosen({ op: request?.op ?? chosen.op, preset: request, seen: request });
+  }
   const selectId = useId();
   if (!present) return null;
+  const { op, preset } = chosen;
   const form = formFor(op);
   return (
     <section className="panel actions" aria-label="actions">
       <h2>Actions</h2>
       <label htmlFor={selectId}>operation</label>
-      <select id={selectId} value={op} onChange={(e) => setOp(e.target.value as OpName)}>
+      <select
+        id={selectId}
+        value={op}
+        onChange={(e) =>
+          setChosen((c) => ({ ...c, op: e.target.value as OpName, preset: undefined }))
+        }
+      >
         {OP_FORMS.map((f) => (
           <option key={f.op} value={f.op}>
             {f.op}
           </option>
         ))}
       </select>
-      {/* Keyed by op and workspace scenario: a new op starts from fresh defaults. */}
-      <OpFormView key={`${op}`} form={form} present={present} />
+      {/* Keyed by op and request: a new op or a new request starts a fresh form. */}
+      <OpFormView
+        key={`${op}:${preset?.n ?? 0}`}
+        form={form}
+        present={present}
+        preset={preset?.op === op ? preset.values : undefined}
+      />
     </section>
   );
 }

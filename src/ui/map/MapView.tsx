@@ -24,6 +24,9 @@ export function MapView({ widthRef }: { widthRef?: { current: () => number } }) 
   const present = useApp(selectShown);
   const theme = useApp((s) => s.theme);
   const markCount = useApp(markCountOf);
+  const selectedLane = useApp((s) =>
+    s.selection?.kind === 'lane' ? s.selection.laneId : undefined,
+  );
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const axisRef = useRef<SVGSVGElement>(null);
   const readoutRef = useRef<HTMLDivElement>(null);
@@ -138,6 +141,7 @@ export function MapView({ widthRef }: { widthRef?: { current: () => number } }) 
 
   const lanes = present ? lanesOf(present) : [];
   const { rows, height: lanesHeight } = layoutLanes(lanes);
+  const selectLane = (laneId: string) => store.getState().select({ kind: 'lane', laneId });
   // Below the lanes, a strip for the labels of the marks (pasted lines, the focused finding), so
   // that they never print over the last lane.
   const height = lanesHeight + markStripHeight(markCount);
@@ -153,9 +157,19 @@ export function MapView({ widthRef }: { widthRef?: { current: () => number } }) 
             {rows.map((r) => (
               <div
                 key={r.lane.id}
-                className={`lane-label${r.lane.nested ? ' nested' : ''}`}
+                className={`lane-label${r.lane.nested ? ' nested' : ''}${selectedLane === r.lane.id ? ' selected' : ''}`}
                 style={{ top: r.y + AXIS_HEIGHT, height: r.height }}
                 title={r.lane.detail ? `${r.lane.label}\n${r.lane.detail}` : r.lane.label}
+                role="button"
+                tabIndex={0}
+                aria-label={`${r.lane.label}: show in the inspector`}
+                onClick={() => selectLane(r.lane.id)}
+                onKeyDown={(e) => {
+                  if (e.key === 'Enter' || e.key === ' ') {
+                    e.preventDefault();
+                    selectLane(r.lane.id);
+                  }
+                }}
               >
                 {r.lane.group !== undefined && (
                   <span

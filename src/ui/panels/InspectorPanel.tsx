@@ -9,6 +9,8 @@ import type { Selection } from '../../store/selection.ts';
 import { useApp } from '../app/store-context.tsx';
 import { leafLevel, splitIntoPages } from '../../core/iommu/pgsize.ts';
 import { deviceLabel, pciClassName } from '../../view/model/pci-class.ts';
+import { type FormFill, mapFormFor, unmapFormFor } from '../../view/actions/footprint.ts';
+import { RangeLink } from './RangeText.tsx';
 
 /** For an IOAS or HWPT lane: the IOAS, and where its areas go (each HWPT's domain maps all of them). */
 function IoasFacts({ present, lane }: { present: Snapshot; lane: Lane }) {
@@ -77,6 +79,7 @@ function MappingDetails({
         </dd>
         {iommufd && <IoasFacts present={present} lane={lane} />}
       </dl>
+      <FillFormButton fill={unmapFormFor(lane, entry)} />
       {split && (
         <>
           <h4>
@@ -204,6 +207,78 @@ function DeviceDetails({ present, bdf }: { present: Snapshot; bdf: string }) {
   );
 }
 
+/** A button that opens the Actions form filled for the op (an unmap, a map), to check and run. */
+function FillFormButton({ fill }: { fill: FormFill | undefined }) {
+  const fillForm = useApp((s) => s.fillForm);
+  if (!fill) return null;
+  return (
+    <button
+      type="button"
+      className="fill-form"
+      title={`open ${fill.op} in the Actions form, filled in: check the dry run, then run it`}
+      onClick={() => fillForm(fill.op, fill.values)}
+    >
+      {fill.verb}… ({fill.op})
+    </button>
+  );
+}
+
+/** A lane picked by its label: what it draws, its aperture, its regions and its mappings. */
+function LaneDetails({ present, laneId }: { present: Snapshot; laneId: string }) {
+  const lane = lanesOf(present).find((l) => l.id === laneId);
+  if (!lane) return <p className="muted">That lane is not on the map any more.</p>;
+  const valid = lane.background.filter((b) => b.kind === 'valid');
+  return (
+    <div>
+      <h3>{lane.label}</h3>
+      {lane.detail && <p className="muted small">{lane.detail}</p>}
+      <dl>
+        {lane.aperture && (
+          <>
+            <dt>aperture</dt>
+            <dd data-testid="inspector-aperture">
+              {lane.aperture.label} · <RangeLink range={lane.aperture} laneId={lane.id} />
+            </dd>
+          </>
+        )}
+        {lane.mappings && (
+          <>
+            <dt>{lane.kind === 'ioas' || lane.kind === 'hwpt' ? 'areas' : 'mappings'}</dt>
+            <dd>{lane.mappings.size.toLocaleString('en-US')}</dd>
+          </>
+        )}
+        {valid.length > 0 && (
+          <>
+            <dt>valid IOVA</dt>
+            <dd>
+              <ul className="plain">
+                {valid.map((v) => (
+                  <li key={String(v.start)}>
+                    <RangeLink range={v} laneId={lane.id} /> ({readableSize(v.last - v.start + 1n)})
+                  </li>
+                ))}
+              </ul>
+            </dd>
+          </>
+        )}
+      </dl>
+      {lane.spans.length > 0 && (
+        <>
+          <h4>Regions</h4>
+          <ul className="plain">
+            {lane.spans.map((r) => (
+              <li key={`${r.start}-${r.kind}-${r.owner}`}>
+                <RangeLink range={r} laneId={lane.id} /> {r.label} · {r.owner}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      {!lane.nested && <FillFormButton fill={mapFormFor(lane)} />}
+    </div>
+  );
+}
+
 function Details({ present, selection }: { present: Snapshot; selection: Selection }) {
   switch (selection.kind) {
     case 'mapping':
@@ -220,6 +295,8 @@ function Details({ present, selection }: { present: Snapshot; selection: Selecti
           </dl>
         </div>
       );
+    case 'lane':
+      return <LaneDetails present={present} laneId={selection.laneId} />;
     case 'device':
       return <DeviceDetails present={present} bdf={selection.bdf} />;
     case 'group': {

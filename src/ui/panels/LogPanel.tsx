@@ -6,6 +6,8 @@ import type { LogEntry } from '../../store/log.ts';
 import { selectCanRedo, selectCanUndo, selectReadOnly } from '../../store/app-store.ts';
 import { timelineOf } from '../../store/replay-steps.ts';
 import { useApp } from '../app/store-context.tsx';
+import { footprintOf } from '../../view/actions/footprint.ts';
+import { RangeLink, RangeText } from './RangeText.tsx';
 
 /** The action's fields as one line: `container=1 iova=0xfee00000 size=0x1000 flags=READ,WRITE`. */
 export function actionFields(a: Action): string {
@@ -143,6 +145,8 @@ function ReplayBar() {
 
 function Entry({ e, current }: { e: LogEntry; current: boolean }) {
   const cls = `log-entry${e.undone ? ' undone' : ''}`;
+  // Where the action lands on the map: its ranges link there, on its container's or IOAS's lane.
+  const where = e.kind === 'action' ? footprintOf(e.action, e.outcome) : undefined;
   switch (e.kind) {
     case 'scenario':
       return (
@@ -172,7 +176,17 @@ function Entry({ e, current }: { e: LogEntry; current: boolean }) {
             <span className="badge fail">{e.outcome.errno}</span>
           )}{' '}
           <code>{e.action.op}</code> <span className="muted small">{actionFields(e.action)}</span>
-          <div>{e.outcome.message}</div>
+          {where && (
+            <>
+              {' '}
+              <RangeLink range={where.range} laneId={where.laneId}>
+                ⌖ on the map
+              </RangeLink>
+            </>
+          )}
+          <div>
+            <RangeText text={e.outcome.message ?? ''} laneId={where?.laneId} />
+          </div>
           {!e.outcome.ok && (
             <div className="rule small">
               rule: {e.outcome.rule}

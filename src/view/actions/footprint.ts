@@ -1,7 +1,8 @@
-import type { Action } from '../../core/actions.ts';
+import type { Action, OpName } from '../../core/actions.ts';
 import type { ObjectRef } from '../../core/ops/fields.ts';
 import type { Outcome } from '../../core/outcome.ts';
-import { type Range, U64_MAX } from '../../core/u64.ts';
+import { hex, type Range, U64_MAX } from '../../core/u64.ts';
+import type { Lane } from '../map/lanes.ts';
 
 /**
  * Where on the map an action lands: the lane of the container or IOAS it names and the IOVA range
@@ -86,4 +87,50 @@ export function footprintOf(action: Action, outcome?: Outcome): Footprint | unde
       return undefined;
   }
   return laneId && range ? { laneId, range, adds } : undefined;
+}
+
+/** An op and the form values that fill it (the Actions form's fields, as typed text). */
+export interface FormFill {
+  /** What the button offering it says. */
+  readonly verb: 'Map' | 'Unmap';
+  readonly op: OpName;
+  readonly values: Readonly<Record<string, string>>;
+}
+
+/** The container or IOAS a lane draws: its own object, or the one a domain / HWPT lane sits under. */
+function spaceOf(lane: Lane): { kind: 'container' | 'ioas'; id: number } | undefined {
+  for (const ref of [lane.ref, lane.parent]) {
+    if (ref?.kind === 'object' && (ref.objectType === 'container' || ref.objectType === 'ioas'))
+      return { kind: ref.objectType, id: ref.id };
+  }
+  return undefined;
+}
+
+/** The unmap of exactly `r` on the lane's container (VFIO_IOMMU_UNMAP_DMA) or IOAS (IOMMU_IOAS_UNMAP). */
+export function unmapFormFor(lane: Lane, r: Range): FormFill | undefined {
+  const space = spaceOf(lane);
+  const length = hex(r.last - r.start + 1n);
+  if (space?.kind === 'container')
+    return {
+      verb: 'Unmap',
+      op: 'vfio.unmap_dma',
+      values: { container: String(space.id), iova: hex(r.start), size: length },
+    };
+  if (space?.kind === 'ioas')
+    return {
+      verb: 'Unmap',
+      op: 'iommufd.ioas_unmap',
+      values: { ioas: String(space.id), iova: hex(r.start), length },
+    };
+  return undefined;
+}
+
+/** A map into the lane's container or IOAS, the address left for the user to type. */
+export function mapFormFor(lane: Lane): FormFill | undefined {
+  const space = spaceOf(lane);
+  if (space?.kind === 'container')
+    return { verb: 'Map', op: 'vfio.map_dma', values: { container: String(space.id) } };
+  if (space?.kind === 'ioas')
+    return { verb: 'Map', op: 'iommufd.ioas_map', values: { ioas: String(space.id) } };
+  return undefined;
 }
