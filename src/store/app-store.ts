@@ -13,6 +13,7 @@ import type { OpenResult, Snapshot } from './workspace.ts';
 import { type Capture, type Change, type LessonMove, updateOf } from './capture.ts';
 import { INTENTS } from './intents.ts';
 import type { Footprint } from '../view/actions/footprint.ts';
+import type { LaneCursor } from '../view/map/lane-cursor.ts';
 import type { LessonOpening } from './lesson.ts';
 
 /**
@@ -72,6 +73,8 @@ export interface AppState {
   readonly lastRun: LastRun | undefined;
   /** Values for the Actions form to open with (the inspector's Unmap button); `n` counts requests. */
   readonly formRequest: FormRequest | undefined;
+  /** The keyboard's place on the map while it has focus (lane-cursor.ts). */
+  readonly cursor: LaneCursor | undefined;
 }
 
 export interface FormRequest {
@@ -169,6 +172,7 @@ export interface AppActions {
   setDraft(d: Draft | undefined): void;
   /** Opens the Actions form on `op` filled with `values` (fields left out keep their defaults). */
   fillForm(op: OpName, values: Readonly<Record<string, string>>): void;
+  setCursor(c: LaneCursor | undefined): void;
 }
 
 export type AppStore = StoreApi<AppState & AppActions>;
@@ -220,6 +224,7 @@ export function createAppStore(initial: Partial<AppState> = {}): AppStore {
       draft: undefined,
       lastRun: undefined,
       formRequest: undefined,
+      cursor: undefined,
       ...initial,
       ...actions,
     };

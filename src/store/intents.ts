@@ -172,6 +172,7 @@ export const INTENTS: { readonly [N in keyof AppActions]: Intent<N> } = {
   setTheme: { capture: 'NEVER', change: (_s, t) => setField('theme', t) },
   closeLesson: { capture: 'NEVER', change: () => setField('lesson', undefined) },
   notify: { capture: 'NEVER', change: (_s, n) => setField('notice', n) },
+  setCursor: { capture: 'NEVER', change: (_s, c) => setField('cursor', c) },
   fillForm: {
     capture: 'NEVER',
     change: (s, op, values) => ({

@@ -13,6 +13,7 @@ import {
 import type { KnownParts, WorkspaceText } from './autosave-parts.ts';
 import { type Booted, type OffPage, restoreSavedWorkspace, savedWorkspace } from './session.ts';
 import type { Snapshot } from './workspace.ts';
+import { formatViewParam } from '../view/viewport/viewport.ts';
 import {
   type OpenChannel,
   type WorkspaceChannel,
@@ -85,7 +86,7 @@ export interface PersistenceActions {
   openMainWorkspace(): void;
   /** The user has seen that other tabs are open on the workspace. */
   dismissOthers(): void;
-  /** The page is going away: tells the other tabs, so none waits on this one. */
+  /** The page is going away: writes what waits to be saved, and tells the other tabs, so none waits on this one. */
   leave(): void;
 }
 
@@ -103,6 +104,11 @@ export interface PersistenceEnv {
   readonly scenarioText: (s: Snapshot) => WorkspaceText | Promise<WorkspaceText>;
   /** A fresh id for a copy's key or a tab, unique across tabs. */
   readonly newId: () => string;
+  /**
+   * Keeps, for this tab's next load, a view not yet saved over record `revision` of `key`
+   * (the page is going away within the pause a view change waits before it is saved).
+   */
+  readonly keepView?: (key: string, revision: number, view: string) => void;
   /** View-only changes (pan, zoom) are saved this long after the last one. */
   readonly viewDelayMs?: number;
   /** How a big record taken over from another tab is read and replayed without holding the page. */
@@ -138,6 +144,8 @@ export function createPersistence(store: AppStore, env: PersistenceEnv, key: str
   // The other tabs on this tab's workspace, by id, as they said.
   const others = new Set<string>();
   let timer: ReturnType<typeof setTimeout> | undefined;
+  // Whether the write `timer` waits for carries a workspace change (not only a view change).
+  let workspacePending = false;
   // A change made before the lock was known is written as soon as it is.
   let changedWhileStarting = false;
   // One write at a time: each checks the revision the one before it wrote.
@@ -240,6 +248,14 @@ export function createPersistence(store: AppStore, env: PersistenceEnv, key: str
   }
 
   function leave(): void {
+    // A change still waiting is written now. The write is asynchronous and may not finish as the
+    // page goes: a view change is also kept, synchronously, where the tab's reload finds it.
+    if (timer !== undefined) {
+      const { mode, key: at, revision } = get();
+      if (mode === 'saving' && !workspacePending)
+        env.keepView?.(at, revision, formatViewParam(store.getState().viewport));
+      flush();
+    }
     channel?.say('left');
   }
 
@@ -358,13 +374,22 @@ export function createPersistence(store: AppStore, env: PersistenceEnv, key: str
   }
 
   function scheduleWrite(s: AppState, prev: AppState): void {
-    if (s.history === prev.history && s.viewport === prev.viewport) return;
+    const workspaceChanged = s.history !== prev.history;
+    if (!workspaceChanged && s.viewport === prev.viewport) return;
+    // A workspace change waiting to be written is written at once: the view change that follows
+    // it (a new mapping brought into view) must not put it off, or a reload could lose it.
+    if (timer !== undefined && workspacePending && !workspaceChanged) return;
     if (timer !== undefined) clearTimeout(timer);
-    const delay = s.history !== prev.history ? 0 : (env.viewDelayMs ?? 400);
-    timer = setTimeout(() => {
-      timer = undefined;
-      void write();
-    }, delay);
+    workspacePending = workspaceChanged;
+    timer = setTimeout(flush, workspaceChanged ? 0 : (env.viewDelayMs ?? 400));
+  }
+
+  /** Writes what is waiting now (the page is going away: a view change cannot wait its pause). */
+  function flush(): void {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
+    workspacePending = false;
+    void write();
   }
 
   return persistence;

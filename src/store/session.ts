@@ -167,6 +167,13 @@ function viewFrom(text: string): Range | undefined {
   });
 }
 
+/** Shows `view` (a saved view's text); false when it does not read as one. */
+export function showSavedView(store: AppStore, view: string): boolean {
+  const range = viewFrom(view);
+  if (range) store.getState().setViewport(fitRange(range));
+  return range !== undefined;
+}
+
 export interface Restored {
   /** The saved scenario opened (false: the workspace is as it was, a notice says why). */
   readonly opened: boolean;
@@ -288,9 +295,7 @@ function restoreOnTop(
     store
       .getState()
       .notify({ kind: 'error', text: `restored the scenario, but ${problems.join('; ')}` });
-  const view = viewFrom(saved.view);
-  if (view) store.getState().setViewport(fitRange(view));
-  else fitWorkspace(store);
+  if (!showSavedView(store, saved.view)) fitWorkspace(store);
   return { opened: true, setAside };
 }
 

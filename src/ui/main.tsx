@@ -4,7 +4,8 @@ import { createAppStore } from '../store/app-store.ts';
 import { linkWorkspaceKey } from '../store/autosave.ts';
 import { createPersistence } from '../store/persistence.ts';
 import { scenarioText } from '../store/scenario-text.ts';
-import { boot, type Booted, followHash, openDefault } from '../store/session.ts';
+import { boot, type Booted, followHash, openDefault, showSavedView } from '../store/session.ts';
+import { keepView, takeKeptView } from './app/kept-view.ts';
 import { yieldToPage } from '../store/yield-to-page.ts';
 import { App } from './app/App.tsx';
 import { importReader } from './import/import-reader-instance.ts';
@@ -38,6 +39,7 @@ const persistence = createPersistence(
     openMain: openMainWorkspace,
     scenarioText: (s) => scenarioText(s.scenario),
     newId: newCopyId,
+    keepView,
     offPage,
   },
   key,
@@ -65,6 +67,8 @@ void boot(store, location.hash, idb, key, linkWorkspaceKey(newCopyId()), offPage
   .then(async (booted) => {
     if (!store.getState().history) openDefault(store);
     if (booted.key !== key) dropLinkFromAddress();
+    const kept = takeKeptView(booted.key, booted.revision);
+    if (kept !== undefined && booted.revision > 0) showSavedView(store, kept);
     await persistence.getState().start(booted);
     // Links pasted into the address bar of the running app open beside its workspace too; the
     // Share button uses replaceState, which fires no event.

@@ -217,7 +217,7 @@ describe('the built app in Chromium', () => {
     const s = await fresh();
     const page = await s.open(appUrl);
     await waitForMap(page);
-    await page.getByRole('button', { name: '2⁶⁴' }).click();
+    await page.getByRole('button', { name: 'show the whole 64-bit space' }).click();
     await expect
       .poll(() => page.getByTestId('view-readout').textContent())
       .toContain('16 EiB across');

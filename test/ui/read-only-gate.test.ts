@@ -44,6 +44,15 @@ const EVERY_ACTION: { readonly [N in keyof AppActions]: (store: AppStore) => unk
   closeLesson: (store) => store.getState().closeLesson(),
   notify: (store) => store.getState().notify({ kind: 'info', text: 'hello' }),
   setReadOnly: (store) => store.getState().setReadOnly(REASON),
+  setCursor: (store) =>
+    store.getState().setCursor({
+      laneId: 'container:1',
+      kind: 'mapping',
+      index: 0,
+      start: 0n,
+      last: 0x7fffffffn,
+      label: '',
+    }),
   fillForm: (store) =>
     store.getState().fillForm('vfio.unmap_dma', { container: '1', iova: '0x0', size: '0x1000' }),
   setDraft: (store) =>

@@ -206,6 +206,7 @@ export function Toolbar({ mapWidth }: { mapWidth: () => number }) {
       <button
         type="button"
         onClick={() => store.getState().setViewport(FULL_VIEW)}
+        aria-label="show the whole 64-bit space"
         title="show all 2^64 bytes"
       >
         2⁶⁴

@@ -1,4 +1,7 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
+import { formatRange, readableSize } from '../../core/u64.ts';
+import { type CursorMove, moveCursor } from '../../view/map/lane-cursor.ts';
+import { bringIntoView, visibleRange } from '../../view/viewport/viewport.ts';
 import { lanesOf } from '../../store/address-spaces.ts';
 import { selectShown } from '../../store/app-store.ts';
 import { useApp, useStoreApi } from '../app/store-context.tsx';
@@ -24,6 +27,14 @@ export function MapView({ widthRef }: { widthRef?: { current: () => number } }) 
   const present = useApp(selectShown);
   const theme = useApp((s) => s.theme);
   const markCount = useApp(markCountOf);
+  const cursor = useApp((s) => s.cursor);
+  const cursorId = useId();
+  const cursorLane =
+    cursor && present ? lanesOf(present).find((l) => l.id === cursor.laneId) : undefined;
+  const cursorText =
+    cursor && cursorLane
+      ? `${cursorLane.label}: ${cursor.kind === 'mapping' ? 'mapping' : cursor.label} ${formatRange(cursor)} (${readableSize(cursor.last - cursor.start + 1n)})`
+      : '';
   const selectedLane = useApp((s) =>
     s.selection?.kind === 'lane' ? s.selection.laneId : undefined,
   );
@@ -104,7 +115,10 @@ export function MapView({ widthRef }: { widthRef?: { current: () => number } }) 
     );
     const w = painterRef.current?.mapWidth ?? 0;
     card.style.left = `${Math.min(x + 14, Math.max(0, w - 380))}px`;
-    card.style.top = `${y + 16}px`;
+    // Above the pointer in the lower half of the stage, so the card is never cut off below it.
+    const stage = card.parentElement?.clientHeight ?? 0;
+    const below = y < stage / 2 || card.offsetHeight + 16 > y;
+    card.style.top = below ? `${y + 16}px` : `${Math.max(0, y - card.offsetHeight - 10)}px`;
   };
 
   const locate = (e: React.MouseEvent<HTMLDivElement>) => {
@@ -141,6 +155,42 @@ export function MapView({ widthRef }: { widthRef?: { current: () => number } }) 
 
   const lanes = present ? lanesOf(present) : [];
   const { rows, height: lanesHeight } = layoutLanes(lanes);
+
+  // The keyboard on the map: arrows move the cursor over objects (not the view, as they do
+  // elsewhere), Enter selects, Escape leaves the cursor.
+  const onKey = (e: React.KeyboardEvent<HTMLDivElement>) => {
+    const moves: Record<string, CursorMove> = {
+      ArrowLeft: 'left',
+      ArrowRight: 'right',
+      ArrowUp: 'up',
+      ArrowDown: 'down',
+    };
+    const s = store.getState();
+    const move = moves[e.key];
+    if (move) {
+      e.preventDefault();
+      e.stopPropagation();
+      const next = moveCursor(lanes, s.cursor, move, visibleRange(s.viewport).start);
+      if (!next) return;
+      s.setCursor(next);
+      if (!s.compressed) {
+        const v = bringIntoView(s.viewport, next);
+        if (v !== s.viewport) s.setViewport(v);
+      }
+    } else if (e.key === 'Enter' && s.cursor) {
+      e.preventDefault();
+      e.stopPropagation();
+      const c = s.cursor;
+      s.select(
+        c.kind === 'mapping'
+          ? { kind: 'mapping', laneId: c.laneId, start: c.start }
+          : { kind: 'span', laneId: c.laneId, start: c.start, last: c.last, label: c.label },
+      );
+    } else if (e.key === 'Escape' && s.cursor) {
+      e.stopPropagation();
+      s.setCursor(undefined);
+    }
+  };
   const selectLane = (laneId: string) => store.getState().select({ kind: 'lane', laneId });
   // Below the lanes, a strip for the labels of the marks (pasted lines, the focused finding), so
   // that they never print over the last lane.
@@ -211,10 +261,19 @@ export function MapView({ widthRef }: { widthRef?: { current: () => number } }) 
                 ref={overlayRef}
                 className="map-overlay"
                 data-testid="map-overlay"
+                tabIndex={0}
+                role="application"
+                aria-label="address map: arrow keys move between the regions and mappings of the lanes, Enter shows one in the inspector"
+                aria-describedby={cursorText ? cursorId : undefined}
                 onMouseMove={onMove}
                 onMouseLeave={() => showHover(undefined, 0, 0)}
                 onClick={onClick}
+                onKeyDown={onKey}
+                onBlur={() => store.getState().setCursor(undefined)}
               />
+              <div id={cursorId} className="sr-only" aria-live="polite">
+                {cursorText}
+              </div>
               <div
                 ref={hoverRef}
                 className="hover-card"

@@ -6,6 +6,7 @@ import type { SummaryCache } from '../../view/map/summary-cache.ts';
 import type { LaneRow, LaneSpan } from '../../view/map/lanes.ts';
 import { outsideAperture } from '../../view/map/aperture.ts';
 import type { FootprintMark } from '../../view/map/footprint-marks.ts';
+import type { LaneCursor } from '../../view/map/lane-cursor.ts';
 import { type MapSegment, segmentPx } from '../../view/map/segments.ts';
 
 /** The part of CanvasRenderingContext2D the map uses; tests pass a recording fake. */
@@ -50,6 +51,8 @@ export interface DrawInput {
   readonly summaries?: SummaryCache | undefined;
   /** The form's would-be action and a failed run's place (footprint-marks.ts). */
   readonly footprints?: readonly FootprintMark[] | undefined;
+  /** The keyboard's object (lane-cursor.ts), ringed. */
+  readonly cursor?: LaneCursor | undefined;
 }
 
 export interface DrawStats {
@@ -202,6 +205,7 @@ export function drawMap(ctx: DrawContext, input: DrawInput): DrawStats {
     maxMarkLabels = Infinity,
     summaries,
     footprints = [],
+    cursor,
   } = input;
   const stats: DrawStats = {
     rects: 0,
@@ -310,6 +314,17 @@ export function drawMap(ctx: DrawContext, input: DrawInput): DrawStats {
       for (const f of footprints)
         if (f.laneIds.includes(lane.id))
           stats.rects += drawFootprint(ctx, seg, row, f, palette, labels, f.laneIds[0] === lane.id);
+      if (cursor && cursor.laneId === lane.id) {
+        const ext = visibleExtent(seg, cursor);
+        if (ext) {
+          // Two rings, dark and light, so the cursor shows on any fill.
+          ctx.lineWidth = 2;
+          ctx.strokeStyle = palette.background;
+          ctx.strokeRect(ext.x0 - 3, row.y - 1, ext.x1 - ext.x0 + 6, row.height + 2);
+          ctx.strokeStyle = palette.text;
+          ctx.strokeRect(ext.x0 - 5, row.y - 3, ext.x1 - ext.x0 + 10, row.height + 6);
+        }
+      }
       if (selection && selection.laneId === lane.id) {
         const ext = spanExtent(seg, selection);
         if (ext) {

@@ -178,6 +178,7 @@ export class MapPainter {
         s.focus !== prev.focus ||
         s.explained !== prev.explained ||
         s.draft !== prev.draft ||
+        s.cursor !== prev.cursor ||
         s.lastRun !== prev.lastRun
       ) {
         this.schedule();
@@ -254,6 +255,7 @@ export class MapPainter {
         maxMarkLabels: MARK_LABEL_ROWS,
         summaries: this.summaries,
         footprints: footprintsOf(s, lanes),
+        cursor: s.cursor,
       });
       Object.assign(this.stats, drawn);
     }
