@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { type CliCommand, type CliIo, EXIT_USAGE, UsageError } from './command.ts';
 import { COMMANDS } from './commands/index.ts';
 import { inertIo } from './inert-output.ts';
@@ -17,9 +18,18 @@ export function usage(): string {
     'commands:',
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
-    'Run "iova-explorer <command> --help" for the options of a command.',
+    'Run "iova-explorer <command> --help" for the options of a command,',
+    '"iova-explorer --version" for the version.',
     '',
   ].join('\n');
+}
+
+/** The version of the installed package, as its package.json says. */
+export function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version?: string;
+  };
+  return pkg.version ?? 'unknown';
 }
 
 function findCommand(name: string): CliCommand | undefined {
@@ -35,6 +45,10 @@ export async function main(argv: readonly string[], terminal: CliIo = processIo)
   // Every word below may echo the user's input (an unknown command, a file name, a title).
   const io = inertIo(terminal);
   const [name, ...rest] = argv;
+  if (name === '--version' || name === '-V') {
+    io.out(`iova-explorer ${version()}\n`);
+    return 0;
+  }
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     const topic = name === 'help' ? rest[0] : undefined;
     const cmd = topic !== undefined ? findCommand(topic) : undefined;

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { analyze, type Finding, type VmmModel } from '../../core/analysis/index.ts';
 import { guestFromPreset, parseGuestPreset } from '../../core/importers/guest-presets.ts';
 import {
@@ -26,7 +27,7 @@ import { parseIommu, parseKind } from './import.ts';
 import { readInput } from '../read-input.ts';
 import type { UnitChoice } from '../../core/importers/index.ts';
 
-const HELP = `usage: iova-explorer check FILE [FILE...] [--guest q35:ram=8G|virt:ram=4G|FILE] [--json]
+const HELP = `usage: iova-explorer check FILE [FILE...] [--guest q35:ram=8G|pc:ram=2G|virt:ram=4G|FILE] [--json]
 
 Prints the analysis findings (severity, kind, objects, addresses, explanation) for a host: a
 bundle from public/collect-host.sh, any importable text (reserved_regions, group listings,
@@ -34,8 +35,9 @@ lspci -vvv/-tv/-vmm, /proc/iomem, dmesg, error lines, a QEMU vfio trace) or a sc
 Several FILEs are merged (e.g. a bundle plus an lspci -vvv taken as root plus pasted errors).
 
   --guest SPEC   the guest layout: q35:ram=SIZE[,qemu=7.1][,host=amd|intel][,lowmem=SIZE]
-                 [,hole64=SIZE][,aw=BITS][,virtio-mem=SIZE][,block=SIZE], virt:ram=SIZE[,aw=BITS],
-                 or a FILE (QEMU "info mtree" output or a scenario with a guest)
+                 [,hole64=SIZE][,aw=BITS][,virtio-mem=SIZE][,block=SIZE], the same for pc
+                 (i440fx), virt:ram=SIZE[,aw=BITS], or a FILE (QEMU "info mtree" output or a
+                 scenario with a guest); ram is 4 GiB when left out (--guest q35 = 4 GiB)
   --groups LIST  the IOMMU groups the VM gets (default: those bound to vfio-pci)
   --vmm SPEC     how MAP_DMA is issued, for the 65535-entry projection: qemu (default),
                  dpdk:mem=SIZE[,hugepage=2M] or spdk:mem=SIZE[,hugepage=2M]
@@ -60,11 +62,15 @@ interface Collected {
 }
 
 function parseGuestOption(v: string, io: CliIo): GuestLayout | undefined | 'error' {
-  if (/^(?:q35|virt)(?::|$)/.test(v)) {
+  if (/^(?:q35|pc|virt)(?::|$)/.test(v)) {
     const p = parseGuestPreset(v);
     if (!p.ok) throw new UsageError(`--guest ${v}: ${p.error}`);
     return guestFromPreset(p.params);
   }
+  if (!existsSync(v) && v !== '-')
+    throw new UsageError(
+      `--guest ${v}: neither a machine nor a file: give q35, pc or virt (e.g. q35:ram=8G, pc:ram=2G, virt:ram=4G; 4 GiB when ram= is left out), or a file of QEMU "info mtree" output or a scenario with a guest`,
+    );
   const text = readInput(v, io, 'check');
   if (text === undefined) return 'error';
   if (/^\s*\{/.test(text)) {

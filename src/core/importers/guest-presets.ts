@@ -18,14 +18,21 @@ import type { GuestLayout, GuestSection } from './types.ts';
  * HyperTransport window at 0xfd00000000 (`x86_update_above_4g_mem_start`, Joao Martins' series,
  * 2022); older machine types keep it at 4 GiB and collide.
  *
+ * pc (i440fx, `pc_init1` in hw/i386/pc_piix.c): no MMCONFIG below 4G, so up to 3.5 GiB
+ * (`max-ram-below-4g` default 0xe0000000) stays low; a guest with more gets 3 GiB below 4G
+ * (gigabyte alignment, every machine type since 1.7) and the rest from 4 GiB up. Its 64-bit hole
+ * is 2 GiB by default (`I440FX_PCI_HOST_HOLE64_SIZE_DEFAULT`).
+ *
  * virt (hw/arm/virt.c `base_memmap`, `extended_memmap`): flash at 0, GIC and its v2m/ITS
  * frames at 0x08000000, the 32-bit PCIe window at 0x10000000, ECAM at 0x3f000000, RAM from
  * 1 GiB; the high redistributor/ECAM/64-bit PCIe window from 256 GiB.
  */
 
 export interface GuestPresetParams {
-  machine: 'q35' | 'virt';
+  machine: 'q35' | 'pc' | 'virt';
   ram: bigint;
+  /** The spec gave no `ram=`: the layout's note says the default was taken. */
+  ramDefaulted?: boolean;
   /** QEMU machine version, e.g. "7.1" (default: the newest behaviour). */
   qemu?: string;
   /** Host CPU vendor for q35's AMD 1 TiB relocation. */
@@ -56,19 +63,38 @@ function versionAtLeast(v: string | undefined, than: string): boolean {
   return true;
 }
 
+const ramText = (p: GuestPresetParams) =>
+  `${formatSize(p.ram)}${p.ramDefaulted ? ' (the default: ram=SIZE sets it)' : ''}`;
+
 const alignUp = (v: bigint, a: bigint) => ((v + a - 1n) / a) * a;
 
 function sec(start: bigint, size: bigint, kind: GuestSection['kind'], name: string): GuestSection {
   return { start, last: start + size - 1n, kind, name };
 }
 
+/** RAM below 4G on q35 (`pc_q35_init`) or pc (`pc_init1`), `max-ram-below-4g` applied. */
+function lowmemOf(p: GuestPresetParams): bigint {
+  const pc = p.machine === 'pc';
+  const max = p.lowmem ?? (pc ? 0xe0000000n : 0xb0000000n);
+  let lowmem = pc
+    ? p.ram >= max
+      ? 0xc0000000n
+      : max
+    : p.ram >= 0xb0000000n
+      ? 0x80000000n
+      : 0xb0000000n;
+  if (lowmem > max) lowmem = max;
+  return lowmem;
+}
+
+/** The x86 machines: q35, and pc (i440fx), which differ below 4G and in the 64-bit hole's size. */
 export function q35Layout(p: GuestPresetParams): GuestLayout {
   const notes: string[] = [];
-  let lowmem = p.ram >= 0xb0000000n ? 0x80000000n : 0xb0000000n;
-  if (p.lowmem !== undefined && lowmem > p.lowmem) lowmem = p.lowmem;
+  const pc = p.machine === 'pc';
+  const lowmem = lowmemOf(p);
   const below = p.ram >= lowmem ? lowmem : p.ram;
   const above = p.ram - below;
-  const hole64Size = p.hole64 ?? 1n << 35n;
+  const hole64Size = p.hole64 ?? (pc ? 1n << 31n : 1n << 35n);
   let above4gStart = 0x100000000n;
   const maxUsed = alignUp(above4gStart + above, GiB) + hole64Size - 1n;
   if (p.host === 'amd' && versionAtLeast(p.qemu, '7.1') && maxUsed >= AMD_HT_START) {
@@ -82,17 +108,21 @@ export function q35Layout(p: GuestPresetParams): GuestLayout {
     );
   }
   notes.push(
-    `q35 with ${formatSize(p.ram)}: ${formatSize(below)} below 4G, ${formatSize(above)} above (pc_q35_init: lowmem ${hex(lowmem)})`,
+    `${p.machine} with ${ramText(p)}: ${formatSize(below)} below 4G, ${formatSize(above)} above (${pc ? 'pc_init1' : 'pc_q35_init'}: lowmem ${hex(lowmem)}), a ${formatSize(hole64Size)} 64-bit PCI hole`,
   );
   const m: GuestSection[] = [];
   m.push(sec(0n, 0xa0000n, 'ram', 'pc.ram (below 640K)'));
   m.push(sec(0xa0000n, 0x20000n, 'mmio', 'vga-lowmem'));
   if (below > 0xc0000n)
     m.push({ start: 0xc0000n, last: below - 1n, kind: 'ram', name: 'pc.ram (ram-below-4g)' });
-  if (below < 0xb0000000n)
-    m.push({ start: below, last: 0xafffffffn, kind: 'pci-hole', name: 'pci-hole (32-bit)' });
-  m.push(sec(0xb0000000n, 0x10000000n, 'mmio', 'pcie-mmcfg-mmio (MMCONFIG)'));
-  m.push({ start: 0xc0000000n, last: 0xfebfffffn, kind: 'pci-hole', name: 'pci-hole (32-bit)' });
+  if (pc) {
+    m.push({ start: below, last: 0xfebfffffn, kind: 'pci-hole', name: 'pci-hole (32-bit)' });
+  } else {
+    if (below < 0xb0000000n)
+      m.push({ start: below, last: 0xafffffffn, kind: 'pci-hole', name: 'pci-hole (32-bit)' });
+    m.push(sec(0xb0000000n, 0x10000000n, 'mmio', 'pcie-mmcfg-mmio (MMCONFIG)'));
+    m.push({ start: 0xc0000000n, last: 0xfebfffffn, kind: 'pci-hole', name: 'pci-hole (32-bit)' });
+  }
   m.push(sec(0xfec00000n, 0x1000n, 'mmio', 'ioapic'));
   m.push(sec(0xfed00000n, 0x400n, 'mmio', 'hpet'));
   m.push(sec(0xfee00000n, 0x100000n, 'msi', 'kvm-apic-msi'));
@@ -104,7 +134,13 @@ export function q35Layout(p: GuestPresetParams): GuestLayout {
     const start = alignUp(hole64Start + hole64Size, GiB);
     m.push(sec(start, p.virtioMem, 'ram', 'virtio-mem'));
   }
-  return { machine: 'q35', memory: m, ...(p.aw ? { viommuAwBits: p.aw } : {}), notes };
+  // The scenario format names the machines it draws differently; pc is drawn as a custom layout.
+  return {
+    machine: pc ? 'custom' : 'q35',
+    memory: m,
+    ...(p.aw ? { viommuAwBits: p.aw } : {}),
+    notes,
+  };
 }
 
 export function virtLayout(p: GuestPresetParams): GuestLayout {
@@ -133,18 +169,26 @@ export function virtLayout(p: GuestPresetParams): GuestLayout {
     machine: 'virt',
     memory: m,
     ...(p.aw ? { viommuAwBits: p.aw } : {}),
-    notes: [`virt with ${formatSize(p.ram)} of RAM at 1 GiB`],
+    notes: [`virt with ${ramText(p)} of RAM at 1 GiB`],
   };
 }
 
 export type PresetParse = { ok: true; params: GuestPresetParams } | { ok: false; error: string };
 
-/** `q35:ram=8G,qemu=7.1,host=amd`, `virt:ram=4G`, `q35` (ram defaults to 4 GiB). */
+/** The machines a guest spec names, and the RAM a spec without `ram=` gets. */
+export const GUEST_MACHINES = ['q35', 'pc', 'virt'] as const;
+export const DEFAULT_GUEST_RAM = 4n * GiB;
+
+/** `q35:ram=8G,qemu=7.1,host=amd`, `pc:ram=2G`, `virt:ram=4G`, `q35` (ram defaults to 4 GiB). */
 export function parseGuestPreset(spec: string): PresetParse {
   const [machine, rest = ''] = spec.split(':', 2) as [string, string?];
-  if (machine !== 'q35' && machine !== 'virt')
-    return { ok: false, error: `unknown machine "${machine}" (q35 or virt)` };
-  const params: GuestPresetParams = { machine, ram: 4n * GiB };
+  if (machine !== 'q35' && machine !== 'pc' && machine !== 'virt')
+    return {
+      ok: false,
+      error: `unknown machine "${machine}": expected q35, pc or virt (each with :ram=SIZE and more), or a file`,
+    };
+  const params: GuestPresetParams = { machine, ram: DEFAULT_GUEST_RAM };
+  let ramGiven = false;
   for (const kv of rest.split(',').filter((s) => s !== '')) {
     const [k, v] = kv.split('=', 2) as [string, string?];
     if (v === undefined) return { ok: false, error: `"${kv}" is not key=value` };
@@ -157,6 +201,7 @@ export function parseGuestPreset(spec: string): PresetParse {
       switch (k) {
         case 'ram':
           params.ram = size();
+          ramGiven = true;
           break;
         case 'qemu':
           if (!/^\d+\.\d+(?:\.\d+)?$/.test(v))
@@ -198,9 +243,9 @@ export function parseGuestPreset(spec: string): PresetParse {
     }
   }
   if (params.ram === 0n) return { ok: false, error: 'ram must be more than 0' };
-  return { ok: true, params };
+  return { ok: true, params: ramGiven ? params : { ...params, ramDefaulted: true } };
 }
 
 export function guestFromPreset(p: GuestPresetParams): GuestLayout {
-  return p.machine === 'q35' ? q35Layout(p) : virtLayout(p);
+  return p.machine === 'virt' ? virtLayout(p) : q35Layout(p);
 }

@@ -82,10 +82,14 @@ describe('preset strings', () => {
       ok: true,
       params: { machine: 'q35', ram: 1n << 40n, qemu: '7.1', host: 'amd', aw: 39 },
     });
-    expect(parseGuestPreset('q35')).toEqual({ ok: true, params: { machine: 'q35', ram: 4n * G } });
-    expect(parseGuestPreset('pc:ram=1G')).toMatchObject({
+    expect(parseGuestPreset('q35')).toEqual({
+      ok: true,
+      params: { machine: 'q35', ram: 4n * G, ramDefaulted: true },
+    });
+    expect(parseGuestPreset('pc:ram=1G')).toEqual({ ok: true, params: { machine: 'pc', ram: G } });
+    expect(parseGuestPreset('isapc:ram=1G')).toMatchObject({
       ok: false,
-      error: expect.stringMatching(/unknown machine "pc"/),
+      error: expect.stringMatching(/unknown machine "isapc": expected q35, pc or virt/),
     });
     expect(parseGuestPreset('q35:ram=lots')).toMatchObject({
       ok: false,
