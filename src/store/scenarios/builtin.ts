@@ -1,6 +1,9 @@
 import type { Scenario } from '../../core/scenario/schema.ts';
 import { knownLessons } from '../lesson-catalog.ts';
 import { Q35_GPU_VTD } from './q35-gpu-vtd.prebuilt.ts';
+import amdEpycNic from './amd-epyc-nic.scenario.json?raw';
+import armSmmuv3Nvme from './arm-smmuv3-nvme.scenario.json?raw';
+import iommufdFirstVtd from './iommufd-first-vtd.scenario.json?raw';
 import q35GpuVtd from './q35-gpu-vtd.scenario.json?raw';
 
 /**
@@ -13,6 +16,8 @@ export interface BuiltinScenario {
   readonly id: string;
   readonly title: string;
   readonly text: string;
+  /** What it shows, in a few words, for the picker (the lessons' scenarios have none). */
+  readonly shows?: string;
   /**
    * What the loader reads from `text`, prebuilt (test/ui/prebuilt-scenario.test.ts keeps the two
    * equal): the scenario opens from it without the schema, which the first view does without.
@@ -26,11 +31,33 @@ export interface BuiltinScenario {
 export const DEFAULT_SCENARIO: BuiltinScenario & { readonly scenario: Scenario } = {
   id: 'q35-gpu-vtd',
   title: 'q35 guest, 8 GiB, GPU on VT-d',
+  shows: 'a type1 container; a GPU sharing its group; RMRRs and the MSI window',
   text: q35GpuVtd,
   scenario: Q35_GPU_VTD,
 };
 
-const SCENARIOS: readonly BuiltinScenario[] = [DEFAULT_SCENARIO];
+/** One host per IOMMU and uAPI people pass devices through with; each opens with its steps run. */
+const SCENARIOS: readonly BuiltinScenario[] = [
+  DEFAULT_SCENARIO,
+  {
+    id: 'iommufd-first-vtd',
+    title: 'q35 guest, 8 GiB, on iommufd (VT-d)',
+    shows: 'a device cdev bound to /dev/iommu, an IOAS and its HWPT; no container',
+    text: iommufdFirstVtd,
+  },
+  {
+    id: 'amd-epyc-nic',
+    title: 'q35 guest, 16 GiB, NIC on AMD-Vi',
+    shows: 'the HyperTransport window just under 1 TiB, reserved in every group',
+    text: amdEpycNic,
+  },
+  {
+    id: 'arm-smmuv3-nvme',
+    title: 'virt guest, 4 GiB, NVMe on Arm SMMUv3',
+    shows: 'the software MSI window at 0x8000000 and RAM from 1 GiB',
+    text: armSmmuv3Nvme,
+  },
+];
 
 let withLessons: { lessons: unknown; all: readonly BuiltinScenario[] } | undefined;
 

@@ -11,6 +11,7 @@ import type { Draft, FormRequest } from '../../store/app-store.ts';
 import { footprintOf } from '../../view/actions/footprint.ts';
 import { bringIntoView } from '../../view/viewport/viewport.ts';
 import { RangeText } from '../panels/RangeText.tsx';
+import { mappingOpFor, rankCandidates } from '../../view/actions/form-defaults.ts';
 import {
   buildAction,
   type FieldSpec,
@@ -25,18 +26,27 @@ import {
   setFieldValue,
 } from '../../view/actions/op-forms.ts';
 
-/** Ids to suggest for each kind of reference, read from the engine's views. */
-function suggestions(present: Snapshot, f: FieldSpec): string[] {
+/**
+ * Ids to suggest for each kind of reference, read from the engine's views, the ones the op is
+ * most likely meant for first (form-defaults.ts): the form starts on the first.
+ */
+function suggestions(present: Snapshot, op: string, f: FieldSpec): string[] {
   const spaces = addressSpaces(present.state);
+  const state = present.state;
   switch (f.kind) {
     case 'group':
-      return [...present.state.index.groups.keys()].map(String);
+      return rankCandidates(state, op, 'group', [...state.index.groups.keys()].map(String));
     case 'bdf':
-      return [...present.state.index.devices.keys()];
+      return rankCandidates(state, op, 'bdf', [...state.index.devices.keys()]);
     case 'ref':
       switch (f.refs) {
         case 'container':
-          return spaces.containers.map((c) => String(c.id));
+          return rankCandidates(
+            state,
+            op,
+            'container',
+            spaces.containers.map((c) => String(c.id)),
+          );
         case 'ioas':
           return spaces.ioas.map((i) => String(i.id));
         case 'device':
@@ -64,7 +74,7 @@ function defaultsFor(present: Snapshot, form: OpForm): Record<string, string> {
   const out: Record<string, string> = {};
   for (const f of form.fields) {
     if (f.kind === 'ref' || f.kind === 'group' || f.kind === 'bdf') {
-      const first = suggestions(present, f)[0];
+      const first = suggestions(present, form.op, f)[0];
       if (first !== undefined && !f.optional) out[f.name] = first;
     }
   }
@@ -232,7 +242,7 @@ function OpFormView({
             </div>
           );
         }
-        const list = suggestions(present, f);
+        const list = suggestions(present, form.op, f);
         const listId = list.length > 0 ? `${id}-list` : undefined;
         const Input = f.kind === 'ranges' ? 'textarea' : 'input';
         return (
@@ -349,21 +359,31 @@ interface Chosen {
   readonly preset: FormRequest | undefined;
   /** The last request seen: a newer one replaces the form. */
   readonly seen: FormRequest | undefined;
+  /** The workspace the form was opened for: another one starts it afresh, on its own op. */
+  readonly workspace: number | undefined;
 }
 
 /** One form per op, with a live dry run through the engine as the user types. */
-export function ActionsPanel({ initialOp = 'vfio.map_dma' }: { initialOp?: OpName }) {
+/** `initialOp` fixes the op the form opens on; without it, the workspace's mapping op. */
+export function ActionsPanel({ initialOp }: { initialOp?: OpName }) {
   const present = useApp(selectShown);
   const request = useApp((s) => s.formRequest);
+  const workspace = present?.scenarioSeq;
+  const opFor = (): OpName =>
+    initialOp ??
+    (present ? (mappingOpFor(present.state, 'vfio.map_dma') as OpName) : 'vfio.map_dma');
   const [chosen, setChosen] = useState<Chosen>(() => ({
-    op: request?.op ?? initialOp,
+    op: request?.op ?? opFor(),
     preset: request,
     seen: request,
+    workspace,
   }));
-  // A request made while the panel is open takes over the form (set during render, React's
-  // pattern for state derived from a changed prop).
+  // A request made while the panel is open takes over the form, and another workspace starts it
+  // afresh (set during render, React's pattern for state derived from a changed prop).
   if (request !== chosen.seen) {
-    setChosen({ op: request?.op ?? chosen.op, preset: request, seen: request });
+    setChosen({ op: request?.op ?? chosen.op, preset: request, seen: request, workspace });
+  } else if (workspace !== chosen.workspace) {
+    setChosen({ op: opFor(), preset: undefined, seen: request, workspace });
   }
   const selectId = useId();
   if (!present) return null;
@@ -388,7 +408,7 @@ export function ActionsPanel({ initialOp = 'vfio.map_dma' }: { initialOp?: OpNam
       </select>
       {/* Keyed by op and request: a new op or a new request starts a fresh form. */}
       <OpFormView
-        key={`${op}:${preset?.n ?? 0}`}
+        key={`${op}:${preset?.n ?? 0}:${chosen.workspace ?? 0}`}
         form={form}
         present={present}
         preset={preset?.op === op ? preset.values : undefined}

@@ -115,8 +115,10 @@ export function Toolbar({ mapWidth }: { mapWidth: () => number }) {
               (b) => b.lessonId === undefined || (b.id === builtinId && lessonId === undefined),
             )
             .map((b) => (
-              <option key={b.id} value={b.id}>
-                {b.lessonId !== undefined ? `${b.title} (all steps)` : b.title}
+              <option key={b.id} value={b.id} title={b.shows}>
+                {b.lessonId !== undefined
+                  ? `${b.title} (all steps)`
+                  : `${b.title}${b.shows ? ` — ${b.shows}` : ''}`}
               </option>
             ))}
         </optgroup>
