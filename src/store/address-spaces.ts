@@ -1,3 +1,4 @@
+import { foldAlikeLanes } from '../view/map/fold-lanes.ts';
 import type { EngineState } from '../core/state.ts';
 import type { AddressSpacesView } from '../core/view-types.ts';
 import { describeIommufd } from '../core/iommufd/view.ts';
@@ -33,13 +34,23 @@ export function guestLayout(s: Snapshot): GuestLayout | undefined {
 }
 
 const lanesCache = new WeakMap<Snapshot, Lane[]>();
+const foldedCache = new WeakMap<Snapshot, Lane[]>();
 
-/** The map's lanes for a snapshot; memoised so every frame reuses them. */
-export function lanesOf(s: Snapshot): Lane[] {
+/**
+ * The map's lanes for a snapshot, with group lanes that show the same regions folded into one
+ * when `foldAlike` (fold-lanes.ts); memoised so every frame reuses them.
+ */
+export function lanesOf(s: Snapshot, foldAlike = false): Lane[] {
   let lanes = lanesCache.get(s);
   if (!lanes) {
     lanes = buildLanes(s.state, addressSpaces(s.state), guestLayout(s));
     lanesCache.set(s, lanes);
   }
-  return lanes;
+  if (!foldAlike) return lanes;
+  let folded = foldedCache.get(s);
+  if (!folded) {
+    folded = foldAlikeLanes(lanes);
+    foldedCache.set(s, folded);
+  }
+  return folded;
 }

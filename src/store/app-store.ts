@@ -33,6 +33,8 @@ export interface AppState {
   readonly log: readonly LogEntry[];
   readonly viewport: Viewport;
   readonly compressed: boolean;
+  /** Group lanes that show the same regions drawn as one lane with a count (fold-lanes.ts). */
+  readonly foldAlike: boolean;
   readonly selection: Selection | undefined;
   readonly theme: ThemeName;
   readonly notice: Notice | undefined;
@@ -144,6 +146,7 @@ export interface AppActions {
   /** The map fitted on a range, on the uncompressed axis (go to, a followed link). */
   showRange(r: Range): void;
   setCompressed(on: boolean): void;
+  setFoldAlike(on: boolean): void;
   select(s: Selection | undefined, options?: { quiet?: boolean }): void;
   setFocus(f: AppState['focus']): void;
   setExplained(events: readonly PlacedEvent[]): void;
@@ -209,6 +212,7 @@ export function createAppStore(initial: Partial<AppState> = {}): AppStore {
       log: [],
       viewport: FULL_VIEW,
       compressed: false,
+      foldAlike: false,
       selection: undefined,
       theme: 'dark',
       notice: undefined,

@@ -145,6 +145,7 @@ export const INTENTS: { readonly [N in keyof AppActions]: Intent<N> } = {
     change: (_s, r) => ({ patch: { compressed: false, viewport: fitRange(r) }, result: undefined }),
   },
   setCompressed: { capture: 'NEVER', change: (_s, on) => setField('compressed', on) },
+  setFoldAlike: { capture: 'NEVER', change: (_s, on) => setField('foldAlike', on) },
   select: {
     capture: 'NEVER',
     change: (_s, selection, options) => ({

@@ -42,3 +42,20 @@ describe('the scenario picker, in Chromium', () => {
     expectClean(session);
   });
 });
+
+describe('alike lanes folded, in Chromium', () => {
+  it('"fold alike lanes" draws groups with the same regions as one lane with a count, and back', async () => {
+    const session = await fresh();
+    const page = await session.open(appUrl);
+    await waitForMap(page);
+    const labels = async () => (await page.locator('.lane-label').allTextContents()).join(' | ');
+    expect(await page.locator('.lane-label').count()).toBe(9);
+    await page.getByLabel('fold alike lanes').check();
+    await expect.poll(() => page.locator('.lane-label').count()).toBe(7);
+    expect(await labels()).toContain('groups 0, 1, 4 reserved3 groups · same regions');
+    await page.screenshot({ path: resolve(ARTIFACTS, 'folded-lanes.png') });
+    await page.getByLabel('fold alike lanes').uncheck();
+    await expect.poll(() => page.locator('.lane-label').count()).toBe(9);
+    expectClean(session);
+  });
+});

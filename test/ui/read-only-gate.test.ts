@@ -27,6 +27,7 @@ const EVERY_ACTION: { readonly [N in keyof AppActions]: (store: AppStore) => unk
   setViewport: (store) => store.getState().setViewport(makeViewport(0n, 20)),
   showRange: (store) => store.getState().showRange({ start: 0n, last: 0xfffn }),
   setCompressed: (store) => store.getState().setCompressed(true),
+  setFoldAlike: (store) => store.getState().setFoldAlike(true),
   select: (store) => store.getState().select({ kind: 'group', group: 1 }),
   setFocus: (store) =>
     store.getState().setFocus({ ranges: [{ start: 0n, last: 0xfffn }], label: 'x' }),
@@ -114,11 +115,13 @@ describe('a read-only tab, at the store where every intent enters', () => {
     store.getState().setViewport(viewport);
     store.getState().select({ kind: 'group', group: 1 });
     store.getState().setCompressed(true);
+    store.getState().setFoldAlike(true);
     store.getState().viewStep(0);
     const s = store.getState();
     expect(s.viewport).toEqual(viewport);
     expect(s.selection).toEqual({ kind: 'group', group: 1 });
     expect(s.compressed).toBe(true);
+    expect(s.foldAlike).toBe(true);
     expect(s.stepView?.step).toBe(0);
     expect(s.notice).toBeUndefined();
   });

@@ -1,3 +1,4 @@
+import { Toggle } from './Toggle.tsx';
 import { yieldToPage } from '../../store/yield-to-page.ts';
 import { importReader } from '../import/import-reader-instance.ts';
 import { useId, useRef, useState } from 'react';
@@ -213,14 +214,12 @@ export function Toolbar({ mapWidth }: { mapWidth: () => number }) {
       >
         2⁶⁴
       </button>
-      <label className="toggle">
-        <input
-          type="checkbox"
-          checked={compressed}
-          onChange={(e) => store.getState().setCompressed(e.target.checked)}
-        />
-        fold empty space
-      </label>
+      <Toggle
+        label="fold empty space"
+        checked={compressed}
+        onChange={(on) => store.getState().setCompressed(on)}
+      />
+
       <button
         type="button"
         onClick={() => store.getState().setTheme(theme === 'dark' ? 'light' : 'dark')}

@@ -1,3 +1,4 @@
+import { Toggle } from '../app/Toggle.tsx';
 import { useEffect, useId, useRef, useState } from 'react';
 import { formatRange, readableSize } from '../../core/u64.ts';
 import { type CursorMove, moveCursor } from '../../view/map/lane-cursor.ts';
@@ -28,9 +29,10 @@ export function MapView({ widthRef }: { widthRef?: { current: () => number } }) 
   const theme = useApp((s) => s.theme);
   const markCount = useApp(markCountOf);
   const cursor = useApp((s) => s.cursor);
+  const foldAlike = useApp((s) => s.foldAlike);
   const cursorId = useId();
   const cursorLane =
-    cursor && present ? lanesOf(present).find((l) => l.id === cursor.laneId) : undefined;
+    cursor && present ? lanesOf(present, foldAlike).find((l) => l.id === cursor.laneId) : undefined;
   const cursorText =
     cursor && cursorLane
       ? `${cursorLane.label}: ${cursor.kind === 'mapping' ? 'mapping' : cursor.label} ${formatRange(cursor)} (${readableSize(cursor.last - cursor.start + 1n)})`
@@ -153,7 +155,7 @@ export function MapView({ widthRef }: { widthRef?: { current: () => number } }) 
       });
   };
 
-  const lanes = present ? lanesOf(present) : [];
+  const lanes = present ? lanesOf(present, foldAlike) : [];
   const { rows, height: lanesHeight } = layoutLanes(lanes);
 
   // The keyboard on the map: arrows move the cursor over objects (not the view, as they do
@@ -203,7 +205,16 @@ export function MapView({ widthRef }: { widthRef?: { current: () => number } }) 
       <div className="map-scroll" data-testid="map-scroll">
         <div className="map-body">
           <div className="lane-labels" style={{ height: height + AXIS_HEIGHT }} aria-label="lanes">
-            <div className="axis-spacer" style={{ height: AXIS_HEIGHT }} />
+            {/* The corner above the labels holds what changes the lanes themselves. */}
+            <div className="axis-spacer" style={{ height: AXIS_HEIGHT }}>
+              <Toggle
+                className="lane-fold"
+                title="draw group lanes that show the same regions as one lane"
+                label="fold alike lanes"
+                checked={foldAlike}
+                onChange={(on) => store.getState().setFoldAlike(on)}
+              />
+            </div>
             {rows.map((r) => (
               <div
                 key={r.lane.id}

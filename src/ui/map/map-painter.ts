@@ -173,6 +173,7 @@ export class MapPainter {
         s.history !== prev.history ||
         s.stepView !== prev.stepView ||
         s.compressed !== prev.compressed ||
+        s.foldAlike !== prev.foldAlike ||
         s.theme !== prev.theme ||
         s.selection !== prev.selection ||
         s.focus !== prev.focus ||
@@ -222,7 +223,7 @@ export class MapPainter {
     this.stats.intervalMs = this.lastFrameStart === undefined ? 0 : t0 - this.lastFrameStart;
     this.lastFrameStart = t0;
     const present = selectShown(s);
-    const lanes = present ? lanesOf(present) : [];
+    const lanes = present ? lanesOf(present, s.foldAlike) : [];
     const { rows, height: lanesHeight } = layoutLanes(lanes);
     const height = Math.max(this.height, lanesHeight);
     const t1 = performance.now();
