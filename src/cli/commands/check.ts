@@ -1,6 +1,11 @@
 import { existsSync } from 'node:fs';
 import { analyze, type Finding, type VmmModel } from '../../core/analysis/index.ts';
-import { guestFromPreset, parseGuestPreset } from '../../core/importers/guest-presets.ts';
+import {
+  GUEST_FORMS,
+  guestFromPreset,
+  namesGuestMachine,
+  parseGuestPreset,
+} from '../../core/importers/guest-presets.ts';
 import {
   importText,
   mergeImports,
@@ -62,14 +67,14 @@ interface Collected {
 }
 
 function parseGuestOption(v: string, io: CliIo): GuestLayout | undefined | 'error' {
-  if (/^(?:q35|pc|virt)(?::|$)/.test(v)) {
+  if (namesGuestMachine(v)) {
     const p = parseGuestPreset(v);
     if (!p.ok) throw new UsageError(`--guest ${v}: ${p.error}`);
     return guestFromPreset(p.params);
   }
   if (!existsSync(v) && v !== '-')
     throw new UsageError(
-      `--guest ${v}: neither a machine nor a file: give q35, pc or virt (e.g. q35:ram=8G, pc:ram=2G, virt:ram=4G; 4 GiB when ram= is left out), or a file of QEMU "info mtree" output or a scenario with a guest`,
+      `--guest ${v}: neither a machine nor a file: give ${GUEST_FORMS}, or a file of QEMU "info mtree" output or a scenario with a guest`,
     );
   const text = readInput(v, io, 'check');
   if (text === undefined) return 'error';

@@ -72,19 +72,17 @@ function sec(start: bigint, size: bigint, kind: GuestSection['kind'], name: stri
   return { start, last: start + size - 1n, kind, name };
 }
 
+const minOf = (a: bigint, b: bigint) => (a < b ? a : b);
+
 /** RAM below 4G on q35 (`pc_q35_init`) or pc (`pc_init1`), `max-ram-below-4g` applied. */
 function lowmemOf(p: GuestPresetParams): bigint {
-  const pc = p.machine === 'pc';
-  const max = p.lowmem ?? (pc ? 0xe0000000n : 0xb0000000n);
-  let lowmem = pc
-    ? p.ram >= max
-      ? 0xc0000000n
-      : max
-    : p.ram >= 0xb0000000n
-      ? 0x80000000n
-      : 0xb0000000n;
-  if (lowmem > max) lowmem = max;
-  return lowmem;
+  if (p.machine === 'pc') {
+    const max = p.lowmem ?? 0xe0000000n;
+    // A guest that does not fit below `max` is split at a GiB boundary (gigabyte_align).
+    return p.ram >= max ? minOf(0xc0000000n, max) : max;
+  }
+  const lowmem = p.ram >= 0xb0000000n ? 0x80000000n : 0xb0000000n;
+  return p.lowmem === undefined ? lowmem : minOf(lowmem, p.lowmem);
 }
 
 /** The x86 machines: q35, and pc (i440fx), which differ below 4G and in the 64-bit hole's size. */
@@ -176,16 +174,28 @@ export function virtLayout(p: GuestPresetParams): GuestLayout {
 export type PresetParse = { ok: true; params: GuestPresetParams } | { ok: false; error: string };
 
 /** The machines a guest spec names, and the RAM a spec without `ram=` gets. */
-export const GUEST_MACHINES = ['q35', 'pc', 'virt'] as const;
+export const GUEST_MACHINES: readonly GuestPresetParams['machine'][] = ['q35', 'pc', 'virt'];
 export const DEFAULT_GUEST_RAM = 4n * GiB;
+
+const isGuestMachine = (m: string): m is GuestPresetParams['machine'] =>
+  (GUEST_MACHINES as readonly string[]).includes(m);
+
+/** Whether `spec` names a machine (`q35`, `pc:ram=2G`) rather than a file. */
+export const namesGuestMachine = (spec: string): boolean => isGuestMachine(spec.split(':', 1)[0]!);
+
+/** "q35, pc or virt" */
+const MACHINE_LIST = `${GUEST_MACHINES.slice(0, -1).join(', ')} or ${GUEST_MACHINES.at(-1)}`;
+
+/** The accepted forms, for the errors that name them. */
+export const GUEST_FORMS = `${MACHINE_LIST} (e.g. q35:ram=8G, pc:ram=2G, virt:ram=4G; ${formatSize(DEFAULT_GUEST_RAM)} when ram= is left out)`;
 
 /** `q35:ram=8G,qemu=7.1,host=amd`, `pc:ram=2G`, `virt:ram=4G`, `q35` (ram defaults to 4 GiB). */
 export function parseGuestPreset(spec: string): PresetParse {
   const [machine, rest = ''] = spec.split(':', 2) as [string, string?];
-  if (machine !== 'q35' && machine !== 'pc' && machine !== 'virt')
+  if (!isGuestMachine(machine))
     return {
       ok: false,
-      error: `unknown machine "${machine}": expected q35, pc or virt (each with :ram=SIZE and more), or a file`,
+      error: `unknown machine "${machine}": expected ${MACHINE_LIST} (each with :ram=SIZE and more), or a file`,
     };
   const params: GuestPresetParams = { machine, ram: DEFAULT_GUEST_RAM };
   let ramGiven = false;

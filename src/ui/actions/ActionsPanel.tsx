@@ -363,15 +363,15 @@ interface Chosen {
   readonly workspace: number | undefined;
 }
 
-/** One form per op, with a live dry run through the engine as the user types. */
-/** `initialOp` fixes the op the form opens on; without it, the workspace's mapping op. */
+/**
+ * One form per op, with a live dry run through the engine as the user types. `initialOp` fixes
+ * the op the form opens on; without it, the workspace's mapping op.
+ */
 export function ActionsPanel({ initialOp }: { initialOp?: OpName }) {
   const present = useApp(selectShown);
   const request = useApp((s) => s.formRequest);
   const workspace = present?.scenarioSeq;
-  const opFor = (): OpName =>
-    initialOp ??
-    (present ? (mappingOpFor(present.state, 'vfio.map_dma') as OpName) : 'vfio.map_dma');
+  const opFor = (): OpName => initialOp ?? (present ? mappingOpFor(present.state) : 'vfio.map_dma');
   const [chosen, setChosen] = useState<Chosen>(() => ({
     op: request?.op ?? opFor(),
     preset: request,

@@ -219,7 +219,6 @@ export function Toolbar({ mapWidth }: { mapWidth: () => number }) {
         checked={compressed}
         onChange={(on) => store.getState().setCompressed(on)}
       />
-
       <button
         type="button"
         onClick={() => store.getState().setTheme(theme === 'dark' ? 'light' : 'dark')}

@@ -31,8 +31,8 @@ export function MapView({ widthRef }: { widthRef?: { current: () => number } }) 
   const cursor = useApp((s) => s.cursor);
   const foldAlike = useApp((s) => s.foldAlike);
   const cursorId = useId();
-  const cursorLane =
-    cursor && present ? lanesOf(present, foldAlike).find((l) => l.id === cursor.laneId) : undefined;
+  const lanes = present ? lanesOf(present, foldAlike) : [];
+  const cursorLane = cursor ? lanes.find((l) => l.id === cursor.laneId) : undefined;
   const cursorText =
     cursor && cursorLane
       ? `${cursorLane.label}: ${cursor.kind === 'mapping' ? 'mapping' : cursor.label} ${formatRange(cursor)} (${readableSize(cursor.last - cursor.start + 1n)})`
@@ -155,7 +155,6 @@ export function MapView({ widthRef }: { widthRef?: { current: () => number } }) 
       });
   };
 
-  const lanes = present ? lanesOf(present, foldAlike) : [];
   const { rows, height: lanesHeight } = layoutLanes(lanes);
 
   // The keyboard on the map: arrows move the cursor over objects (not the view, as they do

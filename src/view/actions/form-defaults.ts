@@ -58,8 +58,8 @@ function groupRank(state: EngineState, op: string, group: number): number {
  * (a type1 container, else an IOAS), so an iommufd-only world does not start on MAP_DMA into a
  * container that is not there.
  */
-export function mappingOpFor(state: EngineState, fallback: string): string {
+export function mappingOpFor(state: EngineState): 'vfio.map_dma' | 'iommufd.ioas_map' {
   if (state.vfio.containers.size > 0) return 'vfio.map_dma';
   for (const o of state.iommufd.objects.values()) if (o.kind === 'ioas') return 'iommufd.ioas_map';
-  return fallback;
+  return 'vfio.map_dma';
 }

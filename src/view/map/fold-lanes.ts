@@ -27,24 +27,22 @@ function foldKey(lane: Lane): string {
 }
 
 export function foldAlikeLanes(lanes: readonly Lane[]): FoldedLane[] {
+  // Each group lane's fellows (itself included), found by one key per lane.
   const alike = new Map<string, Lane[]>();
+  const fellows = new Map<Lane, Lane[]>();
   for (const lane of lanes) {
     if (lane.kind !== 'group' || lane.group === undefined) continue;
     const key = foldKey(lane);
-    const list = alike.get(key);
-    if (list) list.push(lane);
-    else alike.set(key, [lane]);
+    const list = alike.get(key) ?? [];
+    alike.set(key, list);
+    list.push(lane);
+    fellows.set(lane, list);
   }
   const out: FoldedLane[] = [];
   for (const lane of lanes) {
-    const list =
-      lane.kind === 'group' && lane.group !== undefined ? alike.get(foldKey(lane)) : undefined;
-    if (!list || list.length < 2) {
-      out.push(lane);
-      continue;
-    }
-    if (list[0] !== lane) continue;
-    out.push(folded(list));
+    const list = fellows.get(lane);
+    if (!list || list.length < 2) out.push(lane);
+    else if (list[0] === lane) out.push(folded(list));
   }
   return out;
 }
