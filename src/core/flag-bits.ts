@@ -22,6 +22,12 @@ export function parseFlags(
   let bits = 0n;
   let bad: string | undefined;
   for (const raw of flags ?? []) {
+    // The exact upper-case name is what actions nearly always carry: looked up before any copy.
+    const exact = Object.hasOwn(names, raw) ? names[raw] : undefined;
+    if (exact !== undefined) {
+      bits |= exact;
+      continue;
+    }
     const name = raw.trim();
     const known = names[name.toUpperCase()];
     if (known !== undefined) bits |= known;

@@ -2,6 +2,7 @@ import { EMPTY_IOMMUFD_STATE, type IommufdState } from './iommufd/state.ts';
 import { normalizePlatform, type PlatformInput } from './platform/normalize.ts';
 import { indexPlatform, type PlatformIndex } from './platform/platform-index.ts';
 import type { Platform } from './platform/types.ts';
+import type { Changes } from './frozen-map.ts';
 import { EMPTY_VFIO_STATE, type VfioState } from './vfio/state.ts';
 
 /**
@@ -13,6 +14,16 @@ export interface EngineState {
   readonly index: PlatformIndex;
   readonly vfio: VfioState;
   readonly iommufd: IommufdState;
+}
+
+/** `state` with `change` applied, field by field (see `Changes`). */
+export function engineWith(state: EngineState, change: Changes<EngineState>): EngineState {
+  const next: EngineState = {
+    index: change.index ?? state.index,
+    vfio: change.vfio ?? state.vfio,
+    iommufd: change.iommufd ?? state.iommufd,
+  };
+  return Object.freeze(next);
 }
 
 export function createState(platform: Platform | PlatformInput): EngineState {

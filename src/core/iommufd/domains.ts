@@ -3,7 +3,7 @@ import { isRefusal, refusal, type Refusal } from '../refusal.ts';
 import { hex, U64_MAX, type U64 } from '../u64.ts';
 import { checkAreasAligned, computeAlignment, removeReservedOwner, reserveIova } from './iopt.ts';
 import { type PinCandidate, pagesOfAreas, withAreasPinned } from './pages.ts';
-import type { HwptObject, IoasObject, IommufdState } from './state.ts';
+import { ioasWith, type HwptObject, type IoasObject, type IommufdState } from './state.ts';
 import { hwptIn, ioasIn, withObjects } from './table.ts';
 
 /**
@@ -100,7 +100,7 @@ export function withDomainRemoved(
   const stripped = removeReservedOwner(ioas, { kind: 'domain', hwpt: hwptId });
   const pgsizes = hwpts.map((h) => hwptIn(s, h)?.pgsizeBitmap ?? 1n);
   const align = computeAlignment(ioas.disableLargePages, pgsizes, pageSize);
-  const next: IoasObject = { ...stripped, hwpts: Object.freeze(hwpts), iovaAlignment: align };
+  const next = ioasWith(stripped, { hwpts: Object.freeze(hwpts), iovaAlignment: align });
   const stored = withObjects(s, next);
   return hwpts.length === 0 && ioas.hwpts.length > 0 ? withAreasPinned(stored, next, -1) : stored;
 }

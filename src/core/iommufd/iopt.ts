@@ -18,6 +18,7 @@ import {
 import {
   describeOwner,
   insertReservation,
+  ioasWith,
   sameOwner,
   type IoasObject,
   type Reservation,
@@ -265,14 +266,13 @@ export function reserveIova(
       `the allowed range ${formatRange(allowed)} of IOAS ${ioas.id} (IOMMU_IOAS_ALLOW_IOVAS) overlaps ${describeReservation(resv)}; allowed ranges can never be narrowed`,
     );
   }
-  return Object.freeze({ ...ioas, reserved: insertReservation(ioas.reserved, resv) });
+  return ioasWith(ioas, { reserved: insertReservation(ioas.reserved, resv) });
 }
 
 /** `__iopt_remove_reserved_iova`: drops every reservation of one owner. */
 export function removeReservedOwner(ioas: IoasObject, owner: ReservationOwner): IoasObject {
   if (!ioas.reserved.some((r) => sameOwner(r.owner, owner))) return ioas;
-  return Object.freeze({
-    ...ioas,
+  return ioasWith(ioas, {
     reserved: Object.freeze(ioas.reserved.filter((r) => !sameOwner(r.owner, owner))),
   });
 }

@@ -43,6 +43,7 @@ import {
 import { isRefusal, refusal, type Refusal } from '../refusal.ts';
 import {
   emptyIoas,
+  iommufdWith,
   type DeviceObject,
   type IoasArea,
   type HwptObject,
@@ -223,12 +224,10 @@ function mapPieces(
     at += p.length;
   }
   // Own pages are pinned by this op exactly when the IOAS has a domain.
-  const pin = checkPins(
-    base,
-    next,
-    pieces.map((p) => p.pages).filter((p) => typeof p === 'number' || ioas.hwpts.length > 0),
-    ruleTop,
-  );
+  const candidates: PinCandidate[] = [];
+  for (const p of pieces)
+    if (typeof p.pages === 'number' || ioas.hwpts.length > 0) candidates.push(p.pages);
+  const pin = checkPins(base, next, candidates, ruleTop);
   if (pin) return pin;
   return { state: next, iova };
 }
@@ -1152,7 +1151,7 @@ function option(state: EngineState, a: ActionOf<'iommufd.option'>): Applied {
     const accountMode = a.val === 1 ? 'mm' : 'user';
     return done(
       state,
-      Object.freeze({ ...state.iommufd, accountMode }),
+      iommufdWith(state.iommufd, { accountMode }),
       `pinned pages are now charged to the ${accountMode}`,
     );
   }

@@ -13,7 +13,15 @@ import {
   type UserVa,
 } from '../u64.ts';
 import type { RangeEntry, RangeMap } from '../ranges/range-map.ts';
-import type { IoasArea, IoasObject, IommufdState, OwnPages, PagesObject } from './state.ts';
+import {
+  ioasWith,
+  iommufdWith,
+  type IoasArea,
+  type IoasObject,
+  type IommufdState,
+  type OwnPages,
+  type PagesObject,
+} from './state.ts';
 import { ioasIn, withObjects } from './table.ts';
 
 /**
@@ -60,7 +68,7 @@ function pinChange(): PinChange {
 function withPinChange(s: IommufdState, change: PinChange): IommufdState {
   let locked = s.lockedBytes + change.ownCharged;
   if (change.deltas.length === 0)
-    return locked === s.lockedBytes ? s : Object.freeze({ ...s, lockedBytes: locked });
+    return locked === s.lockedBytes ? s : iommufdWith(s, { lockedBytes: locked });
   const pages = s.pages.clone();
   for (const d of change.deltas) {
     const p = pages.get(d.id);
@@ -75,7 +83,7 @@ function withPinChange(s: IommufdState, change: PinChange): IommufdState {
     if (next.users === 0) pages.delete(d.id);
     else pages.set(d.id, Object.freeze(next));
   }
-  return Object.freeze({ ...s, pages, lockedBytes: locked });
+  return iommufdWith(s, { pages, lockedBytes: locked });
 }
 
 /** An area's own pages pinned (+1) or unpinned (-1): charged or released. */
@@ -90,7 +98,10 @@ function countArea(change: PinChange, area: IoasArea, pinned: boolean, sign: 1 |
   else if (pinned) chargeOwn(change, area.pages, sign);
 }
 
-/** An area inserted into IOAS `ioasId`; its pages are pinned when the IOAS has a domain. */
+/**
+ * An area inserted into IOAS `ioasId`; its pages are pinned when the IOAS has a domain. `value`
+ * is frozen and kept as it is (no copy): the caller passes an object of its own making.
+ */
 export function withArea(
   s: IommufdState,
   ioasId: number,
@@ -99,12 +110,15 @@ export function withArea(
   value: IoasArea,
 ): IommufdState {
   const ioas = ioasIn(s, ioasId) as IoasObject;
-  const change = pinChange();
-  countArea(change, value, pinnedIn(ioas), 1);
-  return withObjects(withPinChange(s, change), {
-    ...ioas,
-    areas: ioas.areas.with({ start, last, value: Object.freeze({ ...value }) }),
-  });
+  // Own pages in an IOAS without a domain change no count: the common map needs no pin change.
+  let counted = s;
+  if (typeof value.pages === 'number' || pinnedIn(ioas)) {
+    const change = pinChange();
+    countArea(change, value, pinnedIn(ioas), 1);
+    counted = withPinChange(s, change);
+  }
+  const entry = Object.freeze({ start, last, value: Object.freeze(value) });
+  return withObjects(counted, ioasWith(ioas, { areas: ioas.areas.with(entry) }));
 }
 
 /**
@@ -127,7 +141,7 @@ export function withoutAreas(
     countArea(change, a.value, pinned, -1);
     if (!left) rest = rest.without(a.start);
   }
-  return withObjects(withPinChange(s, change), { ...ioas, areas: rest });
+  return withObjects(withPinChange(s, change), ioasWith(ioas, { areas: rest }));
 }
 
 /** Every area of `ioas` pinned (+1) or unpinned (-1): it gained its first / lost its last domain. */
@@ -179,8 +193,8 @@ export function withPagesShared(
     id++;
     return entry;
   });
-  const next = Object.freeze({ ...s, pages, nextPagesId: id });
-  return { state: withObjects(next, { ...ioas, areas: left }), areas: shared };
+  const next = iommufdWith(s, { pages, nextPagesId: id });
+  return { state: withObjects(next, ioasWith(ioas, { areas: left })), areas: shared };
 }
 
 /**
@@ -192,9 +206,11 @@ export function withPagesShared(
 export function checkPins(
   base: EngineState,
   next: IommufdState,
-  candidates: Iterable<PinCandidate>,
+  candidates: readonly PinCandidate[],
   rule: RuleName,
 ): Refusal | undefined {
+  // Nothing newly pinned and nothing more charged (a map into an IOAS without a domain).
+  if (candidates.length === 0 && next.lockedBytes <= base.iommufd.lockedBytes) return undefined;
   const platform = base.index.platform;
   const own: OwnPages[] = [];
   const ids = new Set<number>();

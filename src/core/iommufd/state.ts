@@ -1,3 +1,4 @@
+import type { Changes } from '../frozen-map.ts';
 import type { PagingDomain } from '../iommu/domain.ts';
 import { BTree } from '../ranges/btree.ts';
 import { RangeMap } from '../ranges/range-map.ts';
@@ -184,4 +185,32 @@ export function insertReservation(
         : ownerKey(a.owner).localeCompare(ownerKey(b.owner)),
   );
   return Object.freeze(out);
+}
+
+/** `s` with `change` applied, field by field (see `Changes`). */
+export function iommufdWith(s: IommufdState, change: Changes<IommufdState>): IommufdState {
+  const next: IommufdState = {
+    boundDevices: change.boundDevices ?? s.boundDevices,
+    lockedBytes: change.lockedBytes ?? s.lockedBytes,
+    objects: change.objects ?? s.objects,
+    pages: change.pages ?? s.pages,
+    nextPagesId: change.nextPagesId ?? s.nextPagesId,
+    groupHwpt: change.groupHwpt ?? s.groupHwpt,
+    accountMode: change.accountMode ?? s.accountMode,
+  };
+  return Object.freeze(next);
+}
+
+/** `ioas` with `change` applied, field by field (see `Changes`); frozen by `withObjects`. */
+export function ioasWith(ioas: IoasObject, change: Changes<IoasObject>): IoasObject {
+  return {
+    kind: 'ioas',
+    id: ioas.id,
+    areas: change.areas ?? ioas.areas,
+    reserved: change.reserved ?? ioas.reserved,
+    allowed: change.allowed ?? ioas.allowed,
+    iovaAlignment: change.iovaAlignment ?? ioas.iovaAlignment,
+    disableLargePages: change.disableLargePages ?? ioas.disableLargePages,
+    hwpts: change.hwpts ?? ioas.hwpts,
+  };
 }

@@ -2,8 +2,15 @@ import { withEntryOrWithout, withoutEntry } from '../frozen-map.ts';
 import { lowestFreeId } from '../iommu/ids.ts';
 import type { PlatformIndex } from '../platform/platform-index.ts';
 import type { IommuUnit } from '../platform/types.ts';
-import type { EngineState } from '../state.ts';
-import type { DeviceObject, HwptObject, IoasObject, IommufdObject, IommufdState } from './state.ts';
+import { engineWith, type EngineState } from '../state.ts';
+import {
+  iommufdWith,
+  type DeviceObject,
+  type HwptObject,
+  type IoasObject,
+  type IommufdObject,
+  type IommufdState,
+} from './state.ts';
 
 /**
  * The object table of one iommufd (`ictx->objects`, `igroup->hwpt`, the bound-device list) as
@@ -36,11 +43,11 @@ export function nextObjectId(s: IommufdState): number {
 export function withObjects(s: IommufdState, ...objs: readonly IommufdObject[]): IommufdState {
   const objects = new Map(s.objects);
   for (const o of objs) objects.set(o.id, Object.freeze(o));
-  return Object.freeze({ ...s, objects });
+  return iommufdWith(s, { objects });
 }
 
 export function withoutObject(s: IommufdState, id: number): IommufdState {
-  return s.objects.has(id) ? Object.freeze({ ...s, objects: withoutEntry(s.objects, id) }) : s;
+  return s.objects.has(id) ? iommufdWith(s, { objects: withoutEntry(s.objects, id) }) : s;
 }
 
 /** `igroup->hwpt` set (or cleared with `undefined`) for one iommu_group. */
@@ -49,7 +56,7 @@ export function withGroupHwpt(
   group: number,
   hwpt: number | undefined,
 ): IommufdState {
-  return Object.freeze({ ...s, groupHwpt: withEntryOrWithout(s.groupHwpt, group, hwpt) });
+  return iommufdWith(s, { groupHwpt: withEntryOrWithout(s.groupHwpt, group, hwpt) });
 }
 
 /** The bound-device list with `bdf` bound as device `id` (or unbound with `undefined`). */
@@ -58,12 +65,12 @@ export function withBoundDevice(
   bdf: string,
   id: number | undefined,
 ): IommufdState {
-  return Object.freeze({ ...s, boundDevices: withEntryOrWithout(s.boundDevices, bdf, id) });
+  return iommufdWith(s, { boundDevices: withEntryOrWithout(s.boundDevices, bdf, id) });
 }
 
 /** The engine state holding `next` as its iommufd; everything else shared. */
 export function withIommufd(state: EngineState, next: IommufdState): EngineState {
-  return Object.freeze({ ...state, iommufd: next });
+  return engineWith(state, { iommufd: next });
 }
 
 export function unitOfDevice(index: PlatformIndex, bdf: string): IommuUnit | undefined {

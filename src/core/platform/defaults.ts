@@ -31,16 +31,16 @@ export const ARM_SW_MSI_WINDOW = { start: 0x8000000n, last: 0x80fffffn } as cons
 
 /** Compare "6.12" style versions; true when `version` is older than `than`. */
 export function kernelOlderThan(version: string, than: string): boolean {
-  // Asked by several rules on every op: remember each answer (a handful of version pairs).
-  const key = `${version}<${than}`;
-  const known = OLDER_THAN.get(key);
-  if (known !== undefined) return known;
-  const answer = compareVersions(version, than);
-  OLDER_THAN.set(key, answer);
+  // Asked by several rules on every op: remember each answer (a handful of version pairs), keyed
+  // without building a string per question.
+  let answers = OLDER_THAN.get(version);
+  if (!answers) OLDER_THAN.set(version, (answers = new Map()));
+  let answer = answers.get(than);
+  if (answer === undefined) answers.set(than, (answer = compareVersions(version, than)));
   return answer;
 }
 
-const OLDER_THAN = new Map<string, boolean>();
+const OLDER_THAN = new Map<string, Map<string, boolean>>();
 
 function compareVersions(version: string, than: string): boolean {
   const a = version.split(/[.-]/).map((p) => parseInt(p, 10) || 0);

@@ -23,7 +23,7 @@ import { allocPagingDomain, attachIncompatibility } from '../iommu/domain.ts';
 import { misalignment, PAGE_MASK_OF, smallestPage } from '../iommu/pgsize.ts';
 import { pinUserRange } from './pinning.ts';
 import { refusal, type Refusal } from '../refusal.ts';
-import type { Type1State, VfioDomain, VfioMapping } from './state.ts';
+import { type1With, type Type1State, type VfioDomain, type VfioMapping } from './state.ts';
 import { RangeMap } from '../ranges/range-map.ts';
 
 /**
@@ -211,8 +211,7 @@ export function attachGroup(
       ok: true,
       warnings,
       message: `group ${group} joined domain ${d.id} (${d.iommu})`,
-      driver: Object.freeze({
-        ...driver,
+      driver: type1With(driver, {
         domains: Object.freeze(driver.domains.map((x) => (x.id === d.id ? joined : x))),
         iovaList: frozenList,
       }),
@@ -282,8 +281,7 @@ export function attachGroup(
     ok: true,
     warnings,
     message: `group ${group} attached to new domain ${domain.id} on ${unit.id}${why}${replayed}`,
-    driver: Object.freeze({
-      ...driver,
+    driver: type1With(driver, {
       domains,
       nextDomainId: driver.nextDomainId + 1,
       iovaList: frozenList,
@@ -342,8 +340,7 @@ export function detachGroup(
   list = rebuilt ?? driver.iovaList;
   return {
     note,
-    driver: Object.freeze({
-      ...driver,
+    driver: type1With(driver, {
       domains: Object.freeze(domains),
       dma,
       dmaAvail,

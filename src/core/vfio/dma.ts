@@ -20,7 +20,7 @@ import { pinUserRange } from './pinning.ts';
 import { smallestPage } from '../iommu/pgsize.ts';
 import { lazyMessage, type MessageText } from '../op-result.ts';
 import { refusal, type Refusal } from '../refusal.ts';
-import type { Type1State, VfioContainer, VfioMapping } from './state.ts';
+import { type1With, type Type1State, type VfioContainer, type VfioMapping } from './state.ts';
 
 /**
  * VFIO_IOMMU_MAP_DMA and VFIO_IOMMU_UNMAP_DMA (`vfio_dma_do_map`, `vfio_dma_do_unmap`),
@@ -95,6 +95,9 @@ function alignError(m: MapArgs): DmaResult | undefined {
 
 function wrapError(m: MapArgs): DmaResult | undefined {
   const { iova, size, vaddr } = m;
+  // The usual answer without the two lastOf records (callers have refused size 0 already).
+  const top = size - 1n;
+  if (iova + top <= U64_MAX && vaddr + top <= U64_MAX) return undefined;
   const i = lastOf(iova, size);
   const v = lastOf(vaddr, size);
   if (!i.overflow && !v.overflow) return undefined;
@@ -228,8 +231,7 @@ export function mapDma(
     return {
       ok: true,
       message: `mapping ${formatRange(found)} of container ${container.id} now uses vaddr ${hex(vaddr)}`,
-      driver: Object.freeze({
-        ...driver,
+      driver: type1With(driver, {
         dma: driver.dma.with({ start: found.start, last: found.last, value }),
         vaddrInvalidCount: driver.vaddrInvalidCount - 1,
       }),
@@ -281,8 +283,7 @@ export function mapDma(
       container: container.id,
       domains: driver.domains.length,
     }),
-    driver: Object.freeze({
-      ...driver,
+    driver: type1With(driver, {
       dma: driver.dma.with({ start: r.start, last: r.last, value }),
       dmaAvail: driver.dmaAvail - 1,
       lockedBytes: driver.lockedBytes + pin.locked,
@@ -471,8 +472,7 @@ export function unmapDma(
       ok: true,
       size: total & U64_MAX,
       message: `invalidated the vaddr of ${victims.length} mapping(s) (${formatSize(total)}) in ${formatRange(r)} of container ${container.id}; IOMMU mappings kept`,
-      driver: Object.freeze({
-        ...driver,
+      driver: type1With(driver, {
         dma,
         vaddrInvalidCount: driver.vaddrInvalidCount + victims.length,
       }),
@@ -531,8 +531,7 @@ function unmapped(
       container: container.id,
       wholeV1: !driver.v2 && victims.some((m) => m.last > r.last),
     }),
-    driver: Object.freeze({
-      ...driver,
+    driver: type1With(driver, {
       dma,
       dmaAvail: driver.dmaAvail + victims.length,
       lockedBytes: driver.lockedBytes - unlocked,

@@ -5,7 +5,7 @@ import { VFIO_EXTENSIONS } from '../ops/vfio.ts';
 import type { ResultRecord } from '../outcome.ts';
 import { kernelOlderThan } from '../platform/defaults.ts';
 import { isVfioRegistered, nonViableMembers, requireDirectMembers } from '../iommu/ownership.ts';
-import { type EngineState, groupHolder, lockedBytes } from '../state.ts';
+import { engineWith, type EngineState, groupHolder, lockedBytes } from '../state.ts';
 import { formatRange, formatSize, hex } from '../u64.ts';
 import { attachGroup, detachGroup, openType1 } from './attach.ts';
 import { mapDma, unmapDma } from './dma.ts';
@@ -13,6 +13,7 @@ import { refusal, type Refusal } from '../refusal.ts';
 import { lowestFreeId } from '../iommu/ids.ts';
 import type { RuleName } from '../rules.ts';
 import {
+  containerWithDriver,
   type Type1State,
   type VfioContainer,
   type VfioGroupState,
@@ -40,7 +41,7 @@ const IOMMU_INFO_PGSIZES = 1;
 const IOMMU_INFO_CAPS = 2;
 
 function vfioWith(state: EngineState, vfio: VfioState): EngineState {
-  return Object.freeze({ ...state, vfio });
+  return engineWith(state, { vfio });
 }
 
 /** A container fd: an id `vfio.container_create` returned. Anything else is a bad fd. */
@@ -415,7 +416,7 @@ export const vfioOps: OpTable<'vfio'> = {
     if (!c.driver) return noDriver(state, c, 'VFIO_IOMMU_MAP_DMA');
     const r = mapDma(state.index, c, c.driver, a, lockedBytes(state));
     if (!r.ok) return refuseWith(state, r);
-    const container: VfioContainer = { ...c, driver: r.driver };
+    const container = containerWithDriver(c, r.driver);
     return accept(vfioWith(state, withContainer(state.vfio, container)), r.message);
   },
 
@@ -425,7 +426,7 @@ export const vfioOps: OpTable<'vfio'> = {
     if (!c.driver) return noDriver(state, c, 'VFIO_IOMMU_UNMAP_DMA');
     const r = unmapDma(state.index, c, c.driver, a);
     if (!r.ok) return refuseWith(state, r);
-    const container: VfioContainer = { ...c, driver: r.driver };
+    const container = containerWithDriver(c, r.driver);
     return accept(vfioWith(state, withContainer(state.vfio, container)), r.message, {
       size: r.size ?? 0n,
     });

@@ -1,4 +1,4 @@
-import { withEntry } from '../frozen-map.ts';
+import { withEntry, type Changes } from '../frozen-map.ts';
 import type { RangeMap } from '../ranges/range-map.ts';
 import type { PagingDomain } from '../iommu/domain.ts';
 import type { Range, U64, PgsizeBitmap } from '../u64.ts';
@@ -104,4 +104,26 @@ export function withContainer(
     deviceFds: vfio.deviceFds,
     lockedBytes: sumLocked(containers),
   });
+}
+
+/** `driver` with `change` applied, field by field (see `Changes`). */
+export function type1With(driver: Type1State, change: Changes<Type1State>): Type1State {
+  const next: Type1State = {
+    v2: change.v2 ?? driver.v2,
+    nesting: change.nesting ?? driver.nesting,
+    domains: change.domains ?? driver.domains,
+    nextDomainId: change.nextDomainId ?? driver.nextDomainId,
+    iovaList: change.iovaList ?? driver.iovaList,
+    dma: change.dma ?? driver.dma,
+    dmaAvail: change.dmaAvail ?? driver.dmaAvail,
+    vaddrInvalidCount: change.vaddrInvalidCount ?? driver.vaddrInvalidCount,
+    pgsizeBitmap: change.pgsizeBitmap ?? driver.pgsizeBitmap,
+    lockedBytes: change.lockedBytes ?? driver.lockedBytes,
+  };
+  return Object.freeze(next);
+}
+
+/** `c` with another driver state (a map or unmap changed it); frozen by `withContainer`. */
+export function containerWithDriver(c: VfioContainer, driver: Type1State): VfioContainer {
+  return { id: c.id, groups: c.groups, driver };
 }
