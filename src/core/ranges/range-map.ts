@@ -112,6 +112,14 @@ export class RangeMap<V> {
     });
   }
 
+  /** Entries starting in [from, to], ascending, with no iterator per step. */
+  forEachStartingIn(from: U64, to: U64, fn: (entry: RangeEntry<V>) => void): void {
+    if (from > to) return;
+    this.tree.forRange(from, to, true, (_start, entry) => {
+      fn(entry);
+    });
+  }
+
   *entriesReversed(): IterableIterator<RangeEntry<V>> {
     for (const [, entry] of this.tree.entriesReversed()) yield entry;
   }

@@ -44,9 +44,70 @@ export function aggregateMappings<V>(
   summary?: MappingSummary,
 ): Bar[] {
   const pixel = segmentLength(seg) / BigInt(seg.width);
-  return summary && pixel >= LEAF_SIZE
-    ? barsFromSummary(map, summary, seg, pixel)
-    : barsFromTree(map, seg, cap);
+  if (!summary) return barsFromTree(map, seg, cap);
+  return pixel >= LEAF_SIZE ? barsFromSummary(map, summary, seg, pixel) : barsFromScan(map, seg);
+}
+
+/** `segmentPx` with the scale worked out once: a frame makes thousands of these. */
+function pxOf(seg: MapSegment): (addr: bigint) => number {
+  const origin = seg.start;
+  const scale = seg.width / toApproxNumber(segmentLength(seg));
+  return (addr) => seg.x + toApproxNumber(addr - origin) * scale;
+}
+
+/**
+ * A large tree where a pixel is narrower than the summary's leaf buckets: a column holds fewer
+ * starts than a leaf can (16 pages), so the view holds at most 16 × width of them and one pass
+ * over the starts in view, without a tree search per column, draws it with exact counts.
+ * Profiled on 1M mappings in a 64 MiB window at 1400 px: 1.3 ms per frame with the capped walk.
+ */
+function barsFromScan<V>(map: RangeMap<V>, seg: MapSegment): Bar[] {
+  const bars: Bar[] = [];
+  const px = pxOf(seg);
+  let lastAggregateCol = -2;
+  // The column part being gathered: sub-pixel mappings starting in column `col`.
+  let col = -1;
+  let count = 0;
+  let first = 0n;
+  let reach = 0n;
+  const flush = (): void => {
+    if (count === 0) return;
+    const last = reach < seg.last ? reach : seg.last;
+    lastAggregateCol = addToColumn(bars, seg, lastAggregateCol, col, {
+      count,
+      capped: false,
+      first,
+      last,
+      end: px(last + 1n),
+    });
+    count = 0;
+  };
+  const one = (e: RangeEntry<V>): void => {
+    const s = e.start > seg.start ? e.start : seg.start;
+    const l = e.last < seg.last ? e.last : seg.last;
+    const x0 = px(s);
+    const x1 = px(l + 1n);
+    if (x1 - x0 >= 1) {
+      flush();
+      bars.push({ x0, x1, count: 1, capped: false, first: s, last: l });
+      lastAggregateCol = -2;
+      return;
+    }
+    const at = Math.min(Math.max(Math.floor(x0 - seg.x), 0), seg.width - 1);
+    if (count > 0 && at !== col) flush();
+    if (count === 0) {
+      col = at;
+      first = s;
+      reach = e.last;
+    }
+    count++;
+    if (e.last > reach) reach = e.last;
+  };
+  const before = map.find(seg.start);
+  if (before && before.start < seg.start) one(before);
+  map.forEachStartingIn(seg.start, seg.last, one);
+  flush();
+  return bars;
 }
 
 /** Sub-pixel mappings that start in one column: what `addToColumn` folds into a bar. */
@@ -60,9 +121,13 @@ interface ColumnPart {
   readonly end: number;
 }
 
+/** A bar while this module builds it: grown in place as neighbouring columns join it. */
+type OpenBar = { -readonly [K in keyof Bar]: Bar[K] };
+
 /**
  * Adds a column part to the bars: an occupied column next to the previous aggregated bar extends
- * it instead of starting a new one. Returns the last column the bar now covers.
+ * it (in place: a frame merges thousands of columns) instead of starting a new one. Returns the
+ * last column the bar now covers.
  */
 function addToColumn(
   bars: Bar[],
@@ -71,19 +136,15 @@ function addToColumn(
   col: number,
   part: ColumnPart,
 ): number {
-  const prev = bars[bars.length - 1];
+  const prev = bars[bars.length - 1] as OpenBar | undefined;
   const barX1 = Math.max(seg.x + col + 1, part.end);
-  let bar: Bar;
+  let bar: OpenBar;
   if (prev && lastAggregateCol >= col - 1 && prev.x1 >= seg.x + col - 0.001) {
-    bar = {
-      x0: prev.x0,
-      x1: Math.max(prev.x1, barX1),
-      count: prev.count + part.count,
-      capped: prev.capped || part.capped,
-      first: prev.first,
-      last: part.last > prev.last ? part.last : prev.last,
-    };
-    bars[bars.length - 1] = bar;
+    bar = prev;
+    if (barX1 > bar.x1) bar.x1 = barX1;
+    bar.count += part.count;
+    bar.capped ||= part.capped;
+    if (part.last > bar.last) bar.last = part.last;
   } else {
     const { count, capped, first, last } = part;
     bar = { x0: seg.x + col, x1: barX1, count, capped, first, last };
@@ -155,16 +216,18 @@ function barsFromSummary<V>(
 ): Bar[] {
   const bars: Bar[] = [];
   let lastAggregateCol = -2;
-  // segmentPx with the scale worked out once: a frame here makes thousands of these, and each
-  // bigint operation allocates.
-  const origin = seg.start;
+  // Placed with numbers (SummaryNode.firstX): at these zooms a pixel is at least 64 KiB, and
+  // a number is off by at most 2^11 bytes.
+  const startX = toApproxNumber(seg.start);
+  const lastX = toApproxNumber(seg.last);
   const scale = seg.width / toApproxNumber(segmentLength(seg));
-  const px = (addr: bigint): number => seg.x + toApproxNumber(addr - origin) * scale;
-  const add = (count: number, first: bigint, reach: bigint): void => {
-    const s = first > seg.start ? first : seg.start;
-    const l = reach < seg.last ? reach : seg.last;
-    const x0 = px(s);
-    const x1 = px(l + 1n);
+  const add = (count: number, first: bigint, reach: bigint, firstX: number, reachX: number) => {
+    const inFirst = first > seg.start;
+    const inReach = reach < seg.last;
+    const x0 = seg.x + ((inFirst ? firstX : startX) - startX) * scale;
+    const x1 = seg.x + ((inReach ? reachX : lastX) + 1 - startX) * scale;
+    const s = inFirst ? first : seg.start;
+    const l = inReach ? reach : seg.last;
     if (count === 1 && x1 - x0 >= 1) {
       bars.push({ x0, x1, count: 1, capped: false, first: s, last: l });
       lastAggregateCol = -2;
@@ -179,7 +242,8 @@ function barsFromSummary<V>(
       end: x1,
     });
   };
-  const one = (e: RangeEntry<V>): void => add(1, e.start, e.last);
+  const one = (e: RangeEntry<V>): void =>
+    add(1, e.start, e.last, toApproxNumber(e.start), toApproxNumber(e.last));
   // A mapping that starts left of the segment and reaches into it.
   const before = map.find(seg.start);
   if (before && before.start < seg.start) one(before);
@@ -188,7 +252,7 @@ function barsFromSummary<V>(
     seg.start,
     seg.last,
     pixel,
-    (node) => add(node.count, node.first, node.reach),
+    (node) => add(node.count, node.first, node.reach, node.firstX, node.reachX),
     (from, to) => {
       for (const e of map.entries(from)) {
         if (e.start > to) break;
