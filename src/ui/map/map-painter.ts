@@ -154,6 +154,8 @@ export class MapPainter {
   };
   private lastFrameStart: number | undefined;
   private axisWidth: number | undefined;
+  /** How far the tick group is shifted (a pan moves the group, not each tick). */
+  private axisShift = 0;
   /** What each tick element shows now, so a frame writes only what changed. */
   private readonly axisDrawn = new WeakMap<
     SVGGElement,
@@ -248,7 +250,8 @@ export class MapPainter {
       canvas.style.width = `${this.width}px`;
       canvas.style.height = `${height}px`;
     }
-    const ctx = canvas.getContext('2d');
+    // Opaque: the background fill is the clear, and an opaque canvas composites without blending.
+    const ctx = canvas.getContext('2d', { alpha: false });
     if (ctx) {
       ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
       const drawn = drawMap(ctx, {
@@ -289,15 +292,22 @@ export class MapPainter {
     canvas.dataset['summarised'] = String(this.stats.summarised);
   }
 
+  /**
+   * The axis: one SVG group of ticks, keyed by address. A pan moves every tick by the same
+   * distance, so the group is shifted and a tick is written only when it shows something new
+   * (profiled: rewriting each tick's attributes was a quarter of a frame with a million
+   * mappings in view, half of it the browser's style work).
+   */
   private paintAxis(ticks: readonly Tick[], rows: number): void {
     const svg = select(this.el.axis);
     if (this.axisWidth !== this.width) {
       this.axisWidth = this.width;
       svg.attr('width', this.width);
     }
-    const baseline = (row: number) => AXIS_TEXT_TOP + (AXIS_ROWS - rows + row + 1) * AXIS_ROW_PX;
+    let group = svg.select<SVGGElement>('g.ticks');
+    if (group.empty()) group = svg.append('g').attr('class', 'ticks');
     const drawn = this.axisDrawn;
-    svg
+    const joined = group
       .selectAll<SVGGElement, Tick>('g.tick')
       .data(ticks, (t) => String(t.addr))
       .join((enter) => {
@@ -305,28 +315,38 @@ export class MapPainter {
         g.append('line').attr('y2', AXIS_HEIGHT_PX);
         g.append('text').attr('text-anchor', 'start');
         return g;
-      })
-      .each(function (t) {
-        // Only what changed is written: a pan moves every tick, and each attribute written is
-        // style work for the browser (profiled: the axis was a third of a frame's own time).
-        const was = drawn.get(this);
-        const y = baseline(t.row);
-        const line = this.firstChild as SVGLineElement;
-        const text = this.lastChild as SVGTextElement;
-        if (!was || was.major !== t.major) {
-          this.setAttribute('class', t.major ? 'tick major' : 'tick minor');
-          line.setAttribute(
-            'y1',
-            String(AXIS_HEIGHT_PX - (t.major ? MAJOR_TICK_PX : MINOR_TICK_PX)),
-          );
-        }
-        if (!was || was.x !== t.x) this.setAttribute('transform', `translate(${t.x.toFixed(2)},0)`);
-        if (!was || was.label !== t.label) text.textContent = t.label;
-        const dx = t.labelX - t.x;
-        if (!was || was.dx !== dx) text.setAttribute('x', dx.toFixed(2));
-        if (!was || was.y !== y) text.setAttribute('y', String(y));
-        drawn.set(this, { x: t.x, dx, y, label: t.label, major: t.major });
       });
+    // The shift that keeps the first tick already drawn where it is inside the group.
+    let shift = this.axisShift;
+    const kept = joined.nodes().find((n) => drawn.has(n));
+    if (kept) {
+      const t = select<SVGGElement, Tick>(kept).datum();
+      shift = t.x - (drawn.get(kept)?.x ?? t.x);
+    }
+    if (shift !== this.axisShift) {
+      this.axisShift = shift;
+      group.attr('transform', `translate(${shift.toFixed(2)},0)`);
+    }
+    const baseline = (row: number) => AXIS_TEXT_TOP + (AXIS_ROWS - rows + row + 1) * AXIS_ROW_PX;
+    joined.each(function (t) {
+      const was = drawn.get(this);
+      const x = t.x - shift;
+      const y = baseline(t.row);
+      const line = this.firstChild as SVGLineElement;
+      const text = this.lastChild as SVGTextElement;
+      if (!was || was.major !== t.major) {
+        this.setAttribute('class', t.major ? 'tick major' : 'tick minor');
+        line.setAttribute('y1', String(AXIS_HEIGHT_PX - (t.major ? MAJOR_TICK_PX : MINOR_TICK_PX)));
+      }
+      // Float drift of a few thousandths of a pixel is not a move.
+      const moved = !was || Math.abs(was.x - x) > 0.004;
+      if (moved) this.setAttribute('transform', `translate(${x.toFixed(2)},0)`);
+      if (!was || was.label !== t.label) text.textContent = t.label;
+      const dx = t.labelX - t.x;
+      if (!was || Math.abs(was.dx - dx) > 0.004) text.setAttribute('x', dx.toFixed(2));
+      if (!was || was.y !== y) text.setAttribute('y', String(y));
+      drawn.set(this, { x: moved || !was ? x : was.x, dx, y, label: t.label, major: t.major });
+    });
   }
 
   private paintReadout(s: AppState): void {
