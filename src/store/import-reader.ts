@@ -19,11 +19,9 @@ import { yieldToPage } from './yield-to-page.ts';
  * has no point to stop at), and the next job starts a new one.
  */
 
-/**
- * Inputs longer than this are read in the worker (a text of this size is ~5k trace lines, read
- * and replayed on the page in ~70 ms); shorter ones are read on the page, at once.
- */
-export const OFF_PAGE_CHARS = 512 * 1024;
+import { CancelledError, OFF_PAGE_CHARS } from './import-limits.ts';
+
+export { CancelledError, OFF_PAGE_CHARS };
 
 /** How the reader talks to a worker (or runs the jobs in place, `inPlacePort`). */
 export interface WorkerPort {
@@ -33,14 +31,6 @@ export interface WorkerPort {
   /** Set by the reader: the worker failed as a whole (did not load, ran out of memory). */
   onFailure: ((message: string) => void) | undefined;
   terminate(): void;
-}
-
-/** A job's promise rejects with this when the reader was cancelled. */
-export class CancelledError extends Error {
-  constructor() {
-    super('cancelled');
-    this.name = 'CancelledError';
-  }
 }
 
 export type LinesProgress = (input: number, lines: number, fraction: number) => void;

@@ -1,8 +1,7 @@
 import type { LoadError } from '../core/scenario/index.ts';
-import { type ImportReader, OFF_PAGE_CHARS } from './import-reader.ts';
+import { OFF_PAGE_CHARS } from './import-limits.ts';
+import type { ImportReader } from './import-reader.ts';
 import { describeLoadErrors, notOpened } from './not-opened.ts';
-import { openScenarioOffPage } from './open-scenario-off-page.ts';
-import { openSavedOffPage } from './restore-off-page.ts';
 import { parseU64, type Range } from '../core/u64.ts';
 import { builtinScenario, builtinScenarios, DEFAULT_SCENARIO } from './scenarios/builtin.ts';
 import type { Scenario } from '../core/scenario/schema.ts';
@@ -24,7 +23,7 @@ import {
   type ScenarioFiles,
   scenarioFiles,
 } from './load-scenario-files.ts';
-import { type ParsedHash, parseHash, unpackScenario } from './share-link.ts';
+import { type ParsedHash, parseHash } from './share-link.ts';
 import type { HostContext, HostImportPlan, ImportInput } from './host-import.ts';
 import { decodeHost, hostTextToSave, rememberHostText } from './host-codec.ts';
 import type { KnownParts, WorkspaceText } from './autosave-parts.ts';
@@ -113,7 +112,7 @@ export async function openBuiltin(store: AppStore, id: string, fit = true): Prom
     return false;
   }
   if (b.scenario) return openPrebuilt(store, b.id, b.scenario, fit);
-  return openText(store, b.text, b.id, fit);
+  return openText(store, await b.text(), b.id, fit);
 }
 
 /** A link names a built-in scenario other than the default: a lesson's, once the lessons load. */
@@ -155,8 +154,10 @@ export async function openFile(
     });
     return false;
   }
-  if (offPage && text.length > OFF_PAGE_CHARS)
+  if (offPage && text.length > OFF_PAGE_CHARS) {
+    const { openScenarioOffPage } = await import('./open-scenario-off-page.ts');
     return openScenarioOffPage(store, offPage.reader, text, name, offPage.yieldToPage);
+  }
   return openText(store, text, undefined, true, { kind: 'info', text: `opened ${name}` });
 }
 
@@ -239,6 +240,8 @@ export async function restoreSavedOffPage(
   offPage: OffPage,
 ): Promise<Restored> {
   const { readSavedSteps } = await savedStepsReader();
+  // Loaded only for a big workspace: the slices, the packed steps and their columns.
+  const { openSavedOffPage } = await import('./restore-off-page.ts');
   const problems: string[] = [];
   const opened = await openSavedOffPage(
     store,
@@ -319,7 +322,7 @@ export interface Booted {
 async function openLink(store: AppStore, link: ParsedHash): Promise<true | string | undefined> {
   let opened: boolean | string;
   if (link.packed !== undefined) {
-    const unpacked = await unpackScenario(link.packed);
+    const unpacked = await (await import('./share-pack.ts')).unpackScenario(link.packed);
     opened = unpacked.ok ? await openText(store, unpacked.text, undefined) : unpacked.message;
   } else if (link.lesson !== undefined) {
     await loadLessons();
@@ -444,7 +447,7 @@ export async function followHash(
   const link = parseHash(hash);
   const present = store.getState().history?.present;
   if (link.packed !== undefined) {
-    const unpacked = await unpackScenario(link.packed);
+    const unpacked = await (await import('./share-pack.ts')).unpackScenario(link.packed);
     if (!unpacked.ok) store.getState().notify({ kind: 'error', text: unpacked.message });
     else {
       const opened = (await scenarioFiles()).openScenarioText(unpacked.text);

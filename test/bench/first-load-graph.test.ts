@@ -17,6 +17,16 @@ const LOADED_LATER = [
   'src/ui/import/ImportDialog.tsx',
   'src/ui/panels/FindingsPanel.tsx',
   'src/ui/panels/LessonsPanel.tsx',
+  // The tabs and forms the first map does without: the actions form loads beside it.
+  'src/ui/panels/InspectorPanel.tsx',
+  'src/ui/actions/ActionsPanel.tsx',
+  'src/view/actions/op-forms.ts',
+  // The import worker's page side, big-workspace restores and share-link packing.
+  'src/store/import-reader.ts',
+  'src/store/restore-off-page.ts',
+  'src/store/open-scenario-off-page.ts',
+  'src/store/packed-import.ts',
+  'src/store/share-pack.ts',
   // The scenario schema and zod: the first view opens the default scenario from its prebuilt form.
   'zod',
   'src/core/scenario/schema.ts',

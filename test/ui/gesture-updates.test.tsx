@@ -73,7 +73,7 @@ describe('one gesture, one store update', () => {
 
   it('a scenario file opened is one update with its notice', async () => {
     const store = defaultStore();
-    const file = new File([builtinScenarios()[0]!.text], 'mine.scenario.json');
+    const file = new File([await builtinScenarios()[0]!.text()], 'mine.scenario.json');
     const counter = countUpdates(store);
     expect(await openFile(store, file)).toBe(true);
     expect(counter.stop()).toEqual({ notifications: 1, entries: 1 });

@@ -9,7 +9,7 @@ import {
 import { READ_ONLY_REFUSAL } from '../../src/store/persistence.ts';
 import { builtinScenarios } from '../../src/store/scenarios/builtin.ts';
 import { boot, followHash } from '../../src/store/session.ts';
-import { packScenario } from '../../src/store/share-link.ts';
+import { packScenario } from '../../src/store/share-pack.ts';
 import { defaultStore } from './app-fixture.tsx';
 
 const LINK_KEY = linkWorkspaceKey('test');
@@ -19,7 +19,7 @@ describe('a share link is a workspace of its own', () => {
   it('boot saves a link that opens under the link’s key, and one that does not under the tab’s', async () => {
     expect(isLinkWorkspaceKey(LINK_KEY)).toBe(true);
     expect(isLinkWorkspaceKey(MAIN_WORKSPACE_KEY)).toBe(false);
-    const packed = await packScenario(builtinScenarios()[0]!.text);
+    const packed = await packScenario(await builtinScenarios()[0]!.text());
     for (const hash of [`#s=${packed}`, `#lesson=${LESSON.id}&step=1`, '#scenario=q35-gpu-vtd']) {
       const booted = await boot(createAppStore(), hash, undefined, MAIN_WORKSPACE_KEY, LINK_KEY);
       expect(booted.key, hash).toBe(LINK_KEY);
@@ -37,7 +37,7 @@ describe('a share link is a workspace of its own', () => {
   });
 
   it('a followed link moves the tab to its own workspace just before it opens, and only then', async () => {
-    const packed = await packScenario(builtinScenarios()[0]!.text);
+    const packed = await packScenario(await builtinScenarios()[0]!.text());
     for (const hash of [`#s=${packed}`, `#lesson=${LESSON.id}&step=1`]) {
       const store = defaultStore();
       const present = store.getState().history?.present;

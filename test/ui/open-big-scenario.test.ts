@@ -16,8 +16,10 @@ import { defaultStore } from './app-fixture.tsx';
  */
 
 /** The default scenario with a BAR window remapped again and again after its own steps. */
+const DEFAULT_TEXT = await builtinScenario(DEFAULT_SCENARIO_ID)!.text();
+
 function longScenario(): string {
-  const s = JSON.parse(builtinScenario(DEFAULT_SCENARIO_ID)!.text) as { steps: unknown[] };
+  const s = JSON.parse(DEFAULT_TEXT) as { steps: unknown[] };
   for (let i = 0; i < 6000; i++) {
     const iova = `0x${(0x800000000 + (i % 64) * 0x200000).toString(16)}`;
     s.steps.push(

@@ -14,9 +14,12 @@ describe('the prebuilt built-in scenarios', () => {
     expect(prebuilt.map((b) => b.id)).toContain(DEFAULT_SCENARIO_ID);
   });
 
-  it.each(prebuilt.map((b) => [b.id, b] as const))('%s equals its file as loaded', (_id, b) => {
-    const loaded = load(b.text);
-    expect(loaded.ok && loaded.kind === 'scenario').toBe(true);
-    expect(b.scenario).toStrictEqual(loaded.ok && loaded.kind === 'scenario' && loaded.scenario);
-  });
+  it.each(prebuilt.map((b) => [b.id, b] as const))(
+    '%s equals its file as loaded',
+    async (_id, b) => {
+      const loaded = load(await b.text());
+      expect(loaded.ok && loaded.kind === 'scenario').toBe(true);
+      expect(b.scenario).toStrictEqual(loaded.ok && loaded.kind === 'scenario' && loaded.scenario);
+    },
+  );
 });

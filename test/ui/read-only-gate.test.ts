@@ -20,7 +20,8 @@ const LESSON = LESSONS[0]!;
  * an intent added later has to be listed here, and the sweep below says whether it edits.
  */
 const EVERY_ACTION: { readonly [N in keyof AppActions]: (store: AppStore) => unknown } = {
-  openWorkspace: (store) => openText(store, builtinScenarios()[1]!.text, builtinScenarios()[1]!.id),
+  openWorkspace: async (store) =>
+    openText(store, await builtinScenarios()[1]!.text(), builtinScenarios()[1]!.id),
   dispatch: (store) => store.getState().dispatch(MAP),
   undo: (store) => store.getState().undo(),
   redo: (store) => store.getState().redo(),
@@ -89,7 +90,7 @@ describe('a read-only tab, at the store where every intent enters', () => {
     store.getState().notify(undefined);
     store.getState().undo();
     store.getState().redo();
-    await openText(store, builtinScenarios()[1]!.text, builtinScenarios()[1]!.id);
+    await openText(store, await builtinScenarios()[1]!.text(), builtinScenarios()[1]!.id);
     expect(workspaceOf(store.getState())).toEqual(before);
     expect(store.getState().notice?.text).toBe(REASON);
   });

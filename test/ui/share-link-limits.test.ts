@@ -1,12 +1,7 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import {
-  MAX_HASH_CHARS,
-  MAX_UNPACKED_BYTES,
-  packScenario,
-  parseHash,
-  unpackScenario,
-} from '../../src/store/share-link.ts';
+import { MAX_HASH_CHARS, MAX_UNPACKED_BYTES, parseHash } from '../../src/store/share-link.ts';
+import { packScenario, unpackScenario } from '../../src/store/share-pack.ts';
 
 /** Raw deflate of `bytes`, as a link would carry it, without the app's own size cap. */
 async function packBytes(bytes: Uint8Array): Promise<string> {

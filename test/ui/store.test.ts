@@ -4,12 +4,8 @@ import { createAppStore } from '../../src/store/app-store.ts';
 import { checkSaved } from '../../src/store/autosave.ts';
 import { pushHistory, redoHistory, startHistory, undoHistory } from '../../src/store/history.ts';
 import { openText, restoreSaved, savedWorkspace } from '../../src/store/session.ts';
-import {
-  buildShareHash,
-  packScenario,
-  parseHash,
-  unpackScenario,
-} from '../../src/store/share-link.ts';
+import { parseHash } from '../../src/store/share-link.ts';
+import { buildShareHash, packScenario, unpackScenario } from '../../src/store/share-pack.ts';
 import { workspaceText } from '../../src/store/scenario-files.ts';
 import { builtinScenarios } from '../../src/store/scenarios/builtin.ts';
 import { fitRange, makeViewport } from '../../src/view/viewport/viewport.ts';
@@ -41,7 +37,7 @@ describe('app store', () => {
     const store = defaultStore();
     expect(store.getState().history!.past).toHaveLength(0);
     store.getState().dispatch(MAP);
-    await openText(store, builtinScenarios()[0]!.text, builtinScenarios()[0]!.id);
+    await openText(store, await builtinScenarios()[0]!.text(), builtinScenarios()[0]!.id);
     expect(store.getState().history!.past).toHaveLength(2);
     store.getState().undo();
     expect(store.getState().history!.present.userSteps).toHaveLength(1);
@@ -110,7 +106,7 @@ describe('app store', () => {
 
 describe('share links', () => {
   it('round-trips a packed scenario through deflate-raw + base64url', async () => {
-    const text = builtinScenarios()[0]!.text;
+    const text = await builtinScenarios()[0]!.text();
     const packed = await packScenario(text);
     expect(packed).toMatch(/^[A-Za-z0-9_-]+$/);
     expect(await unpackScenario(packed)).toEqual({ ok: true, text });

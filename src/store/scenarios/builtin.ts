@@ -1,10 +1,6 @@
 import type { Scenario } from '../../core/scenario/schema.ts';
 import { knownLessons } from '../lesson-catalog.ts';
 import { Q35_GPU_VTD } from './q35-gpu-vtd.prebuilt.ts';
-import amdEpycNic from './amd-epyc-nic.scenario.json?raw';
-import armSmmuv3Nvme from './arm-smmuv3-nvme.scenario.json?raw';
-import iommufdFirstVtd from './iommufd-first-vtd.scenario.json?raw';
-import q35GpuVtd from './q35-gpu-vtd.scenario.json?raw';
 
 /**
  * Scenarios that ship inside the bundle (no network request ever loads one). A share link names
@@ -15,7 +11,11 @@ import q35GpuVtd from './q35-gpu-vtd.scenario.json?raw';
 export interface BuiltinScenario {
   readonly id: string;
   readonly title: string;
-  readonly text: string;
+  /**
+   * The scenario file's text, loaded when something asks: the worlds' files stay out of the
+   * JavaScript loaded before the first map (the default one opens from its prebuilt form).
+   */
+  readonly text: () => Promise<string>;
   /** What it shows, in a few words, for the picker (the lessons' scenarios have none). */
   readonly shows?: string;
   /**
@@ -32,7 +32,7 @@ export const DEFAULT_SCENARIO: BuiltinScenario & { readonly scenario: Scenario }
   id: 'q35-gpu-vtd',
   title: 'q35 guest, 8 GiB, GPU on VT-d',
   shows: 'a type1 container; a GPU sharing its group; RMRRs and the MSI window',
-  text: q35GpuVtd,
+  text: () => import('./q35-gpu-vtd.scenario.json?raw').then((m) => m.default),
   scenario: Q35_GPU_VTD,
 };
 
@@ -43,19 +43,19 @@ const SCENARIOS: readonly BuiltinScenario[] = [
     id: 'iommufd-first-vtd',
     title: 'q35 guest, 8 GiB, on iommufd (VT-d)',
     shows: 'a device cdev bound to /dev/iommu, an IOAS and its HWPT; no container',
-    text: iommufdFirstVtd,
+    text: () => import('./iommufd-first-vtd.scenario.json?raw').then((m) => m.default),
   },
   {
     id: 'amd-epyc-nic',
     title: 'q35 guest, 16 GiB, NIC on AMD-Vi',
     shows: 'the HyperTransport window just under 1 TiB, reserved in every group',
-    text: amdEpycNic,
+    text: () => import('./amd-epyc-nic.scenario.json?raw').then((m) => m.default),
   },
   {
     id: 'arm-smmuv3-nvme',
     title: 'virt guest, 4 GiB, NVMe on Arm SMMUv3',
     shows: 'the software MSI window at 0x8000000 and RAM from 1 GiB',
-    text: armSmmuv3Nvme,
+    text: () => import('./arm-smmuv3-nvme.scenario.json?raw').then((m) => m.default),
   },
 ];
 
@@ -72,7 +72,12 @@ export function builtinScenarios(): readonly BuiltinScenario[] {
       lessons,
       all: [
         ...SCENARIOS,
-        ...lessons.map((l) => ({ id: l.id, title: l.title, text: l.scenarioText, lessonId: l.id })),
+        ...lessons.map((l) => ({
+          id: l.id,
+          title: l.title,
+          text: () => Promise.resolve(l.scenarioText),
+          lessonId: l.id,
+        })),
       ],
     };
   return withLessons.all;

@@ -3,13 +3,17 @@ import { importReader } from '../import/import-reader-instance.ts';
 import { useEffect, useRef, useState } from 'react';
 import { useStore } from 'zustand';
 import { looksLikeScenario, openFile, readImportFiles } from '../../store/session.ts';
-import { ActionsPanel } from '../actions/ActionsPanel.tsx';
 import { MapView } from '../map/MapView.tsx';
-import { InspectorPanel } from '../panels/InspectorPanel.tsx';
 import { LogPanel } from '../panels/LogPanel.tsx';
 import { TopologyPanel } from '../panels/TopologyPanel.tsx';
 import { handleKey } from './keyboard.ts';
-import { FindingsPanel, ImportDialog, LessonsPanel } from './later-panels.tsx';
+import {
+  ActionsPanel,
+  FindingsPanel,
+  ImportDialog,
+  InspectorPanel,
+  LessonsPanel,
+} from './later-panels.tsx';
 import { PersistenceBanner } from './PersistenceBanner.tsx';
 import { SideTabs, type SideTab } from './SideTabs.tsx';
 import { createPanelStore, layoutColumns, type PanelSide } from './panel-layout.ts';

@@ -3,7 +3,6 @@ import { yieldToPage } from '../../store/yield-to-page.ts';
 import { importReader } from '../import/import-reader-instance.ts';
 import { useId, useRef, useState } from 'react';
 import { selectReadOnly } from '../../store/app-store.ts';
-import { buildShareHash } from '../../store/share-link.ts';
 import { openBuiltin, openFile } from '../../store/session.ts';
 import { scenarioFiles } from '../../store/load-scenario-files.ts';
 import { builtinScenarios } from '../../store/scenarios/builtin.ts';
@@ -54,6 +53,7 @@ export function Toolbar({ mapWidth }: { mapWidth: () => number }) {
     const present = s.history?.present;
     if (!present) return;
     const lesson = s.lesson;
+    const { buildShareHash } = await import('../../store/share-pack.ts');
     const link = await buildShareHash(
       s.viewport,
       present.userSteps.length === 0 ? present.builtinId : undefined,
