@@ -1,4 +1,4 @@
-import { lazy, Suspense } from 'react';
+import { type ComponentType, lazy, Suspense } from 'react';
 import type { ImportInput } from '../../store/host-import.ts';
 
 /**
@@ -9,22 +9,6 @@ import type { ImportInput } from '../../store/host-import.ts';
  * (at most 150 KiB gzip: BENCHMARKS.md).
  * While one loads, its place says so (a findings count is never shown before it is worked out).
  */
-const ActionsPanelLater = lazy(() =>
-  import('../actions/ActionsPanel.tsx').then((m) => ({ default: m.ActionsPanel })),
-);
-const InspectorPanelLater = lazy(() =>
-  import('../panels/InspectorPanel.tsx').then((m) => ({ default: m.InspectorPanel })),
-);
-const FindingsPanelLater = lazy(() =>
-  import('../panels/FindingsPanel.tsx').then((m) => ({ default: m.FindingsPanel })),
-);
-const LessonsPanelLater = lazy(() =>
-  import('../panels/LessonsPanel.tsx').then((m) => ({ default: m.LessonsPanel })),
-);
-const ImportDialogLater = lazy(() =>
-  import('../import/ImportDialog.tsx').then((m) => ({ default: m.ImportDialog })),
-);
-
 function Loading({ text }: { text: string }) {
   return (
     <p className="loading" role="status">
@@ -33,42 +17,38 @@ function Loading({ text }: { text: string }) {
   );
 }
 
-export function ActionsPanel() {
-  return (
-    <Suspense fallback={<Loading text="loading the actions…" />}>
-      <ActionsPanelLater />
-    </Suspense>
-  );
+/** A component loaded when it first renders, saying `loading` in its place meanwhile. */
+function later<P extends object>(
+  load: () => Promise<ComponentType<P>>,
+  loading: string,
+): ComponentType<P> {
+  const Later = lazy(() => load().then((c) => ({ default: c })));
+  return function LoadedLater(props: P) {
+    return (
+      <Suspense fallback={<Loading text={loading} />}>
+        <Later {...props} />
+      </Suspense>
+    );
+  };
 }
 
-export function InspectorPanel() {
-  return (
-    <Suspense fallback={<Loading text="opening the inspector…" />}>
-      <InspectorPanelLater />
-    </Suspense>
-  );
-}
-
-export function FindingsPanel() {
-  return (
-    <Suspense fallback={<Loading text="working out findings…" />}>
-      <FindingsPanelLater />
-    </Suspense>
-  );
-}
-
-export function LessonsPanel() {
-  return (
-    <Suspense fallback={<Loading text="loading the lessons…" />}>
-      <LessonsPanelLater />
-    </Suspense>
-  );
-}
-
-export function ImportDialog({ initial }: { initial: readonly ImportInput[] }) {
-  return (
-    <Suspense fallback={<Loading text="opening the import dialog…" />}>
-      <ImportDialogLater initial={initial} />
-    </Suspense>
-  );
-}
+export const ActionsPanel = later(
+  () => import('../actions/ActionsPanel.tsx').then((m) => m.ActionsPanel),
+  'loading the actions…',
+);
+export const InspectorPanel = later(
+  () => import('../panels/InspectorPanel.tsx').then((m) => m.InspectorPanel),
+  'opening the inspector…',
+);
+export const FindingsPanel = later(
+  () => import('../panels/FindingsPanel.tsx').then((m) => m.FindingsPanel),
+  'working out findings…',
+);
+export const LessonsPanel = later(
+  () => import('../panels/LessonsPanel.tsx').then((m) => m.LessonsPanel),
+  'loading the lessons…',
+);
+export const ImportDialog = later<{ initial: readonly ImportInput[] }>(
+  () => import('../import/ImportDialog.tsx').then((m) => m.ImportDialog),
+  'opening the import dialog…',
+);
