@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RangeMap } from '../../src/core/ranges/range-map.ts';
-import { aggregateMappings } from '../../src/view/map/aggregate.ts';
+import { aggregateMappings, type Bar } from '../../src/view/map/aggregate.ts';
 import {
   LEAF_BITS,
   MappingSummary,
@@ -25,13 +25,21 @@ function mappingsFrom(raw: ReadonlyArray<readonly [number, number]>, base = 0n):
   });
 }
 
-/** Every bucket of the trie as `bits:base → count first reach`, for comparing two summaries. */
+/** Every bucket of the trie as `bits:base → count first reach gap`, for comparing two summaries. */
 function dump(node: SummaryNode | undefined, base = 0n, bits = 64, out: string[] = []): string[] {
   if (!node) return out;
-  out.push(`${bits}:${base} ${node.count} ${node.first} ${node.reach}`);
+  out.push(`${bits}:${base} ${node.count} ${node.first} ${node.reach} ${node.gapX}`);
   const quarter = 1n << BigInt(bits - 2);
   node.kids?.forEach((k, i) => dump(k, base + BigInt(i) * quarter, bits - 2, out));
   return out;
+}
+
+/** The pixel columns the bars paint. */
+function coveredPixels(bars: readonly Bar[], width: number): Set<number> {
+  const px = new Set<number>();
+  for (const b of bars)
+    for (let x = Math.floor(b.x0); x < Math.ceil(b.x1) && x < width; x++) px.add(x);
+  return px;
 }
 
 /** The same buckets computed naively from the entries. */
@@ -45,7 +53,7 @@ const arbMappings = fc.array(
 );
 
 describe('the drawing summary of a mapping tree', () => {
-  it('counts, first start and furthest last byte of every bucket match the mappings', () => {
+  it('counts, first start, furthest last byte and widest hole of every bucket match the mappings', () => {
     fc.assert(
       fc.property(arbMappings, fc.bigInt({ min: 0n, max: 1n << 40n }), (raw, base) => {
         const entries = mappingsFrom(raw, base * 0x1000n);
@@ -62,6 +70,14 @@ describe('the drawing summary of a mapping tree', () => {
           expect(node.count).toBe(inside.length);
           expect(node.first).toBe(inside[0]?.start);
           expect(node.reach).toBe(inside.reduce((m, e) => (e.last > m ? e.last : m), 0n));
+          // The widest hole between the bucket's mappings (exact here: addresses below 2^53).
+          let widest = 0n;
+          let reach = inside[0]?.last ?? 0n;
+          for (const e of inside.slice(1)) {
+            if (e.start - reach - 1n > widest) widest = e.start - reach - 1n;
+            if (e.last > reach) reach = e.last;
+          }
+          expect(node.gapX).toBe(Number(widest));
           if (bits === LEAF_BITS) expect(node.kids).toBeUndefined();
           else {
             // A sample of the levels is enough: the leaves and every level near them.
@@ -159,6 +175,33 @@ describe('bars drawn from the summary', () => {
     );
   });
 
+  it('never paints a hole a pixel wide as mapped, nor leaves a mapped pixel out', () => {
+    // Runs of close mappings with holes of up to 16 MiB between some: at these zooms a hole is
+    // from a fraction of a pixel to many pixels wide.
+    const clustered = fc.array(
+      fc.tuple(
+        fc.oneof(fc.integer({ min: 0, max: 8 }), fc.integer({ min: 0, max: 4096 })),
+        fc.integer({ min: 1, max: 8 }),
+      ),
+      { minLength: 1, maxLength: 400 },
+    );
+    fc.assert(
+      fc.property(clustered, fc.integer({ min: 26, max: 36 }), (raw, zoom) => {
+        const entries = mappingsFrom(raw, 0x1_0000_0000n);
+        const map = RangeMap.fromEntries(entries);
+        const seg = viewportSegment(makeViewport(entries[0]!.start, zoom), 600);
+        const covered = (bars: readonly Bar[]) => coveredPixels(bars, seg.width);
+        const walked = covered(aggregateMappings(map, seg, 1_000_000));
+        const summed = covered(aggregateMappings(map, seg, 8, MappingSummary.of(map)));
+        const near = (set: Set<number>, x: number) =>
+          set.has(x) || set.has(x - 1) || set.has(x + 1);
+        for (const x of summed) expect(near(walked, x), `painted ${x}`).toBe(true);
+        for (const x of walked) expect(near(summed, x), `left out ${x}`).toBe(true);
+      }),
+      { seed: 17, numRuns: 150 },
+    );
+  });
+
   it('shows the same occupied pixels as the tree walk for 100k mappings at every zoom', () => {
     const map = dense(100_000);
     const summary = MappingSummary.of(map);
@@ -171,12 +214,7 @@ describe('bars drawn from the summary', () => {
     ];
     for (const v of views) {
       const seg: MapSegment = viewportSegment(v, 1000);
-      const covered = (bars: ReturnType<typeof aggregateMappings>) => {
-        const px = new Set<number>();
-        for (const b of bars)
-          for (let x = Math.floor(b.x0); x < Math.ceil(b.x1) && x < seg.width; x++) px.add(x);
-        return px;
-      };
+      const covered = (bars: readonly Bar[]) => coveredPixels(bars, seg.width);
       const fromTree = covered(aggregateMappings(map, seg, 8));
       const fromSummary = covered(aggregateMappings(map, seg, 8, summary));
       // A bucket is placed in the column of its first start, the walk settles it exactly: the two

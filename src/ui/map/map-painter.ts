@@ -350,11 +350,15 @@ export class MapPainter {
   }
 
   private paintReadout(s: AppState): void {
-    if (s.compressed) {
-      this.el.readout.textContent = `gap-compressed: ${this.segments.length} occupied stretch(es), empty space folded`;
-      return;
-    }
-    const r = visibleRange(s.viewport);
-    this.el.readout.textContent = `${hexGrouped(r.start)} – ${hexGrouped(r.last)} · ${readableSize(spanOf(s.viewport))} across`;
+    const text = s.compressed
+      ? `gap-compressed: ${this.segments.length} occupied stretch(es), empty space folded`
+      : `${hexGrouped(visibleRange(s.viewport).start)} – ${hexGrouped(visibleRange(s.viewport).last)} · ${readableSize(spanOf(s.viewport))} across`;
+    // The one text node is changed in place: a pan changes it every frame, and replacing the
+    // node each time is layout work for the browser on top of the new text's.
+    const el = this.el.readout;
+    const node = el.firstChild;
+    if (node && node.nodeType === Node.TEXT_NODE && node === el.lastChild) {
+      if (node.nodeValue !== text) node.nodeValue = text;
+    } else el.textContent = text;
   }
 }

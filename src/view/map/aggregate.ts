@@ -1,6 +1,6 @@
 import type { RangeEntry, RangeMap } from '../../core/ranges/range-map.ts';
 import { toApproxNumber } from '../../core/u64.ts';
-import { LEAF_BITS, type MappingSummary, visitSummary } from './mapping-summary.ts';
+import { APPROX_SLACK, LEAF_BITS, type MappingSummary, visitSummary } from './mapping-summary.ts';
 import { columnLast, type MapSegment, segmentLength, segmentPx } from './segments.ts';
 
 /**
@@ -31,14 +31,15 @@ export interface Bar {
  */
 export const BUCKET_CAP = 8;
 
-const LEAF_SIZE = 1n << BigInt(LEAF_BITS);
-/** More than a number's rounding of an address (2^11 bytes at most, near 2^64). */
-const APPROX_SLACK = 2 ** 12;
-
 /**
- * The bars for a segment, from `summary` when there is one and a pixel covers at least one of its
- * leaf buckets (below that a column holds few enough mappings for the tree walk).
+ * The summary is read from 32 KiB a pixel up: its buckets are placed with numbers, off by at most
+ * 2^11 bytes (a sixteenth of a pixel here), and a dense run of mappings is drawn from a few
+ * buckets (SummaryNode.gapX) rather than from every mapping in view. Below it the view holds at
+ * most 8 × width starts (4 KiB pages), and one pass over them draws it.
  */
+const SUMMARY_MIN_PIXEL = 1n << BigInt(LEAF_BITS - 1);
+
+/** The bars for a segment, from `summary` when there is one and a pixel is wide enough for it. */
 export function aggregateMappings<V>(
   map: RangeMap<V>,
   seg: MapSegment,
@@ -47,7 +48,9 @@ export function aggregateMappings<V>(
 ): Bar[] {
   const pixel = segmentLength(seg) / BigInt(seg.width);
   if (!summary) return barsFromTree(map, seg, cap);
-  return pixel >= LEAF_SIZE ? barsFromSummary(map, summary, seg, pixel) : barsFromScan(map, seg);
+  return pixel >= SUMMARY_MIN_PIXEL
+    ? barsFromSummary(map, summary, seg, pixel)
+    : barsFromScan(map, seg);
 }
 
 /** `segmentPx` with the scale worked out once: a frame makes thousands of these. */
@@ -58,9 +61,8 @@ function pxOf(seg: MapSegment): (addr: bigint) => number {
 }
 
 /**
- * A large tree where a pixel is narrower than the summary's leaf buckets: a column holds fewer
- * starts than a leaf can (16 pages), so the view holds at most 16 × width of them and one pass
- * over the starts in view, without a tree search per column, draws it with exact counts.
+ * A large tree where a pixel is under 32 KiB: a column holds at most 8 starts (4 KiB pages), so
+ * one pass over the starts in view, without a tree search per column, draws it with exact counts.
  * Profiled on 1M mappings in a 64 MiB window at 1400 px: 1.3 ms per frame with the capped walk.
  */
 function barsFromScan<V>(map: RangeMap<V>, seg: MapSegment): Bar[] {
@@ -226,7 +228,7 @@ function barsFromSummary<V>(
     last: 0n,
     end: 0,
   };
-  // Placed with numbers (SummaryNode.firstX): at these zooms a pixel is at least 64 KiB, and
+  // Placed with numbers (SummaryNode.firstX): at these zooms a pixel is at least 32 KiB, and
   // a number is off by at most 2^11 bytes.
   const startX = toApproxNumber(seg.start);
   const lastX = toApproxNumber(seg.last);

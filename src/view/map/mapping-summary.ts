@@ -24,11 +24,18 @@ export interface SummaryNode {
   readonly reach: U64;
   /**
    * `first` and `reach` as numbers, for drawing: a frame places thousands of buckets, and every
-   * bigint operation allocates. Off by at most 2^11 bytes near 2^64, a thirtieth of a pixel at
-   * the zooms that read buckets (a pixel is at least a leaf, 64 KiB).
+   * bigint operation allocates. Off by at most 2^11 bytes near 2^64, a sixteenth of a pixel at
+   * the zooms that read buckets (a pixel is at least 32 KiB: aggregate.ts).
    */
   readonly firstX: number;
   readonly reachX: number;
+  /**
+   * The widest hole between the bucket's mappings, in bytes (as a number): a bucket whose holes
+   * are all narrower than a pixel covers every column from its first start to its reach, so it
+   * is drawn whole however wide it is, and a frame with a million dense mappings in view reads a
+   * few buckets instead of one per pixel.
+   */
+  readonly gapX: number;
   /** Four sub-buckets, or undefined for a leaf. */
   readonly kids: readonly (SummaryNode | undefined)[] | undefined;
 }
@@ -49,22 +56,29 @@ function leafOf<V>(map: RangeMap<V>, base: U64): SummaryNode | undefined {
   let count = 0;
   let first = 0n;
   let reach = 0n;
+  let reachX = 0;
+  let gapX = 0;
   for (const e of map.entries(base)) {
     if (e.start > end) break;
     if (count === 0) first = e.start;
+    else gapX = Math.max(gapX, toApproxNumber(e.start) - reachX - 1);
     count++;
-    if (e.last > reach) reach = e.last;
+    if (e.last > reach) {
+      reach = e.last;
+      reachX = toApproxNumber(reach);
+    }
   }
-  return count > 0 ? leafNode(count, first, reach) : undefined;
+  return count > 0 ? leafNode(count, first, reach, gapX) : undefined;
 }
 
-function leafNode(count: number, first: U64, reach: U64): SummaryNode {
+function leafNode(count: number, first: U64, reach: U64, gapX: number): SummaryNode {
   return {
     count,
     first,
     reach,
     firstX: toApproxNumber(first),
     reachX: toApproxNumber(reach),
+    gapX,
     kids: undefined,
   };
 }
@@ -76,19 +90,21 @@ function innerOf(kids: readonly (SummaryNode | undefined)[]): SummaryNode | unde
   let reach = 0n;
   let firstX = 0;
   let reachX = 0;
+  let gapX = 0;
   for (const k of kids) {
     if (!k) continue;
     if (count === 0) {
       first = k.first;
       firstX = k.firstX;
-    }
+    } else gapX = Math.max(gapX, k.firstX - reachX - 1);
+    gapX = Math.max(gapX, k.gapX);
     count += k.count;
     if (k.reach > reach) {
       reach = k.reach;
       reachX = k.reachX;
     }
   }
-  return count > 0 ? { count, first, reach, firstX, reachX, kids } : undefined;
+  return count > 0 ? { count, first, reach, firstX, reachX, gapX, kids } : undefined;
 }
 
 export class MappingSummary {
@@ -160,6 +176,8 @@ export class SummaryBuilder<V> {
   private count = 0;
   private first = 0n;
   private reach = 0n;
+  private reachX = 0;
+  private gapX = 0;
 
   constructor(map: RangeMap<V>) {
     this.entries = map.entries();
@@ -194,9 +212,16 @@ export class SummaryBuilder<V> {
         this.count = 0;
         this.first = e.start;
         this.reach = e.last;
+        this.reachX = toApproxNumber(e.last);
+        this.gapX = 0;
+      } else {
+        this.gapX = Math.max(this.gapX, toApproxNumber(e.start) - this.reachX - 1);
+        if (e.last > this.reach) {
+          this.reach = e.last;
+          this.reachX = toApproxNumber(e.last);
+        }
       }
       this.count++;
-      if (e.last > this.reach) this.reach = e.last;
       if ((n & 4095) === 0 && stop()) return false;
     }
   }
@@ -204,7 +229,7 @@ export class SummaryBuilder<V> {
   private flushLeaf(): void {
     if (this.count === 0) return;
     this.bases.push(this.end - LEAF_SIZE + 1n);
-    this.nodes.push(leafNode(this.count, this.first, this.reach));
+    this.nodes.push(leafNode(this.count, this.first, this.reach, this.gapX));
     this.count = 0;
   }
 
@@ -232,6 +257,9 @@ export class SummaryBuilder<V> {
   }
 }
 
+/** More than a number's rounding of an address (2^11 bytes at most, near 2^64). */
+export const APPROX_SLACK = 2 ** 12;
+
 /** 2^16: addresses in leaf units, as the visit below counts them. */
 const LEAF_UNIT = 1n << BigInt(LEAF_BITS);
 /** BUCKET_UNITS[bits] = 2^(bits - LEAF_BITS): a bucket's size in leaf units (exact as numbers). */
@@ -241,9 +269,10 @@ const BUCKET_UNITS: readonly number[] = SIZE.map((_, bits) =>
 
 /**
  * Visits the buckets needed to draw starts in [start, last] at `pixel` bytes per pixel, in
- * address order: a bucket wholly inside the range whose mappings span less than a pixel (or that
- * holds one mapping) is reported whole; a leaf that is not is reported as its range of starts, for
- * the caller to walk in the mapping tree.
+ * address order: a bucket wholly inside the range is reported whole when it holds one mapping,
+ * when its mappings span less than a pixel, or when no hole between them is a pixel wide (it
+ * then covers every column from its first start to its reach); a leaf that is none of these is
+ * reported as its range of starts, for the caller to walk in the mapping tree.
  *
  * Buckets are aligned to leaves, so the walk counts in leaf units (2^16 bytes) with plain
  * numbers, exact up to 2^48 units: profiled, three bigint operations per bucket were most of a
@@ -271,7 +300,9 @@ export function visitSummary(
     const inside =
       (base > startUnit || (base === startUnit && startAligned)) &&
       (end < lastUnit || (end === lastUnit && lastAligned));
-    if (inside && (node.count === 1 || node.reachX - node.firstX < pixelX)) {
+    const whole =
+      node.count === 1 || node.reachX - node.firstX < pixelX || node.gapX + APPROX_SLACK < pixelX;
+    if (inside && whole) {
       onBucket(node);
       return;
     }
