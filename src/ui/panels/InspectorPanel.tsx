@@ -10,6 +10,7 @@ import { useApp } from '../app/store-context.tsx';
 import { leafLevel, splitIntoPages } from '../../core/iommu/pgsize.ts';
 import { deviceLabel, pciClassName } from '../../view/model/pci-class.ts';
 import { type FormFill, mapFormFor, unmapFormFor } from '../../view/actions/footprint.ts';
+import { PageTableView } from './PageTableView.tsx';
 import { RangeLink } from './RangeText.tsx';
 
 /** For an IOAS or HWPT lane: the IOAS, and where its areas go (each HWPT's domain maps all of them). */
@@ -125,6 +126,7 @@ function MappingDetails({
           )}
         </>
       )}
+      {lane.domains && <PageTableView state={present.state} domains={lane.domains} range={entry} />}
     </div>
   );
 }

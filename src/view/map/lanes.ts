@@ -54,6 +54,18 @@ export interface Lane {
   readonly group?: number;
   /** The usable IOVA window (aperture.ts): shaded outside, its end drawn and labelled. */
   readonly aperture?: LaneAperture;
+  /** The IOMMU domains that hold this lane's mappings in page tables (the inspector walks them). */
+  readonly domains?: readonly LaneDomain[];
+}
+
+/** A paging domain behind a lane's mappings: a type1 domain or an iommufd HWPT. */
+export interface LaneDomain {
+  /** "domain 1", "HWPT 3". */
+  readonly label: string;
+  /** The IOMMU unit it was allocated on. */
+  readonly iommu: string;
+  readonly aperture: Range;
+  readonly pgsizeBitmap: PgsizeBitmap;
 }
 
 export interface GuestRegion extends Range {
@@ -232,6 +244,7 @@ export function buildLanes(
       mappings: c.mappings,
       mappingOwner: owner,
       pgsizeBitmap: c.pgsizeBitmap,
+      domains: c.domains.map((d) => laneDomain(`domain ${d.id}`, d)),
     });
     for (const d of c.domains) {
       const domain: EntityRef = { kind: 'object', objectType: 'domain', id: d.id };
@@ -258,6 +271,7 @@ export function buildLanes(
         mappings: c.mappings,
         mappingOwner: `${owner} (domain ${d.id})`,
         pgsizeBitmap: d.pgsizeBitmap,
+        domains: [laneDomain(`domain ${d.id}`, d)],
       });
     }
   }
@@ -281,6 +295,7 @@ export function buildLanes(
       mappingOwner: owner,
       // An IOAS is not a page table: its areas are split into pages in each HWPT's domain.
       ...(pgsizes !== undefined ? { pgsizeBitmap: pgsizes } : {}),
+      domains: io.hwpts.map((h) => laneDomain(`HWPT ${h.id}`, h)),
     });
     for (const h of io.hwpts) {
       const hwpt: EntityRef = { kind: 'object', objectType: 'hwpt', id: h.id };
@@ -311,10 +326,18 @@ export function buildLanes(
         mappings: io.areas,
         mappingOwner: `${owner} (HWPT ${h.id})`,
         pgsizeBitmap: h.pgsizeBitmap,
+        domains: [laneDomain(`HWPT ${h.id}`, h)],
       });
     }
   }
   return lanes;
+}
+
+function laneDomain(
+  label: string,
+  d: { readonly iommu: string; readonly aperture: Range; readonly pgsizeBitmap: PgsizeBitmap },
+): LaneDomain {
+  return { label, iommu: d.iommu, aperture: d.aperture, pgsizeBitmap: d.pgsizeBitmap };
 }
 
 /** Vertical placement of the lanes, shared by the canvas and the label column. */
