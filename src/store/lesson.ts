@@ -149,7 +149,7 @@ export function openLessonChange(
         ? {
             notice: {
               kind: 'error' as const,
-              text: `lesson ${id} has steps 0 to ${last}: opened step ${at}`,
+              text: `lesson ${id} has steps 1 to ${last + 1}: opened step ${at + 1}`,
             },
           }
         : {}),

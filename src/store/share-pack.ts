@@ -141,7 +141,7 @@ export async function buildShareHash(
   if (lesson)
     return {
       ok: true,
-      hash: `#${view}&lesson=${encodeURIComponent(lesson.id)}&step=${lesson.step}`,
+      hash: `#${view}&lesson=${encodeURIComponent(lesson.id)}&at=${lesson.step + 1}`,
     };
   if (builtinId !== undefined)
     return { ok: true, hash: `#${view}&scenario=${encodeURIComponent(builtinId)}` };

@@ -18,7 +18,8 @@ describe('lessons in Chromium', () => {
   it('a #lesson= link opens iommufd-bind-attach-msi after attach and map: the IOAS lane, its HWPT, reservations and areas', async () => {
     const session = await fresh();
     const step = stepOf('iommufd-bind-attach-msi', 'Which is enforced');
-    const page = await session.open(`${appUrl}#lesson=iommufd-bind-attach-msi&step=${step}`);
+    // Counted from 1, as the panel counts: step index 5 is "step 6 of N".
+    const page = await session.open(`${appUrl}#lesson=iommufd-bind-attach-msi&at=${step + 1}`);
     await waitForMap(page);
     await expect
       .poll(() => page.getByTestId('lesson-step').locator('h3').textContent())
@@ -125,7 +126,7 @@ describe('lessons in Chromium', () => {
     await page.getByRole('button', { name: 'Share' }).click();
     await expect
       .poll(() => page.evaluate(() => location.hash))
-      .toContain(`lesson=top-of-64bit-space&step=${topMap.index}`);
+      .toContain(`lesson=top-of-64bit-space&at=${topMap.index + 1}`);
     expectClean(session);
   });
 });

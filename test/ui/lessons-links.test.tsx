@@ -30,7 +30,20 @@ function stepOf(title: string): number {
 }
 
 describe('lesson share links', () => {
-  it('parses #lesson=ID&step=N next to the view, and says so when the step is not a number', () => {
+  it('parses #lesson=ID&at=N counted from 1 as the panel counts, next to the view', () => {
+    const h = parseHash('#view=0x0-0xfff&lesson=iommufd-bind-attach-msi&at=9');
+    expect(h.lesson).toEqual({ id: ID, step: 8 });
+    expect(h.view).toEqual({ start: 0n, last: 0xfffn });
+    expect(h.problem).toBeUndefined();
+    expect(parseHash('#lesson=x&at=1').lesson).toEqual({ id: 'x', step: 0 });
+    // at wins over an older step beside it
+    expect(parseHash('#lesson=x&step=3&at=2').lesson).toEqual({ id: 'x', step: 1 });
+    const zero = parseHash('#lesson=x&at=0');
+    expect(zero.lesson).toEqual({ id: 'x', step: 0 });
+    expect(zero.problem).toMatch(/step "0" is not a step number \(steps count from 1\)/);
+  });
+
+  it('still opens older links, whose &step=N counted from 0, at the same step', () => {
     const h = parseHash('#view=0x0-0xfff&lesson=iommufd-bind-attach-msi&step=12');
     expect(h.lesson).toEqual({ id: ID, step: 12 });
     expect(h.view).toEqual({ start: 0n, last: 0xfffn });
@@ -48,7 +61,10 @@ describe('lesson share links', () => {
       () => 'unused',
       { id: ID, step: 7 },
     );
-    expect(link).toEqual({ ok: true, hash: `#view=0x0-0xfff&lesson=${ID}&step=7` });
+    // Store step 7 is the panel's "step 8 of N".
+    expect(link).toEqual({ ok: true, hash: `#view=0x0-0xfff&lesson=${ID}&at=8` });
+    const back = parseHash(link.ok ? link.hash : '');
+    expect(back.lesson).toEqual({ id: ID, step: 7 });
   });
 
   it('every lesson is a built-in scenario by id, with all its steps', async () => {
@@ -93,7 +109,9 @@ describe('lesson share links', () => {
     expect(openLesson(store, ID, 999)).toBe(true);
     const last = (lessonById(ID)?.steps.length ?? 0) - 1;
     expect(store.getState().lesson?.step).toBe(last);
-    expect(store.getState().notice?.text).toMatch(/opened step/);
+    expect(store.getState().notice?.text).toBe(
+      `lesson ${ID} has steps 1 to ${last + 1}: opened step ${last + 1}`,
+    );
   });
 
   it('a followed link opens another step, and does nothing for the step already shown', async () => {
@@ -105,6 +123,11 @@ describe('lesson share links', () => {
     expect(store.getState().history?.past.length).toBe(entries);
     await followHash(store, `#lesson=${ID}&step=8`);
     expect(store.getState().lesson?.step).toBe(8);
+    // The same step by the panel's count: nothing new to open.
+    await followHash(store, `#lesson=${ID}&at=9`);
+    expect(store.getState().lesson?.step).toBe(8);
+    await followHash(store, `#lesson=${ID}&at=2`);
+    expect(store.getState().lesson?.step).toBe(1);
   });
 
   it('the toolbar picker lists the lessons; choosing one opens it and asks for the Lessons tab; Share links it', async () => {
@@ -124,7 +147,7 @@ describe('lesson share links', () => {
     await act(async () => {
       await new Promise((r) => setTimeout(r, 0));
     });
-    expect(location.hash).toContain('lesson=top-of-64bit-space&step=0');
+    expect(location.hash).toContain('lesson=top-of-64bit-space&at=1');
   });
 });
 
