@@ -14,6 +14,7 @@ import { type Capture, type Change, type LessonMove, updateOf } from './capture.
 import { INTENTS } from './intents.ts';
 import type { Footprint } from '../view/actions/footprint.ts';
 import type { LaneCursor } from '../view/map/lane-cursor.ts';
+import type { SavedLesson } from './autosave.ts';
 import type { LessonOpening } from './lesson.ts';
 
 /**
@@ -167,6 +168,11 @@ export interface AppActions {
   doLessonStep(): Outcome | undefined;
   /** "Next": the pending action applied on the lesson's path, then the next page. */
   nextLessonStep(): void;
+  /**
+   * The lesson a restored workspace was saved in, at its step, over the workspace as it is (no
+   * history entry): false for a lesson this app does not have.
+   */
+  resumeLesson(saved: SavedLesson): boolean;
   closeLesson(): void;
   notify(n: Notice | undefined): void;
   /** Makes the tab read-only, saying `reason` for every edit refused, or (undefined) editable again. */

@@ -57,6 +57,32 @@ export interface SavedWorkspace {
   readonly revision?: number;
   /** Saved actions that could not be read back when the workspace was restored, kept as they were. */
   readonly setAside?: readonly SetAsideSteps[];
+  /** The guided lesson open in the workspace, so reopening the app goes on where the learner was. */
+  readonly lesson?: SavedLesson | undefined;
+}
+
+/** Where the learner was in a lesson when the workspace was saved. */
+export interface SavedLesson {
+  readonly id: string;
+  /** The step, counted from 0 as the store counts. */
+  readonly step: number;
+  /** The workspace was the state the lesson put there (not departed from it). */
+  readonly inSync: boolean;
+  /** The step's action had been applied ("Do it" or a Next on the way). */
+  readonly done: boolean;
+}
+
+function isSavedLesson(v: unknown): v is SavedLesson {
+  const l = v as Partial<SavedLesson> | null;
+  return (
+    typeof l === 'object' &&
+    l !== null &&
+    typeof l.id === 'string' &&
+    Number.isSafeInteger(l.step) &&
+    (l.step as number) >= 0 &&
+    typeof l.inSync === 'boolean' &&
+    typeof l.done === 'boolean'
+  );
 }
 
 /** A workspace to save: its long texts may be Blobs already (autosave-parts.ts). */
@@ -238,7 +264,12 @@ export function checkSaved(value: unknown): RestoreResult {
   if (v['setAside'] !== undefined && !isSetAsideList(v['setAside'])) {
     return unreadable('the autosaved workspace has an invalid "setAside"');
   }
-  return { kind: 'ok', saved: value as SavedWorkspace, known: {} };
+  // A lesson position that cannot be read costs only the position: the workspace restores.
+  const saved =
+    v['lesson'] !== undefined && !isSavedLesson(v['lesson'])
+      ? ({ ...v, lesson: undefined } as unknown as SavedWorkspace)
+      : (value as SavedWorkspace);
+  return { kind: 'ok', saved, known: {} };
 }
 
 function isSetAsideList(value: unknown): value is readonly SetAsideSteps[] {

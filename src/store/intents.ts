@@ -171,6 +171,11 @@ export const INTENTS: { readonly [N in keyof AppActions]: Intent<N> } = {
   showTab: { capture: 'NEVER', change: (_s, tab) => setField('tabRequest', { tab }) },
   viewStep: { capture: 'NEVER', change: viewStepChange },
   setTheme: { capture: 'NEVER', change: (_s, t) => setField('theme', t) },
+  // Over the workspace as restored: no history entry, the lesson only comes back.
+  resumeLesson: {
+    capture: 'NEVER',
+    change: (s, saved) => lessonLogic()?.resumeLessonChange(s, saved) ?? { result: false },
+  },
   closeLesson: { capture: 'NEVER', change: () => setField('lesson', undefined) },
   notify: { capture: 'NEVER', change: (_s, n) => setField('notice', n) },
   setCursor: { capture: 'NEVER', change: (_s, c) => setField('cursor', c) },

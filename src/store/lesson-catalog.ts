@@ -1,5 +1,6 @@
 import type { Lesson } from '../core/lessons/index.ts';
 import type { AppState } from './app-store.ts';
+import type { SavedLesson } from './autosave.ts';
 import type { Change } from './capture.ts';
 import type { LessonOpening } from './lesson.ts';
 import type { Outcome } from '../core/outcome.ts';
@@ -17,6 +18,7 @@ export interface LessonLogic {
   readonly goToLessonStepChange: (s: AppState, step: number) => Change<boolean>;
   readonly doLessonStepChange: (s: AppState) => Change<Outcome | undefined>;
   readonly nextLessonStepChange: (s: AppState) => Change;
+  readonly resumeLessonChange: (s: AppState, saved: SavedLesson) => Change<boolean>;
 }
 
 const NONE: readonly Lesson[] = [];

@@ -6,7 +6,9 @@ import {
   type LessonStep,
   replayLessonThrough,
 } from '../core/lessons/index.ts';
+import { apply } from '../core/engine.ts';
 import type { Outcome } from '../core/outcome.ts';
+import type { SavedLesson } from './autosave.ts';
 import { compareWithExpect, resolveStepRefs } from '../core/scenario/index.ts';
 import { type Range, U64_MAX } from '../core/u64.ts';
 import { FULL_VIEW, fitRange, type Viewport } from '../view/viewport/viewport.ts';
@@ -236,6 +238,34 @@ export function nextLessonStepChange(s: AppState): Change {
 }
 
 /**
+ * The lesson a restored workspace was saved in (autosave.ts SavedLesson), at its step, over the
+ * workspace as it was restored: in the lesson's state when it was saved in it, else departed
+ * from it ("Reset to this step" offered, as before the reload). A step whose action had been
+ * applied is done again with the outcome that action had: the engine is deterministic, so it is
+ * the outcome of the action over the lesson's state before it. False for an unknown lesson.
+ */
+export function resumeLessonChange(s: AppState, saved: SavedLesson): Change<boolean> {
+  const lesson = lessonById(saved.id);
+  const present = s.history?.present;
+  if (!lesson || !present) return { result: false };
+  const step = Math.min(saved.step, lesson.steps.length - 1);
+  // Departed: any snapshot but the present stands for "the state the lesson put there".
+  const synced = saved.inSync ? present : { ...present };
+  const action = saved.done ? lessonAction(lesson, step) : undefined;
+  const done = saved.done
+    ? {
+        outcome: action
+          ? apply(replayLessonThrough(lesson, step - 1).state, action).outcome
+          : undefined,
+      }
+    : undefined;
+  return {
+    patch: { lesson: { id: lesson.id, step, synced, ...(done ? { done } : {}) } },
+    result: true,
+  };
+}
+
+/**
  * Opens lesson `id` at narrative step `step` (0 = the start) as ONE history entry and one store
  * update. False, with a notice, for an unknown id.
  */
@@ -284,4 +314,5 @@ provideLessons({
   goToLessonStepChange,
   doLessonStepChange,
   nextLessonStepChange,
+  resumeLessonChange,
 });

@@ -374,7 +374,8 @@ export function createPersistence(store: AppStore, env: PersistenceEnv, key: str
   }
 
   function scheduleWrite(s: AppState, prev: AppState): void {
-    const workspaceChanged = s.history !== prev.history;
+    // A lesson's page turned is written at once too: it is where the learner is, not a view.
+    const workspaceChanged = s.history !== prev.history || s.lesson !== prev.lesson;
     if (!workspaceChanged && s.viewport === prev.viewport) return;
     // A workspace change waiting to be written is written at once: the view change that follows
     // it (a new mapping brought into view) must not put it off, or a reload could lose it.

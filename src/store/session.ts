@@ -13,6 +13,7 @@ import {
   MAIN_WORKSPACE_KEY,
   readAutosave,
   revisionRead,
+  type SavedLesson,
   type SavedWorkspace,
   type SetAsideSteps,
   type WorkspaceToSave,
@@ -273,13 +274,13 @@ export function restoreSavedWorkspace(
 }
 
 /** After the saved scenario opened: its texts remembered, the user's actions, the view. */
-function restoreOnTop(
+async function restoreOnTop(
   store: AppStore,
   saved: SavedWorkspace,
   known: KnownParts,
   problems: string[],
   readSavedSteps: SavedStepsReader,
-): Restored {
+): Promise<Restored> {
   rememberSavedTexts(store, saved, known);
   const setAside = [...(saved.setAside ?? [])];
   const steps = readSavedSteps(saved.userStepsText);
@@ -299,7 +300,18 @@ function restoreOnTop(
       .getState()
       .notify({ kind: 'error', text: `restored the scenario, but ${problems.join('; ')}` });
   if (!showSavedView(store, saved.view)) fitWorkspace(store);
+  if (saved.lesson) await resumeSavedLesson(store, saved.lesson);
   return { opened: true, setAside };
+}
+
+/** The lesson the saved workspace was in, at its step, over the workspace as restored. */
+async function resumeSavedLesson(store: AppStore, lesson: SavedLesson): Promise<void> {
+  await loadLessons();
+  if (!store.getState().resumeLesson(lesson))
+    store.getState().notify({
+      kind: 'error',
+      text: `the workspace was saved in lesson "${lesson.id}", which this version of the app does not have: the workspace is restored without it`,
+    });
 }
 
 /** What boot learnt about the saved workspace, for the autosave that follows it. */
@@ -418,7 +430,7 @@ export async function savedWorkspace(
   setAside: readonly SetAsideSteps[] = [],
 ): Promise<WorkspaceToSave | undefined> {
   const { userStepsText } = await scenarioFiles();
-  const { history, viewport } = store.getState();
+  const { history, viewport, lesson } = store.getState();
   if (!history) return undefined;
   const p = history.present;
   return {
@@ -430,6 +442,16 @@ export async function savedWorkspace(
     view: formatViewParam(viewport),
     ...(p.host ? { hostText: hostTextToSave(p.host) } : {}),
     ...(setAside.length ? { setAside } : {}),
+    ...(lesson
+      ? {
+          lesson: {
+            id: lesson.id,
+            step: lesson.step,
+            inSync: lesson.synced === p,
+            done: lesson.done !== undefined,
+          },
+        }
+      : {}),
   };
 }
 

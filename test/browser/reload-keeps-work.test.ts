@@ -1,8 +1,9 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { browserPerTest, expectClean } from './harness.ts';
+import { appUrl, browserPerTest, expectClean } from './harness.ts';
 import { laneDetail, waitForMap } from './app-page.ts';
 import { openWithOneMapping } from './own-work.ts';
+import { lessonById } from '../../src/core/lessons/index.ts';
 
 const fresh = browserPerTest();
 
@@ -35,6 +36,27 @@ describe('a reload keeps the work and the view, in Chromium', () => {
     await page.reload();
     await waitForMap(page);
     await expect.poll(() => readout(page)).toBe(zoomed);
+    expectClean(session);
+  });
+
+  it('a lesson goes on after a reload at the step the learner reached, with its Do it done', async () => {
+    const lesson = lessonById('iommufd-bind-attach-msi')!;
+    // Open on the step before one with an action; Next lands on it.
+    const target = lesson.steps.find((s) => s.index > 0 && s.action)!.index;
+    const session = await fresh();
+    const page = await session.open(`${appUrl}#lesson=${lesson.id}&at=${target}`);
+    await waitForMap(page);
+    const title = () => page.getByTestId('lesson-step').locator('h3').textContent();
+    await expect.poll(title).toBe(lesson.steps[target - 1]!.title);
+    await page.getByRole('button', { name: 'next step' }).click();
+    await expect.poll(title).toBe(lesson.steps[target]!.title);
+    await page.getByTestId('lesson-step').getByRole('button', { name: 'Do it' }).click();
+    await expect.poll(() => page.getByTestId('lesson-outcome').count()).toBe(1);
+    const outcome = await page.getByTestId('lesson-outcome').textContent();
+    await page.reload();
+    await waitForMap(page);
+    await expect.poll(title).toBe(lesson.steps[target]!.title);
+    expect(await page.getByTestId('lesson-outcome').textContent()).toBe(outcome);
     expectClean(session);
   });
 });

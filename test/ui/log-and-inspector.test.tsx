@@ -75,7 +75,7 @@ describe('InspectorPanel', () => {
       store.getState().select({ kind: 'mapping', laneId: 'container:1', start: 0x100000000n }),
     );
     expect(screen.getByTestId('inspector-range').textContent).toBe('0x100000000..0x27fffffff');
-    expect(screen.getByText(/best case/)).toBeTruthy();
+    expect(screen.getByRole('heading', { name: 'IOMMU pages — best case' })).toBeTruthy();
     const table = screen.getByRole('table', { name: 'page split' });
     expect(table.textContent).toContain('1 GiB');
     expect(table.textContent).toContain('6');

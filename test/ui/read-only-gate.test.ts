@@ -43,6 +43,8 @@ const EVERY_ACTION: { readonly [N in keyof AppActions]: (store: AppStore) => unk
   goToLessonStep: (store) => store.getState().goToLessonStep(2),
   doLessonStep: (store) => store.getState().doLessonStep(),
   nextLessonStep: (store) => store.getState().nextLessonStep(),
+  resumeLesson: (store) =>
+    store.getState().resumeLesson({ id: LESSON.id, step: 1, inSync: false, done: false }),
   closeLesson: (store) => store.getState().closeLesson(),
   notify: (store) => store.getState().notify({ kind: 'info', text: 'hello' }),
   setReadOnly: (store) => store.getState().setReadOnly(REASON),
