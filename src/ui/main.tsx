@@ -19,10 +19,12 @@ import {
   tabWorkspaceKey,
 } from './app/tab-workspace.ts';
 import { initialTheme, rememberTheme } from './theme/theme-preference.ts';
+import { trackLessonProgress } from './app/lesson-progress.ts';
 import './styles.css';
 
 const store = createAppStore({ theme: initialTheme() });
 rememberTheme(store);
+trackLessonProgress(store);
 
 const idb = typeof indexedDB !== 'undefined' ? indexedDB : undefined;
 // A big saved workspace (a long trace import) is read by the import worker and replayed in slices.

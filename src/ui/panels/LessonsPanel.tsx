@@ -16,6 +16,7 @@ import {
 } from '../../store/lesson.ts';
 import { useApp, useStoreApi } from '../app/store-context.tsx';
 import { actionFields } from './LogPanel.tsx';
+import { type LessonProgress, readProgress } from '../app/lesson-progress.ts';
 
 /** "fails with EINVAL", "succeeds, result {...}": what the lesson's scenario expects of a step. */
 export function expectedText(expect: Expect | undefined): string {
@@ -27,6 +28,8 @@ export function expectedText(expect: Expect | undefined): string {
 function LessonList() {
   const store = useStoreApi();
   const readOnly = useApp(selectReadOnly);
+  // Read as the list shows: the steps reached are recorded as the learner reads (lesson-progress.ts).
+  const progress = readProgress();
   return (
     <section className="panel lessons" aria-label="lessons">
       <h2>Lessons</h2>
@@ -43,6 +46,7 @@ function LessonList() {
               {l.seed.participants.join(', ')}
             </p>
             <p className="lesson-summary small">{l.summary}</p>
+            <ProgressLine progress={progress[l.id]} />
             <button
               type="button"
               className="primary"
@@ -51,12 +55,34 @@ function LessonList() {
               title={readOnly}
               aria-label={`open lesson: ${l.title}`}
             >
-              Open lesson ({l.steps.length} steps)
+              {progress[l.id] ? 'Start again' : 'Open lesson'} ({l.steps.length} steps)
             </button>
+            {progress[l.id] && !progress[l.id]?.done && (progress[l.id]?.reached ?? 0) > 1 && (
+              <button
+                type="button"
+                onClick={() => openLesson(store, l.id, (progress[l.id]?.reached ?? 1) - 1)}
+                disabled={readOnly !== undefined}
+                title={readOnly}
+                aria-label={`go on with lesson: ${l.title}`}
+              >
+                Go on at step {progress[l.id]?.reached}
+              </button>
+            )}
           </li>
         ))}
       </ol>
     </section>
+  );
+}
+
+function ProgressLine({ progress }: { progress: LessonProgress | undefined }) {
+  if (!progress) return null;
+  return (
+    <p className="lesson-progress small" data-testid="lesson-progress">
+      {progress.done
+        ? `done: all ${progress.steps} steps read`
+        : `step ${progress.reached} of ${progress.steps} reached`}
+    </p>
   );
 }
 
