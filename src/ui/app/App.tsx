@@ -10,6 +10,7 @@ import { handleKey } from './keyboard.ts';
 import {
   ActionsPanel,
   FindingsPanel,
+  GlossaryPanel,
   ImportDialog,
   InspectorPanel,
   LessonsPanel,
@@ -33,6 +34,7 @@ const LESSON_PANEL_PX = 340;
 const LEFT_TABS: readonly SideTab[] = [
   { id: 'topology', label: 'Topology', render: () => <TopologyPanel /> },
   { id: 'lessons', label: 'Lessons', render: () => <LessonsPanel /> },
+  { id: 'glossary', label: 'Glossary', render: () => <GlossaryPanel /> },
 ];
 
 function NoticeBar() {

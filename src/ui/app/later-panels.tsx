@@ -44,6 +44,10 @@ export const FindingsPanel = later(
   () => import('../panels/FindingsPanel.tsx').then((m) => m.FindingsPanel),
   'working out findings…',
 );
+export const GlossaryPanel = later(
+  () => import('../panels/GlossaryPanel.tsx').then((m) => m.GlossaryPanel),
+  'opening the glossary…',
+);
 export const LessonsPanel = later(
   () => import('../panels/LessonsPanel.tsx').then((m) => m.LessonsPanel),
   'loading the lessons…',

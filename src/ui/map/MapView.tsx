@@ -1,3 +1,4 @@
+import { MapLegend } from './MapLegend.tsx';
 import { Toggle } from '../app/Toggle.tsx';
 import { useEffect, useId, useRef, useState } from 'react';
 import { formatRange, readableSize } from '../../core/u64.ts';
@@ -308,6 +309,7 @@ export function MapView({ widthRef }: { widthRef?: { current: () => number } }) 
         Frame stats
       </button>
       <pre className="map-debug" ref={debugRef} hidden={!debugShown} data-testid="map-debug" />
+      <MapLegend />
       {painter && <Minimap />}
     </section>
   );

@@ -16,6 +16,7 @@ import {
 } from '../../store/lesson.ts';
 import { useApp, useStoreApi } from '../app/store-context.tsx';
 import { actionFields } from './LogPanel.tsx';
+import { GlossaryText } from './GlossaryText.tsx';
 import { type LessonProgress, readProgress } from '../app/lesson-progress.ts';
 
 /** "fails with EINVAL", "succeeds, result {...}": what the lesson's scenario expects of a step. */
@@ -45,7 +46,9 @@ function LessonList() {
               Thread: <span className="seed-subject">{l.seed.subject}</span> · {l.seed.date} ·{' '}
               {l.seed.participants.join(', ')}
             </p>
-            <p className="lesson-summary small">{l.summary}</p>
+            <p className="lesson-summary small">
+              <GlossaryText text={l.summary} />
+            </p>
             <ProgressLine progress={progress[l.id]} />
             <button
               type="button"
@@ -240,7 +243,9 @@ function LessonView({ lesson }: { lesson: Lesson }) {
       )}
       <article className="lesson-step" data-testid="lesson-step">
         <h3>{step.title}</h3>
-        <p className="prose">{step.prose}</p>
+        <p className="prose">
+          <GlossaryText text={step.prose} />
+        </p>
         {step.quote && (
           <figure className="lesson-quote">
             <blockquote>{step.quote.text}</blockquote>
