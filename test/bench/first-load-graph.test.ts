@@ -27,6 +27,11 @@ const LOADED_LATER = [
   'src/store/open-scenario-off-page.ts',
   'src/store/packed-import.ts',
   'src/store/share-pack.ts',
+  // The glossary and the legend's entries, shown on request.
+  'src/ui/panels/GlossaryPanel.tsx',
+  'src/core/lessons/glossary.ts',
+  'src/ui/map/LegendList.tsx',
+  'src/view/legend/legend.ts',
   // The scenario schema and zod: the first view opens the default scenario from its prebuilt form.
   'zod',
   'src/core/scenario/schema.ts',

@@ -81,12 +81,13 @@ describe('the glossary', () => {
 });
 
 describe('the map legend', () => {
-  it('lists every colour and mark in the map’s own colours, and the ⚠ of the topology', () => {
+  it('lists every colour and mark in the map’s own colours, and the ⚠ of the topology', async () => {
     renderWith(defaultStore(), <MapLegend />);
     expect(screen.queryByRole('region', { name: 'map legend' })).toBeNull();
     fireEvent.click(screen.getByRole('button', { name: 'Legend' }));
     const legend = screen.getByRole('region', { name: 'map legend' });
-    const items = within(legend).getAllByRole('listitem');
+    // The entries load with the legend's first opening.
+    const items = await within(legend).findAllByRole('listitem');
     expect(items).toHaveLength(LEGEND.length + 1);
     expect(items[0]!.textContent).toMatch(/^mapped a DMA mapping/);
     expect(legend.textContent).toContain('⚠');

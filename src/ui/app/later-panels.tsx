@@ -1,4 +1,4 @@
-import { type ComponentType, lazy, Suspense } from 'react';
+import { later } from './later.tsx';
 import type { ImportInput } from '../../store/host-import.ts';
 
 /**
@@ -9,29 +9,6 @@ import type { ImportInput } from '../../store/host-import.ts';
  * (at most 150 KiB gzip: BENCHMARKS.md).
  * While one loads, its place says so (a findings count is never shown before it is worked out).
  */
-function Loading({ text }: { text: string }) {
-  return (
-    <p className="loading" role="status">
-      {text}
-    </p>
-  );
-}
-
-/** A component loaded when it first renders, saying `loading` in its place meanwhile. */
-function later<P extends object>(
-  load: () => Promise<ComponentType<P>>,
-  loading: string,
-): ComponentType<P> {
-  const Later = lazy(() => load().then((c) => ({ default: c })));
-  return function LoadedLater(props: P) {
-    return (
-      <Suspense fallback={<Loading text={loading} />}>
-        <Later {...props} />
-      </Suspense>
-    );
-  };
-}
-
 export const ActionsPanel = later(
   () => import('../actions/ActionsPanel.tsx').then((m) => m.ActionsPanel),
   'loading the actions…',

@@ -1,13 +1,9 @@
 import { useId, useState } from 'react';
-import { LEGEND, TEXT_MARKS } from '../../view/legend/legend.ts';
-import { PALETTES } from '../../view/theme/palette.ts';
-import { useApp } from '../app/store-context.tsx';
+import { later } from '../app/later.tsx';
 
-/** The map's legend: what each colour and mark means, in the map's own colours. */
+/** The map's legend: a toggle, and what each colour and mark means in the map's own colours. */
 export function MapLegend() {
   const [open, setOpen] = useState(false);
-  const theme = useApp((s) => s.theme);
-  const palette = PALETTES[theme];
   const id = useId();
   return (
     <>
@@ -23,32 +19,15 @@ export function MapLegend() {
       </button>
       {open && (
         <div className="map-legend" id={id} role="region" aria-label="map legend">
-          <ul>
-            {LEGEND.map((e) => (
-              <li key={e.label}>
-                <span
-                  className={`swatch${e.outline ? ' outline' : ''}`}
-                  style={
-                    e.outline
-                      ? { borderColor: e.swatch(palette) }
-                      : { background: e.swatch(palette) }
-                  }
-                  aria-hidden="true"
-                />
-                <b>{e.label}</b> <span className="muted">{e.meaning}</span>
-              </li>
-            ))}
-            {TEXT_MARKS.map((m) => (
-              <li key={m.mark}>
-                <span className="swatch mark" aria-hidden="true">
-                  {m.mark}
-                </span>
-                <span className="muted">{m.meaning}</span>
-              </li>
-            ))}
-          </ul>
+          <LegendListLater />
         </div>
       )}
     </>
   );
 }
+
+// The entries load when the legend is first opened: the first map does without them.
+const LegendListLater = later(
+  () => import('./LegendList.tsx').then((m) => m.LegendList),
+  'loading the legend…',
+);
