@@ -76,7 +76,13 @@ export const INTENTS: { readonly [N in keyof AppActions]: Intent<N> } = {
       };
     },
   },
-  dispatch: { capture: 'IMMEDIATELY', change: dispatchChange, refusedReadOnly: REFUSED },
+  // The step's own action run from the form while a lesson is open does the step (lesson.ts).
+  dispatch: {
+    capture: 'IMMEDIATELY',
+    change: (s, action) =>
+      (s.lesson && lessonLogic()?.dispatchInLessonChange(s, action)) || dispatchChange(s, action),
+    refusedReadOnly: REFUSED,
+  },
   // Opening a lesson, a jump and Reset replace the workspace; Do it and a Next that applies the
   // step's action change it. A Next that applies nothing only turns the page: no entry (lesson.ts).
   // The lesson logic loads apart from the first view (lesson-catalog.ts); no lesson is open before

@@ -4,6 +4,7 @@ import type { SavedLesson } from './autosave.ts';
 import type { Change } from './capture.ts';
 import type { LessonOpening } from './lesson.ts';
 import type { Outcome } from '../core/outcome.ts';
+import type { Action } from '../core/actions.ts';
 
 /**
  * The lessons and the store's lesson logic (lesson.ts), loaded apart from the first view: building
@@ -19,6 +20,10 @@ export interface LessonLogic {
   readonly doLessonStepChange: (s: AppState) => Change<Outcome | undefined>;
   readonly nextLessonStepChange: (s: AppState) => Change;
   readonly resumeLessonChange: (s: AppState, saved: SavedLesson) => Change<boolean>;
+  readonly dispatchInLessonChange: (
+    s: AppState,
+    action: Action,
+  ) => Change<Outcome | undefined> | undefined;
 }
 
 const NONE: readonly Lesson[] = [];

@@ -56,6 +56,69 @@ export function lessonAction(lesson: Lesson, stepIndex: number): Action | undefi
   return resolveStepRefs(step.action, replayLessonThrough(lesson, stepIndex - 1).bindings).action;
 }
 
+/** A field's value as words can compare it: bigints and numbers alike, flags as a set. */
+function comparable(v: unknown): string {
+  if (typeof v === 'bigint') return `n${v}`;
+  if (typeof v === 'number') return `n${v}`;
+  if (Array.isArray(v)) {
+    const items = v.map((x) => (typeof x === 'string' ? x.trim().toUpperCase() : comparable(x)));
+    return `[${(v.every((x) => typeof x === 'string') ? items.sort() : items).join(',')}]`;
+  }
+  if (v !== null && typeof v === 'object')
+    return `{${Object.entries(v)
+      .map(([k, x]) => `${k}:${comparable(x)}`)
+      .join(',')}}`;
+  return JSON.stringify(v) ?? 'undefined';
+}
+
+/** Keys of a scenario step that are not the ioctl's own fields. */
+const NOT_FIELDS = new Set(['op', 'expect', 'bind', 'note', 'comment', 'name']);
+
+/**
+ * How `action` differs from the step's own action: undefined when it is that action (the same op
+ * and every field the step names the same; a field the form fills in by default and the step
+ * leaves out does not count), else the differences in words ("iova 0x1000 instead of 0x2000").
+ */
+export function differenceFromStep(
+  lesson: Lesson,
+  stepIndex: number,
+  action: Action,
+): string | undefined {
+  const own = lessonAction(lesson, stepIndex);
+  if (!own) return 'this step has no action of its own';
+  if (own.op !== action.op) return `${action.op} instead of ${own.op}`;
+  const mine = action as unknown as Record<string, unknown>;
+  const diffs: string[] = [];
+  for (const [k, v] of Object.entries(own as unknown as Record<string, unknown>)) {
+    if (NOT_FIELDS.has(k) || v === undefined) continue;
+    if (comparable(mine[k]) !== comparable(v))
+      diffs.push(`${k} ${shown(mine[k])} instead of ${shown(v)}`);
+  }
+  return diffs.length ? diffs.join(', ') : undefined;
+}
+
+function shown(v: unknown): string {
+  if (v === undefined) return 'left out';
+  if (typeof v === 'bigint') return `0x${v.toString(16)}`;
+  if (Array.isArray(v)) return v.join('|') || 'none';
+  return String(v);
+}
+
+/**
+ * An action run while a lesson is open (the Actions form, the CLI-like log): when it is the
+ * step's own action over the lesson's state, it does the step, as "Do it" would; anything else
+ * is an ordinary run (undefined), which leaves the lesson's path.
+ */
+export function dispatchInLessonChange(
+  s: AppState,
+  action: Action,
+): Change<Outcome | undefined> | undefined {
+  const cur = lessonAt(s);
+  if (!cur || cur.position.done || s.history?.present !== cur.position.synced) return undefined;
+  if (differenceFromStep(cur.lesson, cur.step.index, action) !== undefined) return undefined;
+  return doLessonStepChange(s);
+}
+
 /** Undefined when the outcome is the one the lesson expects; otherwise what differs. */
 export function lessonMismatch(
   lesson: Lesson,
@@ -145,6 +208,8 @@ export function openLessonChange(
     patch: {
       ...opened.patch,
       lesson: { id: lesson.id, step: at, synced: opened.commit },
+      // A run before the page turned is no answer to this step (LessonsPanel OffPath).
+      lastRun: undefined,
       ...stepViewPatch(view),
       ...(fitted ? { viewport: fitRange(fitted) } : {}),
       ...(at !== step
@@ -231,6 +296,7 @@ export function nextLessonStepChange(s: AppState): Change {
         synced: applied ? applied.synced : position.synced,
         ...(previous ? { previous } : {}),
       },
+      lastRun: undefined,
       ...stepViewPatch(lesson.steps[next]?.view),
     },
     result: undefined,
@@ -315,4 +381,5 @@ provideLessons({
   doLessonStepChange,
   nextLessonStepChange,
   resumeLessonChange,
+  dispatchInLessonChange,
 });

@@ -5,6 +5,7 @@ import { type Expect, show } from '../../core/scenario/index.ts';
 import { selectLessonDeparted, selectReadOnly } from '../../store/app-store.ts';
 import {
   closeLesson,
+  differenceFromStep,
   doLessonStep,
   goToLessonStep,
   lessonAction,
@@ -16,6 +17,7 @@ import {
 } from '../../store/lesson.ts';
 import { useApp, useStoreApi } from '../app/store-context.tsx';
 import { actionFields } from './LogPanel.tsx';
+import { formFor, formValuesOf } from '../../view/actions/op-forms.ts';
 import { GlossaryText } from './GlossaryText.tsx';
 import { type LessonProgress, readProgress } from '../app/lesson-progress.ts';
 
@@ -119,6 +121,42 @@ function OutcomeLine({
   );
 }
 
+/**
+ * What the last run off the lesson's path did and why it is not the step: the kernel's answer,
+ * then how the action differs from the step's own (or that the step was done already).
+ */
+function OffPath({ lesson, step }: { lesson: Lesson; step: LessonStep }) {
+  const run = useApp((s) => s.lastRun);
+  const present = useApp((s) => s.history?.present);
+  const departed = useApp(selectLessonDeparted);
+  // Only the run that made the present, or one refused over it (the page turns clear it).
+  if (!run || run.on !== present) return null;
+  const difference = !step.action
+    ? 'this step only looks: it asks for no action'
+    : differenceFromStep(lesson, step.index, run.action);
+  if (difference === undefined && !departed) return null;
+  const outcome = run.outcome;
+  return (
+    <div className="lesson-off-path" role="status" data-testid="lesson-off-path">
+      You ran <code>{run.action.op}</code>:{' '}
+      {outcome.ok ? (
+        <>the kernel accepted it ({outcome.message}).</>
+      ) : (
+        <>
+          the kernel refused it with <b>{outcome.errno}</b> ({outcome.message}; rule {outcome.rule}
+          ).
+        </>
+      )}{' '}
+      {difference !== undefined
+        ? `That is not this step's action: ${difference}.`
+        : "That is this step's action, but the workspace had left the lesson's path before it."}{' '}
+      {outcome.ok
+        ? ''
+        : 'Nothing changed: run the step’s own action (Do it, or Fill the Actions form) to go on.'}
+    </div>
+  );
+}
+
 function StepAction({ lesson, step }: { lesson: Lesson; step: LessonStep }) {
   const store = useStoreApi();
   const done = useApp((s) => s.lesson?.done);
@@ -137,15 +175,27 @@ function StepAction({ lesson, step }: { lesson: Lesson; step: LessonStep }) {
       {done ? (
         <OutcomeLine lesson={lesson} step={step.index} outcome={done.outcome} />
       ) : (
-        <button
-          type="button"
-          className="primary"
-          onClick={() => doLessonStep(store)}
-          disabled={readOnly !== undefined}
-          title={readOnly}
-        >
-          Do it
-        </button>
+        <div className="lesson-do">
+          <button
+            type="button"
+            className="primary"
+            onClick={() => doLessonStep(store)}
+            disabled={readOnly !== undefined}
+            title={readOnly}
+          >
+            Do it
+          </button>{' '}
+          <button
+            type="button"
+            onClick={() =>
+              store.getState().fillForm(action.op, formValuesOf(formFor(action.op), action))
+            }
+            disabled={readOnly !== undefined}
+            title="Put this action in the Actions form, to run it from there or change it first"
+          >
+            Fill the Actions form
+          </button>
+        </div>
       )}
     </div>
   );
@@ -214,6 +264,7 @@ function LessonView({ lesson }: { lesson: Lesson }) {
       <p className="muted small" data-testid="lesson-position">
         step {stepIndex + 1} of {last + 1}
       </p>
+      <OffPath lesson={lesson} step={step} />
       {departed && (
         <div className="lesson-departed" role="status" data-testid="lesson-departed">
           The workspace has left the lesson: the map shows your own state, not the one this step

@@ -217,6 +217,28 @@ export function buildAction(form: OpFormOf<string>, values: FieldValues): BuildR
     : { ok: true, action: action as unknown as Action };
 }
 
+/**
+ * An action as the form's text, for filling the form with it (a lesson's step): addresses in hex,
+ * flags as one comma-separated text, ranges one START-LAST a line. Fields the action leaves out
+ * are left out, for the form's own defaults.
+ */
+export function formValuesOf(form: OpFormOf<string>, action: Action): Record<string, string> {
+  const values: Record<string, string> = {};
+  const a = action as unknown as Record<string, unknown>;
+  for (const f of form.fields) {
+    const v = a[f.name];
+    if (v === undefined) continue;
+    if (typeof v === 'bigint') values[f.name] = `0x${v.toString(16)}`;
+    else if (typeof v === 'number' || typeof v === 'string') values[f.name] = String(v);
+    else if (Array.isArray(v) && f.kind === 'flags') values[f.name] = v.join(',');
+    else if (Array.isArray(v) && f.kind === 'ranges')
+      values[f.name] = (v as Range[])
+        .map((r) => `0x${r.start.toString(16)}-0x${r.last.toString(16)}`)
+        .join('\n');
+  }
+  return values;
+}
+
 /** The form's starting values: default choices and flags; user addresses follow their IOVA. */
 export function initialValues(
   form: OpFormOf<string>,
@@ -224,8 +246,12 @@ export function initialValues(
 ): Record<string, string | readonly string[]> {
   let values: Record<string, string | readonly string[]> = {};
   for (const f of form.fields) {
-    if (f.kind === 'flags') values[f.name] = form.defaultFlags ?? [];
-    else values[f.name] = defaults[f.name] ?? f.defaultValue ?? '';
+    if (f.kind === 'flags') {
+      // Preset flags come as one comma-separated text (formValuesOf).
+      const preset = defaults[f.name];
+      values[f.name] =
+        preset !== undefined ? preset.split(',').filter(Boolean) : (form.defaultFlags ?? []);
+    } else values[f.name] = defaults[f.name] ?? f.defaultValue ?? '';
   }
   // A placement flag starts as its address does: ticked when one is pre-filled.
   for (const f of form.fields) {
