@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { appUrl, ARTIFACTS, browserPerTest, expectClean } from './harness.ts';
-import { lessonById } from '../../src/core/lessons/index.ts';
+import { LESSONS, lessonById } from '../../src/core/lessons/index.ts';
 import { laneDetail, waitForMap } from './app-page.ts';
 
 const fresh = browserPerTest();
@@ -80,7 +80,7 @@ describe('lessons in Chromium', () => {
     await waitForMap(page);
     await page.getByRole('tab', { name: 'Lessons' }).click();
     // The Lessons tab loads its panel when first shown.
-    await expect.poll(() => page.getByTestId('lesson-item').count()).toBe(5);
+    await expect.poll(() => page.getByTestId('lesson-item').count()).toBe(LESSONS.length);
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: resolve(ARTIFACTS, 'lesson-list.png') });
     await page.getByRole('button', { name: /open lesson: .*top/i }).click();

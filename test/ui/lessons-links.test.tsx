@@ -1,6 +1,6 @@
 import { act, cleanup, fireEvent, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { lessonById } from '../../src/core/lessons/index.ts';
+import { LESSONS, lessonById } from '../../src/core/lessons/index.ts';
 import { lanesOf } from '../../src/store/address-spaces.ts';
 import { createAppStore } from '../../src/store/app-store.ts';
 import { openLesson } from '../../src/store/lesson.ts';
@@ -135,7 +135,7 @@ describe('lesson share links', () => {
     renderWith(store, <Toolbar mapWidth={() => 1000} />);
     const picker = screen.getByLabelText('built-in scenario') as HTMLSelectElement;
     const lessonOptions = [...picker.querySelectorAll('optgroup[label="Lessons"] option')];
-    expect(lessonOptions).toHaveLength(5);
+    expect(lessonOptions).toHaveLength(LESSONS.length);
     fireEvent.change(picker, { target: { value: 'lesson:top-of-64bit-space' } });
     expect(store.getState().lesson?.id).toBe('top-of-64bit-space');
     expect(store.getState().tabRequest?.tab).toBe('lessons');

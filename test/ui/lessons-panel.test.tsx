@@ -76,10 +76,11 @@ function both(store: AppStore) {
 }
 
 describe('the lessons list', () => {
-  it('lists all five lessons with title, summary and seed thread', () => {
+  it('lists every lesson, the five seed threads and the incidents, with title, summary and story', () => {
     renderWith(defaultStore(), <LessonsPanel />);
     const items = screen.getAllByTestId('lesson-item');
-    expect(items).toHaveLength(5);
+    expect(items).toHaveLength(LESSONS.length);
+    expect(LESSONS.length).toBeGreaterThan(5);
     LESSONS.forEach((l, i) => {
       const item = items[i] as HTMLElement;
       expect(within(item).getByRole('heading').textContent).toBe(l.title);
@@ -275,7 +276,7 @@ describe('a lesson step', () => {
     renderWith(store, <LessonsPanel />);
     fireEvent.click(screen.getByRole('button', { name: 'all lessons' }));
     expect(store.getState().lesson).toBeUndefined();
-    expect(screen.getAllByTestId('lesson-item')).toHaveLength(5);
+    expect(screen.getAllByTestId('lesson-item')).toHaveLength(LESSONS.length);
     openLesson(store, 'top-of-64bit-space');
     expect(store.getState().lesson?.id).toBe('top-of-64bit-space');
   });

@@ -10,6 +10,8 @@ import scenario001 from './scenarios/001-iommufd-bind-attach-msi.scenario.json';
 import scenario002 from './scenarios/002-type1-multi-domain.scenario.json';
 import scenario003 from './scenarios/003-acs-peer-to-peer.scenario.json';
 import scenario004 from './scenarios/004-top-of-64bit-space.scenario.json';
+import { lesson005 } from './narratives/005-amd-ht-hole-1tib.ts';
+import scenario005 from './scenarios/005-amd-ht-hole-1tib.scenario.json';
 import type { Lesson, LessonSpec, LessonStep } from './types.ts';
 
 export type * from './types.ts';
@@ -29,13 +31,16 @@ export const LESSON_SEED_FILES: readonly string[] = [
   '004_445483b4d9f0dadf.txt',
 ];
 
-const SOURCES: ReadonlyArray<readonly [LessonSpec, unknown]> = [
+const SEED_SOURCES: ReadonlyArray<readonly [LessonSpec, unknown]> = [
   [lesson000, scenario000],
   [lesson001, scenario001],
   [lesson002, scenario002],
   [lesson003, scenario003],
   [lesson004, scenario004],
 ];
+
+/** Lessons from real incidents, each on the platform as the real host had it. */
+const INCIDENT_SOURCES: ReadonlyArray<readonly [LessonSpec, unknown]> = [[lesson005, scenario005]];
 
 /** Joins a narrative with its scenario; throws (a bug in a built-in lesson) when they disagree. */
 export function buildLesson(spec: LessonSpec, scenarioJson: unknown): Lesson {
@@ -76,9 +81,16 @@ export function buildLesson(spec: LessonSpec, scenarioJson: unknown): Lesson {
   });
 }
 
-export const LESSONS: readonly Lesson[] = Object.freeze(
-  SOURCES.map(([spec, json]) => buildLesson(spec, json)),
+/** One lesson per seed thread, in seed order. */
+export const SEED_LESSONS: readonly Lesson[] = Object.freeze(
+  SEED_SOURCES.map(([spec, json]) => buildLesson(spec, json)),
 );
+
+/** Every lesson: the seed threads', then the incidents'. */
+export const LESSONS: readonly Lesson[] = Object.freeze([
+  ...SEED_LESSONS,
+  ...INCIDENT_SOURCES.map(([spec, json]) => buildLesson(spec, json)),
+]);
 
 export function lessonById(id: string): Lesson | undefined {
   return LESSONS.find((l) => l.id === id);

@@ -7,10 +7,15 @@ import type { Range } from '../u64.ts';
  * here, because the scenario schema is strict and rejects extra keys.
  */
 
-/** The mailing-list thread a lesson retells. */
+/**
+ * The story a lesson retells: a seed mailing-list thread (with its file under `shared/seeds/`),
+ * or a real incident people hit (without one, with a `reference` to where it was reported).
+ */
 export interface LessonSeed {
-  /** File name under `shared/seeds/` (`000_ebd213ba5d897ad5.txt`). */
-  readonly file: string;
+  /** File name under `shared/seeds/` (`000_ebd213ba5d897ad5.txt`); absent for an incident. */
+  readonly file?: string;
+  /** For an incident: where it was reported and fixed. */
+  readonly reference?: string;
   /** The thread's subject line. */
   readonly subject: string;
   /** When the messages in the seed file were written (ISO date or month). */

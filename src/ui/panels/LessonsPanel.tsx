@@ -45,7 +45,8 @@ function LessonList() {
           <li key={l.id} className="lesson-item" data-testid="lesson-item">
             <h3>{l.title}</h3>
             <p className="seed small muted">
-              Thread: <span className="seed-subject">{l.seed.subject}</span> · {l.seed.date} ·{' '}
+              {l.seed.file !== undefined ? 'Thread' : 'Incident'}:{' '}
+              <span className="seed-subject">{l.seed.subject}</span> · {l.seed.date} ·{' '}
               {l.seed.participants.join(', ')}
             </p>
             <p className="lesson-summary small">

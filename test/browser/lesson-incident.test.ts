@@ -1,0 +1,89 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { lessonById } from '../../src/core/lessons/index.ts';
+import { waitForMap } from './app-page.ts';
+import { appUrl, ARTIFACTS, browserPerTest, expectClean } from './harness.ts';
+
+const fresh = browserPerTest();
+const lesson = lessonById('amd-ht-hole-1tib')!;
+
+const title = (page: Page) => page.getByTestId('lesson-step').locator('h3').textContent();
+const form = (page: Page) => page.getByRole('form', { name: 'vfio.map_dma form' });
+
+async function next(page: Page, index: number): Promise<void> {
+  await page.getByRole('button', { name: 'next step' }).click();
+  await expect.poll(() => title(page)).toBe(lesson.steps[index]!.title);
+}
+
+/** Fills the form from the step, changes `field` to `value` (when given), and runs it. */
+async function runFromForm(page: Page, field?: string, value?: string): Promise<void> {
+  await page.getByRole('button', { name: 'Fill the Actions form' }).click();
+  await expect.poll(() => form(page).getByLabel('iova', { exact: true }).inputValue()).not.toBe('');
+  if (field && value !== undefined) await form(page).getByLabel(field, { exact: true }).fill(value);
+  await form(page)
+    .getByRole('button', { name: /^Run vfio.map_dma/ })
+    .click();
+}
+
+describe('an incident lesson, finished by a learner in Chromium', () => {
+  it('the AMD HyperTransport hole: the form, a wrong map refused, one off the path, and back', async () => {
+    const session = await fresh();
+    const page = await session.open(`${appUrl}#lesson=${lesson.id}&at=1`);
+    await waitForMap(page);
+    await expect.poll(() => title(page)).toBe(lesson.steps[0]!.title);
+    // Steps 2-6: read the reserved regions, container, group, type1v2, GET_INFO (Do it each).
+    for (let i = 1; i <= 5; i++) {
+      await next(page, i);
+      await page.getByTestId('lesson-step').getByRole('button', { name: 'Do it' }).click();
+      await expect
+        .poll(() => page.getByTestId('lesson-outcome').textContent())
+        .toContain('as the lesson expects');
+    }
+    // Step 7: map the low RAM from the form, first with a size that is not a page multiple.
+    await next(page, 6);
+    await runFromForm(page, 'size', '0x80000001');
+    const refused = page.getByTestId('lesson-off-path');
+    await expect.poll(() => refused.textContent()).toContain('the kernel refused it with EINVAL');
+    expect(await refused.textContent()).toContain(
+      "not this step's action: size 0x80000001 instead of 0x80000000",
+    );
+    expect(await refused.textContent()).toContain('Nothing changed');
+    expect(await page.getByTestId('lesson-departed').count()).toBe(0);
+    await runFromForm(page);
+    await expect
+      .poll(() => page.getByTestId('lesson-outcome').textContent())
+      .toContain('as the lesson expects');
+    // Step 8: the map across the hole fails as the kernel refused it in 2021.
+    await next(page, 7);
+    await page.getByTestId('lesson-step').getByRole('button', { name: 'Do it' }).click();
+    const failed = page.getByTestId('lesson-outcome');
+    await expect.poll(() => failed.textContent()).toContain('EINVAL');
+    expect(await failed.textContent()).toContain("group 12's reserved region 0xfd00000000");
+    expect(await failed.textContent()).toContain('as the lesson expects');
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: resolve(ARTIFACTS, 'lesson-amd-ht-hole.png') });
+    // Step 9: QEMU 7.1's layout, but first the same RAM at 2 TiB: accepted, off the path.
+    await next(page, 8);
+    await runFromForm(page, 'iova', '0x20000000000');
+    await expect
+      .poll(() => page.getByTestId('lesson-off-path').textContent())
+      .toContain('the kernel accepted it');
+    expect(await page.getByTestId('lesson-off-path').textContent()).toContain(
+      "not this step's action: iova 0x20000000000 instead of 0x10000000000",
+    );
+    await page.getByRole('button', { name: 'Reset to this step' }).click();
+    await expect.poll(() => page.getByTestId('lesson-departed').count()).toBe(0);
+    await expect.poll(() => page.getByTestId('lesson-off-path').count()).toBe(0);
+    await page.getByTestId('lesson-step').getByRole('button', { name: 'Do it' }).click();
+    await expect
+      .poll(() => page.getByTestId('lesson-outcome').textContent())
+      .toContain('as the lesson expects');
+    await next(page, 9);
+    expect(await page.getByTestId('lesson-position').textContent()).toBe(
+      `step ${lesson.steps.length} of ${lesson.steps.length}`,
+    );
+    expectClean(session);
+  });
+});
