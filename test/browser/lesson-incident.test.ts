@@ -86,4 +86,45 @@ describe('an incident lesson, finished by a learner in Chromium', () => {
     );
     expectClean(session);
   });
+
+  it('out of DMA mappings: ENOSPC whatever the size, then one range for the same memory', async () => {
+    const l = lessonById('dma-entry-limit')!;
+    const session = await fresh();
+    const page = await session.open(`${appUrl}#lesson=${l.id}&at=1`);
+    await waitForMap(page);
+    const to = async (index: number) => {
+      await page.getByRole('button', { name: 'next step' }).click();
+      await expect.poll(() => title(page)).toBe(l.steps[index]!.title);
+    };
+    const doIt = async (expected: string) => {
+      await page.getByTestId('lesson-step').getByRole('button', { name: 'Do it' }).click();
+      await expect.poll(() => page.getByTestId('lesson-outcome').textContent()).toContain(expected);
+      expect(await page.getByTestId('lesson-outcome').textContent()).toContain(
+        'as the lesson expects',
+      );
+    };
+    for (let i = 1; i <= 8; i++) {
+      await to(i);
+      await doIt(i === 4 ? 'dma_avail 4' : 'ok');
+    }
+    // The fifth hugepage: first as a smaller map from the form, refused all the same.
+    await to(9);
+    await runFromForm(page, 'size', '0x100000');
+    const why = page.getByTestId('lesson-off-path');
+    await expect.poll(() => why.textContent()).toContain('the kernel refused it with ENOSPC');
+    expect(await why.textContent()).toContain('size 0x100000 instead of 0x200000');
+    await doIt('no DMA entries left');
+    await to(10);
+    await doIt('unmapped 4 mapping(s)');
+    // One range: first 8 MiB instead of 10, accepted off the path; Reset, then the step's own.
+    await to(11);
+    await runFromForm(page, 'size', '0x800000');
+    await expect.poll(() => why.textContent()).toContain('the kernel accepted it');
+    await page.getByRole('button', { name: 'Reset to this step' }).click();
+    await expect.poll(() => page.getByTestId('lesson-departed').count()).toBe(0);
+    await doIt('10 MiB');
+    await to(12);
+    await doIt('dma_avail 3');
+    expectClean(session);
+  });
 });

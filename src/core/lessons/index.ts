@@ -12,6 +12,8 @@ import scenario003 from './scenarios/003-acs-peer-to-peer.scenario.json';
 import scenario004 from './scenarios/004-top-of-64bit-space.scenario.json';
 import { lesson005 } from './narratives/005-amd-ht-hole-1tib.ts';
 import scenario005 from './scenarios/005-amd-ht-hole-1tib.scenario.json';
+import { lesson006 } from './narratives/006-dma-entry-limit.ts';
+import scenario006 from './scenarios/006-dma-entry-limit.scenario.json';
 import type { Lesson, LessonSpec, LessonStep } from './types.ts';
 
 export type * from './types.ts';
@@ -40,7 +42,10 @@ const SEED_SOURCES: ReadonlyArray<readonly [LessonSpec, unknown]> = [
 ];
 
 /** Lessons from real incidents, each on the platform as the real host had it. */
-const INCIDENT_SOURCES: ReadonlyArray<readonly [LessonSpec, unknown]> = [[lesson005, scenario005]];
+const INCIDENT_SOURCES: ReadonlyArray<readonly [LessonSpec, unknown]> = [
+  [lesson005, scenario005],
+  [lesson006, scenario006],
+];
 
 /** Joins a narrative with its scenario; throws (a bug in a built-in lesson) when they disagree. */
 export function buildLesson(spec: LessonSpec, scenarioJson: unknown): Lesson {
