@@ -127,4 +127,44 @@ describe('an incident lesson, finished by a learner in Chromium', () => {
     await doIt('dma_avail 3');
     expectClean(session);
   });
+
+  it('a 39-bit IOMMU: GET_INFO shows the end, maps above it fail, one that ends past it too', async () => {
+    const l = lessonById('iommu-width-39-bit')!;
+    const session = await fresh();
+    const page = await session.open(`${appUrl}#lesson=${l.id}&at=1`);
+    await waitForMap(page);
+    const to = async (index: number) => {
+      await page.getByRole('button', { name: 'next step' }).click();
+      await expect.poll(() => title(page)).toBe(l.steps[index]!.title);
+    };
+    const doIt = async (expected: string) => {
+      await page.getByTestId('lesson-step').getByRole('button', { name: 'Do it' }).click();
+      await expect.poll(() => page.getByTestId('lesson-outcome').textContent()).toContain(expected);
+      expect(await page.getByTestId('lesson-outcome').textContent()).toContain(
+        'as the lesson expects',
+      );
+    };
+    for (let i = 1; i <= 5; i++) {
+      await to(i);
+      await doIt(i === 4 ? '0xfef00000..0x7fffffffff' : 'ok');
+    }
+    // Before the lesson's own high map: one that starts inside the aperture and ends past it.
+    await to(6);
+    await runFromForm(page, 'iova', '0x7fff000000');
+    const why = page.getByTestId('lesson-off-path');
+    await expect.poll(() => why.textContent()).toContain('the kernel refused it with EINVAL');
+    expect(await why.textContent()).toContain("outside container 1's IOMMU aperture");
+    expect(await why.textContent()).toContain('iova 0x7fff000000 instead of 0x380010000000');
+    await doIt('outside container 1');
+    await to(7);
+    await doIt('EINVAL');
+    // The map that fits: first somewhere else that fits too, accepted off the path.
+    await to(8);
+    await runFromForm(page, 'iova', '0x7000000000');
+    await expect.poll(() => why.textContent()).toContain('the kernel accepted it');
+    await page.getByRole('button', { name: 'Reset to this step' }).click();
+    await expect.poll(() => page.getByTestId('lesson-departed').count()).toBe(0);
+    await doIt('mapped iova 0x7fe0000000');
+    expectClean(session);
+  });
 });

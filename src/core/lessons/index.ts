@@ -14,6 +14,8 @@ import { lesson005 } from './narratives/005-amd-ht-hole-1tib.ts';
 import scenario005 from './scenarios/005-amd-ht-hole-1tib.scenario.json';
 import { lesson006 } from './narratives/006-dma-entry-limit.ts';
 import scenario006 from './scenarios/006-dma-entry-limit.scenario.json';
+import { lesson007 } from './narratives/007-iommu-width-39-bit.ts';
+import scenario007 from './scenarios/007-iommu-width-39-bit.scenario.json';
 import type { Lesson, LessonSpec, LessonStep } from './types.ts';
 
 export type * from './types.ts';
@@ -45,6 +47,7 @@ const SEED_SOURCES: ReadonlyArray<readonly [LessonSpec, unknown]> = [
 const INCIDENT_SOURCES: ReadonlyArray<readonly [LessonSpec, unknown]> = [
   [lesson005, scenario005],
   [lesson006, scenario006],
+  [lesson007, scenario007],
 ];
 
 /** Joins a narrative with its scenario; throws (a bug in a built-in lesson) when they disagree. */
