@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { lessonById } from '../../src/core/lessons/index.ts';
+import { type Lesson, lessonById } from '../../src/core/lessons/index.ts';
 import { waitForMap } from './app-page.ts';
 import { appUrl, ARTIFACTS, browserPerTest, expectClean } from './harness.ts';
 
@@ -11,6 +11,22 @@ const lesson = lessonById('amd-ht-hole-1tib')!;
 
 const title = (page: Page) => page.getByTestId('lesson-step').locator('h3').textContent();
 const form = (page: Page) => page.getByRole('form', { name: 'vfio.map_dma form' });
+
+/** A learner in lesson `l`: turns to a step, and does a step, checking the outcome it expects. */
+function learner(page: Page, l: Lesson) {
+  return {
+    async to(index: number): Promise<void> {
+      await page.getByRole('button', { name: 'next step' }).click();
+      await expect.poll(() => title(page)).toBe(l.steps[index]!.title);
+    },
+    async doIt(expected: string): Promise<void> {
+      await page.getByTestId('lesson-step').getByRole('button', { name: 'Do it' }).click();
+      const outcome = page.getByTestId('lesson-outcome');
+      await expect.poll(() => outcome.textContent()).toContain(expected);
+      expect(await outcome.textContent()).toContain('as the lesson expects');
+    },
+  };
+}
 
 async function next(page: Page, index: number): Promise<void> {
   await page.getByRole('button', { name: 'next step' }).click();
@@ -92,17 +108,7 @@ describe('an incident lesson, finished by a learner in Chromium', () => {
     const session = await fresh();
     const page = await session.open(`${appUrl}#lesson=${l.id}&at=1`);
     await waitForMap(page);
-    const to = async (index: number) => {
-      await page.getByRole('button', { name: 'next step' }).click();
-      await expect.poll(() => title(page)).toBe(l.steps[index]!.title);
-    };
-    const doIt = async (expected: string) => {
-      await page.getByTestId('lesson-step').getByRole('button', { name: 'Do it' }).click();
-      await expect.poll(() => page.getByTestId('lesson-outcome').textContent()).toContain(expected);
-      expect(await page.getByTestId('lesson-outcome').textContent()).toContain(
-        'as the lesson expects',
-      );
-    };
+    const { to, doIt } = learner(page, l);
     for (let i = 1; i <= 8; i++) {
       await to(i);
       await doIt(i === 4 ? 'dma_avail 4' : 'ok');
@@ -133,17 +139,7 @@ describe('an incident lesson, finished by a learner in Chromium', () => {
     const session = await fresh();
     const page = await session.open(`${appUrl}#lesson=${l.id}&at=1`);
     await waitForMap(page);
-    const to = async (index: number) => {
-      await page.getByRole('button', { name: 'next step' }).click();
-      await expect.poll(() => title(page)).toBe(l.steps[index]!.title);
-    };
-    const doIt = async (expected: string) => {
-      await page.getByTestId('lesson-step').getByRole('button', { name: 'Do it' }).click();
-      await expect.poll(() => page.getByTestId('lesson-outcome').textContent()).toContain(expected);
-      expect(await page.getByTestId('lesson-outcome').textContent()).toContain(
-        'as the lesson expects',
-      );
-    };
+    const { to, doIt } = learner(page, l);
     for (let i = 1; i <= 5; i++) {
       await to(i);
       await doIt(i === 4 ? '0xfef00000..0x7fffffffff' : 'ok');
