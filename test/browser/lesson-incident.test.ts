@@ -163,4 +163,45 @@ describe('an incident lesson, finished by a learner in Chromium', () => {
     await doIt('mapped iova 0x7fe0000000');
     expectClean(session);
   });
+
+  it('a strict RMRR: SET_IOMMU refused as ineligible, a v1 container just the same, another NIC goes through', async () => {
+    const l = lessonById('rmrr-ineligible')!;
+    const session = await fresh();
+    const page = await session.open(`${appUrl}#lesson=${l.id}&at=1`);
+    await waitForMap(page);
+    const { to, doIt } = learner(page, l);
+    const setIommu = page.getByRole('form', { name: 'vfio.set_iommu form' });
+    /** The step's VFIO_SET_IOMMU from the form, as type1 (v1) instead of type1v2. */
+    const asType1 = async () => {
+      await page.getByRole('button', { name: 'Fill the Actions form' }).click();
+      await expect.poll(() => setIommu.getByLabel('container').inputValue()).not.toBe('');
+      await setIommu.getByLabel('type').selectOption('type1');
+      await setIommu.getByRole('button', { name: /^Run vfio.set_iommu/ }).click();
+    };
+    for (let i = 1; i <= 3; i++) {
+      await to(i);
+      await doIt(i === 1 ? '2 reserved region(s)' : 'ok');
+    }
+    await to(4);
+    await asType1();
+    const why = page.getByTestId('lesson-off-path');
+    await expect.poll(() => why.textContent()).toContain('the kernel refused it with EPERM');
+    expect(await why.textContent()).toContain('ineligible for IOMMU domain attach');
+    expect(await why.textContent()).toContain('type type1 instead of type1v2');
+    await doIt('ineligible for IOMMU domain attach due to platform RMRR requirement');
+    for (let i = 5; i <= 6; i++) {
+      await to(i);
+      await doIt('ok');
+    }
+    // The NIC without an RMRR: as v1 first, accepted off the path; Reset, then v2.
+    await to(7);
+    await asType1();
+    await expect.poll(() => why.textContent()).toContain('the kernel accepted it');
+    await page.getByRole('button', { name: 'Reset to this step' }).click();
+    await expect.poll(() => page.getByTestId('lesson-departed').count()).toBe(0);
+    await doIt('VFIO_TYPE1v2_IOMMU');
+    await to(8);
+    await doIt('into container 2');
+    expectClean(session);
+  });
 });

@@ -16,6 +16,8 @@ import { lesson006 } from './narratives/006-dma-entry-limit.ts';
 import scenario006 from './scenarios/006-dma-entry-limit.scenario.json';
 import { lesson007 } from './narratives/007-iommu-width-39-bit.ts';
 import scenario007 from './scenarios/007-iommu-width-39-bit.scenario.json';
+import { lesson008 } from './narratives/008-rmrr-ineligible.ts';
+import scenario008 from './scenarios/008-rmrr-ineligible.scenario.json';
 import type { Lesson, LessonSpec, LessonStep } from './types.ts';
 
 export type * from './types.ts';
@@ -48,6 +50,7 @@ const INCIDENT_SOURCES: ReadonlyArray<readonly [LessonSpec, unknown]> = [
   [lesson005, scenario005],
   [lesson006, scenario006],
   [lesson007, scenario007],
+  [lesson008, scenario008],
 ];
 
 /** Joins a narrative with its scenario; throws (a bug in a built-in lesson) when they disagree. */
