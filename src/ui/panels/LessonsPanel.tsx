@@ -37,8 +37,9 @@ function LessonList() {
     <section className="panel lessons" aria-label="lessons">
       <h2>Lessons</h2>
       <p className="muted small">
-        Each lesson retells one mailing-list thread as a scenario you step through; the engine
-        answers every step like the kernel.
+        Each lesson retells a mailing-list thread or a real incident as a scenario you step through;
+        the engine answers every step like the kernel. Underlined words are explained in the
+        Glossary.
       </p>
       <ol className="lesson-list" data-testid="lesson-list">
         {LESSONS.map((l) => (
