@@ -108,7 +108,11 @@ export interface LastRun {
 export interface LessonPosition {
   readonly id: string;
   readonly step: number;
-  readonly synced: Snapshot;
+  /**
+   * Undefined when no present is the lesson's: a workspace restored after it had departed from
+   * the lesson (`resumeLessonChange`), which "Reset to this step" brings back.
+   */
+  readonly synced: Snapshot | undefined;
   /** The step's action was applied: its outcome (undefined when the engine could not run it). */
   readonly done?: { readonly outcome: Outcome | undefined };
   /** The previous step's outcome when "Next" applied it on the way. */

@@ -10,7 +10,7 @@ import { apply } from '../core/engine.ts';
 import type { Outcome } from '../core/outcome.ts';
 import type { SavedLesson } from './autosave.ts';
 import { compareWithExpect, resolveStepRefs } from '../core/scenario/index.ts';
-import { type Range, U64_MAX } from '../core/u64.ts';
+import { hex, type Range, U64_MAX } from '../core/u64.ts';
 import { FULL_VIEW, fitRange, type Viewport } from '../view/viewport/viewport.ts';
 import type { AppState, AppStore, LessonPosition } from './app-store.ts';
 import { defaultViewRange } from './default-view.ts';
@@ -99,7 +99,7 @@ export function differenceFromStep(
 
 function shown(v: unknown): string {
   if (v === undefined) return 'left out';
-  if (typeof v === 'bigint') return `0x${v.toString(16)}`;
+  if (typeof v === 'bigint') return hex(v);
   if (Array.isArray(v)) return v.join('|') || 'none';
   return String(v);
 }
@@ -238,7 +238,7 @@ function applyStepAction(
   lesson: Lesson,
   step: LessonStep,
   position: LessonPosition,
-): { change: Change<Outcome | undefined>; synced: Snapshot } | undefined {
+): { change: Change<Outcome | undefined>; synced: Snapshot | undefined } | undefined {
   const action = lessonAction(lesson, step.index);
   if (!action) return undefined;
   const change = dispatchChange({ ...s, stepView: undefined }, action);
@@ -315,8 +315,8 @@ export function resumeLessonChange(s: AppState, saved: SavedLesson): Change<bool
   const present = s.history?.present;
   if (!lesson || !present) return { result: false };
   const step = Math.min(saved.step, lesson.steps.length - 1);
-  // Departed: any snapshot but the present stands for "the state the lesson put there".
-  const synced = saved.inSync ? present : { ...present };
+  // Departed: no present is the state the lesson put there.
+  const synced = saved.inSync ? present : undefined;
   const action = saved.done ? lessonAction(lesson, step) : undefined;
   const done = saved.done
     ? {

@@ -1,5 +1,5 @@
 import type { IommuUnit } from '../platform/types.ts';
-import { formatSize, type PgsizeBitmap, type Range } from '../u64.ts';
+import { formatSize, highestBitIndex, type PgsizeBitmap, type Range } from '../u64.ts';
 import { smallestPage, splitIntoPages } from './pgsize.ts';
 
 /**
@@ -35,7 +35,7 @@ export function pageTableFormat(
   aperture: Range,
   pgsizeBitmap: PgsizeBitmap,
 ): PageTableFormat | undefined {
-  const apertureBits = bitLength(aperture.last);
+  const apertureBits = highestBitIndex(aperture.last) + 1;
   const format = (name: string, granuleShift: number, bitsPerLevel: number, width: number) => ({
     unit: unit.id,
     name,
@@ -52,7 +52,7 @@ export function pageTableFormat(
     case 'amd':
       return format('AMD-Vi v1', 12, 9, apertureBits);
     case 'smmuv3': {
-      const granuleShift = bitLength(smallestPage(pgsizeBitmap)) - 1;
+      const granuleShift = highestBitIndex(smallestPage(pgsizeBitmap));
       return format(
         `SMMUv3 ${formatSize(1n << BigInt(granuleShift))} granule`,
         granuleShift,
@@ -100,7 +100,7 @@ export function pageTableUse(
   /** The last table-entry index counted at each level, so runs that share one count it once. */
   const lastCounted = new Array<bigint>(levels + 1).fill(-1n);
   for (const run of splitIntoPages(r, pgsizeBitmap).runs) {
-    const pageShift = bitLength(run.size) - 1;
+    const pageShift = highestBitIndex(run.size);
     const leafLevel = Math.min(levels, Math.floor((pageShift - granuleShift) / bitsPerLevel) + 1);
     leaves[leafLevel] =
       (leaves[leafLevel] as bigint) + run.count * (run.size >> BigInt(lowBit(leafLevel)));
@@ -131,11 +131,4 @@ export function pageTableUse(
     });
   }
   return out;
-}
-
-/** Bits needed to write `v` (0 for 0): 2^k - 1 needs k. */
-function bitLength(v: bigint): number {
-  let n = 0;
-  for (let x = v; x > 0n; x >>= 1n) n++;
-  return n;
 }

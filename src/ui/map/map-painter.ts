@@ -350,9 +350,10 @@ export class MapPainter {
   }
 
   private paintReadout(s: AppState): void {
-    const text = s.compressed
-      ? `gap-compressed: ${this.segments.length} occupied stretch(es), empty space folded`
-      : `${hexGrouped(visibleRange(s.viewport).start)} – ${hexGrouped(visibleRange(s.viewport).last)} · ${readableSize(spanOf(s.viewport))} across`;
+    const r = s.compressed ? undefined : visibleRange(s.viewport);
+    const text = r
+      ? `${hexGrouped(r.start)} – ${hexGrouped(r.last)} · ${readableSize(spanOf(s.viewport))} across`
+      : `gap-compressed: ${this.segments.length} occupied stretch(es), empty space folded`;
     // The one text node is changed in place: a pan changes it every frame, and replacing the
     // node each time is layout work for the browser on top of the new text's.
     const el = this.el.readout;

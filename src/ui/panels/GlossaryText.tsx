@@ -1,5 +1,5 @@
 import { type ReactNode } from 'react';
-import { GLOSSARY, type GlossaryTerm } from '../../core/lessons/glossary.ts';
+import { GLOSSARY, glossaryEntry, type GlossaryTerm } from '../../core/lessons/glossary.ts';
 import { useStoreApi } from '../app/store-context.tsx';
 import { askForTerm } from './glossary-focus.ts';
 
@@ -17,15 +17,10 @@ const PATTERN = new RegExp(
 export function termsIn(text: string): GlossaryTerm[] {
   const out: GlossaryTerm[] = [];
   for (const m of text.matchAll(PATTERN)) {
-    const term = termOf(m[0]);
+    const term = glossaryEntry(m[0]);
     if (term && !out.includes(term)) out.push(term);
   }
   return out;
-}
-
-function termOf(word: string): GlossaryTerm | undefined {
-  const w = word.toLowerCase();
-  return FORMS.find((f) => f.form.toLowerCase() === w)?.term;
 }
 
 /**
@@ -38,7 +33,7 @@ export function GlossaryText({ text, seen = new Set() }: { text: string; seen?: 
   const parts: ReactNode[] = [];
   let at = 0;
   for (const m of text.matchAll(PATTERN)) {
-    const term = termOf(m[0]);
+    const term = glossaryEntry(m[0]);
     if (!term || seen.has(term.term)) continue;
     seen.add(term.term);
     parts.push(text.slice(at, m.index));

@@ -4,7 +4,7 @@ import { flagsFieldOf } from '../../core/ops/flags.ts';
 import { OP_SPECS } from '../../core/ops/registry.ts';
 import type { OpSpec } from '../../core/ops/spec.ts';
 import { FLAG_NAMES, SCENARIO_OPS } from '../../core/scenario/format.ts';
-import { parseU64, type Range } from '../../core/u64.ts';
+import { hex, parseU64, type Range } from '../../core/u64.ts';
 
 /**
  * What each op's form asks for, and how the typed text becomes an action. Parsing only: whether
@@ -228,13 +228,11 @@ export function formValuesOf(form: OpFormOf<string>, action: Action): Record<str
   for (const f of form.fields) {
     const v = a[f.name];
     if (v === undefined) continue;
-    if (typeof v === 'bigint') values[f.name] = `0x${v.toString(16)}`;
+    if (typeof v === 'bigint') values[f.name] = hex(v);
     else if (typeof v === 'number' || typeof v === 'string') values[f.name] = String(v);
     else if (Array.isArray(v) && f.kind === 'flags') values[f.name] = v.join(',');
     else if (Array.isArray(v) && f.kind === 'ranges')
-      values[f.name] = (v as Range[])
-        .map((r) => `0x${r.start.toString(16)}-0x${r.last.toString(16)}`)
-        .join('\n');
+      values[f.name] = (v as Range[]).map((r) => `${hex(r.start)}-${hex(r.last)}`).join('\n');
   }
   return values;
 }

@@ -260,8 +260,6 @@ export class SummaryBuilder<V> {
 /** More than a number's rounding of an address (2^11 bytes at most, near 2^64). */
 export const APPROX_SLACK = 2 ** 12;
 
-/** 2^16: addresses in leaf units, as the visit below counts them. */
-const LEAF_UNIT = 1n << BigInt(LEAF_BITS);
 /** BUCKET_UNITS[bits] = 2^(bits - LEAF_BITS): a bucket's size in leaf units (exact as numbers). */
 const BUCKET_UNITS: readonly number[] = SIZE.map((_, bits) =>
   bits < LEAF_BITS ? 0 : 2 ** (bits - LEAF_BITS),
@@ -289,10 +287,10 @@ export function visitSummary(
   // A bucket [base, end] in units: it begins at or after `start` when base > startUnit, or
   // base === startUnit and start is unit-aligned; it ends by `last` when end < lastUnit, or
   // end === lastUnit and last is a unit's last byte.
-  const startUnit = toApproxNumber(start / LEAF_UNIT);
-  const startAligned = start % LEAF_UNIT === 0n;
-  const lastUnit = toApproxNumber(last / LEAF_UNIT);
-  const lastAligned = last % LEAF_UNIT === LEAF_UNIT - 1n;
+  const startUnit = toApproxNumber(start / LEAF_SIZE);
+  const startAligned = start % LEAF_SIZE === 0n;
+  const lastUnit = toApproxNumber(last / LEAF_SIZE);
+  const lastAligned = last % LEAF_SIZE === LEAF_SIZE - 1n;
   const pixelX = toApproxNumber(pixel);
   const visit = (node: SummaryNode, base: number, bits: number): void => {
     const end = base + (BUCKET_UNITS[bits] as number) - 1;
@@ -308,8 +306,8 @@ export function visitSummary(
     }
     const kids = node.kids;
     if (!kids) {
-      const from = BigInt(base) * LEAF_UNIT;
-      const to = from + LEAF_UNIT - 1n;
+      const from = BigInt(base) * LEAF_SIZE;
+      const to = from + LEAF_SIZE - 1n;
       onLeafRange(from > start ? from : start, to < last ? to : last);
       return;
     }
