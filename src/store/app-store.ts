@@ -16,6 +16,8 @@ import type { Footprint } from '../view/actions/footprint.ts';
 import type { LaneCursor } from '../view/map/lane-cursor.ts';
 import type { SavedLesson } from './autosave.ts';
 import type { LessonOpening } from './lesson.ts';
+import type { PlatformChange } from './platform-change.ts';
+import type { PlatformSwitch } from '../core/scenario/platform-switch.ts';
 
 /**
  * The one store: engine workspace with undo history, the log, and view state. The viewport
@@ -78,6 +80,8 @@ export interface AppState {
   readonly formRequest: FormRequest | undefined;
   /** The keyboard's place on the map while it has focus (lane-cursor.ts). */
   readonly cursor: LaneCursor | undefined;
+  /** The last platform switch flipped and what its replay said (platform-change.ts). */
+  readonly platformChange: PlatformChange | undefined;
 }
 
 export interface FormRequest {
@@ -186,6 +190,8 @@ export interface AppActions {
   /** Opens the Actions form on `op` filled with `values` (fields left out keep their defaults). */
   fillForm(op: OpName, values: Readonly<Record<string, string>>): void;
   setCursor(c: LaneCursor | undefined): void;
+  /** Flips a platform switch: the workspace replayed on the edited platform (false: not changed). */
+  switchPlatform(sw: PlatformSwitch): boolean;
 }
 
 export type AppStore = StoreApi<AppState & AppActions>;
@@ -239,6 +245,7 @@ export function createAppStore(initial: Partial<AppState> = {}): AppStore {
       lastRun: undefined,
       formRequest: undefined,
       cursor: undefined,
+      platformChange: undefined,
       ...initial,
       ...actions,
     };

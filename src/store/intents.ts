@@ -8,6 +8,7 @@ import { lessonLogic } from './lesson-catalog.ts';
 import { markUndone } from './log.ts';
 import { timelineOf } from './replay-steps.ts';
 import { dispatchChange, openChange } from './workspace-changes.ts';
+import { platformSwitchChange } from './platform-change.ts';
 
 /**
  * Every store intent, in one place: whether it enters undo history (capture.ts says what the
@@ -185,6 +186,11 @@ export const INTENTS: { readonly [N in keyof AppActions]: Intent<N> } = {
   closeLesson: { capture: 'NEVER', change: () => setField('lesson', undefined) },
   notify: { capture: 'NEVER', change: (_s, n) => setField('notice', n) },
   setCursor: { capture: 'NEVER', change: (_s, c) => setField('cursor', c) },
+  switchPlatform: {
+    capture: 'IMMEDIATELY',
+    change: platformSwitchChange,
+    refusedReadOnly: { result: false },
+  },
   fillForm: {
     capture: 'NEVER',
     change: (s, op, values) => ({

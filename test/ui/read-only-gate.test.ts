@@ -57,6 +57,8 @@ const EVERY_ACTION: { readonly [N in keyof AppActions]: (store: AppStore) => unk
       last: 0x7fffffffn,
       label: '',
     }),
+  switchPlatform: (store) =>
+    store.getState().switchPlatform({ kind: 'host-bridge-windows-reserved', on: true }),
   fillForm: (store) =>
     store.getState().fillForm('vfio.unmap_dma', { container: '1', iova: '0x0', size: '0x1000' }),
   setDraft: (store) =>
@@ -165,6 +167,7 @@ describe('a read-only tab, at the store where every intent enters', () => {
         'openLesson',
         'openWorkspace',
         'redo',
+        'switchPlatform',
         'undo',
       ].sort(),
     );

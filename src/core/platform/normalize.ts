@@ -36,6 +36,7 @@ export interface PlatformInput {
     kernelPageSize?: U64;
     CONFIG_TRANSPARENT_HUGEPAGE?: boolean;
     HPAGE_SIZE?: U64;
+    CONFIG_INTEL_IOMMU_FLOPPY_WA?: boolean;
     version?: string;
   };
   moduleParams?: {
@@ -223,6 +224,7 @@ export function normalizePlatform(input: PlatformInput = {}): Platform {
       kernelPageSize: kernel.kernelPageSize ?? 0x1000n,
       CONFIG_TRANSPARENT_HUGEPAGE: kernel.CONFIG_TRANSPARENT_HUGEPAGE ?? true,
       HPAGE_SIZE: kernel.HPAGE_SIZE ?? 0x200000n,
+      CONFIG_INTEL_IOMMU_FLOPPY_WA: kernel.CONFIG_INTEL_IOMMU_FLOPPY_WA ?? false,
       version,
     }),
     moduleParams: Object.freeze({

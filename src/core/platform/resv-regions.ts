@@ -1,6 +1,9 @@
 import { hex16, type Range } from '../u64.ts';
+import { kernelOlderThan } from './defaults.ts';
+import { isIsaBridge } from './rmrr.ts';
 import {
   RESV_TYPE_ORDER,
+  type PciDevice,
   type Platform,
   type RegionSource,
   type ReservedRegionSpec,
@@ -20,7 +23,8 @@ export interface ResvRegion extends Range {
  * The regions a device's IOMMU driver reports for it (`iommu_get_resv_regions(dev)`): those the
  * scenario lists for the device, for its group, or platform-wide; and, with the 2017–2019 ARM
  * switch on, the PCI host bridge windows as `reserved` (commit 273df9635385, reverted by
- * cd2c9fcf5c66 — kernel-semantics §6.2).
+ * cd2c9fcf5c66 — kernel-semantics §6.2); and with CONFIG_INTEL_IOMMU_FLOPPY_WA, a VT-d ISA bridge's
+ * 0–16 MiB (`isaBridgeRegion`).
  */
 export function deviceResvRegions(
   platform: Platform,
@@ -58,7 +62,33 @@ export function deviceResvRegions(
       }
     }
   }
+  const isa = dev && isaBridgeRegion(platform, dev);
+  if (isa) out.push(isa);
   return out;
+}
+
+/** The ISA bridge's legacy DMA range, [0, 16 MiB). */
+export const ISA_DMA_RANGE: Range = Object.freeze({ start: 0n, last: 0xffffffn });
+
+/**
+ * `intel_iommu_get_resv_regions` under CONFIG_INTEL_IOMMU_FLOPPY_WA: an ISA bridge behind VT-d
+ * reports [0, 16 MiB) 1:1 for legacy ISA drivers, since 5.3 (d850c2ee5fe2, which replaced the
+ * static identity map). It was IOMMU_RESV_DIRECT, so VFIO cut it out of every group holding the
+ * bridge and a guest's low RAM failed to map, until d8018a0e9195 (5.5-rc2, stable 5.4.7) made it
+ * DIRECT_RELAXABLE, which VFIO and iommufd ignore.
+ */
+function isaBridgeRegion(platform: Platform, dev: PciDevice): ResvRegion | undefined {
+  const { version, CONFIG_INTEL_IOMMU_FLOPPY_WA } = platform.kernel;
+  if (!CONFIG_INTEL_IOMMU_FLOPPY_WA || !isIsaBridge(dev.class) || kernelOlderThan(version, '5.3'))
+    return undefined;
+  const unit = platform.iommus.find((u) => u.id === dev.iommu);
+  if (unit?.kind !== 'vtd') return undefined;
+  return Object.freeze({
+    ...ISA_DMA_RANGE,
+    type: kernelOlderThan(version, '5.4.7') ? 'direct' : 'direct-relaxable',
+    origin: 'ISA bridge legacy DMA (CONFIG_INTEL_IOMMU_FLOPPY_WA)',
+    source: 'isa-floppy-wa',
+  });
 }
 
 function appliesTo(r: ReservedRegionSpec, bdf: string, group: number | undefined): boolean {

@@ -5,13 +5,21 @@
  * every other RMRR is IOMMU_RESV_DIRECT. `pciClass` is `0xCCSSPP` (or `0xCCSS`, with or without 0x).
  */
 export function rmrrIsRelaxable(pciClass: string | undefined): boolean {
+  const c = classOf(pciClass);
+  return c !== undefined && (c.base === '03' || (c.base === '0c' && c.sub === '03'));
+}
+
+/** `IS_ISA_DEVICE`: class code 0x0601xx, an ISA bridge (the PCH's LPC controller). */
+export function isIsaBridge(pciClass: string | undefined): boolean {
+  const c = classOf(pciClass);
+  return c?.base === '06' && c.sub === '01';
+}
+
+function classOf(pciClass: string | undefined): { base: string; sub: string } | undefined {
   const digits = /^(?:0x)?([0-9a-f]{4}|[0-9a-f]{6})$/i
     .exec(pciClass?.trim() ?? '')?.[1]
     ?.toLowerCase();
-  if (!digits) return false;
-  const base = digits.slice(0, 2);
-  const sub = digits.slice(2, 4);
-  return base === '03' || (base === '0c' && sub === '03');
+  return digits ? { base: digits.slice(0, 2), sub: digits.slice(2, 4) } : undefined;
 }
 
 /** The reserved-region type an RMRR gets for a device of class `pciClass`. */

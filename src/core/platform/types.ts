@@ -96,7 +96,8 @@ export const RESV_TYPE_ORDER: Record<ResvType, number> = {
  * it is the union over all groups and every group has it; a window the import assumed because the
  * input had no reserved_regions; a sysfs `msi` line at MSI_IOVA_BASE on an SMMU host, which the
  * import restored to sw-msi; a firmware RMRR seen in dmesg; a PCI host bridge window the
- * 2017–2019 ARM kernels reported as reserved.
+ * 2017–2019 ARM kernels reported as reserved; the 0–16 MiB a VT-d ISA bridge reports under
+ * CONFIG_INTEL_IOMMU_FLOPPY_WA.
  */
 export const REGION_SOURCES = [
   'sysfs',
@@ -105,6 +106,7 @@ export const REGION_SOURCES = [
   'sysfs-sw-msi',
   'rmrr',
   'host-bridge-window',
+  'isa-floppy-wa',
 ] as const;
 export type RegionSource = (typeof REGION_SOURCES)[number];
 
@@ -142,6 +144,12 @@ export interface KernelSettings {
   readonly kernelPageSize: U64;
   readonly CONFIG_TRANSPARENT_HUGEPAGE: boolean;
   readonly HPAGE_SIZE: U64;
+  /**
+   * The VT-d ISA bridge workaround for legacy (floppy) DMA: from 5.3 the driver reports 0–16 MiB
+   * of every ISA bridge as a 1:1 region (`intel_iommu_get_resv_regions`). Default off, so a
+   * scenario states it; hosts that read sysfs get the region from `reserved_regions` instead.
+   */
+  readonly CONFIG_INTEL_IOMMU_FLOPPY_WA: boolean;
   /** "6.18"; selects the behaviour changes of kernel-semantics §9. */
   readonly version: string;
 }

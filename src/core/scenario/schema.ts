@@ -78,6 +78,7 @@ export const platformSchema = z.strictObject({
       kernelPageSize: u64String.optional(),
       CONFIG_TRANSPARENT_HUGEPAGE: z.boolean().optional(),
       HPAGE_SIZE: u64String.optional(),
+      CONFIG_INTEL_IOMMU_FLOPPY_WA: z.boolean().optional(),
       version: z.string().optional(),
     })
     .optional(),

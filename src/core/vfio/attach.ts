@@ -105,11 +105,14 @@ export function attachGroup(
   }
 
   // Before ~6.6 the core did not refuse require_direct devices at claim time; VT-d instead refused
-  // the attach of an RMRR-locked device (`intel_iommu_attach_device`, kernel-semantics §9).
+  // the attach of an RMRR-locked device (`intel_iommu_attach_device`, kernel-semantics §9). Its
+  // `device_is_rmrr_locked` walks the firmware's RMRRs only: the ISA bridge range is not one.
   if (kernelOlderThan(platform.kernel.version, '6.6') && unit.kind === 'vtd') {
     const members = index.groups.get(group)?.devices ?? [];
     for (const bdf of members) {
-      const rmrr = (index.deviceResv.get(bdf) ?? []).find((r) => r.type === 'direct');
+      const rmrr = (index.deviceResv.get(bdf) ?? []).find(
+        (r) => r.type === 'direct' && r.source !== 'isa-floppy-wa',
+      );
       if (rmrr) {
         return refusal(
           'EPERM',

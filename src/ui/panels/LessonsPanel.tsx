@@ -159,6 +159,35 @@ function OffPath({ lesson, step }: { lesson: Lesson; step: LessonStep }) {
   );
 }
 
+/** What the platform switch last flipped did to the lesson's steps, while it is the workspace. */
+function PlatformChanged({ lesson }: { lesson: Lesson }) {
+  const change = useApp((s) => s.platformChange);
+  const present = useApp((s) => s.history?.present);
+  if (!change || change.on !== present) return null;
+  // Replay reports count scenario steps; the learner knows the lesson's own step numbers.
+  const stepName = (index: number) => {
+    const at = lesson.steps.find((st) => st.actionIndex === index);
+    return at ? `step ${at.index + 1}` : `your action ${index + 1 - lesson.scenario.steps.length}`;
+  };
+  return (
+    <div className="lesson-off-path" role="status" data-testid="lesson-platform-change">
+      You changed the platform ({change.text}) and the engine replayed the {change.replayed}{' '}
+      action(s) done so far on it.{' '}
+      {change.mismatched.length === 0
+        ? 'Each answers as on the lesson’s platform.'
+        : change.mismatched.map((r) => (
+            <span key={r.index} className="platform-step-change">
+              {stepName(r.index)} ({r.op}) now{' '}
+              {r.ok ? 'succeeds' : `fails with ${r.errno ?? '?'} (${r.message ?? ''})`}:{' '}
+              {r.mismatch}.{' '}
+            </span>
+          ))}
+      Run this step’s action (Fill the Actions form) to see what it does here; Reset to this step
+      puts the lesson’s platform back.
+    </div>
+  );
+}
+
 function StepAction({ lesson, step }: { lesson: Lesson; step: LessonStep }) {
   const store = useStoreApi();
   const done = useApp((s) => s.lesson?.done);
@@ -267,6 +296,7 @@ function LessonView({ lesson }: { lesson: Lesson }) {
         step {stepIndex + 1} of {last + 1}
       </p>
       <OffPath lesson={lesson} step={step} />
+      <PlatformChanged lesson={lesson} />
       {departed && (
         <div className="lesson-departed" role="status" data-testid="lesson-departed">
           The workspace has left the lesson: the map shows your own state, not the one this step

@@ -7,6 +7,7 @@ import { isDmaApiDriver } from '../../core/iommu/ownership.ts';
 import { useApp } from '../app/store-context.tsx';
 import { groupColor, type ThemeName } from '../../view/theme/palette.ts';
 import { deviceLabel } from '../../view/model/pci-class.ts';
+import { PlatformSwitches } from './PlatformSwitches.tsx';
 
 /** IOMMU units → host bridges → ports → devices, groups coloured, ACS flags shown as lspci does. */
 function acsText(d: PciDevice): string {
@@ -87,6 +88,7 @@ export function TopologyPanel() {
   return (
     <section className="panel topology" aria-label="topology">
       <h2>Topology</h2>
+      <PlatformSwitches platform={p} />
       {p.iommus.map((u) => (
         <div key={u.id} className="unit">
           <h3>

@@ -64,7 +64,7 @@ export const lesson000: LessonSpec = {
       action: 6,
       view: { start: 0x40000000n, last: 0xbfffffffn },
       tryThis: [
-        'Set "hostBridgeWindowsReserved": false in the platform (what every current kernel does) and replay: this map succeeds.',
+        'In the Topology tab, untick "Host bridge windows reserved" under Platform (what every kernel since 2019 does): every step is replayed, and this map now succeeds. Reset to this step (or Undo) puts the switch back.',
       ],
     },
     {
@@ -98,7 +98,7 @@ export const lesson000: LessonSpec = {
       prose:
         "Eric pointed out that the limit does not come from the SMMU: without ACS, a transaction aimed at a host bridge window is routed to the peer device before it ever reaches the IOMMU. Alex replied that a limit outside the IOMMU does not belong in the IOMMU API, and that peer-to-peer MMIO inside a group is a hard problem that VFIO has mostly side-stepped by aiming for one device per group. The kernel later agreed: since 2019 host bridge windows are reserved only in the DMA API's own IOVA allocator, and VFIO no longer sees them.",
       tryThis: [
-        'Run "iova-explorer replay" on src/core/lessons/scenarios/000-iova-list-host-bridge-windows.scenario.json: each refused map names the region it hit.',
+        'Open the Log tab: each refused map names the reserved region it hit, with its addresses.',
         'Move the guest RAM to 0x8000000000 (above the 64-bit window) and map it: the IOVA list accepts it.',
       ],
     },

@@ -139,7 +139,7 @@ export const lesson001: LessonSpec = {
         "The NIC behind smmu1 signals MSIs through a GICv2m frame, which cannot isolate them, so a DMA write from the device could raise interrupts it does not own. The bind fails with EPERM. In the version under review the escape hatch was a flag on each attach (IOMMUFD_ATTACH_FLAGS_ALLOW_UNSAFE_INTERRUPT), and Kevin asked for a warning like VFIO's. The merged kernel has no such flag: the escape hatch is the iommufd.allow_unsafe_interrupts module parameter, the check runs once, at bind, and accepting the risk logs a warning.",
       action: 17,
       tryThis: [
-        'Set "iommufd.allow_unsafe_interrupts": true in the platform\'s moduleParams and replay: the bind succeeds with a warning.',
+        'In the Topology tab, tick "iommufd.allow_unsafe_interrupts" under Platform: the steps are replayed and the bind succeeds, with a warning that MSIs are not isolated.',
         'Set interruptRemapping to false on smmu0 as well: now function 0 cannot be bound either.',
       ],
     },

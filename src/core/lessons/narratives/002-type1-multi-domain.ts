@@ -88,7 +88,7 @@ export const lesson002: LessonSpec = {
         'VFIO_DMA_CC_IOMMU drops to 0 while a domain without enforced coherency is in the container.',
       action: 11,
       tryThis: [
-        'Give dmar1 "snoopControl": true and replay: group 1 joins domain 1 instead and the answer stays 1.',
+        'In the Topology tab, compare the two VT-d units: dmar1 says "no snoop control". That one difference is why its group needed a domain of its own and why the container can no longer promise coherent DMA.',
       ],
     },
     {

@@ -55,8 +55,8 @@ export const lesson003: LessonSpec = {
       action: 5,
       view: { start: 0x80000000n, last: 0x8010ffffn },
       tryThis: [
-        'Run "iova-explorer check" on this scenario: it reports the route from 0000:03:00.0 to its own BAR and to the NIC\'s BAR.',
-        'Give both downstream ports ACS ["SV","RR","CR","UF"] and look at the groups again: every endpoint is alone, and the redirect sends the requests up to the SMMU.',
+        "Open the Findings tab: it reports the route from 0000:03:00.0 to its own BAR and to the NIC's BAR that never reaches the SMMU.",
+        'In the Topology tab, tick "ACS on 0000:02:00.0" and "ACS on 0000:02:01.0" under Platform and look at the groups again: every endpoint is alone, and the Findings no longer list the route, because the redirect sends the requests up to the SMMU.',
       ],
     },
     {
@@ -82,7 +82,7 @@ export const lesson003: LessonSpec = {
       action: 9,
       view: { start: 0x80000000n, last: 0x8fffffffn },
       tryThis: [
-        'Put the accelerator behind a switch downstream port without ACS (pcieType "endpoint" with that port as parent) and run "iova-explorer check": as a plug-in card, the same device loses its isolation.',
+        'Open the Findings tab: the integrated accelerator 0000:75:00.0 is in no bypass route, because no switch stands between it and the SMMU; the card 0000:03:00.0 is.',
       ],
     },
   ],

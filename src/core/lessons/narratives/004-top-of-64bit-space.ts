@@ -62,7 +62,7 @@ export const lesson004: LessonSpec = {
       action: 6,
       view: { start: 0xffffffffffffe000n, last: 0xffffffffffffffffn },
       tryThis: [
-        'Set "kernel": {"version": "6.17"} in the platform and replay: this step answers EINVAL.',
+        'In the Topology tab, choose kernel 6.17 under Platform: the steps are replayed and this one answers EINVAL, as kernels before the fix did.',
       ],
     },
     {
@@ -167,7 +167,6 @@ export const lesson004: LessonSpec = {
         'A normal unmap that finds no mapping is ENOENT in native iommufd. Type1 would answer success with size 0.',
       action: 24,
       tryThis: [
-        'Change the IOMMU to "kind": "vtd", "addressWidth": 48 and replay: every map of the top page now fails, because it lies outside the aperture (EINVAL in both APIs).',
         'Map 4 KiB without FIXED_IOVA: the automatic allocator never picks IOVA 0 or the top page.',
       ],
     },
