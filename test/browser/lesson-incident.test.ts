@@ -204,4 +204,43 @@ describe('an incident lesson, finished by a learner in Chromium', () => {
     await doIt('into container 2');
     expectClean(session);
   });
+
+  it('the ISA bridge region: low RAM refused on 5.4, then the kernel switched to the fix in the Topology tab', async () => {
+    const l = lessonById('isa-bridge-direct-region')!;
+    const session = await fresh();
+    const page = await session.open(`${appUrl}#lesson=${l.id}&at=1`);
+    await waitForMap(page);
+    const { to, doIt } = learner(page, l);
+    for (let i = 1; i <= 5; i++) {
+      await to(i);
+      await doIt(i === 1 ? '2 reserved region(s)' : i === 5 ? '0x1000000..0xfedfffff' : 'ok');
+    }
+    // The low RAM from the form, first at 16 MiB: above the direct region, accepted off the path.
+    await to(6);
+    await runFromForm(page, 'iova', '0x1000000');
+    const why = page.getByTestId('lesson-off-path');
+    await expect.poll(() => why.textContent()).toContain('the kernel accepted it');
+    expect(await why.textContent()).toContain('iova 0x1000000 instead of 0xc0000');
+    await page.getByRole('button', { name: 'Reset to this step' }).click();
+    await expect.poll(() => page.getByTestId('lesson-departed').count()).toBe(0);
+    await doIt("group 9's direct (1:1 firmware) region 0x0..0xffffff");
+    // The fix: kernel 5.4.7 from the Platform controls; the lesson says what changed.
+    await page.getByRole('tab', { name: 'Topology' }).click();
+    await page.getByLabel('kernel', { exact: true }).selectOption('5.4.7');
+    await page.getByRole('tab', { name: 'Lessons' }).click();
+    const changed = page.getByTestId('lesson-platform-change');
+    await expect.poll(() => changed.textContent()).toContain('kernel version: 5.4.7');
+    expect(await changed.textContent()).toContain('step 2 (iommu.group_resv_regions) now succeeds');
+    expect(await page.getByTestId('lesson-departed').count()).toBe(1);
+    await runFromForm(page);
+    await expect.poll(() => why.textContent()).toContain('the kernel accepted it');
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: resolve(ARTIFACTS, 'lesson-isa-bridge-fixed.png') });
+    await page.getByRole('button', { name: 'Reset to this step' }).click();
+    await expect.poll(() => page.getByTestId('lesson-departed').count()).toBe(0);
+    await to(7);
+    await doIt('mapped iova 0x100000000');
+    await to(8);
+    expectClean(session);
+  });
 });

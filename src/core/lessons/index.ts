@@ -18,6 +18,8 @@ import { lesson007 } from './narratives/007-iommu-width-39-bit.ts';
 import scenario007 from './scenarios/007-iommu-width-39-bit.scenario.json';
 import { lesson008 } from './narratives/008-rmrr-ineligible.ts';
 import scenario008 from './scenarios/008-rmrr-ineligible.scenario.json';
+import { lesson009 } from './narratives/009-isa-bridge-direct-region.ts';
+import scenario009 from './scenarios/009-isa-bridge-direct-region.scenario.json';
 import type { Lesson, LessonSpec, LessonStep } from './types.ts';
 
 export type * from './types.ts';
@@ -51,6 +53,7 @@ const INCIDENT_SOURCES: ReadonlyArray<readonly [LessonSpec, unknown]> = [
   [lesson006, scenario006],
   [lesson007, scenario007],
   [lesson008, scenario008],
+  [lesson009, scenario009],
 ];
 
 /** Joins a narrative with its scenario; throws (a bug in a built-in lesson) when they disagree. */

@@ -203,31 +203,33 @@ function StepAction({ lesson, step }: { lesson: Lesson; step: LessonStep }) {
       <div className="small">
         expected: <span data-testid="lesson-expected">{expectedText(step.action.expect)}</span>
       </div>
-      {done ? (
-        <OutcomeLine lesson={lesson} step={step.index} outcome={done.outcome} />
-      ) : (
-        <div className="lesson-do">
-          <button
-            type="button"
-            className="primary"
-            onClick={() => doLessonStep(store)}
-            disabled={readOnly !== undefined}
-            title={readOnly}
-          >
-            Do it
-          </button>{' '}
-          <button
-            type="button"
-            onClick={() =>
-              store.getState().fillForm(action.op, formValuesOf(formFor(action.op), action))
-            }
-            disabled={readOnly !== undefined}
-            title="Put this action in the Actions form, to run it from there or change it first"
-          >
-            Fill the Actions form
-          </button>
-        </div>
-      )}
+      {done && <OutcomeLine lesson={lesson} step={step.index} outcome={done.outcome} />}
+      <div className="lesson-do">
+        {!done && (
+          <>
+            <button
+              type="button"
+              className="primary"
+              onClick={() => doLessonStep(store)}
+              disabled={readOnly !== undefined}
+              title={readOnly}
+            >
+              Do it
+            </button>{' '}
+          </>
+        )}
+        {/* Also after the step: to run it again changed, or on a platform switched since. */}
+        <button
+          type="button"
+          onClick={() =>
+            store.getState().fillForm(action.op, formValuesOf(formFor(action.op), action))
+          }
+          disabled={readOnly !== undefined}
+          title="Put this action in the Actions form, to run it from there or change it first"
+        >
+          Fill the Actions form
+        </button>
+      </div>
     </div>
   );
 }
