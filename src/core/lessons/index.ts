@@ -20,6 +20,8 @@ import { lesson008 } from './narratives/008-rmrr-ineligible.ts';
 import scenario008 from './scenarios/008-rmrr-ineligible.scenario.json';
 import { lesson009 } from './narratives/009-isa-bridge-direct-region.ts';
 import scenario009 from './scenarios/009-isa-bridge-direct-region.scenario.json';
+import { lesson010 } from './narratives/010-arm64-msi-doorbell.ts';
+import scenario010 from './scenarios/010-arm64-msi-doorbell.scenario.json';
 import type { Lesson, LessonSpec, LessonStep } from './types.ts';
 
 export type * from './types.ts';
@@ -54,6 +56,7 @@ const INCIDENT_SOURCES: ReadonlyArray<readonly [LessonSpec, unknown]> = [
   [lesson007, scenario007],
   [lesson008, scenario008],
   [lesson009, scenario009],
+  [lesson010, scenario010],
 ];
 
 /** Joins a narrative with its scenario; throws (a bug in a built-in lesson) when they disagree. */
