@@ -243,4 +243,43 @@ describe('an incident lesson, finished by a learner in Chromium', () => {
     await to(8);
     expectClean(session);
   });
+
+  it('the arm64 MSI doorbell: RAM at 0 refused by iommufd, below the window accepted off the path, RAM at 1 GiB', async () => {
+    const l = lessonById('arm64-msi-doorbell')!;
+    const session = await fresh();
+    const page = await session.open(`${appUrl}#lesson=${l.id}&at=1`);
+    await waitForMap(page);
+    const { to, doIt } = learner(page, l);
+    for (let i = 1; i <= 4; i++) {
+      await to(i);
+      await doIt(i === 4 ? '0x0..0x7ffffff, 0x8100000..0xffffffffffff' : 'ok');
+    }
+    const ioasMap = page.getByRole('form', { name: 'iommufd.ioas_map form' });
+    // The IOAS map form's iova is optional (without FIXED_IOVA the kernel picks one).
+    const iova = ioasMap.getByLabel('iova (optional)', { exact: true });
+    /** The step's IOMMU_IOAS_MAP from the form, with `field` changed to `value`. */
+    const mapFromForm = async (field: string, value: string) => {
+      await page.getByRole('button', { name: 'Fill the Actions form' }).click();
+      await expect.poll(() => iova.inputValue()).not.toBe('');
+      await (field === 'iova' ? iova : ioasMap.getByLabel(field, { exact: true })).fill(value);
+      await ioasMap.getByRole('button', { name: /^Run iommufd.ioas_map/ }).click();
+    };
+    await to(5);
+    // A wrong one that fails too: 1 GiB at 0x100000, still across the window.
+    await mapFromForm('iova', '0x100000');
+    const why = page.getByTestId('lesson-off-path');
+    await expect.poll(() => why.textContent()).toContain('the kernel refused it with EINVAL');
+    expect(await why.textContent()).toContain('sw-msi region 0x8000000..0x80fffff');
+    expect(await why.textContent()).toContain('Nothing changed');
+    // Only the 128 MiB below the window: accepted, off the path; Reset, then the step's own.
+    await mapFromForm('length', '0x8000000');
+    await expect.poll(() => why.textContent()).toContain('the kernel accepted it');
+    expect(await why.textContent()).toContain('length 0x8000000 instead of 0x40000000');
+    await page.getByRole('button', { name: 'Reset to this step' }).click();
+    await expect.poll(() => page.getByTestId('lesson-departed').count()).toBe(0);
+    await doIt('sw-msi region 0x8000000..0x80fffff');
+    await to(6);
+    await doIt('mapped 0x40000000..0x7fffffff');
+    expectClean(session);
+  });
 });
