@@ -10,7 +10,6 @@ const fresh = browserPerTest();
 const lesson = lessonById('amd-ht-hole-1tib')!;
 
 const title = (page: Page) => page.getByTestId('lesson-step').locator('h3').textContent();
-const form = (page: Page) => page.getByRole('form', { name: 'vfio.map_dma form' });
 
 /** A learner in lesson `l`: turns to a step, and does a step, checking the outcome it expects. */
 function learner(page: Page, l: Lesson) {
@@ -28,20 +27,26 @@ function learner(page: Page, l: Lesson) {
   };
 }
 
-async function next(page: Page, index: number): Promise<void> {
-  await page.getByRole('button', { name: 'next step' }).click();
-  await expect.poll(() => title(page)).toBe(lesson.steps[index]!.title);
+/**
+ * Runs a step's action from the Actions form as a learner would: fills the form from the step,
+ * changes `field` to `value` (when given), and runs it. `iovaLabel` is how the form names its
+ * iova field, which is filled once the form has the step's values.
+ */
+function formRunner(page: Page, op: string, iovaLabel: string) {
+  const form = page.getByRole('form', { name: `${op} form` });
+  const iova = form.getByLabel(iovaLabel, { exact: true });
+  return async (field?: string, value?: string): Promise<void> => {
+    await page.getByRole('button', { name: 'Fill the Actions form' }).click();
+    await expect.poll(() => iova.inputValue()).not.toBe('');
+    if (field && value !== undefined)
+      await (field === 'iova' ? iova : form.getByLabel(field, { exact: true })).fill(value);
+    await form.getByRole('button', { name: new RegExp(`^Run ${op.replace('.', '\\.')}`) }).click();
+  };
 }
 
-/** Fills the form from the step, changes `field` to `value` (when given), and runs it. */
-async function runFromForm(page: Page, field?: string, value?: string): Promise<void> {
-  await page.getByRole('button', { name: 'Fill the Actions form' }).click();
-  await expect.poll(() => form(page).getByLabel('iova', { exact: true }).inputValue()).not.toBe('');
-  if (field && value !== undefined) await form(page).getByLabel(field, { exact: true }).fill(value);
-  await form(page)
-    .getByRole('button', { name: /^Run vfio.map_dma/ })
-    .click();
-}
+/** The step's VFIO_IOMMU_MAP_DMA from the form. */
+const runFromForm = (page: Page, field?: string, value?: string) =>
+  formRunner(page, 'vfio.map_dma', 'iova')(field, value);
 
 describe('an incident lesson, finished by a learner in Chromium', () => {
   it('the AMD HyperTransport hole: the form, a wrong map refused, one off the path, and back', async () => {
@@ -49,16 +54,17 @@ describe('an incident lesson, finished by a learner in Chromium', () => {
     const page = await session.open(`${appUrl}#lesson=${lesson.id}&at=1`);
     await waitForMap(page);
     await expect.poll(() => title(page)).toBe(lesson.steps[0]!.title);
+    const next = (index: number) => learner(page, lesson).to(index);
     // Steps 2-6: read the reserved regions, container, group, type1v2, GET_INFO (Do it each).
     for (let i = 1; i <= 5; i++) {
-      await next(page, i);
+      await next(i);
       await page.getByTestId('lesson-step').getByRole('button', { name: 'Do it' }).click();
       await expect
         .poll(() => page.getByTestId('lesson-outcome').textContent())
         .toContain('as the lesson expects');
     }
     // Step 7: map the low RAM from the form, first with a size that is not a page multiple.
-    await next(page, 6);
+    await next(6);
     await runFromForm(page, 'size', '0x80000001');
     const refused = page.getByTestId('lesson-off-path');
     await expect.poll(() => refused.textContent()).toContain('the kernel refused it with EINVAL');
@@ -72,7 +78,7 @@ describe('an incident lesson, finished by a learner in Chromium', () => {
       .poll(() => page.getByTestId('lesson-outcome').textContent())
       .toContain('as the lesson expects');
     // Step 8: the map across the hole fails as the kernel refused it in 2021.
-    await next(page, 7);
+    await next(7);
     await page.getByTestId('lesson-step').getByRole('button', { name: 'Do it' }).click();
     const failed = page.getByTestId('lesson-outcome');
     await expect.poll(() => failed.textContent()).toContain('EINVAL');
@@ -81,7 +87,7 @@ describe('an incident lesson, finished by a learner in Chromium', () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: resolve(ARTIFACTS, 'lesson-amd-ht-hole.png') });
     // Step 9: QEMU 7.1's layout, but first the same RAM at 2 TiB: accepted, off the path.
-    await next(page, 8);
+    await next(8);
     await runFromForm(page, 'iova', '0x20000000000');
     await expect
       .poll(() => page.getByTestId('lesson-off-path').textContent())
@@ -96,7 +102,7 @@ describe('an incident lesson, finished by a learner in Chromium', () => {
     await expect
       .poll(() => page.getByTestId('lesson-outcome').textContent())
       .toContain('as the lesson expects');
-    await next(page, 9);
+    await next(9);
     expect(await page.getByTestId('lesson-position').textContent()).toBe(
       `step ${lesson.steps.length} of ${lesson.steps.length}`,
     );
@@ -254,16 +260,8 @@ describe('an incident lesson, finished by a learner in Chromium', () => {
       await to(i);
       await doIt(i === 4 ? '0x0..0x7ffffff, 0x8100000..0xffffffffffff' : 'ok');
     }
-    const ioasMap = page.getByRole('form', { name: 'iommufd.ioas_map form' });
     // The IOAS map form's iova is optional (without FIXED_IOVA the kernel picks one).
-    const iova = ioasMap.getByLabel('iova (optional)', { exact: true });
-    /** The step's IOMMU_IOAS_MAP from the form, with `field` changed to `value`. */
-    const mapFromForm = async (field: string, value: string) => {
-      await page.getByRole('button', { name: 'Fill the Actions form' }).click();
-      await expect.poll(() => iova.inputValue()).not.toBe('');
-      await (field === 'iova' ? iova : ioasMap.getByLabel(field, { exact: true })).fill(value);
-      await ioasMap.getByRole('button', { name: /^Run iommufd.ioas_map/ }).click();
-    };
+    const mapFromForm = formRunner(page, 'iommufd.ioas_map', 'iova (optional)');
     await to(5);
     // A wrong one that fails too: 1 GiB at 0x100000, still across the window.
     await mapFromForm('iova', '0x100000');

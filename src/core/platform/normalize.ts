@@ -98,7 +98,7 @@ const SHORT_FORM_CAP: readonly AcsFlag[] = ['SV', 'RR', 'CR', 'UF'];
 /** ACS as a scenario writes it: the short list of enabled controls, or lspci's cap/ctl pair. */
 export type AcsInput = AcsFlag[] | { cap: AcsFlag[]; ctl: AcsFlag[] } | null | 'unknown';
 
-function normalizeAcs(acs: AcsInput | undefined): AcsState {
+export function normalizeAcs(acs: AcsInput | undefined): AcsState {
   if (acs === undefined || acs === null) return null;
   if (acs === 'unknown') return 'unknown';
   if (Array.isArray(acs)) {

@@ -1,4 +1,5 @@
 import { LATEST_KERNEL_VERSION } from '../platform/defaults.ts';
+import { normalizeAcs } from '../platform/normalize.ts';
 import type { AcsFlag, Platform } from '../platform/types.ts';
 import type { ScenarioPlatform } from './schema.ts';
 
@@ -88,14 +89,9 @@ type AcsInput = NonNullable<ScenarioPlatform['devices']>[number]['acs'];
  * capability keeps it with nothing enabled (lspci's `SrcValid-`...); one that had none has none.
  */
 function switchedAcs(acs: AcsInput, on: boolean): AcsInput {
-  const cap: AcsFlag[] =
-    acs === undefined || acs === null || acs === 'unknown'
-      ? []
-      : Array.isArray(acs)
-        ? acs.length === 0
-          ? []
-          : [...new Set([...ISOLATING_ACS, ...acs])]
-        : [...acs.cap];
+  // The capability as the engine reads it (the short form implies SV RR CR UF).
+  const now = normalizeAcs(acs);
+  const cap: AcsFlag[] = now === null || now === 'unknown' ? [] : [...now.cap];
   if (on) {
     const full = [...new Set([...cap, ...ISOLATING_ACS])];
     return { cap: full, ctl: full };

@@ -1,9 +1,9 @@
 import { useId, useState } from 'react';
 import type { Platform } from '../../core/platform/types.ts';
 import {
-  acsIsolates,
   hasAcsSwitch,
   KERNEL_VERSION_CHOICES,
+  platformHasSwitch,
   type PlatformSwitch,
 } from '../../core/scenario/platform-switch.ts';
 import { selectReadOnly } from '../../store/app-store.ts';
@@ -19,6 +19,8 @@ export function PlatformSwitches({ platform }: { platform: Platform }) {
   const store = useStoreApi();
   const readOnly = useApp(selectReadOnly);
   const flip = (sw: PlatformSwitch) => store.getState().switchPlatform(sw);
+  // A box is ticked when the platform already is as its "on" switch would leave it.
+  const isOn = (sw: PlatformSwitch) => platformHasSwitch(platform, sw);
   const versionId = useId();
   const ports = platform.devices.filter(hasAcsSwitch);
   const params = platform.moduleParams;
@@ -55,14 +57,14 @@ export function PlatformSwitches({ platform }: { platform: Platform }) {
       </div>
       <Check
         label="Host bridge windows reserved (ARM kernels of 2017–2019)"
-        checked={platform.hostBridgeWindowsReserved}
+        checked={isOn({ kind: 'host-bridge-windows-reserved', on: true })}
         onChange={(on) => flip({ kind: 'host-bridge-windows-reserved', on })}
       />
       {(['vfio_iommu_type1', 'iommufd'] as const).map((module) => (
         <Check
           key={module}
           label={`${module}.allow_unsafe_interrupts`}
-          checked={params[`${module}.allow_unsafe_interrupts`]}
+          checked={isOn({ kind: 'allow-unsafe-interrupts', module, on: true })}
           onChange={(on) => flip({ kind: 'allow-unsafe-interrupts', module, on })}
         />
       ))}
@@ -74,7 +76,7 @@ export function PlatformSwitches({ platform }: { platform: Platform }) {
         <Check
           key={d.bdf}
           label={`ACS on ${d.bdf} (${deviceLabel(d)})`}
-          checked={acsIsolates(d.acs)}
+          checked={isOn({ kind: 'acs', bdf: d.bdf, on: true })}
           onChange={(on) => flip({ kind: 'acs', bdf: d.bdf, on })}
         />
       ))}
