@@ -1,52 +1,15 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
-import { type Lesson, lessonById } from '../../src/core/lessons/index.ts';
+import { lessonById } from '../../src/core/lessons/index.ts';
+import { formRunner, learner, runFromForm, stepTitle } from './lesson-learner.ts';
 import { waitForMap } from './app-page.ts';
 import { appUrl, ARTIFACTS, browserPerTest, expectClean } from './harness.ts';
 
 const fresh = browserPerTest();
 const lesson = lessonById('amd-ht-hole-1tib')!;
 
-const title = (page: Page) => page.getByTestId('lesson-step').locator('h3').textContent();
-
-/** A learner in lesson `l`: turns to a step, and does a step, checking the outcome it expects. */
-function learner(page: Page, l: Lesson) {
-  return {
-    async to(index: number): Promise<void> {
-      await page.getByRole('button', { name: 'next step' }).click();
-      await expect.poll(() => title(page)).toBe(l.steps[index]!.title);
-    },
-    async doIt(expected: string): Promise<void> {
-      await page.getByTestId('lesson-step').getByRole('button', { name: 'Do it' }).click();
-      const outcome = page.getByTestId('lesson-outcome');
-      await expect.poll(() => outcome.textContent()).toContain(expected);
-      expect(await outcome.textContent()).toContain('as the lesson expects');
-    },
-  };
-}
-
-/**
- * Runs a step's action from the Actions form as a learner would: fills the form from the step,
- * changes `field` to `value` (when given), and runs it. `iovaLabel` is how the form names its
- * iova field, which is filled once the form has the step's values.
- */
-function formRunner(page: Page, op: string, iovaLabel: string) {
-  const form = page.getByRole('form', { name: `${op} form` });
-  const iova = form.getByLabel(iovaLabel, { exact: true });
-  return async (field?: string, value?: string): Promise<void> => {
-    await page.getByRole('button', { name: 'Fill the Actions form' }).click();
-    await expect.poll(() => iova.inputValue()).not.toBe('');
-    if (field && value !== undefined)
-      await (field === 'iova' ? iova : form.getByLabel(field, { exact: true })).fill(value);
-    await form.getByRole('button', { name: new RegExp(`^Run ${op.replace('.', '\\.')}`) }).click();
-  };
-}
-
-/** The step's VFIO_IOMMU_MAP_DMA from the form. */
-const runFromForm = (page: Page, field?: string, value?: string) =>
-  formRunner(page, 'vfio.map_dma', 'iova')(field, value);
+const title = stepTitle;
 
 describe('an incident lesson, finished by a learner in Chromium', () => {
   it('the AMD HyperTransport hole: the form, a wrong map refused, one off the path, and back', async () => {
@@ -221,10 +184,15 @@ describe('an incident lesson, finished by a learner in Chromium', () => {
       await to(i);
       await doIt(i === 1 ? '2 reserved region(s)' : i === 5 ? '0x1000000..0xfedfffff' : 'ok');
     }
-    // The low RAM from the form, first at 16 MiB: above the direct region, accepted off the path.
+    // The low RAM from the form, first at 8 MiB: still inside the direct region, refused.
     await to(6);
-    await runFromForm(page, 'iova', '0x1000000');
+    await runFromForm(page, 'iova', '0x800000');
     const why = page.getByTestId('lesson-off-path');
+    await expect.poll(() => why.textContent()).toContain('the kernel refused it with EINVAL');
+    expect(await why.textContent()).toContain('iova 0x800000 instead of 0xc0000');
+    expect(await why.textContent()).toContain('Nothing changed');
+    // Then at 16 MiB: above the direct region, accepted off the path.
+    await runFromForm(page, 'iova', '0x1000000');
     await expect.poll(() => why.textContent()).toContain('the kernel accepted it');
     expect(await why.textContent()).toContain('iova 0x1000000 instead of 0xc0000');
     await page.getByRole('button', { name: 'Reset to this step' }).click();

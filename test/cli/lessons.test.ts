@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { LESSONS } from '../../src/core/lessons/index.ts';
+import { LESSONS, lessonStory } from '../../src/core/lessons/index.ts';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const BIN = join(REPO, 'bin/iova-explorer.mjs');
@@ -19,15 +19,16 @@ function cli(...args: string[]) {
 
 describe('iova-explorer lessons', () => {
   it(
-    'lists every lesson, seed thread or incident, with its story and step count',
+    'lists every lesson, seed thread, incident or change, with its story and step count',
     { timeout: T },
     () => {
       const r = cli('lessons');
       expect(r.status).toBe(0);
       expect(r.stdout).toMatch(/amd-ht-hole-1tib .*\n\s+incident: i386\/pc: Fix creation/);
+      expect(r.stdout).toMatch(/page-tables-2mib-alignment .*\n\s+change: iommu: Allow 2MiB/);
       for (const l of LESSONS) {
         expect(r.stdout).toContain(l.id);
-        expect(r.stdout).toContain(l.seed.file ?? `incident: ${l.seed.subject}`);
+        expect(r.stdout).toContain(l.seed.file ?? `${lessonStory(l)}: ${l.seed.subject}`);
         expect(r.stdout).toContain(`${l.steps.length} steps`);
       }
     },

@@ -112,12 +112,14 @@ describe('the lessons list', () => {
 });
 
 describe('a lesson step', () => {
-  it('shows the action in the log’s words with its expected outcome, and a quote as a quote', () => {
+  it('shows the action in the log’s words, its expected outcome on request, and a quote as a quote', () => {
     const store = defaultStore();
     openLesson(store, ID, stepOf('Detach function 1: its reservation goes'));
     renderWith(store, <LessonsPanel />);
     const action = screen.getByTestId('lesson-action');
     expect(action.textContent).toMatch(/iommufd\.device_detach/);
+    expect(action.textContent).not.toMatch(/expected:/);
+    fireEvent.click(within(action).getByRole('button', { name: 'Show the expected answer' }));
     expect(action.textContent).toMatch(/expected: succeeds/);
     const quote = screen.getByRole('figure');
     expect(within(quote).getByText(/not just for last device in a group/).tagName).toBe(
@@ -133,6 +135,9 @@ describe('a lesson step', () => {
     both(store);
     const before = present(store);
     const entries = pastLength(store);
+    // The expected answer waits until asked for: the learner predicts first.
+    expect(screen.queryByTestId('lesson-expected')).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Show the expected answer' }));
     expect(screen.getByTestId('lesson-expected').textContent).toBe('fails with EINVAL');
     fireEvent.click(screen.getByRole('button', { name: 'Do it' }));
     const top = screen.getByTestId('log').querySelector('li') as HTMLElement;
@@ -144,6 +149,37 @@ describe('a lesson step', () => {
     expect(pastLength(store)).toBe(entries);
     expect(screen.queryByRole('button', { name: 'Do it' })).toBeNull();
     expect(screen.queryByTestId('lesson-departed')).toBeNull();
+  });
+
+  it('a hint on request: hidden at first, shown and hidden again, gone on the next page', () => {
+    const store = defaultStore();
+    const step = stepOf('The MSI window is off limits');
+    openLesson(store, ID, step);
+    both(store);
+    expect(screen.queryByTestId('lesson-hint')).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Hint' }));
+    const hint = screen.getByTestId('lesson-hint').textContent ?? '';
+    expect(hint).toBe(lesson().steps[step]!.hint ?? `missing hint for step ${step + 1}`);
+    // A hint points where to look; it does not give the errno away.
+    expect(hint).not.toContain('EINVAL');
+    expect(screen.queryByTestId('lesson-expected')).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'hide the hint' }));
+    expect(screen.queryByTestId('lesson-hint')).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Hint' }));
+    fireEvent.click(screen.getByRole('button', { name: 'next step' }));
+    expect(screen.queryByTestId('lesson-hint')).toBeNull();
+  });
+
+  it('a step written without a hint explains the call it makes', () => {
+    const store = defaultStore();
+    const step = stepOf('Map guest RAM at a fixed IOVA');
+    expect(lesson().steps[step]!.hint).toBeUndefined();
+    openLesson(store, ID, step);
+    both(store);
+    fireEvent.click(screen.getByRole('button', { name: 'Hint' }));
+    expect(screen.getByTestId('lesson-hint').textContent).toMatch(
+      /^IOMMU_IOAS_MAP: Pin user memory/,
+    );
   });
 
   it('Do it on a map adds the area: one history entry, the state of the lesson after that step', () => {

@@ -32,8 +32,8 @@ describe('the inspector walks the page tables of the selected mapping', () => {
     expect(walkRows('domain 1')).toEqual([
       ['L4 (root)', '47:39', '512 GiB', '0x0', '1 table pointer'],
       ['L3', '38:30', '1 GiB', '0x4–0x9', '6 pages'],
-      ['L2', '29:21', '2 MiB', '0x0–0x1ff', '—'],
-      ['L1', '20:12', '4 KiB', '0x0–0x1ff', '—'],
+      ['L2', '29:21', '2 MiB', '0x0 (first table) – 0x1ff (last table)', '—'],
+      ['L1', '20:12', '4 KiB', '0x0 (first table) – 0x1ff (last table)', '—'],
     ]);
   });
 });

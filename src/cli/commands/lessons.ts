@@ -1,5 +1,6 @@
 import {
   LESSONS,
+  lessonStory,
   verifyLesson,
   type Lesson,
   type LessonVerification,
@@ -17,7 +18,7 @@ import { stepLine } from './replay.ts';
 
 const HELP = `usage: iova-explorer lessons [--json] [--verify]
 
-Lists the built-in lessons, one per seed thread and one per real incident: id, title, the
+Lists the built-in lessons, one per seed thread, real incident or teaching change: id, title, the
 thread or incident it retells, and its number of steps.
 
   --verify   replay each lesson's reference solution through the engine and compare every
@@ -86,7 +87,7 @@ function printLessons(
     const status = check ? (check.mismatches === 0 ? 'PASS ' : 'FAIL ') : '';
     io.out(`${status}${lesson.id}  ${lesson.title}\n`);
     io.out(
-      `      ${lesson.seed.file !== undefined ? `seed ${lesson.seed.file}` : 'incident'}: ${lesson.seed.subject} (${lesson.seed.date}); ${lesson.steps.length} steps, ${lesson.scenario.steps.length} actions\n`,
+      `      ${lesson.seed.file !== undefined ? `seed ${lesson.seed.file}` : lessonStory(lesson)}: ${lesson.seed.subject} (${lesson.seed.date}); ${lesson.steps.length} steps, ${lesson.scenario.steps.length} actions\n`,
     );
     if (!check) continue;
     if (check.report.setupError !== undefined) io.out(`      ${check.report.setupError}\n`);

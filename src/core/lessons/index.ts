@@ -22,9 +22,12 @@ import { lesson009 } from './narratives/009-isa-bridge-direct-region.ts';
 import scenario009 from './scenarios/009-isa-bridge-direct-region.scenario.json';
 import { lesson010 } from './narratives/010-arm64-msi-doorbell.ts';
 import scenario010 from './scenarios/010-arm64-msi-doorbell.scenario.json';
+import { lesson011 } from './narratives/011-page-tables-2mib-alignment.ts';
+import scenario011 from './scenarios/011-page-tables-2mib-alignment.scenario.json';
 import type { Lesson, LessonSpec, LessonStep } from './types.ts';
 
 export type * from './types.ts';
+export { lessonHint } from './hint.ts';
 
 /**
  * The built-in lessons, one per seed thread (DESIGN.md §6), in seed order. Each is a scenario
@@ -57,6 +60,7 @@ const INCIDENT_SOURCES: ReadonlyArray<readonly [LessonSpec, unknown]> = [
   [lesson008, scenario008],
   [lesson009, scenario009],
   [lesson010, scenario010],
+  [lesson011, scenario011],
 ];
 
 /** Joins a narrative with its scenario; throws (a bug in a built-in lesson) when they disagree. */
@@ -85,6 +89,7 @@ export function buildLesson(spec: LessonSpec, scenarioJson: unknown): Lesson {
       ...(action ? { action, actionIndex: s.action } : {}),
       ...(s.view ? { view: s.view } : {}),
       tryThis: s.tryThis ?? [],
+      ...(s.hint !== undefined ? { hint: s.hint } : {}),
     });
   });
   return Object.freeze({
@@ -111,6 +116,11 @@ export const LESSONS: readonly Lesson[] = Object.freeze([
 
 export function lessonById(id: string): Lesson | undefined {
   return LESSONS.find((l) => l.id === id);
+}
+
+/** What the lesson retells, as the list labels it: a thread, an incident or a change. */
+export function lessonStory(lesson: Lesson): 'thread' | 'incident' | 'change' {
+  return lesson.seed.file !== undefined ? 'thread' : (lesson.seed.story ?? 'incident');
 }
 
 /** The lesson retelling a seed thread, by the seed's file name. */

@@ -16,6 +16,11 @@ export interface LessonSeed {
   readonly file?: string;
   /** For an incident: where it was reported and fixed. */
   readonly reference?: string;
+  /**
+   * Without a seed file, what the story is: an incident people hit (the default), or a change
+   * to a project that teaches a concept (the page-table lesson).
+   */
+  readonly story?: 'incident' | 'change';
   /** The thread's subject line. */
   readonly subject: string;
   /** When the messages in the seed file were written (ISO date or month). */
@@ -43,6 +48,11 @@ export interface LessonStepSpec {
   readonly view?: Range;
   /** Things to try by hand after this step (edit the platform, dry-run another action, ...). */
   readonly tryThis?: readonly string[];
+  /**
+   * A hint shown on request before the learner runs the step: where to look to predict the
+   * kernel's answer, without giving it away. Steps without one get the call's own description.
+   */
+  readonly hint?: string;
 }
 
 /** What a lesson module exports; `index.ts` joins it with its scenario file. */
@@ -65,6 +75,7 @@ export interface LessonStep {
   readonly actionIndex?: number;
   readonly view?: Range;
   readonly tryThis: readonly string[];
+  readonly hint?: string;
 }
 
 export interface Lesson {

@@ -1,5 +1,12 @@
-import { useId } from 'react';
-import { type Lesson, LESSONS, lessonById, type LessonStep } from '../../core/lessons/index.ts';
+import { useId, useState } from 'react';
+import {
+  type Lesson,
+  LESSONS,
+  lessonById,
+  lessonHint,
+  lessonStory,
+  type LessonStep,
+} from '../../core/lessons/index.ts';
 import type { Outcome } from '../../core/outcome.ts';
 import { type Expect, show } from '../../core/scenario/index.ts';
 import { selectLessonDeparted, selectReadOnly } from '../../store/app-store.ts';
@@ -19,6 +26,8 @@ import { useApp, useStoreApi } from '../app/store-context.tsx';
 import { actionFields } from './LogPanel.tsx';
 import { formFor, formValuesOf } from '../../view/actions/op-forms.ts';
 import { GlossaryText } from './GlossaryText.tsx';
+import { RangeText } from './RangeText.tsx';
+import { footprintOf } from '../../view/actions/footprint.ts';
 import { type LessonProgress, readProgress } from '../app/lesson-progress.ts';
 
 /** "fails with EINVAL", "succeeds, result {...}": what the lesson's scenario expects of a step. */
@@ -27,6 +36,8 @@ export function expectedText(expect: Expect | undefined): string {
   const base = expect.errno !== undefined ? `fails with ${expect.errno}` : 'succeeds';
   return expect.result !== undefined ? `${base}, result ${show(expect.result)}` : base;
 }
+
+const STORY_LABEL = { thread: 'Thread', incident: 'Incident', change: 'Change' } as const;
 
 function LessonList() {
   const store = useStoreApi();
@@ -46,9 +57,8 @@ function LessonList() {
           <li key={l.id} className="lesson-item" data-testid="lesson-item">
             <h3>{l.title}</h3>
             <p className="seed small muted">
-              {l.seed.file !== undefined ? 'Thread' : 'Incident'}:{' '}
-              <span className="seed-subject">{l.seed.subject}</span> · {l.seed.date} ·{' '}
-              {l.seed.participants.join(', ')}
+              {STORY_LABEL[lessonStory(l)]}: <span className="seed-subject">{l.seed.subject}</span>{' '}
+              · {l.seed.date} · {l.seed.participants.join(', ')}
             </p>
             <p className="lesson-summary small">
               <GlossaryText text={l.summary} />
@@ -107,6 +117,10 @@ function OutcomeLine({
   if (!outcome)
     return <p className="warn small">The engine could not run this action (see the log).</p>;
   const mismatch = lessonMismatch(lesson, step, outcome);
+  // Its ranges link to the map and select what is there, as the log's do: the inspector then
+  // shows the mapping, its page split and page tables.
+  const action = lessonAction(lesson, step);
+  const laneId = action ? footprintOf(action, outcome)?.laneId : undefined;
   return (
     <div className="lesson-outcome" data-testid={testId} data-ok={outcome.ok}>
       {outcome.ok ? (
@@ -114,7 +128,7 @@ function OutcomeLine({
       ) : (
         <span className="badge fail">{outcome.errno}</span>
       )}{' '}
-      {outcome.message}
+      <RangeText text={outcome.message ?? ''} laneId={laneId} />
       {!outcome.ok && <div className="rule small">rule: {outcome.rule}</div>}
       <div className={`small ${mismatch ? 'warn' : 'muted'}`}>
         {mismatch ? `not what the lesson expects: ${mismatch}` : 'as the lesson expects'}
@@ -188,6 +202,45 @@ function PlatformChanged({ lesson }: { lesson: Lesson }) {
   );
 }
 
+/**
+ * Before the step is run: the learner is asked to predict the kernel's answer, with a hint and
+ * the answer the lesson expects each shown only on request (keyed by step, so a page turn hides
+ * them again).
+ */
+function Prediction({ step }: { step: LessonStep }) {
+  const [hint, setHint] = useState(false);
+  const [answer, setAnswer] = useState(false);
+  const text = lessonHint(step);
+  return (
+    <div className="lesson-predict small">
+      What will the kernel answer?{' '}
+      {text !== undefined && (
+        <button type="button" className="link" aria-expanded={hint} onClick={() => setHint(!hint)}>
+          {hint ? 'hide the hint' : 'Hint'}
+        </button>
+      )}{' '}
+      <button
+        type="button"
+        className="link"
+        aria-expanded={answer}
+        onClick={() => setAnswer(!answer)}
+      >
+        {answer ? 'hide the answer' : 'Show the expected answer'}
+      </button>
+      {hint && text !== undefined && (
+        <p className="lesson-hint" data-testid="lesson-hint">
+          <GlossaryText text={text} />
+        </p>
+      )}
+      {answer && step.action && (
+        <div>
+          expected: <span data-testid="lesson-expected">{expectedText(step.action.expect)}</span>
+        </div>
+      )}
+    </div>
+  );
+}
+
 function StepAction({ lesson, step }: { lesson: Lesson; step: LessonStep }) {
   const store = useStoreApi();
   const done = useApp((s) => s.lesson?.done);
@@ -200,10 +253,16 @@ function StepAction({ lesson, step }: { lesson: Lesson; step: LessonStep }) {
         <span className="badge info">action</span> <code>{action.op}</code>{' '}
         <span className="muted small">{actionFields(action)}</span>
       </div>
-      <div className="small">
-        expected: <span data-testid="lesson-expected">{expectedText(step.action.expect)}</span>
-      </div>
-      {done && <OutcomeLine lesson={lesson} step={step.index} outcome={done.outcome} />}
+      {done ? (
+        <>
+          <div className="small">
+            expected: <span data-testid="lesson-expected">{expectedText(step.action.expect)}</span>
+          </div>
+          <OutcomeLine lesson={lesson} step={step.index} outcome={done.outcome} />
+        </>
+      ) : (
+        <Prediction key={`${lesson.id}:${step.index}`} step={step} />
+      )}
       <div className="lesson-do">
         {!done && (
           <>

@@ -119,6 +119,32 @@ describe('built-in lessons', () => {
         });
       });
 
+      it('is written for a beginner: what they will know first, no JSON, CLI or switch names', () => {
+        expect(lesson.steps[0]?.prose).toMatch(/^By the end of this lesson you will know /);
+        const texts = [
+          lesson.summary,
+          ...lesson.steps.flatMap((s) => [s.prose, ...s.tryThis, s.hint ?? '']),
+        ];
+        for (const t of texts) {
+          expect(t).not.toMatch(/platform switch|hostBridgeWindowsReserved|\bJSON\b|\.json\b/);
+          expect(t).not.toMatch(/\bnpx\b|iova-explorer (replay|lessons|import)|--\w/);
+        }
+        // A seed thread's people are named with the part they played.
+        if (lesson.seed.file !== undefined)
+          for (const p of lesson.seed.participants) expect(p).toMatch(/^[^()]+ \(.+\)$/);
+      });
+
+      it('a hint points where to look without giving the step’s answer away', () => {
+        for (const s of lesson.steps) {
+          if (s.hint === undefined) continue;
+          expect(s.action, `step ${s.index + 1} has a hint but no action`).toBeDefined();
+          expect(s.hint.trim()).not.toBe('');
+          const errno = s.action?.expect?.errno;
+          if (errno !== undefined) expect(s.hint).not.toContain(errno);
+          expect(s.hint).not.toMatch(/\b(fails|succeeds|refused|accepted)\b/i);
+        }
+      });
+
       it('quotes the seed thread verbatim when the seeds are at hand', () => {
         if (lesson.seed.file === undefined) return; // an incident: no seed thread to quote
         const path = join(SEEDS_DIR, lesson.seed.file);
