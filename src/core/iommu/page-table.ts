@@ -77,6 +77,8 @@ export interface LevelUse {
   /** The index of the mapping's first and last IOVA in their tables at this level. */
   readonly firstIndex: bigint;
   readonly lastIndex: bigint;
+  /** The first and last IOVA fall in different tables of this level (their indexes then read 0x1–0x0). */
+  readonly spansTables: boolean;
   /** Entries that are pages (leaves) at this level. */
   readonly leafEntries: bigint;
   /** Entries that point at a table of the level below. */
@@ -126,6 +128,7 @@ export function pageTableUse(
       entryBytes: 1n << BigInt(low),
       firstIndex: (r.start >> BigInt(low)) & mask,
       lastIndex: (r.last >> BigInt(low)) & mask,
+      spansTables: r.start >> BigInt(high + 1) !== r.last >> BigInt(high + 1),
       leafEntries: leaves[level] as bigint,
       tableEntries: tables[level] as bigint,
     });

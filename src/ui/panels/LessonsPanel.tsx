@@ -202,6 +202,14 @@ function PlatformChanged({ lesson }: { lesson: Lesson }) {
   );
 }
 
+function ExpectedLine({ expect }: { expect: Expect | undefined }) {
+  return (
+    <div className="small">
+      expected: <span data-testid="lesson-expected">{expectedText(expect)}</span>
+    </div>
+  );
+}
+
 /**
  * Before the step is run: the learner is asked to predict the kernel's answer, with a hint and
  * the answer the lesson expects each shown only on request (keyed by step, so a page turn hides
@@ -232,11 +240,7 @@ function Prediction({ step }: { step: LessonStep }) {
           <GlossaryText text={text} />
         </p>
       )}
-      {answer && step.action && (
-        <div>
-          expected: <span data-testid="lesson-expected">{expectedText(step.action.expect)}</span>
-        </div>
-      )}
+      {answer && step.action && <ExpectedLine expect={step.action.expect} />}
     </div>
   );
 }
@@ -255,9 +259,7 @@ function StepAction({ lesson, step }: { lesson: Lesson; step: LessonStep }) {
       </div>
       {done ? (
         <>
-          <div className="small">
-            expected: <span data-testid="lesson-expected">{expectedText(step.action.expect)}</span>
-          </div>
+          <ExpectedLine expect={step.action.expect} />
           <OutcomeLine lesson={lesson} step={step.index} outcome={done.outcome} />
         </>
       ) : (

@@ -62,7 +62,7 @@ export function PageTableView({
                       {l.highBit}:{l.lowBit}
                     </td>
                     <td>{formatSize(l.entryBytes)}</td>
-                    <td>{indexText(l, range)}</td>
+                    <td>{indexText(l)}</td>
                     <td>{entriesUsed(l)}</td>
                   </tr>
                 ))}
@@ -88,13 +88,9 @@ function entriesUsed(l: LevelUse): string {
  * fall in different tables of that level, each in its own table (an index 0x1 then 0x0 reads
  * wrong without it).
  */
-function indexText(l: LevelUse, range: Range): string {
-  if (l.firstIndex === l.lastIndex && sameTable(l, range)) return hex(l.firstIndex);
-  if (sameTable(l, range)) return `${hex(l.firstIndex)}–${hex(l.lastIndex)}`;
-  return `${hex(l.firstIndex)} (first table) – ${hex(l.lastIndex)} (last table)`;
-}
-
-function sameTable(l: LevelUse, range: Range): boolean {
-  const above = BigInt(l.highBit + 1);
-  return range.start >> above === range.last >> above;
+function indexText(l: LevelUse): string {
+  if (l.spansTables) return `${hex(l.firstIndex)} (first table) – ${hex(l.lastIndex)} (last table)`;
+  return l.firstIndex === l.lastIndex
+    ? hex(l.firstIndex)
+    : `${hex(l.firstIndex)}–${hex(l.lastIndex)}`;
 }
